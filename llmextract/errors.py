@@ -1,0 +1,37 @@
+"""One error tree; the CLI turns each into a one-line message and an exit code.
+
+    LLMExtractError
+    ├── UsageError          bad arguments or settings (exit 2)
+    ├── ArticleError        one input file cannot be read; the run goes on (counted as failed)
+    ├── EndpointError       the model endpoint is unreachable, refuses the key or the model
+    └── LocalModelError     the embedded model cannot start (extra not installed, no GGUF)
+
+Messages name the file or endpoint and say how to fix the problem. They never contain a key.
+"""
+
+from __future__ import annotations
+
+
+class LLMExtractError(Exception):
+    """Base of every expected failure."""
+
+
+class UsageError(LLMExtractError):
+    """Arguments or settings that cannot work."""
+
+
+class ArticleError(LLMExtractError):
+    """An input file that cannot become an article."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class EndpointError(LLMExtractError):
+    """The model endpoint failed in a way retrying will not fix (or retries ran out)."""
+
+
+class LocalModelError(LLMExtractError):
+    """The embedded llama.cpp server could not be started."""

@@ -1,0 +1,209 @@
+"""The record format every step reads and writes.
+
+Everything downstream (checks, store, review, export, eval) consumes exactly these objects, so
+they carry their evidence: each extracted item has the verbatim ``quote`` it came from and the
+``span`` of that quote in the cleaned article text; each flag names its kind, severity, the
+item and field it concerns and the spans involved.
+
+Offsets are character offsets into ``ArticleRecord.text`` (the cleaned text), half-open
+``[start, end)``. ``ArticleRecord.segments`` maps them back to the original file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from enum import Enum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1"
+
+
+class Span(BaseModel):
+    """A half-open character range ``[start, end)`` in the cleaned article text."""
+
+    model_config = ConfigDict(frozen=True)
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class Segment(BaseModel):
+    """A run of characters kept verbatim by cleaning: ``clean[clean_start:clean_start+length]``
+    equals ``original[original_start:original_start+length]``."""
+
+    clean_start: int
+    original_start: int
+    length: int
+
+
+class TargetKind(str, Enum):
+    """How a target is phrased: reach a level, reduce by an amount, or reduce by an amount a year."""
+
+    level = "level"
+    reduce_by = "reduce_by"
+    per_year = "per_year"
+
+
+class Indicator(BaseModel):
+    """A measured quantity reported by the article (a count, a prevalence, a number of teams)."""
+
+    id: str = Field(default="", description="Stable item id, filled in by the pipeline.")
+    name: str = Field(description="What is measured, in the article's words, e.g. 'kasus stunting'.")
+    value: float | None = Field(description="The number as a plain number: '292.095' -> 292095.")
+    value_text: str = Field(description="The number exactly as written in the article.")
+    unit: str | None = Field(default=None, description="e.g. 'kasus', 'persen', 'keluarga', 'tim'.")
+    population: str | None = Field(
+        default=None, description="Who is counted: balita, baduta, bumil, catin, keluarga..."
+    )
+    period: str | None = Field(default=None, description="Year or period as written, e.g. '2024'.")
+    approximate: bool = Field(
+        default=False, description="True when hedged: sekitar, lebih dari, hampir, kurang dari."
+    )
+    quote: str = Field(description="The sentence or clause of the article, copied verbatim.")
+    span: Span | None = Field(default=None, description="Offsets of the quote in the text.")
+
+
+class Target(BaseModel):
+    """A goal the article states: a level to reach, or a reduction, optionally by a deadline."""
+
+    id: str = Field(default="", description="Stable item id, filled in by the pipeline.")
+    indicator: str = Field(description="What the target is about, e.g. 'prevalensi stunting'.")
+    value: float | None = Field(description="Target value; lower bound when a range. 0 for zero stunting.")
+    value_max: float | None = Field(default=None, description="Upper bound when a range (1 sampai 2).")
+    value_text: str = Field(description="The target exactly as written, e.g. '1 sampai 2 persen'.")
+    unit: str | None = Field(default=None, description="e.g. 'persen', 'kasus'.")
+    kind: TargetKind = Field(default=TargetKind.level)
+    deadline_year: int | None = Field(default=None, description="Year by which, when given.")
+    quote: str = Field(description="The sentence or clause of the article, copied verbatim.")
+    span: Span | None = Field(default=None, description="Offsets of the quote in the text.")
+
+
+class Program(BaseModel):
+    """A named program or initiative (Bapak Asuh Anak Stunting, Sate Sami...)."""
+
+    id: str = Field(default="", description="Stable item id, filled in by the pipeline.")
+    name: str = Field(description="Program name as written.")
+    description: str | None = Field(default=None, description="What it does.")
+    run_by: str | None = Field(default=None, description="Who runs or funds it.")
+    beneficiaries: str | None = Field(default=None, description="Who it targets.")
+    quote: str = Field(description="The sentence or clause of the article, copied verbatim.")
+    span: Span | None = Field(default=None, description="Offsets of the quote in the text.")
+
+
+class Extraction(BaseModel):
+    """What a strategy produces for one article: the three lists."""
+
+    indicators: list[Indicator] = Field(default_factory=list)
+    targets: list[Target] = Field(default_factory=list)
+    programs: list[Program] = Field(default_factory=list)
+
+
+class Usage(BaseModel):
+    """Token counts and model calls, summed over every call made for one article."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    calls: int = 0
+    cached_calls: int = 0
+
+    def add(self, other: Usage) -> Usage:
+        return Usage(
+            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
+            completion_tokens=self.completion_tokens + other.completion_tokens,
+            calls=self.calls + other.calls,
+            cached_calls=self.cached_calls + other.cached_calls,
+        )
+
+
+class ArticleRecord(BaseModel):
+    """One line of ``extractions.jsonl``: an article, its cleaned text and what was extracted."""
+
+    schema_version: str = SCHEMA_VERSION
+    id: str = Field(description="sha256 of the original text, first 16 hex digits.")
+    source_path: str
+    title: str | None = None
+    region: str | None = Field(default=None, description="Kota/kabupaten/provinsi as written.")
+    date: str | None = Field(default=None, description="ISO date of publication or event.")
+    language: str = "id"
+    text: str = Field(description="The cleaned text all spans point into.")
+    segments: list[Segment] = Field(default_factory=list)
+    indicators: list[Indicator] = Field(default_factory=list)
+    targets: list[Target] = Field(default_factory=list)
+    programs: list[Program] = Field(default_factory=list)
+    strategy: str = ""
+    model: str = ""
+    prompt: str = ""
+    problems: list[str] = Field(
+        default_factory=list,
+        description="Validation errors still standing after the model's retries.",
+    )
+    usage: Usage = Field(default_factory=Usage)
+    seconds: float = 0.0
+
+    def items(self) -> list[Indicator | Target | Program]:
+        return [*self.indicators, *self.targets, *self.programs]
+
+
+class Severity(str, Enum):
+    """``error``: the dataset is wrong unless a human fixes it; ``warning``: probably wrong;
+    ``info``: worth a look (e.g. a number the model did not use)."""
+
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+SEVERITY_RANK = {Severity.error: 0, Severity.warning: 1, Severity.info: 2}
+
+
+class Flag(BaseModel):
+    """One discrepancy found by the checks: one line of ``flags.jsonl``."""
+
+    id: str = Field(default="", description="Stable id: hash of article, item, field, kind, spans.")
+    article_id: str
+    item_id: str | None = Field(default=None, description="The item concerned, None for article-level.")
+    field: str = Field(description="e.g. 'indicators[0].value_text', or 'text' for coverage.")
+    kind: str = Field(description="Machine-readable, dotted: 'grounding.value_not_found'.")
+    severity: Severity
+    message: str = Field(description="One plain sentence a reviewer understands.")
+    spans: list[Span] = Field(default_factory=list)
+    related: list[str] = Field(
+        default_factory=list, description="Other article ids involved (cross-article conflicts)."
+    )
+
+    def with_id(self) -> Flag:
+        key = [self.article_id, self.item_id, self.field, self.kind,
+               [(s.start, s.end) for s in self.spans], sorted(self.related)]
+        return self.model_copy(update={"id": "F" + short_hash(key, 10)})
+
+
+ItemType = Literal["indicator", "target", "program"]
+
+
+def short_hash(obj: object, length: int = 16) -> str:
+    """sha256 of the canonical JSON of ``obj`` (sorted keys, no spaces), first ``length`` hex."""
+    canonical = json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:length]
+
+
+def item_type(item: Indicator | Target | Program) -> ItemType:
+    return {Indicator: "indicator", Target: "target", Program: "program"}[type(item)]  # type: ignore[return-value]
+
+
+def assign_item_ids(article_id: str, extraction: Extraction) -> Extraction:
+    """Give every item an id that stays the same when the same item is extracted again, so review
+    decisions stay attached after ``check`` or a resumed run. Repeats get a counter suffix."""
+    seen: dict[str, int] = {}
+    out = extraction.model_copy(deep=True)
+    for item in [*out.indicators, *out.targets, *out.programs]:
+        kind = item_type(item)
+        anchor = item.name if isinstance(item, Program) else item.value_text
+        start = item.span.start if item.span else None
+        base = kind[0].upper() + short_hash([article_id, kind, anchor, item.quote, start], 8)
+        n = seen.get(base, 0)
+        seen[base] = n + 1
+        item.id = base if n == 0 else f"{base}-{n}"
+    return out
