@@ -16,7 +16,7 @@ import json
 from enum import Enum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 SCHEMA_VERSION = "1"
 
@@ -47,6 +47,25 @@ class TargetKind(str, Enum):
     per_year = "per_year"
 
 
+def _require_in_source(value: str, info: ValidationInfo) -> str:
+    """Reject a ``value_text`` or ``quote`` that is not in the article.
+
+    Active only when instructor passes the article as validation context (``{"source": text}``):
+    the error message then goes back to the model, which is re-asked. Reading a stored record
+    (no context) never fails here; the checks report grounding problems instead."""
+    ctx = info.context
+    source = ctx.get("source") if isinstance(ctx, dict) else None
+    if source is None:
+        return value
+    from .grounding import MatchStatus, locate
+
+    if locate(source, value).status not in (MatchStatus.exact, MatchStatus.normalized):
+        raise ValueError(
+            f"{info.field_name} {value!r} does not appear in the article; copy it verbatim"
+        )
+    return value
+
+
 class Indicator(BaseModel):
     """A measured quantity reported by the article (a count, a prevalence, a number of teams)."""
 
@@ -65,6 +84,8 @@ class Indicator(BaseModel):
     quote: str = Field(description="The sentence or clause of the article, copied verbatim.")
     span: Span | None = Field(default=None, description="Offsets of the quote in the text.")
 
+    _grounded = field_validator("value_text", "quote")(_require_in_source)
+
 
 class Target(BaseModel):
     """A goal the article states: a level to reach, or a reduction, optionally by a deadline."""
@@ -80,6 +101,8 @@ class Target(BaseModel):
     quote: str = Field(description="The sentence or clause of the article, copied verbatim.")
     span: Span | None = Field(default=None, description="Offsets of the quote in the text.")
 
+    _grounded = field_validator("value_text", "quote")(_require_in_source)
+
 
 class Program(BaseModel):
     """A named program or initiative (Bapak Asuh Anak Stunting, Sate Sami...)."""
@@ -91,6 +114,8 @@ class Program(BaseModel):
     beneficiaries: str | None = Field(default=None, description="Who it targets.")
     quote: str = Field(description="The sentence or clause of the article, copied verbatim.")
     span: Span | None = Field(default=None, description="Offsets of the quote in the text.")
+
+    _grounded = field_validator("quote")(_require_in_source)
 
 
 class Extraction(BaseModel):
@@ -207,3 +232,4 @@ def assign_item_ids(article_id: str, extraction: Extraction) -> Extraction:
         seen[base] = n + 1
         item.id = base if n == 0 else f"{base}-{n}"
     return out
+

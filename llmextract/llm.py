@@ -1,0 +1,288 @@
+"""One way to talk to a model: the ``openai`` client wrapped by ``instructor``, with one retry
+layer for the transport (tenacity) and one cache (diskcache).
+
+Retries. The SDK's own retries are switched off (``max_retries=0``) so that tenacity is the
+only transport retry layer: it retries connection errors, timeouts, 429 and 5xx with random
+exponential backoff, honouring ``Retry-After``. Validation failures are instructor's business:
+it re-asks the model up to ``validation_retries`` times, and what still fails is returned with
+its problems (never dropped). 401/403/404 are permanent and raise ``EndpointError`` at once.
+
+Cache keys. A call is cached under the sha256 of the canonical JSON of everything that can change
+its answer: model, endpoint fingerprint (base URL, or the GGUF's sha256 for the embedded model,
+because llama.cpp answers any model name with whatever it loaded), the rendered messages or
+prompt, the article text, the response schema, the sampling parameters and the prompt version.
+Keys never include the API key; cached values never include headers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import diskcache
+import instructor
+import openai
+from instructor.core.exceptions import InstructorRetryException
+from pydantic import BaseModel, ValidationError
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception,
+    stop_after_attempt,
+    wait_random_exponential,
+)
+
+from .errors import EndpointError
+from .models import Usage, short_hash
+
+M = TypeVar("M", bound=BaseModel)
+
+TRANSIENT = (
+    openai.APIConnectionError,  # includes APITimeoutError
+    openai.RateLimitError,
+    openai.InternalServerError,
+)
+PERMANENT = (openai.AuthenticationError, openai.PermissionDeniedError, openai.NotFoundError)
+
+_SECRET = re.compile(r"(sk-[A-Za-z0-9_\-*]{4,}|Bearer\s+\S+|api[_-]?key[=:]\s*\S+)", re.IGNORECASE)
+
+
+def redact(message: str) -> str:
+    """Remove anything that looks like a key from a message before it is shown or stored."""
+    return _SECRET.sub("[redacted]", message)
+
+
+def public_url(url: str | None) -> str | None:
+    """A base URL safe to print and store: no user info, no query string."""
+    if not url:
+        return url
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where the model lives. ``fingerprint`` identifies the weights when the name cannot."""
+
+    model: str
+    base_url: str | None = None
+    api_key: str = field(default="", repr=False)
+    fingerprint: str = ""
+    embedded: bool = False
+
+    @property
+    def label(self) -> str:
+        return public_url(self.base_url) or "https://api.openai.com/v1"
+
+
+@dataclass
+class Structured:
+    """The result of one structured call: the object (possibly only leniently validated), the
+    problems that survived the re-asks, and the usage."""
+
+    value: BaseModel | None
+    problems: list[str]
+    usage: Usage
+
+
+def _unwrap(exc: BaseException) -> BaseException:
+    """instructor wraps transport errors in ``InstructorRetryException``: find the real one."""
+    seen = exc
+    while seen.__cause__ is not None and not isinstance(seen, openai.APIError):
+        seen = seen.__cause__
+    return seen
+
+
+def _is_transient(exc: BaseException) -> bool:
+    return isinstance(_unwrap(exc), TRANSIENT)
+
+
+def _wait(state: RetryCallState) -> float:
+    """Backoff, but never shorter than the server's ``Retry-After``."""
+    base = wait_random_exponential(multiplier=0.5, max=20)(state)
+    exc = state.outcome.exception() if state.outcome else None
+    root = _unwrap(exc) if exc else None
+    if isinstance(root, openai.APIStatusError):
+        after = root.response.headers.get("retry-after")
+        if after and after.replace(".", "", 1).isdigit():
+            return max(base, min(float(after), 60.0))
+    return base
+
+
+def _endpoint_error(endpoint: Endpoint, exc: BaseException) -> EndpointError:
+    root = _unwrap(exc)
+    where = f"{endpoint.label} (model {endpoint.model!r})"
+    if isinstance(root, openai.AuthenticationError):
+        why = "the API key was refused (401); set OPENAI_API_KEY or pass the right key"
+    elif isinstance(root, openai.NotFoundError):
+        why = "not found (404): check --model and --base-url"
+    elif isinstance(root, openai.PermissionDeniedError):
+        why = "permission denied (403)"
+    elif isinstance(root, openai.APIConnectionError):
+        why = "unreachable after retries; is the server running and the URL right?"
+    else:
+        why = redact(str(root).splitlines()[0] if str(root) else type(root).__name__)
+    return EndpointError(f"model endpoint {where}: {why}")
+
+
+def _usage_of(completion: Any) -> Usage:
+    usage = getattr(completion, "usage", None)
+    if usage is None:
+        return Usage(calls=1)
+    return Usage(
+        prompt_tokens=getattr(usage, "prompt_tokens", 0) or 0,
+        completion_tokens=getattr(usage, "completion_tokens", 0) or 0,
+        calls=1,
+    )
+
+
+def _last_json(exc: InstructorRetryException) -> str | None:
+    completion = exc.last_completion
+    try:
+        return completion.choices[0].message.content or None  # type: ignore[union-attr]
+    except (AttributeError, IndexError):
+        return None
+
+
+class ModelClient:
+    """A model endpoint with caching and retries; strategies receive one and never build their own."""
+
+    def __init__(
+        self,
+        endpoint: Endpoint,
+        *,
+        cache: diskcache.Cache | None = None,
+        mode: instructor.Mode = instructor.Mode.MD_JSON,
+        validation_retries: int = 2,
+        transport_attempts: int = 4,
+        timeout: float = 300.0,
+    ) -> None:
+        self.endpoint = endpoint
+        self.cache = cache
+        self.mode = mode
+        self.validation_retries = validation_retries
+        self.transport_attempts = transport_attempts
+        self.openai = openai.OpenAI(
+            api_key=endpoint.api_key or "not-needed",
+            base_url=endpoint.base_url,
+            max_retries=0,
+            timeout=timeout,
+        )
+        self.instructor = instructor.from_openai(self.openai, mode=mode)
+
+    def _retrying(self) -> Retrying:
+        return Retrying(
+            stop=stop_after_attempt(self.transport_attempts),
+            wait=_wait,
+            retry=retry_if_exception(_is_transient),
+            reraise=True,
+        )
+
+    def _key(self, kind: str, payload: dict[str, Any]) -> str:
+        return kind + ":" + short_hash(
+            {"model": self.endpoint.model, "endpoint": self.endpoint.fingerprint
+             or self.endpoint.label, "mode": self.mode.value, **payload}, 64)
+
+    def _cached(self, key: str) -> Any | None:
+        return self.cache.get(key) if self.cache is not None else None
+
+    def _store(self, key: str, value: Any) -> None:
+        if self.cache is not None:
+            self.cache.set(key, value)
+
+    def structured(
+        self,
+        messages: list[dict[str, str]],
+        response_model: type[M],
+        *,
+        source: str,
+        params: dict[str, Any],
+        prompt_version: str,
+    ) -> Structured:
+        """Ask for ``response_model``; validators see the article as ``info.context['source']``.
+
+        Messages may reference the article as ``{{ source }}`` (instructor renders messages as
+        templates when a context is given, so the article itself must not be pasted in: a ``{{``
+        inside it would break the rendering)."""
+        schema = response_model.model_json_schema()
+        extra: dict[str, Any] = {}
+        if self.mode == instructor.Mode.MD_JSON:
+            # llama.cpp's server (and vLLM, Ollama) turn this into a grammar; OpenAI's
+            # json_schema form is refused by llama.cpp.
+            extra["response_format"] = {"type": "json_object", "schema": schema}
+        key = self._key("structured", {"messages": messages, "source": source, "schema": schema,
+                                       "params": params, "prompt": prompt_version})
+        hit = self._cached(key)
+        if hit is not None:
+            value = response_model.model_validate(hit["value"]) if hit["value"] is not None else None
+            return Structured(value, hit["problems"], Usage(calls=0, cached_calls=1))
+
+        usage = Usage()
+        problems: list[str] = []
+        value: BaseModel | None
+        try:
+            for attempt in self._retrying():
+                with attempt:
+                    value, completion = self.instructor.chat.completions.create_with_completion(
+                        model=self.endpoint.model,
+                        messages=messages,  # type: ignore[arg-type]
+                        response_model=response_model,
+                        max_retries=self.validation_retries,
+                        context={"source": source},
+                        **params,
+                        **extra,
+                    )
+            usage = usage.add(_usage_of(completion))
+        except InstructorRetryException as exc:
+            root = _unwrap(exc)
+            if isinstance(root, openai.APIError):
+                raise _endpoint_error(self.endpoint, exc) from None
+            usage = usage.add(Usage(calls=exc.n_attempts))
+            value, problems = self._salvage(exc, response_model)
+        except openai.APIError as exc:
+            raise _endpoint_error(self.endpoint, exc) from None
+        self._store(key, {"value": value.model_dump(mode="json") if value else None,
+                          "problems": problems})
+        return Structured(value, problems, usage)
+
+    @staticmethod
+    def _salvage(exc: InstructorRetryException, response_model: type[M]) -> tuple[M | None, list[str]]:
+        """After the re-asks ran out, keep what the model said (validated without the grounding
+        context, so only the shape is enforced) and record why it failed: the checks then flag
+        every ungrounded value instead of the whole answer silently disappearing."""
+        problems = [redact(str(e.exception)).strip()[:2000] for e in exc.failed_attempts[-1:]] or [
+            redact(str(exc))[:2000]
+        ]
+        text = _last_json(exc)
+        if not text:
+            return None, problems
+        match = re.search(r"\{.*\}", text, re.DOTALL)
+        try:
+            return response_model.model_validate_json(match.group(0) if match else text), problems
+        except ValidationError as err:
+            return None, [*problems, f"unusable answer: {err.error_count()} schema errors"]
+
+    def complete(self, prompt: str, *, params: dict[str, Any], prompt_version: str) -> tuple[str, Usage]:
+        """A plain completion (``/v1/completions``): the right tool for a base model with no chat
+        template; constrain the output with ``params['extra_body']`` (e.g. a grammar or schema)."""
+        key = self._key("complete", {"prompt": prompt, "params": params, "version": prompt_version})
+        hit = self._cached(key)
+        if hit is not None:
+            return hit, Usage(cached_calls=1)
+        try:
+            for attempt in self._retrying():
+                with attempt:
+                    completion = self.openai.completions.create(
+                        model=self.endpoint.model, prompt=prompt, **params
+                    )
+        except openai.APIError as exc:
+            raise _endpoint_error(self.endpoint, exc) from None
+        text = completion.choices[0].text
+        self._store(key, text)
+        return text, _usage_of(completion)

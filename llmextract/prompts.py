@@ -1,0 +1,68 @@
+"""Prompt templates are files: ``prompts/<name>.yaml``, Jinja2 inside, versioned.
+
+A template names the strategy it serves, its version, its sampling parameters and its text.
+``Prompt.hash`` is the sha256 of the file's bytes: it goes into ``run.json`` and into every cache
+key, so editing a prompt can never replay an answer to the old one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+
+from .errors import UsageError
+from .resources import prompts_dir
+
+_ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
+
+
+@dataclass(frozen=True)
+class Prompt:
+    name: str
+    version: str
+    strategy: str
+    hash: str
+    data: dict[str, Any] = field(repr=False)
+
+    @property
+    def id(self) -> str:
+        """``name@version#hash12``: what ``run.json`` records and cache keys include."""
+        return f"{self.name}@{self.version}#{self.hash[:12]}"
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return dict(self.data.get("params") or {})
+
+    def render(self, key: str, **variables: Any) -> str:
+        """Render the template stored under ``key`` with ``variables``."""
+        try:
+            return _ENV.from_string(self.data[key]).render(**variables)
+        except KeyError:
+            raise UsageError(f"prompt {self.name!r} has no {key!r} template") from None
+        except jinja2.TemplateError as exc:
+            raise UsageError(f"prompt {self.name!r}, template {key!r}: {exc}") from None
+
+
+def available_prompts() -> list[str]:
+    return sorted(p.stem for p in prompts_dir().glob("*.yaml"))
+
+
+def load_prompt(name: str) -> Prompt:
+    """Load ``prompts/<name>.yaml`` (or a path to a YAML file of one's own)."""
+    path = Path(name) if name.endswith(".yaml") else prompts_dir() / f"{name}.yaml"
+    if not path.is_file():
+        raise UsageError(
+            f"prompt {name!r} not found in {prompts_dir()}; available: {', '.join(available_prompts())}"
+        )
+    raw = path.read_bytes()
+    data = yaml.safe_load(raw)
+    for key in ("version", "strategy"):
+        if key not in data:
+            raise UsageError(f"{path}: prompt file lacks {key!r}")
+    return Prompt(path.stem, str(data["version"]), str(data["strategy"]),
+                  hashlib.sha256(raw).hexdigest(), data)
