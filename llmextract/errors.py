@@ -3,7 +3,8 @@
     LLMExtractError
     ├── UsageError          bad arguments or settings (exit 2)
     ├── ArticleError        one input file cannot be read; the run goes on (counted as failed)
-    ├── EndpointError       the model endpoint is unreachable, refuses the key or the model
+    ├── EndpointError       the model endpoint is unreachable, refuses the key or the model (stops the run)
+    ├── RequestError        the endpoint refused one article's request (that article fails)
     └── LocalModelError     the embedded model cannot start (extra not installed, no GGUF)
 
 Messages name the file or endpoint and say how to fix the problem. They never contain a key.
@@ -31,6 +32,10 @@ class ArticleError(LLMExtractError):
 
 class EndpointError(LLMExtractError):
     """The model endpoint failed in a way retrying will not fix (or retries ran out)."""
+
+
+class RequestError(LLMExtractError):
+    """The endpoint answered this one request with an error that retrying did not fix."""
 
 
 class LocalModelError(LLMExtractError):

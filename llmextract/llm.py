@@ -33,7 +33,7 @@ from tenacity import (
     wait_random_exponential,
 )
 
-from .errors import EndpointError
+from .errors import EndpointError, LLMExtractError, RequestError
 from .models import Usage, short_hash
 
 M = TypeVar("M", bound=BaseModel)
@@ -115,9 +115,14 @@ def _wait(state: RetryCallState) -> float:
     return base
 
 
-def _endpoint_error(endpoint: Endpoint, exc: BaseException) -> EndpointError:
+def _endpoint_error(endpoint: Endpoint, exc: BaseException) -> LLMExtractError:
+    """Endpoint-wide failures stop the run (``EndpointError``); a refusal of one request (400,
+    422, a 5xx that persisted through the retries) fails only that article (``RequestError``)."""
     root = _unwrap(exc)
     where = f"{endpoint.label} (model {endpoint.model!r})"
+    if isinstance(root, openai.APIStatusError) and not isinstance(root, PERMANENT):
+        first = redact(str(root).splitlines()[0])[:300]
+        return RequestError(f"model endpoint {where} refused the request: {first}")
     if isinstance(root, openai.AuthenticationError):
         why = "the API key was refused (401); set OPENAI_API_KEY or pass the right key"
     elif isinstance(root, openai.NotFoundError):

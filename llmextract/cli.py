@@ -1,0 +1,132 @@
+"""The command line: a thin layer over the library. Only this module knows click.
+
+Expected failures (``LLMExtractError``) become one line on stderr and an exit code:
+0 every article processed (flags are not errors), 1 some articles failed or the run stopped,
+2 usage errors, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import __version__
+from .errors import LLMExtractError, UsageError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+console = Console()
+err_console = Console(stderr=True)
+
+SETTINGS_HELP = """
+Settings come from flags, then environment variables, then defaults:
+LLMEXTRACT_MODEL (--model), LLMEXTRACT_BASE_URL (--base-url), OPENAI_API_KEY (the key; never
+a flag), LLMEXTRACT_STRATEGY (--strategy), LLMEXTRACT_PROMPT (--prompt), LLMEXTRACT_CACHE_DIR
+(--cache-dir). With none of model, base URL and key set, the embedded local model is used.
+"""
+
+
+def fail(message: str, code: int) -> None:
+    err_console.print(f"[red]error:[/red] {message}", markup=True, highlight=False, soft_wrap=True)
+    sys.exit(code)
+
+
+def translate_errors(func: F) -> F:
+    """The one place where library errors become messages and exit codes."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except UsageError as exc:
+            fail(str(exc), 2)
+        except LLMExtractError as exc:
+            fail(str(exc), 1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(help="Turn news articles into a checked dataset of indicators, targets and programs.\n"
+             + SETTINGS_HELP)
+@click.version_option(__version__, prog_name="llmextract")
+def main() -> None:
+    pass
+
+
+def _summary_table(records: list[Any], flags: list[Any]) -> Table:
+    table = Table(title="Articles", show_lines=False)
+    for col in ("article", "region", "indicators", "targets", "programs", "flags"):
+        table.add_column(col, justify="right" if col in ("indicators", "targets", "programs", "flags") else "left")
+    for r in records:
+        n_flags = sum(f.article_id == r.id for f in flags)
+        table.add_row(Path(r.source_path).name, r.region or "", str(len(r.indicators)),
+                      str(len(r.targets)), str(len(r.programs)), str(n_flags))
+    return table
+
+
+@main.command(epilog=SETTINGS_HELP)
+@click.argument("input_path", metavar="PATH", type=click.Path(path_type=Path))
+@click.option("--model", help="Model name (e.g. gpt-4o-mini, qwen2.5:7b).")
+@click.option("--base-url", help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1 (Ollama).")
+@click.option("--strategy", type=click.Choice(["direct", "candidates"]),
+              help="direct: the model writes the record; candidates: the model labels numbers the "
+                   "parser found. Default: candidates for the embedded model, direct otherwise.")
+@click.option("--prompt", help="Prompt template name in prompts/ (default: the strategy's own).")
+@click.option("--out", type=click.Path(path_type=Path),
+              help="Run folder (default runs/<UTC timestamp>/). Reusing one resumes it.")
+@click.option("--cache-dir", type=click.Path(path_type=Path), help="Cache folder for model calls.")
+@click.option("--no-cache", is_flag=True, help="Call the model even when an answer is cached.")
+@translate_errors
+def run(input_path: Path, model: str | None, base_url: str | None, strategy: str | None,
+        prompt: str | None, out: Path | None, cache_dir: Path | None, no_cache: bool) -> None:
+    """Extract, check and store every article in PATH (.txt, .md, .html, .jsonl).
+
+    Writes extractions.jsonl (one record per article, as each finishes), flags.jsonl (every
+    discrepancy the checks found) and run.json (what ran). Ctrl-C keeps finished articles;
+    running the same command again takes them from the cache.
+    """
+    from .pipeline import Event, run as run_pipeline
+    from .settings import resolve_settings
+
+    settings = resolve_settings(model=model, base_url=base_url, strategy=strategy, prompt=prompt,
+                                cache_dir=cache_dir, use_cache=not no_cache)
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        TimeElapsedColumn(), console=err_console, transient=True)
+    task = progress.add_task("extracting", total=None)
+
+    def listen(event: Event) -> None:
+        if event.kind == "start":
+            progress.update(task, total=event.total)
+        elif event.kind == "article":
+            progress.advance(task)
+        elif event.kind == "failed":
+            progress.console.print(f"[red]failed:[/red] {event.message}", highlight=False)
+        elif event.kind == "note":
+            progress.console.print(f"[yellow]note:[/yellow] {event.message}", highlight=False)
+
+    with progress:
+        result = run_pipeline(input_path, settings, out_dir=out, listener=listen)
+    console.print(_summary_table(result.records, result.flags))
+    n_ind = sum(len(r.indicators) for r in result.records)
+    n_tgt = sum(len(r.targets) for r in result.records)
+    n_prg = sum(len(r.programs) for r in result.records)
+    console.print(
+        f"{len(result.records)} articles processed, {len(result.failed)} failed"
+        + (f", {result.skipped} not attempted" if result.skipped else "")
+        + f": {n_ind} indicators, {n_tgt} targets, {n_prg} programs, {len(result.flags)} flags"
+        + f" -> {result.run_dir}", highlight=False)
+    if result.interrupted:
+        err_console.print("interrupted: finished articles are kept; run again to resume")
+        sys.exit(130)
+    if result.stopped_by:
+        sys.exit(1)
+    if result.failed:
+        sys.exit(1)

@@ -1,0 +1,233 @@
+"""The run: read -> clean -> extract -> check -> store, one article at a time.
+
+Each finished article is appended to ``extractions.jsonl`` (fsynced) before the next one starts,
+so Ctrl-C or a crash loses at most the article in flight; a rerun takes finished articles from
+the cache (or, with the same ``--out``, from the folder itself) instead of the model. A bad file
+is one line in ``errors.jsonl`` and the run goes on; an endpoint that refuses us or stays
+unreachable stops the run, keeping everything finished.
+"""
+
+from __future__ import annotations
+
+import platform
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import diskcache
+import instructor
+
+from . import __version__
+from .articles import Article, read_articles
+from .checks import check_records
+from .clean import clean_text
+from .errors import ArticleError, EndpointError, RequestError
+from .extract import Strategy, attach_spans, strategy_named
+from .llm import Endpoint, ModelClient, public_url
+from .metadata import read_metadata
+from .models import SCHEMA_VERSION, ArticleRecord, Flag, Severity, Usage, assign_item_ids
+from .numbers import parse_numbers
+from .prompts import Prompt, load_prompt
+from .settings import Settings
+from .store import append_error, append_record, load_records, new_run_dir, write_flags, write_run_info
+
+QUANTITY_KINDS = {"quantity", "percent", "money", "range", "zero_target"}
+
+
+@dataclass
+class Event:
+    """Something the CLI may want to show: ``start``, ``article``, ``failed``, ``note``."""
+
+    kind: str
+    message: str = ""
+    total: int = 0
+    record: ArticleRecord | None = None
+    flags: list[Flag] = field(default_factory=list)
+
+
+Listener = Callable[[Event], None]
+
+
+@dataclass
+class RunResult:
+    run_dir: Path
+    records: list[ArticleRecord]
+    flags: list[Flag]
+    failed: list[str]
+    skipped: int = 0
+    interrupted: bool = False
+    stopped_by: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.skipped and not self.interrupted
+
+
+def process_article(article: Article, client: ModelClient, strategy: Strategy, prompt: Prompt) -> ArticleRecord:
+    """One article through clean -> extract; spans located and item ids assigned."""
+    started = time.monotonic()
+    cleaned = clean_text(article.text)
+    meta = read_metadata(cleaned)
+    result = strategy.extract(cleaned.text, client, prompt)
+    extraction = assign_item_ids(article.id, attach_spans(cleaned.text, result.extraction))
+    return ArticleRecord(
+        id=article.id,
+        source_path=article.source_path,
+        title=meta.title,
+        region=meta.region,
+        date=meta.date,
+        text=cleaned.text,
+        segments=cleaned.segments,
+        indicators=extraction.indicators,
+        targets=extraction.targets,
+        programs=extraction.programs,
+        strategy=strategy.name,
+        model=client.endpoint.model,
+        prompt=prompt.id,
+        problems=result.problems,
+        usage=result.usage,
+        seconds=round(time.monotonic() - started, 3),
+    )
+
+
+def has_numbers(text: str) -> bool:
+    return any(m.kind in QUANTITY_KINDS for m in parse_numbers(text))
+
+
+@contextmanager
+def open_endpoint(settings: Settings, notify: Listener) -> Iterator[Endpoint]:
+    """The configured endpoint, or the embedded server for as long as the run lasts."""
+    if settings.embedded:
+        from .local_model import NOTICE, embedded_endpoint
+
+        notify(Event("note", NOTICE))
+        settings.cache_dir.mkdir(parents=True, exist_ok=True)
+        with embedded_endpoint(settings.cache_dir) as endpoint:
+            yield endpoint
+    else:
+        yield Endpoint(model=settings.model or "", base_url=settings.base_url, api_key=settings.api_key,
+                       fingerprint=public_url(settings.base_url) or "openai")
+
+
+def make_client(endpoint: Endpoint, settings: Settings) -> ModelClient:
+    # OpenAI itself takes tool calls; llama.cpp, vLLM and Ollama take a json_object response
+    # format with a schema, which instructor's MD_JSON mode parses.
+    mode = instructor.Mode.TOOLS if endpoint.base_url is None else instructor.Mode.MD_JSON
+    cache = diskcache.Cache(str(settings.cache_dir / "calls")) if settings.use_cache else None
+    return ModelClient(endpoint, cache=cache, mode=mode)
+
+
+def _run_info(settings: Settings, client: ModelClient, prompt: Prompt, strategy: Strategy,
+              input_path: Path, result: RunResult, started: datetime, seconds: float,
+              total: int) -> dict[str, Any]:
+    usage = Usage()
+    for record in result.records:
+        usage = usage.add(record.usage)
+    by_severity = {s.value: sum(f.severity == s for f in result.flags) for s in Severity}
+    status = "interrupted" if result.interrupted else ("stopped" if result.stopped_by else "finished")
+    return {
+        "tool": "llmextract", "version": __version__, "schema_version": SCHEMA_VERSION,
+        "python": platform.python_version(),
+        "status": status, "stopped_by": result.stopped_by,
+        "started": started.isoformat(timespec="seconds"),
+        "seconds": round(seconds, 2),
+        "input": str(input_path),
+        "model": client.endpoint.model, "base_url": client.endpoint.label,
+        "embedded": client.endpoint.embedded, "model_fingerprint": client.endpoint.fingerprint,
+        "mode": client.mode.value, "strategy": strategy.name,
+        "prompt": {"name": prompt.name, "version": prompt.version, "hash": prompt.hash},
+        "cache": str(settings.cache_dir) if settings.use_cache else None,
+        "counts": {
+            "articles": total, "processed": len(result.records), "failed": len(result.failed),
+            "not_attempted": result.skipped,
+            "indicators": sum(len(r.indicators) for r in result.records),
+            "targets": sum(len(r.targets) for r in result.records),
+            "programs": sum(len(r.programs) for r in result.records),
+            "flags": by_severity,
+        },
+        "timings": {"seconds_per_article": [r.seconds for r in result.records]},
+        "usage": usage.model_dump(),
+    }
+
+
+def run(
+    input_path: Path,
+    settings: Settings,
+    *,
+    out_dir: Path | None = None,
+    client: ModelClient | None = None,
+    listener: Listener | None = None,
+) -> RunResult:
+    """Run the whole pipeline over a file or folder. Pass ``client`` to use a model client of
+    your own (tests, other endpoints); otherwise one is built from ``settings``."""
+    notify = listener or (lambda event: None)
+    articles, bad = read_articles(input_path)
+    prompt = load_prompt(settings.prompt_name)
+    strategy = strategy_named(prompt.strategy if settings.prompt and not settings.strategy
+                              else settings.strategy_name)
+    run_dir = out_dir or new_run_dir()
+    run_dir.mkdir(parents=True, exist_ok=True)
+    started, clock = datetime.now(timezone.utc), time.monotonic()
+    result = RunResult(run_dir, [], [], [])
+    for err in bad:
+        _fail(run_dir, result, err, notify)
+    done = {(r.id, r.model, r.prompt): r for r in _previous(run_dir)}
+
+    with (_given(client) if client else open_endpoint(settings, notify)) as endpoint_or_client:
+        model_client = client or make_client(endpoint_or_client, settings)  # type: ignore[arg-type]
+        notify(Event("start", total=len(articles)))
+        try:
+            for n, article in enumerate(articles):
+                key = (article.id, model_client.endpoint.model, prompt.id)
+                if key in done:
+                    record = done[key]
+                else:
+                    if not has_numbers(clean_text(article.text).text):
+                        notify(Event("note", f"{article.source_path}: no numbers in the article; "
+                                             "only programs can be extracted"))
+                    try:
+                        record = process_article(article, model_client, strategy, prompt)
+                    except RequestError as exc:
+                        _fail(run_dir, result, ArticleError(article.source_path, str(exc)), notify)
+                        continue
+                    except EndpointError as exc:
+                        result.stopped_by = str(exc)
+                        result.skipped = len(articles) - n
+                        notify(Event("failed", str(exc)))
+                        break
+                    append_record(run_dir, record)
+                result.records.append(record)
+                flags = check_records(result.records)
+                write_flags(run_dir, flags)
+                result.flags = flags
+                notify(Event("article", record=record,
+                             flags=[f for f in flags if f.article_id == record.id]))
+        except KeyboardInterrupt:
+            result.interrupted = True
+            result.skipped = len(articles) - len(result.records)
+        finally:
+            result.flags = check_records(result.records)
+            write_flags(run_dir, result.flags)
+            write_run_info(run_dir, _run_info(settings, model_client, prompt, strategy, input_path,
+                                              result, started, time.monotonic() - clock,
+                                              len(articles) + len(bad)))
+    return result
+
+
+@contextmanager
+def _given(client: ModelClient) -> Iterator[ModelClient]:
+    yield client
+
+
+def _previous(run_dir: Path) -> list[ArticleRecord]:
+    return load_records(run_dir) if (run_dir / "extractions.jsonl").is_file() else []
+
+
+def _fail(run_dir: Path, result: RunResult, err: ArticleError, notify: Listener) -> None:
+    result.failed.append(str(err))
+    append_error(run_dir, err.path, err.reason)
+    notify(Event("failed", str(err)))

@@ -1,0 +1,84 @@
+"""Settings, resolved once: command-line flags, then environment variables, then defaults.
+
+    LLMEXTRACT_MODEL      model name                      (--model)
+    LLMEXTRACT_BASE_URL   OpenAI-compatible base URL      (--base-url)
+    OPENAI_API_KEY        key for the endpoint            (never a flag: it would land in shell history)
+    LLMEXTRACT_CACHE_DIR  cache folder (model calls, the assembled GGUF); default: the user cache dir
+    LLMEXTRACT_STRATEGY   direct | candidates             (--strategy)
+    LLMEXTRACT_PROMPT     prompt template name            (--prompt)
+
+With no model, no base URL and no key, the embedded local model is used.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+from .errors import UsageError
+
+DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
+DEFAULT_SERVER_MODEL = "default"
+
+
+@dataclass(frozen=True)
+class Settings:
+    model: str | None
+    base_url: str | None
+    api_key: str = field(default="", repr=False)
+    strategy: str | None = None
+    prompt: str | None = None
+    cache_dir: Path = Path(".")
+    use_cache: bool = True
+
+    @property
+    def embedded(self) -> bool:
+        return not (self.model or self.base_url or self.api_key)
+
+    @property
+    def strategy_name(self) -> str:
+        """The embedded base model only labels parser candidates; capable models write records."""
+        return self.strategy or ("candidates" if self.embedded else "direct")
+
+    @property
+    def prompt_name(self) -> str:
+        return self.prompt or self.strategy_name
+
+
+def _env(name: str) -> str | None:
+    value = os.environ.get(name, "").strip()
+    return value or None
+
+
+def resolve_settings(
+    *,
+    model: str | None = None,
+    base_url: str | None = None,
+    strategy: str | None = None,
+    prompt: str | None = None,
+    cache_dir: Path | None = None,
+    use_cache: bool = True,
+) -> Settings:
+    model = model or _env("LLMEXTRACT_MODEL")
+    base_url = base_url or _env("LLMEXTRACT_BASE_URL")
+    api_key = _env("OPENAI_API_KEY") or ""
+    if base_url and not base_url.startswith(("http://", "https://")):
+        raise UsageError(f"--base-url {base_url!r} is not an http(s) URL")
+    if model and not base_url and not api_key:
+        raise UsageError(
+            f"--model {model} needs OPENAI_API_KEY in the environment (for OpenAI) or --base-url "
+            "(for Ollama, vLLM, llama.cpp)"
+        )
+    if base_url and not model:
+        model = DEFAULT_SERVER_MODEL
+    if api_key and not model:
+        model = DEFAULT_OPENAI_MODEL
+    if strategy and strategy not in ("direct", "candidates"):
+        raise UsageError(f"--strategy {strategy!r}: choose direct or candidates")
+    cache = cache_dir or (Path(d) if (d := _env("LLMEXTRACT_CACHE_DIR")) else None)
+    cache = cache or Path(platformdirs.user_cache_dir("llmextract"))
+    return Settings(model=model, base_url=base_url, api_key=api_key, strategy=strategy or _env("LLMEXTRACT_STRATEGY"),
+                    prompt=prompt or _env("LLMEXTRACT_PROMPT"), cache_dir=cache, use_cache=use_cache)

@@ -1,0 +1,112 @@
+"""The run folder: what a run leaves behind, written so that nothing finished is ever lost.
+
+    extractions.jsonl   one ArticleRecord per line, appended and fsynced as each article finishes
+    flags.jsonl         one Flag per line; rewritten atomically (temp file + rename) after checks
+    run.json            what ran: versions, model, endpoint (no secrets), prompt, counts, timings
+    errors.jsonl        one line per article that failed, with the reason
+
+A crash or Ctrl-C can only cut the line being written; ``load_records`` skips a torn last line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .errors import UsageError
+from .models import ArticleRecord, Flag
+
+EXTRACTIONS = "extractions.jsonl"
+FLAGS = "flags.jsonl"
+RUN = "run.json"
+ERRORS = "errors.jsonl"
+
+
+def new_run_dir(root: Path = Path("runs")) -> Path:
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H-%M-%SZ")
+    path = root / stamp
+    n = 1
+    while path.exists():
+        n += 1
+        path = root / f"{stamp}-{n}"
+    return path
+
+
+def _append_line(path: Path, line: str) -> None:
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(line + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def write_atomic(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def append_record(run_dir: Path, record: ArticleRecord) -> None:
+    _append_line(run_dir / EXTRACTIONS, record.model_dump_json())
+
+
+def append_error(run_dir: Path, source: str, reason: str) -> None:
+    _append_line(run_dir / ERRORS, json.dumps({"source": source, "reason": reason}, ensure_ascii=False))
+
+
+def write_flags(run_dir: Path, flags: Iterable[Flag]) -> None:
+    write_atomic(run_dir / FLAGS, "".join(f.model_dump_json() + "\n" for f in flags))
+
+
+def write_run_info(run_dir: Path, info: dict[str, Any]) -> None:
+    write_atomic(run_dir / RUN, json.dumps(info, indent=2, ensure_ascii=False) + "\n")
+
+
+def require_run_dir(run_dir: Path) -> None:
+    if not (run_dir / EXTRACTIONS).is_file():
+        raise UsageError(f"{run_dir}: not a run folder (no {EXTRACTIONS})")
+
+
+def _read_jsonl(path: Path) -> list[str]:
+    if not path.is_file():
+        return []
+    return [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def load_records(run_dir: Path) -> list[ArticleRecord]:
+    """Every complete record; a torn last line (crash mid-write) is skipped; the latest record
+    of an article wins when a resumed run wrote it twice."""
+    require_run_dir(run_dir)
+    records: dict[str, ArticleRecord] = {}
+    lines = _read_jsonl(run_dir / EXTRACTIONS)
+    for n, line in enumerate(lines, start=1):
+        try:
+            record = ArticleRecord.model_validate_json(line)
+        except ValidationError:
+            if n == len(lines):
+                continue
+            raise UsageError(f"{run_dir / EXTRACTIONS}:{n}: not a valid record") from None
+        records[record.id] = record
+    return list(records.values())
+
+
+def load_flags(run_dir: Path) -> list[Flag]:
+    return [Flag.model_validate_json(line) for line in _read_jsonl(run_dir / FLAGS)]
+
+
+def load_run_info(run_dir: Path) -> dict[str, Any]:
+    path = run_dir / RUN
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
