@@ -1,0 +1,52 @@
+"""Shared test setup: every test gets its own cache folder and no real key; model traffic is
+replayed from ``cassettes/`` (run with ``--record-mode=none --block-network``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+SECRET_HEADERS = [("authorization", "Bearer DUMMY"), ("openai-organization", None),
+                  ("openai-project", None), ("cookie", None), ("api-key", None)]
+
+
+@pytest.fixture(autouse=True)
+def isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No test reads the developer's cache or key, or the environment's model settings."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("LLMEXTRACT_CACHE_DIR", str(cache))
+    for name in ("OPENAI_API_KEY", "LLMEXTRACT_MODEL", "LLMEXTRACT_BASE_URL", "LLMEXTRACT_STRATEGY",
+                 "LLMEXTRACT_PROMPT", "OPENAI_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    return cache
+
+
+def _drop_cookies(response: dict[str, Any]) -> dict[str, Any]:
+    headers = response.get("headers", {})
+    for name in list(headers):
+        if name.lower() in ("set-cookie", "openai-organization", "openai-project"):
+            del headers[name]
+    return response
+
+
+@pytest.fixture(scope="session")
+def vcr_config() -> dict[str, Any]:
+    # No record_mode here: it would override --record-mode on the command line.
+    return {
+        "match_on": ["method", "path", "body"],
+        "filter_headers": SECRET_HEADERS,
+        "before_record_response": _drop_cookies,
+        "decode_compressed_response": True,
+        "ignore_localhost": False,
+    }
+
+
+@pytest.fixture(scope="session")
+def vcr_cassette_dir() -> str:
+    return str(ROOT / "cassettes")
