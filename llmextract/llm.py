@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import diskcache
+import httpx2
 import instructor
 import openai
 from instructor.core.exceptions import InstructorRetryException
@@ -167,6 +168,7 @@ class ModelClient:
         validation_retries: int = 2,
         transport_attempts: int = 4,
         timeout: float = 300.0,
+        http_client: httpx2.Client | None = None,
     ) -> None:
         self.endpoint = endpoint
         self.cache = cache
@@ -178,6 +180,7 @@ class ModelClient:
             base_url=endpoint.base_url,
             max_retries=0,
             timeout=timeout,
+            http_client=http_client,
         )
         self.instructor = instructor.from_openai(self.openai, mode=mode)
 

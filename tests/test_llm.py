@@ -1,0 +1,96 @@
+"""The model client against hand-made HTTP replies (unit-test fixtures, not recorded traffic):
+retries, error translation, salvage after failed re-asks, caching, secrets."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import diskcache
+import httpx2
+import pytest
+from pydantic import BaseModel
+
+from llmextract.errors import EndpointError, RequestError
+from llmextract.llm import Endpoint, ModelClient, public_url, redact
+from llmextract.models import Extraction
+
+SOURCE = "Jumlah kasus stunting tercatat 242 kasus pada 2025."
+KEY = "sk-live-abcdefghijklmnopqrstuvwxyz123456"
+
+
+def chat_reply(content: str) -> httpx2.Response:
+    body = {"id": "x", "object": "chat.completion", "created": 0, "model": "m",
+            "choices": [{"index": 0, "finish_reason": "stop",
+                         "message": {"role": "assistant", "content": content}}],
+            "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15}}
+    return httpx2.Response(200, json=body)
+
+
+def record_json(value_text: str) -> str:
+    return json.dumps({"indicators": [{"name": "kasus stunting", "value": 242, "value_text": value_text,
+                                       "quote": "tercatat 242 kasus"}], "targets": [], "programs": []})
+
+
+def client_with(replies: list[Callable[[], httpx2.Response]], cache: diskcache.Cache | None = None) -> tuple[ModelClient, list[httpx2.Request]]:
+    seen: list[httpx2.Request] = []
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        seen.append(request)
+        return replies[min(len(seen), len(replies)) - 1]()
+
+    http = httpx2.Client(transport=httpx2.MockTransport(handler))
+    endpoint = Endpoint(model="m", base_url="http://user:pw@127.0.0.1:9/v1?token=t", api_key=KEY)
+    return ModelClient(endpoint, cache=cache, http_client=http, transport_attempts=3), seen
+
+
+def ask(client: ModelClient) -> object:
+    return client.structured([{"role": "user", "content": "{{ source }}"}], Extraction, source=SOURCE,
+                             params={"temperature": 0}, prompt_version="p@1")
+
+
+def test_rate_limit_is_retried_then_succeeds() -> None:
+    client, seen = client_with([lambda: httpx2.Response(429, headers={"retry-after": "0"}, json={"error": {"message": "slow down"}}),
+                                lambda: chat_reply(record_json("242"))])
+    got = ask(client)
+    assert len(seen) == 2
+    assert got.value.indicators[0].value == 242
+    assert got.problems == []
+
+
+@pytest.mark.parametrize(("status", "error", "says"), [(401, EndpointError, "API key was refused"),
+                                                      (404, EndpointError, "not found"),
+                                                      (400, RequestError, "refused the request")],
+                         ids=["bad-key-stops-run", "unknown-model-stops-run", "bad-request-fails-article"])
+def test_permanent_errors_are_not_retried_and_never_show_the_key(status: int, error: type, says: str) -> None:
+    client, seen = client_with([lambda: httpx2.Response(status, json={"error": {"message": f"Incorrect API key provided: {KEY}"}})])
+    with pytest.raises(error) as info:
+        ask(client)
+    assert len(seen) == 1
+    assert says in str(info.value)
+    assert KEY not in str(info.value) and "sk-live" not in str(info.value)
+    assert "user:pw" not in str(info.value) and "token=t" not in str(info.value)
+
+
+def test_value_not_in_article_is_reasked_then_kept_with_its_problem() -> None:
+    client, seen = client_with([lambda: chat_reply(record_json("241"))])
+    got = ask(client)
+    assert len(seen) == 3  # first answer and two re-asks
+    assert "does not appear in the article" in json.loads(seen[1].content)["messages"][-1]["content"]
+    assert got.value.indicators[0].value_text == "241"  # kept, so the checks can flag it
+    assert any("value_text '241'" in p for p in got.problems)
+
+
+def test_second_identical_call_comes_from_the_cache(tmp_path) -> None:
+    cache = diskcache.Cache(str(tmp_path / "c"))
+    client, seen = client_with([lambda: chat_reply(record_json("242"))], cache)
+    first, second = ask(client), ask(client)
+    assert len(seen) == 1
+    assert second.value.model_dump() == first.value.model_dump()
+    assert second.usage.cached_calls == 1
+    assert KEY not in repr([cache[k] for k in cache.iterkeys()])
+
+
+def test_redact_and_public_url() -> None:
+    assert redact(f"key {KEY} and Bearer abc.def") == "key [redacted] and [redacted]"
+    assert public_url("https://u:p@host:8443/v1?k=1") == "https://host:8443/v1"
