@@ -130,3 +130,13 @@ def run(input_path: Path, model: str | None, base_url: str | None, strategy: str
         sys.exit(1)
     if result.failed:
         sys.exit(1)
+
+
+@main.command()
+@click.option("--out", type=click.Path(path_type=Path), default=Path("schemas"), show_default=True)
+def schema(out: Path) -> None:
+    """Write the JSON Schemas of the output records (extractions.jsonl, flags.jsonl)."""
+    from .schema import write_schemas
+
+    for path in write_schemas(out):
+        console.print(str(path), highlight=False)
