@@ -93,7 +93,10 @@ def embedded_endpoint(cache_dir: Path, *, n_ctx: int = 4096, timeout: float = 18
         "--n_ctx", str(n_ctx), "--n_threads", threads, "--n_batch", "512",
     ]
     with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        # Its own session: Ctrl-C reaches only us, so the article in flight ends cleanly and the
+        # server is stopped below rather than dying under a request.
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                start_new_session=True)
     url = f"http://127.0.0.1:{port}/v1"
     try:
         _wait_ready(url, proc, log, timeout)
