@@ -78,12 +78,18 @@ class _Normalized:
         return index + (self.shifts[k] if k >= 0 else 0)
 
 
-def _fold(text: str) -> str:
-    """Lower case and canonical quote characters, keeping the length (so offsets survive)."""
+def lower_same_length(text: str) -> str:
+    """Lower case that keeps every offset (a letter whose lower case is longer, such as the
+    Turkish dotted I, is left as it is)."""
     lowered = text.lower()
     if len(lowered) != len(text):
         lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    return lowered.translate(_QUOTE_CHARS)
+    return lowered
+
+
+def _fold(text: str) -> str:
+    """Lower case and canonical quote characters, keeping the length (so offsets survive)."""
+    return lower_same_length(text).translate(_QUOTE_CHARS)
 
 
 @lru_cache(maxsize=256)
