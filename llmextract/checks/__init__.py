@@ -1,0 +1,65 @@
+"""The rule-based cross-check: every extracted number checked against the article, with no
+model involved. Each family of checks is a module (grounding, source, arithmetic, trend,
+plausibility, roles, coverage, across); each returns ``Flag`` objects with a dotted kind, a
+severity, a plain message and the spans involved.
+
+``check`` is pure and fast (one parse of the article, vocabulary cached), so ``llmextract run``
+calls it after every article and ``llmextract check`` re-runs it over a finished run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from llmextract.checks.across import check_across
+from llmextract.checks.arithmetic import check_arithmetic
+from llmextract.checks.context import ArticleContext, build_context
+from llmextract.checks.coverage import check_coverage
+from llmextract.checks.grounding import check_grounding
+from llmextract.checks.plausibility import check_plausibility
+from llmextract.checks.roles import check_roles
+from llmextract.checks.source import check_source
+from llmextract.checks.trend import check_trend
+from llmextract.models import SEVERITY_RANK, ArticleRecord, Extraction, Flag
+
+__all__ = ["ARTICLE_CHECKS", "check", "check_record", "check_records", "sort_flags"]
+
+ARTICLE_CHECKS: tuple[Callable[[ArticleContext], list[Flag]], ...] = (
+    check_grounding, check_source, check_arithmetic, check_trend, check_plausibility,
+    check_roles, check_coverage,
+)
+
+
+def sort_flags(flags: list[Flag]) -> list[Flag]:
+    """Most severe first, then by article and position; one flag per id."""
+    unique = {f.id: f for f in flags}
+    return sorted(unique.values(), key=lambda f: (
+        SEVERITY_RANK[f.severity], f.article_id, f.spans[0].start if f.spans else -1, f.kind,
+        f.field, f.id))
+
+
+def _run(ctx: ArticleContext) -> list[Flag]:
+    return [flag for family in ARTICLE_CHECKS for flag in family(ctx)]
+
+
+def check(text: str, extraction: Extraction, *, article_id: str = "",
+          date: str | None = None) -> list[Flag]:
+    """Every flag for one article's extraction; ``text`` is the text its spans point into."""
+    return sort_flags(_run(build_context(text, extraction, article_id=article_id, date=date)))
+
+
+def _context(record: ArticleRecord) -> ArticleContext:
+    extraction = Extraction(indicators=record.indicators, targets=record.targets,
+                            programs=record.programs)
+    return build_context(record.text, extraction, article_id=record.id, date=record.date)
+
+
+def check_record(record: ArticleRecord) -> list[Flag]:
+    return sort_flags(_run(_context(record)))
+
+
+def check_records(records: list[ArticleRecord]) -> list[Flag]:
+    """Per-article flags for every record, plus conflicts between articles of the run."""
+    contexts = [(_context(record), record.region) for record in records]
+    flags = [flag for ctx, _ in contexts for flag in _run(ctx)]
+    return sort_flags(flags + check_across(contexts))

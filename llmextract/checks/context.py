@@ -1,0 +1,338 @@
+"""What every check needs to know about one article, computed once.
+
+The article is parsed once (number mentions, sentences, clauses, lines and which lines are
+boilerplate) and every extracted item is located once (its quote, and its value text inside the
+quote when possible). The checks then only read this object, so adding a check adds no parsing.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Iterable
+
+from llmextract.clean import is_boilerplate_line
+from llmextract.grounding import Match, MatchStatus, locate, lower_same_length
+from llmextract.models import Extraction, Flag, Indicator, Program, Severity, Span, Target
+from llmextract.numbers import (
+    CALENDAR_KINDS,
+    DATE,
+    PERIOD,
+    YEAR,
+    NumberMention,
+    parse_mention,
+    parse_numbers,
+)
+from llmextract.resources import load_vocab
+
+Item = Indicator | Target | Program
+
+_SENTENCE_END = re.compile(r"[.!?]+[\"”’')]*(?=\s)|\n")
+_CLAUSE_BREAK = re.compile(r"[,;:()]|\s(?:dan|serta|sedangkan|namun|tetapi)\s", re.IGNORECASE)
+_YEAR_IN = re.compile(r"(?<![0-9])(1[89][0-9]{2}|20[0-9]{2})(?![0-9])")
+
+
+def words_pattern(words: Iterable[str]) -> re.Pattern[str]:
+    """Whole-word, case-insensitive alternation of vocabulary phrases (longest first)."""
+    items = sorted({w.lower() for w in words}, key=len, reverse=True)
+    body = "|".join(r"\s+".join(re.escape(p) for p in w.split()) for w in items) or r"(?!)"
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The compiled word lists the checks use (from id.yaml and stunting.yaml)."""
+
+    topic: re.Pattern[str]
+    populations: re.Pattern[str]
+    percent_units: frozenset[str]
+    share_names: re.Pattern[str]
+    down: re.Pattern[str]
+    up: re.Pattern[str]
+    target_words: re.Pattern[str]
+    boilerplate: tuple[tuple[str, re.Pattern[str]], ...]
+    months: dict[str, int]
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> Vocabulary:
+    lang, domain = load_vocab("id"), load_vocab("stunting")
+    boilerplate = tuple(
+        (category, re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE))
+        for category, patterns in lang["boilerplate_lines"].items())
+    return Vocabulary(
+        topic=words_pattern(domain["topic_words"]),
+        populations=words_pattern(domain["populations"]),
+        percent_units=frozenset(u.lower() for u in domain["percent_units"]),
+        share_names=words_pattern(domain["share_names"]),
+        down=words_pattern(lang["trend_words"]["down"]),
+        up=words_pattern(lang["trend_words"]["up"]),
+        target_words=words_pattern(lang["target_words"]),
+        boilerplate=boilerplate,
+        months={k.lower(): int(v) for k, v in lang["months"].items()},
+    )
+
+
+def boilerplate_category(line: str) -> str | None:
+    """Why a line is not article prose ('related_link', 'view_counter'...), or None."""
+    stripped = line.strip()
+    if not stripped:
+        return None
+    for category, pattern in vocabulary().boilerplate:
+        if pattern.match(stripped):
+            return category
+    return "site_chrome" if is_boilerplate_line(stripped) else None
+
+
+def item_value(item: Item) -> tuple[str, float | None, float | None] | None:
+    """(value_text, value, value_max) of an indicator or target; None for a program."""
+    if isinstance(item, Indicator):
+        return item.value_text, item.value, None
+    if isinstance(item, Target):
+        return item.value_text, item.value, item.value_max
+    return None
+
+
+def is_percent_unit(unit: str | None) -> bool:
+    return unit is not None and unit.strip().lower() in vocabulary().percent_units
+
+
+def years_in(text: str | None) -> list[int]:
+    return [int(y) for y in _YEAR_IN.findall(text or "")]
+
+
+def period_key(period: str | None) -> tuple[int, int] | None:
+    """A sortable (year, part) for a period as written: 'awal 2023' < 'akhir tahun 2023' <
+    'akhir bulan Februari 2024'. None without a year."""
+    years = years_in(period)
+    if not years or period is None:
+        return None
+    low = period.lower()
+    part = 6
+    for word, month in vocabulary().months.items():
+        if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", low):
+            part = month
+            break
+    if "awal" in low:
+        part = 0
+    elif "akhir" in low and part == 6:
+        part = 13
+    return years[-1], part
+
+
+@dataclass
+class LocatedItem:
+    """One extracted item with where its quote and value were found in the article."""
+
+    item: Item
+    path: str  # 'indicators[0]'
+    quote: Match
+    value_text: str | None = None
+    value: float | None = None
+    value_max: float | None = None
+    value_span: Span | None = None
+    value_in_quote: bool = False
+    parsed: NumberMention | None = None  # value_text read on its own
+    mention: NumberMention | None = None  # the article's mention at value_span
+
+    @property
+    def item_id(self) -> str | None:
+        return self.item.id or None
+
+    @property
+    def name(self) -> str:
+        return self.item.indicator if isinstance(self.item, Target) else self.item.name
+
+    @property
+    def anchor(self) -> Span | None:
+        """The best span to show a reviewer: the value when found, else the quote."""
+        return self.value_span or self.quote.span
+
+
+@dataclass
+class ArticleContext:
+    article_id: str
+    text: str
+    extraction: Extraction
+    year: int | None
+    mentions: list[NumberMention]
+    sentences: list[Span]
+    lines: list[Span]
+    line_categories: list[str | None]
+    items: list[LocatedItem] = field(default_factory=list)
+    _mention_starts: list[int] = field(default_factory=list)
+    _sentence_starts: list[int] = field(default_factory=list)
+    _line_starts: list[int] = field(default_factory=list)
+
+    # --- lookups -------------------------------------------------------------------------
+
+    def mention_at(self, span: Span) -> NumberMention | None:
+        """The mention overlapping ``span`` the most (None when no mention overlaps)."""
+        k = bisect.bisect_right(self._mention_starts, span.start)
+        best, best_overlap = None, 0
+        for mention in self.mentions[max(0, k - 2):k + 2]:
+            overlap = min(mention.end, span.end) - max(mention.start, span.start)
+            if overlap > best_overlap:
+                best, best_overlap = mention, overlap
+        return best
+
+    @staticmethod
+    def mention_span(mention: NumberMention) -> Span:
+        return Span(start=mention.start, end=mention.end)
+
+    def _index(self, starts: list[int], offset: int) -> int:
+        return max(0, bisect.bisect_right(starts, offset) - 1)
+
+    def sentence_of(self, offset: int) -> Span:
+        return self.sentences[self._index(self._sentence_starts, offset)]
+
+    def line_of(self, offset: int) -> tuple[Span, str | None]:
+        k = self._index(self._line_starts, offset)
+        return self.lines[k], self.line_categories[k]
+
+    def mentions_in(self, span: Span) -> list[NumberMention]:
+        lo = bisect.bisect_left(self._mention_starts, span.start)
+        hi = bisect.bisect_left(self._mention_starts, span.end)
+        return [m for m in self.mentions[lo:hi] if m.end <= span.end]
+
+    def clause_of(self, offset: int) -> Span:
+        """The clause around ``offset``: the sentence cut at commas, brackets and 'dan'."""
+        sentence = self.sentence_of(offset)
+        start, end = sentence.start, sentence.end
+        for brk in _CLAUSE_BREAK.finditer(self.text, sentence.start, sentence.end):
+            if self._inside_number(brk.start()):
+                continue
+            if brk.end() <= offset:
+                start = brk.end()
+            elif brk.start() >= offset:
+                end = brk.start()
+                break
+        return Span(start=start, end=end)
+
+    def _inside_number(self, offset: int) -> bool:
+        """A comma inside '10,6' is not a clause break."""
+        return (0 < offset < len(self.text) - 1 and self.text[offset - 1].isdigit()
+                and self.text[offset + 1].isdigit())
+
+    def years_near(self, span: Span) -> list[int]:
+        """Years written in ``span``: years, month-year dates and periods (not dd/mm/yyyy dates,
+        which date the event or the article rather than the figures)."""
+        found = []
+        for mention in self.mentions_in(span):
+            if mention.kind == YEAR and mention.value is not None:
+                found.append(int(mention.value))
+            elif mention.kind in (DATE, PERIOD) and "/" not in mention.text:
+                found.extend(years_in(mention.note))
+        return found
+
+    def flag(self, located: LocatedItem | None, field_name: str, kind: str, severity: Severity,
+             message: str, spans: Iterable[Span | None] = (), related: Iterable[str] = ()) -> Flag:
+        return Flag(
+            article_id=self.article_id,
+            item_id=located.item_id if located else None,
+            field=f"{located.path}.{field_name}" if located else field_name,
+            kind=kind, severity=severity, message=message,
+            spans=[s for s in spans if s is not None], related=sorted(set(related)),
+        ).with_id()
+
+
+def _spans(text: str, breaks: Iterable[re.Match[str]]) -> list[Span]:
+    spans, start = [], 0
+    for brk in breaks:
+        end = brk.end()
+        if text[start:end].strip():
+            spans.append(_stripped(text, start, end))
+        start = end
+    if text[start:].strip():
+        spans.append(_stripped(text, start, len(text)))
+    return spans or [Span(start=0, end=len(text))]
+
+
+def _stripped(text: str, start: int, end: int) -> Span:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start=start, end=end)
+
+
+def _article_year(date: str | None, mentions: list[NumberMention]) -> int | None:
+    """The year of the article: from its date, else from the first full date in the text."""
+    years = years_in(date)
+    if years:
+        return years[0]
+    for mention in mentions:
+        if mention.kind == DATE and mention.note and mention.note[:4].isdigit():
+            return int(mention.note[:4])
+    return None
+
+
+def _locate_item(ctx: ArticleContext, item: Item, path: str) -> LocatedItem:
+    quote = locate(ctx.text, item.quote)
+    located = LocatedItem(item=item, path=path, quote=quote)
+    value = item_value(item)
+    if value is None:
+        return located
+    located.value_text, located.value, located.value_max = value
+    written = located.value_text
+    if not written or not written.strip():
+        return located
+    located.parsed = parse_mention(written)
+    if quote.span is not None:
+        inside = locate(ctx.text[quote.span.start:quote.span.end], written, whole_words=True,
+                        fuzzy=False)
+        if inside.span is not None:
+            located.value_span = Span(start=quote.span.start + inside.span.start,
+                                      end=quote.span.start + inside.span.end)
+            located.value_in_quote = True
+    if located.value_span is None:
+        anywhere = locate(ctx.text, written, whole_words=True, fuzzy=False,
+                          near=quote.span.start if quote.span else None)
+        located.value_span = anywhere.span
+    if located.value_span is not None:
+        located.mention = ctx.mention_at(located.value_span)
+    return located
+
+
+def build_context(text: str, extraction: Extraction, *, article_id: str = "",
+                  date: str | None = None) -> ArticleContext:
+    mentions = parse_numbers(text)
+    lines = _spans(text, re.finditer(r"\n", text))
+    ctx = ArticleContext(
+        article_id=article_id, text=text, extraction=extraction,
+        year=_article_year(date, mentions), mentions=mentions,
+        sentences=_spans(text, _SENTENCE_END.finditer(text)), lines=lines,
+        line_categories=[boilerplate_category(text[s.start:s.end]) for s in lines],
+    )
+    ctx._mention_starts = [m.start for m in mentions]
+    ctx._sentence_starts = [s.start for s in ctx.sentences]
+    ctx._line_starts = [s.start for s in lines]
+    for name in ("indicators", "targets", "programs"):
+        for i, item in enumerate(getattr(extraction, name)):
+            ctx.items.append(_locate_item(ctx, item, f"{name}[{i}]"))
+    return ctx
+
+
+def is_topic(text: str) -> bool:
+    return vocabulary().topic.search(text) is not None
+
+
+def lowered(text: str) -> str:
+    return lower_same_length(text)
+
+
+def calendar(mention: NumberMention | None) -> bool:
+    return mention is not None and mention.kind in CALENDAR_KINDS
+
+
+def found(match: Match) -> bool:
+    return match.status in (MatchStatus.exact, MatchStatus.normalized)
+
+
+def describe(value: Any) -> str:
+    """A number as a reviewer reads it: 292095 -> '292095', 10.6 -> '10.6'."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return f"{value:g}" if isinstance(value, float) else str(value)

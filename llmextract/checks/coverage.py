@@ -1,0 +1,37 @@
+"""Coverage: numbers in sentences about the topic that no extracted item uses, so a reviewer
+sees what the model missed. Dates, times, years, periods and ordinals are not quantities to
+extract; numbers in boilerplate lines are not the article's. Severity is info: a missed number
+is worth a look, not an error in what was extracted."""
+
+from __future__ import annotations
+
+from llmextract.checks.context import ArticleContext, is_topic
+from llmextract.models import Flag, Program, Severity, Span
+from llmextract.numbers import CALENDAR_KINDS, ORDINAL
+
+
+def _overlaps(start: int, end: int, spans: list[Span]) -> bool:
+    return any(s.start < end and start < s.end for s in spans)
+
+
+def check_coverage(ctx: ArticleContext) -> list[Flag]:
+    used_spans = [s for li in ctx.items
+                  for s in (li.value_span, li.quote.span if isinstance(li.item, Program) else None)
+                  if s is not None]
+    used_values = {v for li in ctx.items for v in (li.value, li.value_max) if v is not None}
+    flags = []
+    for sentence in ctx.sentences:
+        mentions = [m for m in ctx.mentions_in(sentence)
+                    if m.kind not in CALENDAR_KINDS and m.kind != ORDINAL and m.value is not None]
+        if not mentions or not is_topic(ctx.text[sentence.start:sentence.end]):
+            continue
+        for mention in mentions:
+            if mention.value in used_values or _overlaps(mention.start, mention.end, used_spans):
+                continue
+            if ctx.line_of(mention.start)[1] is not None:
+                continue
+            flags.append(ctx.flag(
+                None, "text", "coverage.unused_number", Severity.info,
+                f"'{mention.text}' appears in a sentence about the topic but no extracted item "
+                f"uses it.", [Span(start=mention.start, end=mention.end)]))
+    return flags

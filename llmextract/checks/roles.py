@@ -1,0 +1,118 @@
+"""Roles: a value bound to the wrong year or role. A figure for 2024 reported as the period
+2025, a 2024 baseline reported as the 2026 target, a quote stitched from two places, a
+'zero stunting' goal that was not read as a target of 0.
+
+The year bound to a value is the year written in the value's own clause (the sentence cut at
+commas, brackets and 'dan'); day-month-year dates are left out, as they date the event."""
+
+from __future__ import annotations
+
+from llmextract.checks.context import ArticleContext, LocatedItem, vocabulary, years_in
+from llmextract.grounding import MatchStatus, contains
+from llmextract.models import Flag, Indicator, Severity, Span, Target
+from llmextract.numbers import ZERO_TARGET
+
+_MIN_PIECE_WORDS = 3
+
+
+def _period_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
+    item = li.item
+    if not isinstance(item, Indicator) or li.value_span is None:
+        return []
+    recorded = years_in(item.period)
+    if not recorded:
+        return []
+    clause = ctx.clause_of(li.value_span.start)
+    written = ctx.years_near(clause)
+    if written and not set(recorded) & set(written):
+        return [ctx.flag(li, "period", "roles.period_mismatch", Severity.warning,
+                         f"The value {li.value_text} is recorded for {item.period}, but its own "
+                         f"clause gives {', '.join(map(str, sorted(set(written))))}.",
+                         [li.value_span, clause])]
+    article_years = set(ctx.years_near(Span(start=0, end=len(ctx.text))))
+    if ctx.year is not None:
+        article_years.add(ctx.year)
+    if not set(recorded) & article_years:
+        return [ctx.flag(li, "period", "roles.period_not_in_article", Severity.warning,
+                         f"The period {item.period} is not mentioned anywhere in the article.",
+                         [li.value_span])]
+    return []
+
+
+def _target_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
+    item = li.item
+    if not isinstance(item, Target) or li.value_span is None:
+        return []
+    flags = []
+    sentence = ctx.sentence_of(li.value_span.start)
+    if not vocabulary().target_words.search(ctx.text, sentence.start, sentence.end):
+        flags.append(ctx.flag(li, "value_text", "roles.target_without_goal", Severity.warning,
+                              f"The target value {li.value_text} comes from a sentence that states "
+                              f"no goal.", [li.value_span, sentence]))
+    clause = ctx.clause_of(li.value_span.start)
+    written = ctx.years_near(clause)
+    if item.deadline_year is not None and written and item.deadline_year not in written:
+        flags.append(ctx.flag(li, "deadline_year", "roles.deadline_mismatch", Severity.warning,
+                              f"The target is recorded for {item.deadline_year}, but its value's "
+                              f"clause gives {', '.join(map(str, sorted(set(written))))}.",
+                              [li.value_span, clause]))
+    for other in ctx.items:
+        if isinstance(other.item, Indicator) and other.value_span == li.value_span:
+            flags.append(ctx.flag(li, "value", "roles.baseline_as_target", Severity.warning,
+                                  f"The target reuses the measured value {li.value_text} of "
+                                  f"'{other.name}' ({other.item.period or 'no period'}).",
+                                  [li.value_span]))
+            break
+    return flags
+
+
+def _zero_flags(ctx: ArticleContext) -> list[Flag]:
+    flags = []
+    for li in ctx.items:
+        if isinstance(li.item, Indicator) and li.mention is not None \
+                and li.mention.kind == ZERO_TARGET:
+            flags.append(ctx.flag(li, "value_text", "roles.zero_target_as_indicator",
+                                  Severity.warning,
+                                  f"'{li.mention.text}' is a goal, recorded here as a measured "
+                                  f"indicator.", [li.value_span]))
+    zero_targets = [li for li in ctx.items if isinstance(li.item, Target) and li.value == 0]
+    if zero_targets:
+        return flags
+    goals = [m for m in ctx.mentions
+             if m.kind == ZERO_TARGET and ctx.line_of(m.start)[1] is None]
+    if goals:
+        flags.append(ctx.flag(None, "targets", "roles.zero_target_missed", Severity.warning,
+                              f"The article sets the goal '{goals[0].text}' but no target of 0 "
+                              f"was extracted.", [Span(start=m.start, end=m.end) for m in goals]))
+    return flags
+
+
+def _stitched_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
+    """A quote that is not in the article but whose beginning and end are, apart."""
+    if li.quote.status is not MatchStatus.not_found and li.quote.status is not MatchStatus.fuzzy:
+        return []
+    words = li.item.quote.split()
+    if len(words) < 2 * _MIN_PIECE_WORDS:
+        return []
+    low, high = 0, len(words)  # the longest prefix found: binary search (found is monotone)
+    while low < high:
+        mid = (low + high + 1) // 2
+        if contains(ctx.text, " ".join(words[:mid])):
+            low = mid
+        else:
+            high = mid - 1
+    rest = " ".join(words[low:])
+    if low >= _MIN_PIECE_WORDS and len(words) - low >= _MIN_PIECE_WORDS and contains(ctx.text, rest):
+        return [ctx.flag(li, "quote", "roles.stitched_quote", Severity.error,
+                         f"The quote joins two separate passages of the article: "
+                         f"'{' '.join(words[:low])}' and '{rest}'.")]
+    return []
+
+
+def check_roles(ctx: ArticleContext) -> list[Flag]:
+    flags: list[Flag] = []
+    for li in ctx.items:
+        flags += _period_flags(ctx, li) + _target_flags(ctx, li) + _stitched_flags(ctx, li)
+    return flags + _zero_flags(ctx)
+
+

@@ -1,0 +1,54 @@
+"""Trend: a word of change between two values of one measure must agree with them. In
+"941 anak, turun menjadi 771" the later value must be the smaller; "naik" there is a mismatch.
+
+Pairs are indicators of the same measure whose values sit next to each other in one sentence,
+ordered by their periods; the words of change are those written between the two values."""
+
+from __future__ import annotations
+
+from llmextract.checks.arithmetic import measure_key
+from llmextract.checks.context import ArticleContext, LocatedItem, describe, period_key, vocabulary
+from llmextract.models import Flag, Indicator, Severity, Span
+
+
+def _series(ctx: ArticleContext) -> list[list[LocatedItem]]:
+    """Indicators grouped by sentence and measure, in text order."""
+    groups: dict[tuple[int, str], list[LocatedItem]] = {}
+    for li in ctx.items:
+        item = li.item
+        if not isinstance(item, Indicator) or li.value is None or li.value_span is None:
+            continue
+        if period_key(item.period) is None:
+            continue
+        sentence = ctx.sentence_of(li.value_span.start)
+        key = (sentence.start, measure_key(item.name, item.population) or item.name.lower())
+        groups.setdefault(key, []).append(li)
+    return [sorted(g, key=lambda li: li.value_span.start) for g in groups.values()  # type: ignore[union-attr]
+            if len(g) > 1]
+
+
+def check_trend(ctx: ArticleContext) -> list[Flag]:
+    vocab = vocabulary()
+    flags = []
+    for series in _series(ctx):
+        for first, second in zip(series, series[1:]):
+            assert first.value_span and second.value_span
+            between = ctx.text[first.value_span.end:second.value_span.start]
+            down, up = vocab.down.search(between), vocab.up.search(between)
+            if bool(down) == bool(up):
+                continue
+            earlier, later = sorted((first, second), key=lambda li: period_key(li.item.period))  # type: ignore[arg-type, union-attr]
+            if period_key(earlier.item.period) == period_key(later.item.period):  # type: ignore[union-attr]
+                continue
+            rose = (later.value or 0) > (earlier.value or 0)
+            fell = (later.value or 0) < (earlier.value or 0)
+            word = (down or up).group()  # type: ignore[union-attr]
+            if (down and rose) or (up and fell):
+                start = first.value_span.end + (down or up).start()  # type: ignore[union-attr]
+                flags.append(ctx.flag(
+                    later, "value", "trend.direction_mismatch", Severity.warning,
+                    f"The article says '{word}' but the value goes from "
+                    f"{describe(earlier.value)} ({earlier.item.period}) to "  # type: ignore[union-attr]
+                    f"{describe(later.value)} ({later.item.period}).",  # type: ignore[union-attr]
+                    [earlier.value_span, later.value_span, Span(start=start, end=start + len(word))]))
+    return flags
