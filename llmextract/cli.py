@@ -17,6 +17,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from . import __version__
 from .errors import LLMExtractError, UsageError
@@ -35,7 +36,7 @@ a flag), LLMEXTRACT_STRATEGY (--strategy), LLMEXTRACT_PROMPT (--prompt), LLMEXTR
 
 
 def fail(message: str, code: int) -> None:
-    err_console.print(f"[red]error:[/red] {message}", markup=True, highlight=False, soft_wrap=True)
+    err_console.print(Text.assemble(("error: ", "red"), message), soft_wrap=True)
     sys.exit(code)
 
 
@@ -108,9 +109,9 @@ def run(input_path: Path, model: str | None, base_url: str | None, strategy: str
         elif event.kind == "article":
             progress.advance(task)
         elif event.kind == "failed":
-            progress.console.print(f"[red]failed:[/red] {event.message}", highlight=False)
+            progress.console.print(Text.assemble(("failed: ", "red"), event.message), soft_wrap=True)
         elif event.kind == "note":
-            progress.console.print(f"[yellow]note:[/yellow] {event.message}", highlight=False)
+            progress.console.print(Text.assemble(("note: ", "yellow"), event.message), soft_wrap=True)
 
     with progress:
         result = run_pipeline(input_path, settings, out_dir=out, listener=listen)

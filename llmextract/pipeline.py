@@ -160,15 +160,16 @@ def run(
     *,
     out_dir: Path | None = None,
     client: ModelClient | None = None,
+    strategy: Strategy | None = None,
     listener: Listener | None = None,
 ) -> RunResult:
-    """Run the whole pipeline over a file or folder. Pass ``client`` to use a model client of
-    your own (tests, other endpoints); otherwise one is built from ``settings``."""
+    """Run the whole pipeline over a file or folder. Pass ``client`` (or ``strategy``) to use one
+    of your own (tests, other endpoints); otherwise they are built from ``settings``."""
     notify = listener or (lambda event: None)
     articles, bad = read_articles(input_path)
     prompt = load_prompt(settings.prompt_name)
-    strategy = strategy_named(prompt.strategy if settings.prompt and not settings.strategy
-                              else settings.strategy_name)
+    strategy = strategy or strategy_named(prompt.strategy if settings.prompt and not settings.strategy
+                                          else settings.strategy_name)
     run_dir = out_dir or new_run_dir()
     run_dir.mkdir(parents=True, exist_ok=True)
     started, clock = datetime.now(timezone.utc), time.monotonic()
