@@ -212,7 +212,8 @@ def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def _about(item: NumberItem) -> str:
+def subject(item: NumberItem) -> str:
+    """What a number is about: the indicator's name, or the indicator a target is set for."""
     return item.name if isinstance(item, Indicator) else item.indicator
 
 
@@ -221,7 +222,7 @@ def _number_score(extracted: NumberItem, gold: NumberItem) -> float | None:
     if not same_number(extracted, gold):
         return None
     closeness = fuzz.token_sort_ratio(
-        normalize_name(_about(extracted)), normalize_name(_about(gold))
+        normalize_name(subject(extracted)), normalize_name(subject(gold))
     )
     return -len(number_differences(extracted, gold)) + closeness / 1000
 
@@ -319,7 +320,7 @@ def _kind(item: Indicator | Target | Program) -> ItemType:
     return "target" if isinstance(item, Target) else "indicator"
 
 
-def _ref(item: Indicator | Target | Program) -> ItemRef:
+def item_ref(item: Indicator | Target | Program) -> ItemRef:
     kind = _kind(item)
     if isinstance(item, Program):
         return ItemRef(type=kind, id=item.id, label=item.name, quote=item.quote)
@@ -327,7 +328,7 @@ def _ref(item: Indicator | Target | Program) -> ItemRef:
         type=kind,
         id=item.id,
         label=item.value_text,
-        about=_about(item),
+        about=subject(item),
         value=item.value,
         value_max=_upper(item),
         quote=item.quote,
@@ -346,18 +347,20 @@ def _false_number(
     item: NumberItem, matched_gold: list[NumberItem], invented: bool, not_facts: list[NotFact]
 ) -> FalseItem:
     if invented:
-        return FalseItem(item=_ref(item), reason="invented", detail="value not in the article text")
+        return FalseItem(
+            item=item_ref(item), reason="invented", detail="value not in the article text"
+        )
     twin = next((g for g in matched_gold if same_number(item, g)), None)
     if twin is not None:
         return FalseItem(
-            item=_ref(item),
+            item=item_ref(item),
             reason="duplicate",
             detail=f"restates gold {_kind(twin)} {twin.value_text!r}",
         )
     fact = next((f for f in not_facts if _is_not_fact(item, f)), None)
     if fact is not None:
-        return FalseItem(item=_ref(item), reason="not_fact", detail=fact.why or fact.value_text)
-    return FalseItem(item=_ref(item), reason="not_in_gold")
+        return FalseItem(item=item_ref(item), reason="not_fact", detail=fact.why or fact.value_text)
+    return FalseItem(item=item_ref(item), reason="not_in_gold")
 
 
 def score_scope(
@@ -375,7 +378,9 @@ def score_scope(
         diffs = number_differences(numbers[i], gold_numbers[j])
         if diffs:
             scope.partials.append(
-                Partial(gold=_ref(gold_numbers[j]), extracted=_ref(numbers[i]), fields=diffs)
+                Partial(
+                    gold=item_ref(gold_numbers[j]), extracted=item_ref(numbers[i]), fields=diffs
+                )
             )
     invented = [is_invented(item, text, values) for item in numbers]
     scope.invented = sum(invented)
@@ -385,7 +390,7 @@ def score_scope(
         for i, item in enumerate(numbers)
         if i not in matched_e
     )
-    scope.misses.extend(_ref(g) for j, g in enumerate(gold_numbers) if j not in matched_g)
+    scope.misses.extend(item_ref(g) for j, g in enumerate(gold_numbers) if j not in matched_g)
     scope.numbers = Score(
         extracted=len(numbers),
         gold=len(gold_numbers),
@@ -409,12 +414,14 @@ def score_scope(
         )
         scope.false_items.append(
             FalseItem(
-                item=_ref(item), reason="duplicate", detail=f"restates gold program {twin.name!r}"
+                item=item_ref(item),
+                reason="duplicate",
+                detail=f"restates gold program {twin.name!r}",
             )
             if twin
-            else FalseItem(item=_ref(item), reason="not_in_gold")
+            else FalseItem(item=item_ref(item), reason="not_in_gold")
         )
-    scope.misses.extend(_ref(g) for j, g in enumerate(gold.programs) if j not in used_g)
+    scope.misses.extend(item_ref(g) for j, g in enumerate(gold.programs) if j not in used_g)
     scope.programs = Score(
         extracted=len(programs), gold=len(gold.programs), matched=len(prog_pairs)
     )
@@ -516,13 +523,13 @@ def evaluate_run(run_dir: Path, gold_path: Path) -> EvalReport:
 # ---------------------------------------------------------------- text rendering
 
 
-def _fig(x: float | None) -> str:
+def fig(x: float | None) -> str:
     return "   -" if x is None else f"{x:4.2f}"
 
 
 def _score_columns(score: Score) -> str:
     counts = f"{score.matched}/{score.extracted}/{score.gold}"
-    return f"{_fig(score.precision)} {_fig(score.recall)} {_fig(score.f1)} {counts:>11}"
+    return f"{fig(score.precision)} {fig(score.recall)} {fig(score.f1)} {counts:>11}"
 
 
 def figures_line(figures: Scope | Totals) -> str:
@@ -536,23 +543,23 @@ FIGURES_HEADER = "   P    R   F1 ok/ext/gold part  inv  |     P    R   F1 ok/ext
 NUMBERS_PROGRAMS = "numbers".ljust(FIGURES_HEADER.index("|") + 3) + "programs"
 
 
-def _describe(ref: ItemRef) -> str:
+def describe(ref: ItemRef) -> str:
     about = f" ({ref.about})" if ref.about else ""
     return f"{ref.type} {ref.label!r}{about}"
 
 
-def _clip(quote: str, limit: int = 100) -> str:
+def clip(quote: str, limit: int = 100) -> str:
     return quote if len(quote) <= limit else quote[: limit - 1] + "…"
 
 
 def _listing(scope: Scope) -> list[str]:
-    lines = [f"    missed   {_describe(m)}: {_clip(m.quote)!r}" for m in scope.misses]
+    lines = [f"    missed   {describe(m)}: {clip(m.quote)!r}" for m in scope.misses]
     for f in scope.false_items:
         detail = f": {f.detail}" if f.detail else ""
-        lines.append(f"    false    {_describe(f.item)} [{f.reason}{detail}]")
+        lines.append(f"    false    {describe(f.item)} [{f.reason}{detail}]")
     for p in scope.partials:
         what = ", ".join(f"{d.field} gold {d.gold!r} got {d.extracted!r}" for d in p.fields)
-        lines.append(f"    partial  {_describe(p.extracted)}: {what}")
+        lines.append(f"    partial  {describe(p.extracted)}: {what}")
     return lines
 
 
@@ -571,8 +578,7 @@ def format_report(report: EvalReport) -> str:
         listing = _listing(a.all)
         lost = [m for m in a.passed.misses if m not in a.all.misses]
         listing.extend(
-            f"    flagged  {_describe(m)}: found, but only by items the checks flagged"
-            for m in lost
+            f"    flagged  {describe(m)}: found, but only by items the checks flagged" for m in lost
         )
         if listing:
             via = (
