@@ -189,7 +189,8 @@ def locate(
             _trimmed(text, norm.original(s), norm.original(s + len(norm_needle) - 1) + 1)
             for s in starts
         ]
-        span = spans[0] if near is None else min(spans, key=lambda sp: (abs(sp.start - near), sp.start))
+        span = spans[0] if near is None else min(
+            spans, key=lambda sp: (abs(sp.start - near), sp.start))
         return Match(MatchStatus.normalized, span, 100.0)
 
     if not fuzzy or len(norm_needle) < FUZZY_MIN_LENGTH or not norm.text:

@@ -105,8 +105,10 @@ class _Grammar:
         self.fixed_words: dict[str, int] = {k.lower(): int(v) for k, v in nw["fixed"].items()}
         self.teen, self.tens, self.hundreds = nw["teen"], nw["tens"], nw["hundreds"]
         self.decimal_point = nw["decimal_point"]
-        self.scales: dict[str, float] = {k.lower(): float(v) for k, v in vocab["scale_words"].items()}
-        self.ordinals: dict[str, int] = {k.lower(): int(v) for k, v in vocab["ordinal_words"].items()}
+        self.scales: dict[str, float] = {
+            k.lower(): float(v) for k, v in vocab["scale_words"].items()}
+        self.ordinals: dict[str, int] = {
+            k.lower(): int(v) for k, v in vocab["ordinal_words"].items()}
         self.months: dict[str, int] = {k.lower(): int(v) for k, v in vocab["months"].items()}
         self.period_numbers: dict[str, int] = {
             str(k).lower(): int(v) for k, v in vocab["period_numbers"].items()}

@@ -114,7 +114,8 @@ def _one(text: str) -> NumberMention:
         pytest.param("zero stunting", dict(kind="zero_target", value=0), id="zero-target"),
         pytest.param("nol koma lima", dict(kind="quantity", value=0.5), id="nol-is-a-digit"),
         pytest.param("1.725", dict(ambiguous=True, value=1725), id="ambiguous-recorded"),
-        pytest.param("30.000", dict(ambiguous=False, value=30000), id="round-thousands-not-ambiguous"),
+        pytest.param("30.000", dict(ambiguous=False, value=30000),
+                     id="round-thousands-not-ambiguous"),
         pytest.param("292.095", dict(ambiguous=True), id="dot-three-digits-ambiguous"),
         pytest.param("10.6%", dict(ambiguous=False, value=10.6), id="english-decimal-unambiguous"),
         pytest.param("salah satu program dan dua program", dict(text="dua", value=2),
@@ -186,7 +187,8 @@ def test_scaled_amounts_parse_back(value: int, scale: str) -> None:
 @settings(max_examples=300)
 @given(st.lists(st.sampled_from(
     list("0123456789.,-/:% ()\n") + ["Rp", " juta", " persen", " sampai ", " sekitar ", "dua",
-                                     " puluh", " Juli ", "WIB", "zero ", "nol ", "ke-", "Semester I "]),
+                                     " puluh", " Juli ", "WIB", "zero ", "nol ", "ke-",
+                                     "Semester I "]),
     max_size=120).map("".join))
 def test_parser_never_crashes_and_spans_hold(text: str) -> None:
     previous_end = 0

@@ -53,7 +53,8 @@ def _parts_flags(ctx: ArticleContext) -> list[Flag]:
             continue
         summed = sum(p.value or 0.0 for p in parts)
         if abs(summed - (total.value or 0.0)) > 1e-6 * max(1.0, abs(summed)):
-            written = " + ".join(p.value_text or describe(p.value) for p in parts)
+            in_order = sorted(parts, key=lambda p: p.value_span.start if p.value_span else 0)
+            written = " + ".join(p.value_text or describe(p.value) for p in in_order)
             flags.append(ctx.flag(
                 total, "value", "arithmetic.parts_do_not_sum", Severity.warning,
                 f"The parts of '{total.name}' do not add up: {written} = {describe(summed)}, "

@@ -76,13 +76,13 @@ def vocabulary() -> Vocabulary:
 
 
 def boilerplate_category(line: str) -> str | None:
-    """Why a line is not article prose ('related_link', 'view_counter'...), or None."""
+    """Why a line is not article prose ('related_link', 'timestamp+view_counter'...), or None."""
     stripped = line.strip()
     if not stripped:
         return None
-    for category, pattern in vocabulary().boilerplate:
-        if pattern.match(stripped):
-            return category
+    found = [category for category, pattern in vocabulary().boilerplate if pattern.match(stripped)]
+    if found:
+        return "+".join(found)
     return "site_chrome" if is_boilerplate_line(stripped) else None
 
 

@@ -102,7 +102,8 @@ def _stitched_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
         else:
             high = mid - 1
     rest = " ".join(words[low:])
-    if low >= _MIN_PIECE_WORDS and len(words) - low >= _MIN_PIECE_WORDS and contains(ctx.text, rest):
+    pieces_long_enough = low >= _MIN_PIECE_WORDS and len(words) - low >= _MIN_PIECE_WORDS
+    if pieces_long_enough and contains(ctx.text, rest):
         return [ctx.flag(li, "quote", "roles.stitched_quote", Severity.error,
                          f"The quote joins two separate passages of the article: "
                          f"'{' '.join(words[:low])}' and '{rest}'.")]

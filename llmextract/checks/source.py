@@ -4,17 +4,18 @@ a caption, a byline, a view counter or a timestamp, and never from a piece of a 
 from __future__ import annotations
 
 from llmextract.checks.context import ArticleContext, LocatedItem
-from llmextract.models import Flag, Severity
-from llmextract.numbers import DATE, PERIOD, TIME
+from llmextract.grounding import locate
+from llmextract.models import Flag, Program, Severity, Span
+from llmextract.numbers import DATE, ORDINAL, PERIOD, TIME
 
 _LINE_NAMES = {
-    "related_link": "a related-link line",
-    "caption": "a photo caption",
-    "byline": "a byline",
-    "view_counter": "a view counter",
-    "timestamp": "a timestamp line",
-    "copyright": "a copyright line",
-    "share": "a share or comment line",
+    "related_link": "related link",
+    "caption": "photo caption",
+    "byline": "byline",
+    "view_counter": "view counter",
+    "timestamp": "timestamp",
+    "copyright": "copyright notice",
+    "share": "share or comment widget",
     "site_chrome": "site navigation",
 }
 _CALENDAR_NAMES = {DATE: "the date", TIME: "the time", PERIOD: "the period"}
@@ -27,10 +28,10 @@ def _boilerplate(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
     line, category = ctx.line_of(span.start)
     if category is None:
         return []
+    what = " and ".join(_LINE_NAMES.get(c, c) for c in category.split("+"))
     return [ctx.flag(li, "value_text", "source.boilerplate", Severity.error,
-                     f"The value '{li.value_text}' comes from "
-                     f"{_LINE_NAMES.get(category, 'a boilerplate line')}, not from the article's "
-                     f"text.", [span, line])]
+                     f"The value '{li.value_text}' comes from a line that is a {what}, not "
+                     f"from the article's text.", [span, line])]
 
 
 def _calendar_piece(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
@@ -50,11 +51,44 @@ def _calendar_piece(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
                      [span])]
 
 
+def _rank(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
+    mention = li.mention
+    if mention is None or mention.kind != ORDINAL:
+        return []
+    return [ctx.flag(li, "value_text", "source.ordinal_as_quantity", Severity.error,
+                     f"'{mention.text}' is a rank (an ordinal), not a quantity.", [li.value_span])]
+
+
+def _program_names(ctx: ArticleContext) -> list[tuple[str, Span]]:
+    names = []
+    for li in ctx.items:
+        if isinstance(li.item, Program) and li.quote.span is not None:
+            name = locate(ctx.text, li.item.name, near=li.quote.span.start, fuzzy=False)
+            if name.span is not None:
+                names.append((li.item.name, name.span))
+    return names
+
+
+def _program_name(ctx: ArticleContext, li: LocatedItem,
+                  names: list[tuple[str, Span]]) -> list[Flag]:
+    """'Satu Telur Satu Minggu' is a program's name: its 'satu' counts nothing."""
+    span = li.value_span
+    if span is None:
+        return []
+    for name, where in names:
+        if where.start <= span.start and span.end <= where.end:
+            return [ctx.flag(li, "value_text", "source.program_name", Severity.error,
+                             f"'{li.value_text}' is part of the program name '{name}', not a "
+                             f"quantity.", [span, where])]
+    return []
+
+
 def check_source(ctx: ArticleContext) -> list[Flag]:
     flags: list[Flag] = []
+    names = _program_names(ctx) if any(li.value_text for li in ctx.items) else []
     for li in ctx.items:
         if li.value_text is None:
             continue
-        flags += _boilerplate(ctx, li)
-        flags += _calendar_piece(ctx, li)
+        flags += _boilerplate(ctx, li) + _calendar_piece(ctx, li) + _rank(ctx, li)
+        flags += _program_name(ctx, li, names)
     return flags

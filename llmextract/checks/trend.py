@@ -50,5 +50,6 @@ def check_trend(ctx: ArticleContext) -> list[Flag]:
                     f"The article says '{word}' but the value goes from "
                     f"{describe(earlier.value)} ({earlier.item.period}) to "  # type: ignore[union-attr]
                     f"{describe(later.value)} ({later.item.period}).",  # type: ignore[union-attr]
-                    [earlier.value_span, later.value_span, Span(start=start, end=start + len(word))]))
+                    [earlier.value_span, later.value_span,
+                     Span(start=start, end=start + len(word))]))
     return flags
