@@ -141,3 +141,46 @@ def schema(out: Path) -> None:
 
     for path in write_schemas(out):
         console.print(str(path), highlight=False)
+
+
+# --- evaluation commands ---
+
+
+@main.command(name="eval")
+@click.argument("run_dir", type=click.Path(path_type=Path))
+@click.option("--gold", "gold_path", type=click.Path(path_type=Path), required=True,
+              help="Gold file (format: docs/gold.md).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@translate_errors
+def eval_command(run_dir: Path, gold_path: Path, as_json: bool) -> None:
+    """Score a run against hand-made gold: precision, recall and F1 of numbers and programs, per
+    article and overall, for all items and for those that passed the checks; every miss, false
+    item and partial match (right number, other year or unit) listed."""
+    from .evaluate import evaluate_run, format_report
+
+    report = evaluate_run(run_dir, gold_path)
+    if as_json:
+        click.echo(report.model_dump_json(indent=2))
+    else:
+        click.echo(f"{run_dir} scored against {gold_path}\n")
+        click.echo(format_report(report), nl=False)
+
+
+@main.command(name="diff")
+@click.argument("run_a", type=click.Path(path_type=Path))
+@click.argument("run_b", type=click.Path(path_type=Path))
+@click.option("--gold", "gold_path", type=click.Path(path_type=Path),
+              help="Gold file: also show each run's evaluation.")
+@click.option("--json", "as_json", is_flag=True, help="Print the diff as JSON.")
+@translate_errors
+def diff_command(run_a: Path, run_b: Path, gold_path: Path | None, as_json: bool) -> None:
+    """What changed from RUN_A to RUN_B over the same articles (another model, prompt or
+    strategy): items gained (+), lost (-) and changed (~), per article."""
+    from .diff import diff_run_dirs, format_diff
+
+    result = diff_run_dirs(run_a, run_b, gold_path)
+    if as_json:
+        click.echo(result.model_dump_json(indent=2))
+    else:
+        click.echo(f"A = {run_a}, B = {run_b}\n")
+        click.echo(format_diff(result), nl=False)

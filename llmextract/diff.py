@@ -30,8 +30,9 @@ from .evaluate import (
     same_number,
     subject,
 )
-from .gold import Gold
+from .gold import Gold, load_gold
 from .models import ArticleRecord, Flag, Indicator, Program, Target
+from .store import load_flags, load_records
 
 Item = Indicator | Target | Program
 
@@ -169,6 +170,14 @@ def diff_runs(
         only_in_b=only_b,
         eval_a=evaluate(records_a, gold, flags_a) if gold else None,
         eval_b=evaluate(records_b, gold, flags_b) if gold else None,
+    )
+
+
+def diff_run_dirs(run_a: Path, run_b: Path, gold_path: Path | None = None) -> RunDiff:
+    """``diff_runs`` on two run folders, each evaluated with its own flags when gold is given."""
+    gold = load_gold(gold_path) if gold_path else None
+    return diff_runs(
+        load_records(run_a), load_records(run_b), gold, load_flags(run_a), load_flags(run_b)
     )
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from llmextract.diff import diff_runs, field_changes, format_diff
+from llmextract.cli import main
+from llmextract.diff import RunDiff, diff_runs, field_changes, format_diff
 from llmextract.gold import load_gold
 from llmextract.models import ArticleRecord, Indicator, Target, TargetKind
 from llmextract.store import load_flags, load_records
@@ -134,3 +136,26 @@ def test_target_kind_change_is_shown_by_its_value() -> None:
     a = Target(indicator="x", value=14, value_text="14 persen", quote="q", kind=TargetKind.level)
     b = a.model_copy(update={"kind": TargetKind.per_year})
     assert [(f.field, f.a, f.b) for f in field_changes(a, b)] == [("kind", "level", "per_year")]
+
+
+def test_diff_command_with_gold() -> None:
+    args = [
+        "diff",
+        str(RUNS / "perfect"),
+        str(RUNS / "wrong_digit"),
+        "--gold",
+        str(FIXTURES / "gold.json"),
+    ]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "1 gained, 1 lost, 0 changed, 6 unchanged" in result.output
+    assert "B: numbers P 0.80 R 0.80 F1 0.80" in result.output
+
+
+def test_diff_command_json() -> None:
+    result = CliRunner().invoke(
+        main, ["diff", str(RUNS / "perfect"), str(RUNS / "wrong_year"), "--json"]
+    )
+    assert result.exit_code == 0
+    diff = RunDiff.model_validate_json(result.output)
+    assert diff.count("changed") == 1 and diff.eval_a is None

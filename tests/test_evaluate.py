@@ -7,9 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 from llmextract.articles import read_file
 from llmextract.clean import clean_text
+from llmextract.cli import main
 from llmextract.evaluate import (
     PROGRAM_NAME_THRESHOLD,
     EvalReport,
@@ -404,3 +406,38 @@ def test_is_invented(case: str, written_value: tuple[str, float, bool]) -> None:
     written, value, expected = written_value
     item = Indicator(name="x", value=value, value_text=written, quote="q")
     assert is_invented(item, text, text_values(text)) is expected
+
+
+# ---------------------------------------------------------------- command line
+
+
+def test_eval_command_prints_the_table_and_listing() -> None:
+    run = str(FIXTURES / "runs" / "wrong_digit")
+    result = CliRunner().invoke(main, ["eval", run, "--gold", str(FIXTURE_GOLD)])
+    assert result.exit_code == 0, result.output
+    assert "overall  all    0.80 0.80 0.80       4/5/5    0    1" in result.output
+    assert "[invented: value not in the article text]" in result.output
+
+
+def test_eval_command_json_parses_as_a_report() -> None:
+    run = str(FIXTURES / "runs" / "missing_program")
+    result = CliRunner().invoke(main, ["eval", run, "--gold", str(FIXTURE_GOLD), "--json"])
+    assert result.exit_code == 0
+    assert EvalReport.model_validate_json(result.output).overall_all.programs.recall == 0.5
+
+
+EVAL_USAGE_ERRORS = {
+    "no run folder": (["eval", "no/such/run", "--gold", "GOLD"], "not a run folder"),
+    "no gold file": (["eval", "RUN", "--gold", "no/such.json"], "no such gold file"),
+}
+
+
+@pytest.mark.parametrize(("case", "args_message"), sorted(EVAL_USAGE_ERRORS.items()))
+def test_eval_command_usage_errors_are_one_line_exit_2(
+    case: str, args_message: tuple[list[str], str]
+) -> None:
+    args, message = args_message
+    real = {"GOLD": str(FIXTURE_GOLD), "RUN": str(FIXTURES / "runs" / "perfect")}
+    result = CliRunner().invoke(main, [real.get(a, a) for a in args])
+    assert result.exit_code == 2
+    assert message in result.output and len(result.output.strip().splitlines()) == 1
