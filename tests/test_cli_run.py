@@ -1,0 +1,47 @@
+"""End to end through the command line, replaying real traffic recorded from llama-cpp-python's
+server with the embedded Gemma 3 270M GGUF (see cassettes/README.md to re-record).
+
+Cassettes match on method, path and JSON body, so a changed prompt fails loudly instead of
+replaying a stale answer; host and port are not matched, so the server may run anywhere."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from llmextract.cli import main
+from llmextract.models import ArticleRecord, Flag
+
+from .conftest import SEEDS
+
+SERVER = ["--base-url", "http://127.0.0.1:8080/v1", "--model", "gemma-3-270m-q4_k_m"]
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def assert_items_point_at_their_quotes(record: ArticleRecord) -> None:
+    for item in record.items():
+        assert item.span is not None, item
+        assert record.text[item.span.start:item.span.end] == item.quote
+
+
+@pytest.mark.vcr
+def test_direct_strategy_through_instructor(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(next(SEEDS.glob("000_*")), folder)
+    out = tmp_path / "run"
+    result = CliRunner().invoke(main, ["run", str(folder), *SERVER, "--strategy", "direct", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    [record] = [ArticleRecord.model_validate(r) for r in read_jsonl(out / "extractions.jsonl")]
+    assert record.strategy == "direct" and record.prompt.startswith("direct@1#")
+    assert record.usage.calls >= 1 and record.usage.prompt_tokens > 0
+    assert_items_point_at_their_quotes(record)
+    info = json.loads((out / "run.json").read_text())
+    assert info["base_url"] == "http://127.0.0.1:8080/v1" and info["mode"] == "markdown_json_mode"
