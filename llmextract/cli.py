@@ -156,7 +156,8 @@ def eval_command(run_dir: Path, gold_path: Path, as_json: bool) -> None:
     """Score a run against hand-made gold: precision, recall and F1 of numbers and programs, per
     article and overall, for all items and for those that passed the checks; every miss, false
     item and partial match (right number, other year or unit) listed."""
-    from .evaluate import evaluate_run, format_report
+    from .eval_report import format_report
+    from .evaluate import evaluate_run
 
     report = evaluate_run(run_dir, gold_path)
     if as_json:

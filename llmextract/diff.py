@@ -15,15 +15,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from .eval_report import ArticleEval, EvalReport, ItemRef, clip, describe, fig
 from .evaluate import (
     PROGRAM_NAME_THRESHOLD,
-    ArticleEval,
-    EvalReport,
-    ItemRef,
-    clip,
-    describe,
     evaluate,
-    fig,
     item_ref,
     match_one_to_one,
     name_similarity,

@@ -12,21 +12,33 @@ Every figure is given twice: for everything the run extracted, and for what surv
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import TypeVar
 
-from pydantic import BaseModel, Field, computed_field
 from rapidfuzz import fuzz
 
+from .eval_report import (
+    ArticleEval,
+    EvalReport,
+    FalseItem,
+    FieldDiff,
+    ItemRef,
+    PairedBy,
+    Partial,
+    Scope,
+    Score,
+    Totals,
+)
 from .gold import Gold, GoldArticle, NotFact, load_gold
 from .models import ArticleRecord, Flag, Indicator, ItemType, Program, Severity, Target
 from .numbers import parse_numbers, parse_value
 from .resources import load_vocab
-from .store import load_flags, load_records
+from .store import ERRORS, load_flags, load_records
 
 PROGRAM_NAME_THRESHOLD = 85.0
 """Similarity (0-100, see ``name_similarity``) a program name needs against a gold name or alias."""
@@ -35,114 +47,6 @@ BLOCKING = frozenset({Severity.error, Severity.warning})
 NumberItem = Indicator | Target
 _T = TypeVar("_T")
 _G = TypeVar("_G")
-
-
-# ---------------------------------------------------------------- report model
-
-
-class Score(BaseModel):
-    extracted: int = 0
-    gold: int = 0
-    matched: int = 0
-    partial: int = Field(default=0, description="Matched pairs whose year, unit or kind differ.")
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def precision(self) -> float | None:
-        return self.matched / self.extracted if self.extracted else None
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def recall(self) -> float | None:
-        return self.matched / self.gold if self.gold else None
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def f1(self) -> float | None:
-        p, r = self.precision, self.recall
-        if p is None or r is None:
-            return None
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-    def __add__(self, other: Score) -> Score:
-        return Score(
-            extracted=self.extracted + other.extracted,
-            gold=self.gold + other.gold,
-            matched=self.matched + other.matched,
-            partial=self.partial + other.partial,
-        )
-
-
-class ItemRef(BaseModel):
-    """Enough of an item to recognise it in a listing."""
-
-    type: ItemType
-    id: str = ""
-    label: str = Field(description="value_text for numbers, name for programs.")
-    about: str = Field(default="", description="Indicator name or target indicator.")
-    value: float | None = None
-    value_max: float | None = None
-    quote: str = ""
-
-
-class FieldDiff(BaseModel):
-    field: str
-    gold: str | None
-    extracted: str | None
-
-
-class Partial(BaseModel):
-    gold: ItemRef
-    extracted: ItemRef
-    fields: list[FieldDiff]
-
-
-FalseReason = Literal["invented", "duplicate", "not_fact", "not_in_gold"]
-
-
-class FalseItem(BaseModel):
-    item: ItemRef
-    reason: FalseReason
-    detail: str = ""
-
-
-class Scope(BaseModel):
-    """Figures and listings for one set of extracted items (all of them, or those that passed)."""
-
-    numbers: Score = Field(default_factory=Score)
-    programs: Score = Field(default_factory=Score)
-    invented: int = Field(
-        default=0, description="Extracted numbers whose value is nowhere in the text."
-    )
-    misses: list[ItemRef] = Field(default_factory=list)
-    false_items: list[FalseItem] = Field(default_factory=list)
-    partials: list[Partial] = Field(default_factory=list)
-
-
-class ArticleEval(BaseModel):
-    name: str = Field(description="The article's key in the gold file.")
-    article_id: str
-    paired_by: Literal["id", "file name"]
-    all: Scope
-    passed: Scope
-
-
-class Totals(BaseModel):
-    numbers: Score = Field(default_factory=Score)
-    programs: Score = Field(default_factory=Score)
-    invented: int = 0
-
-
-class EvalReport(BaseModel):
-    articles: list[ArticleEval] = Field(default_factory=list)
-    overall_all: Totals = Field(default_factory=Totals)
-    overall_passed: Totals = Field(default_factory=Totals)
-    records_without_gold: list[str] = Field(
-        default_factory=list, description="source_path of each."
-    )
-    gold_without_record: list[str] = Field(
-        default_factory=list, description="Gold articles the run has no record for (not scored)."
-    )
 
 
 # ---------------------------------------------------------------- comparing items
@@ -437,7 +341,7 @@ def evaluate_article(
     record: ArticleRecord,
     gold: GoldArticle,
     name: str,
-    paired_by: Literal["id", "file name"],
+    paired_by: PairedBy,
     blocked: set[tuple[str, str]],
 ) -> ArticleEval:
     numbers: list[NumberItem] = [*record.indicators, *record.targets]
@@ -461,17 +365,17 @@ def evaluate_article(
 
 def pair_records(
     records: Sequence[ArticleRecord], gold: Gold
-) -> tuple[list[tuple[str, ArticleRecord, Literal["id", "file name"]]], list[str], list[str]]:
+) -> tuple[list[tuple[str, ArticleRecord, PairedBy]], list[str], list[str]]:
     """Pair each record with its gold article by article id, else by file name.
 
     Returns (name, record, how) triples, the source paths of records with no gold, and the gold
     names no record pairs with."""
     by_id = {g.article_id: name for name, g in gold.articles.items() if g.article_id}
     taken: set[str] = set()
-    pairs: list[tuple[str, ArticleRecord, Literal["id", "file name"]]] = []
+    pairs: list[tuple[str, ArticleRecord, PairedBy]] = []
     orphans: list[str] = []
     for record in records:
-        how: Literal["id", "file name"] = "id"
+        how: PairedBy = "id"
         name = by_id.get(record.id)
         if name is None or name in taken:
             how = "file name"
@@ -494,16 +398,40 @@ def _totals(scopes: list[Scope]) -> Totals:
     return totals
 
 
+def _failed_pairs(
+    missing: list[str], gold: Gold, failed: Sequence[str]
+) -> list[tuple[str, ArticleRecord, PairedBy]]:
+    """Empty stand-in records for the gold articles the run tried and failed on."""
+    by_name = {Path(source).name: source for source in failed}
+    return [
+        (
+            name,
+            ArticleRecord(
+                id=gold.articles[name].article_id or "", source_path=by_name[name], text=""
+            ),
+            "failed",
+        )
+        for name in missing
+        if name in by_name
+    ]
+
+
 def evaluate(
-    records: list[ArticleRecord], gold: Gold, flags: list[Flag] | None = None
+    records: list[ArticleRecord],
+    gold: Gold,
+    flags: list[Flag] | None = None,
+    failed: Sequence[str] = (),
 ) -> EvalReport:
-    """Score a run's records against gold. Gold articles the run has no record for are listed,
-    not scored, so a run over part of the articles is judged on that part."""
+    """Score a run's records against gold. ``failed``: source paths of the articles the run could
+    not process; their gold articles are scored as empty extractions. Other gold articles with no
+    record are listed, not scored, so a run over part of the articles is judged on that part."""
     blocked = blocked_item_ids(flags or [])
     pairs, orphans, missing = pair_records(records, gold)
+    failed_pairs = _failed_pairs(missing, gold, failed)
+    missing = [name for name in missing if name not in {n for n, _, _ in failed_pairs}]
     articles = [
         evaluate_article(record, gold.articles[name], name, how, blocked)
-        for name, record, how in pairs
+        for name, record, how in sorted([*pairs, *failed_pairs], key=lambda p: p[0])
     ]
     return EvalReport(
         articles=articles,
@@ -514,79 +442,24 @@ def evaluate(
     )
 
 
+def failed_sources(run_dir: Path) -> list[str]:
+    """Source paths listed in the run's ``errors.jsonl`` (articles the run could not process)."""
+    path = run_dir / ERRORS
+    if not path.is_file():
+        return []
+    sources = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            entry = json.loads(line)
+        except json.JSONDecodeError:
+            continue  # a torn last line after a crash
+        if isinstance(entry, dict) and isinstance(entry.get("source"), str):
+            sources.append(entry["source"])
+    return sources
+
+
 def evaluate_run(run_dir: Path, gold_path: Path) -> EvalReport:
-    """``evaluate`` on a run folder: its records and the flags its checks wrote."""
+    """``evaluate`` on a run folder: its records, the flags its checks wrote, its failures."""
     gold = load_gold(gold_path)
-    return evaluate(load_records(run_dir), gold, load_flags(run_dir))
-
-
-# ---------------------------------------------------------------- text rendering
-
-
-def fig(x: float | None) -> str:
-    return "   -" if x is None else f"{x:4.2f}"
-
-
-def _score_columns(score: Score) -> str:
-    counts = f"{score.matched}/{score.extracted}/{score.gold}"
-    return f"{fig(score.precision)} {fig(score.recall)} {fig(score.f1)} {counts:>11}"
-
-
-def figures_line(figures: Scope | Totals) -> str:
-    """One table row: numbers P, R, F1, counts, partial, invented | programs P, R, F1, counts."""
-    numbers = _score_columns(figures.numbers)
-    programs = _score_columns(figures.programs)
-    return f"{numbers} {figures.numbers.partial:>4} {figures.invented:>4}  |  {programs}"
-
-
-FIGURES_HEADER = "   P    R   F1 ok/ext/gold part  inv  |     P    R   F1 ok/ext/gold"
-NUMBERS_PROGRAMS = "numbers".ljust(FIGURES_HEADER.index("|") + 3) + "programs"
-
-
-def describe(ref: ItemRef) -> str:
-    about = f" ({ref.about})" if ref.about else ""
-    return f"{ref.type} {ref.label!r}{about}"
-
-
-def clip(quote: str, limit: int = 100) -> str:
-    return quote if len(quote) <= limit else quote[: limit - 1] + "…"
-
-
-def _listing(scope: Scope) -> list[str]:
-    lines = [f"    missed   {describe(m)}: {clip(m.quote)!r}" for m in scope.misses]
-    for f in scope.false_items:
-        detail = f": {f.detail}" if f.detail else ""
-        lines.append(f"    false    {describe(f.item)} [{f.reason}{detail}]")
-    for p in scope.partials:
-        what = ", ".join(f"{d.field} gold {d.gold!r} got {d.extracted!r}" for d in p.fields)
-        lines.append(f"    partial  {describe(p.extracted)}: {what}")
-    return lines
-
-
-def format_report(report: EvalReport) -> str:
-    """The report as plain text: a figures table, then every miss, false item and partial match."""
-    width = max([len(a.name) for a in report.articles] + [len("overall")])
-    lines = [f"{'':{width}}         {NUMBERS_PROGRAMS}", f"{'':{width}}         {FIGURES_HEADER}"]
-    rows: list[tuple[str, str, Scope | Totals]] = []
-    for a in report.articles:
-        rows += [(a.name, "all   ", a.all), ("", "passed", a.passed)]
-    rows += [("overall", "all   ", report.overall_all), ("", "passed", report.overall_passed)]
-    lines.extend(
-        f"{name:{width}}  {label} {figures_line(figures)}" for name, label, figures in rows
-    )
-    for a in report.articles:
-        listing = _listing(a.all)
-        lost = [m for m in a.passed.misses if m not in a.all.misses]
-        listing.extend(
-            f"    flagged  {describe(m)}: found, but only by items the checks flagged" for m in lost
-        )
-        if listing:
-            via = (
-                "" if a.paired_by == "id" else " (paired with gold by file name: the text differs)"
-            )
-            lines.extend(["", f"{a.name}{via}", *listing])
-    if report.gold_without_record:
-        lines.extend(["", "not in the run (not scored): " + ", ".join(report.gold_without_record)])
-    if report.records_without_gold:
-        lines.extend(["", "no gold (not scored): " + ", ".join(report.records_without_gold)])
-    return "\n".join(lines) + "\n"
+    records = load_records(run_dir)
+    return evaluate(records, gold, load_flags(run_dir), failed_sources(run_dir))

@@ -12,21 +12,19 @@ from click.testing import CliRunner
 from llmextract.articles import read_file
 from llmextract.clean import clean_text
 from llmextract.cli import main
+from llmextract.eval_report import EvalReport, Score, format_report
 from llmextract.evaluate import (
     PROGRAM_NAME_THRESHOLD,
-    EvalReport,
-    Score,
     evaluate,
     evaluate_run,
-    format_report,
     is_invented,
-    load_gold,
     name_similarity,
     same_number,
     text_values,
     unit_key,
     years,
 )
+from llmextract.gold import load_gold
 from llmextract.models import ArticleRecord, Extraction, Indicator, Program, Target
 from llmextract.numbers import parse_mention, parse_numbers
 from llmextract.store import load_records
@@ -165,6 +163,7 @@ RUN_CASES = {
     "range_without_upper": ((4, 5, 5, 0), (2, 2, 2, 0), 0, (4, 5, 5, 0), (2, 2, 2, 0), 0),
     "repeated_number": ((5, 6, 5, 0), (2, 2, 2, 0), 0, (5, 6, 5, 0), (2, 2, 2, 0), 0),
     "program_renamed": ((5, 5, 5, 0), (2, 2, 2, 0), 0, (5, 5, 5, 0), (2, 2, 2, 0), 0),
+    "article_failed": ((3, 3, 5, 0), (1, 1, 2, 0), 0, (3, 3, 5, 0), (1, 1, 2, 0), 0),
 }
 
 
@@ -230,6 +229,21 @@ def test_every_miss_and_false_item_is_listed(
     [article] = [a for a in _run(run).articles if a.name == name]
     assert [(f.item.label, f.reason) for f in article.all.false_items] == false_items
     assert [m.label for m in article.all.misses] == misses
+
+
+def test_article_the_run_failed_on_counts_every_gold_item_as_missed() -> None:
+    report = _run("article_failed")
+    [b] = [a for a in report.articles if a.name == "b.txt"]
+    assert b.paired_by == "failed"
+    assert [m.label for m in b.all.misses] == [
+        "30.980",
+        "10,6%",
+        "Satu Telur Satu Minggu (Sate Sami)",
+    ]
+    assert report.gold_without_record == []
+    assert "b.txt (the run failed on this article: every gold item is a miss)" in format_report(
+        report
+    )
 
 
 def test_partial_match_names_the_field_and_both_values() -> None:
@@ -441,3 +455,21 @@ def test_eval_command_usage_errors_are_one_line_exit_2(
     result = CliRunner().invoke(main, [real.get(a, a) for a in args])
     assert result.exit_code == 2
     assert message in result.output and len(result.output.strip().splitlines()) == 1
+
+
+# (extracted, gold, matched) -> (precision, recall, f1)
+SCORE_CASES = {
+    "nothing to find, nothing found": ((0, 0, 0), (None, None, None)),
+    "nothing found": ((0, 4, 0), (None, 0.0, 0.0)),
+    "nothing to find": ((2, 0, 0), (0.0, None, 0.0)),
+    "half right": ((4, 2, 2), (0.5, 1.0, 2 / 3)),
+}
+
+
+@pytest.mark.parametrize(("case", "counts_figures"), sorted(SCORE_CASES.items()))
+def test_score_figures(
+    case: str, counts_figures: tuple[tuple[int, int, int], tuple[Any, ...]]
+) -> None:
+    (extracted, gold, matched), expected = counts_figures
+    score = Score(extracted=extracted, gold=gold, matched=matched)
+    assert (score.precision, score.recall, score.f1) == pytest.approx(expected)
