@@ -31,11 +31,13 @@ from llmextract.models import Span
 FUZZY_THRESHOLD = 90.0
 FUZZY_MIN_LENGTH = 12
 
-_QUOTE_CHARS = str.maketrans({
+_QUOTE_CHARS = {
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\u00ab": '"',
     "\u00bb": '"', "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
     "`": "'", "\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-",
-})
+}
+# str.translate walks every character through a dict; a regex finds the few that change.
+_QUOTE_CHAR = re.compile("[" + re.escape("".join(_QUOTE_CHARS)) + "]")
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -89,7 +91,7 @@ def lower_same_length(text: str) -> str:
 
 def _fold(text: str) -> str:
     """Lower case and canonical quote characters, keeping the length (so offsets survive)."""
-    return lower_same_length(text).translate(_QUOTE_CHARS)
+    return _QUOTE_CHAR.sub(lambda m: _QUOTE_CHARS[m.group()], lower_same_length(text))
 
 
 @lru_cache(maxsize=256)

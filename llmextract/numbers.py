@@ -40,6 +40,7 @@ PERIOD = "period"
 CALENDAR_KINDS = frozenset({DATE, TIME, YEAR, PERIOD})
 VALUE_KINDS = frozenset({QUANTITY, PERCENT, MONEY, RANGE, ZERO_TARGET, ORDINAL})
 MAX_DIGITS = 30  # longer digit runs are not quantities (and int() refuses very long strings)
+MAX_NUMBER_WORDS = 12  # 'dua ratus tiga puluh lima ribu ...' never runs longer
 _DIGIT_RUN = re.compile(r"[0-9]*")
 
 
@@ -147,8 +148,8 @@ class _Grammar:
                 rf"(?P<ordinal>{_words(self.ordinals)}"
                 rf"|(?<!\w){re.escape(vocab['ordinal_prefix'])}-[0-9]+(?![0-9]))",
                 # digits: not inside a code such as P3AKB or COVID-19 (Rp1.000 is allowed)
-                r"(?P<number>(?:(?<=rp)|(?<!\w))(?<![^\W\d_]-)(?<![0-9][.,])[0-9]+(?:[.,][0-9]+)*)",
-                rf"(?P<words>(?<!\w){word}(?:\s+{word})*)",
+                r"(?P<number>(?:(?<=rp)|(?<!\w))(?<![^\W\d_]-)(?<![0-9][.,])[0-9](?:[0-9.,]*[0-9])?)",
+                rf"(?P<words>(?<!\w){word}(?:\s+{word}){{0,{MAX_NUMBER_WORDS - 1}}})",
             ]),
             i,
         )
@@ -163,6 +164,8 @@ class _Grammar:
         self.currency_before = re.compile(
             rf"(?<!\w)(?:{_phrases(vocab['currency_before'])})\.?\s*$", i)
         self.currency_after = re.compile(rf"\s+{_words(vocab['currency_after'])}", i)
+        self.approximate_hedge = re.compile(
+            _words(h for h, kind in self.hedges.items() if kind != "reach"), i)
         self.hedge_before = re.compile(rf"(?:(?<!\w)(?:{_phrases(self.hedges)})\s+)+$", i)
         range_words = _phrases(vocab["range_words"])
         self.range_join = re.compile(rf"\s*(?:{range_words})\s*", i)
@@ -180,9 +183,7 @@ class _Grammar:
             rf"{_words(vocab['period_words'])}\s+({_words(self.period_numbers)})", i)
 
     def hedge_is_approximate(self, hedge: str) -> bool:
-        words = " ".join(hedge.lower().split())
-        return any(kind != "reach" for phrase, kind in self.hedges.items()
-                   if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", words))
+        return self.approximate_hedge.search(hedge) is not None
 
 
 @lru_cache(maxsize=1)
@@ -200,8 +201,7 @@ def _thousands_groups(groups: list[str]) -> bool:
 
 def read_digits(written: str) -> tuple[float | None, bool, str | None]:
     """``(value, ambiguous, note)`` for a run of digits with dots and commas."""
-    digits = sum(c.isdigit() for c in written)
-    if digits > MAX_DIGITS:
+    if len(written) > 2 * MAX_DIGITS or sum(c.isdigit() for c in written) > MAX_DIGITS:
         return None, False, "too many digits to be a quantity"
     dots, commas = written.count("."), written.count(",")
     if not dots and not commas:
@@ -314,10 +314,12 @@ class _Reading:
     plain_digits: str | None = None  # the digits when written with no separator and no unit
     scale: float = 1.0
     value_max: float | None = None
+    word_before: str = ""  # the word before ``start``: hedges, 'antara' and 'Rp' are read there
 
 
 def _read(text: str, atom: re.Match[str], g: _Grammar) -> _Reading | None:
     start, end = atom.span()
+    before = _word_before(text, start)
     if atom.lastgroup == "number":
         written = atom.group()
         if written[0] == "0" and len(written) > 1 and written[1].isdigit() and "." not in written:
@@ -325,7 +327,7 @@ def _read(text: str, atom: re.Match[str], g: _Grammar) -> _Reading | None:
         value, ambiguous, note = read_digits(written)
         if value is None:
             return None
-        reading = _Reading(start, end, value, ambiguous, note)
+        reading = _Reading(start, end, value, ambiguous, note, word_before=before)
         if written.isdigit():
             reading.plain_digits = written
         scale = g.scale_after.match(text, end)
@@ -340,16 +342,17 @@ def _read(text: str, atom: re.Match[str], g: _Grammar) -> _Reading | None:
         words_value = read_number_words(atom.group())
         if words_value is None:
             return None
-        reading = _Reading(start, end, words_value, False, None)
+        reading = _Reading(start, end, words_value, False, None, word_before=before)
     percent = g.percent_after.match(text, reading.end)
     if percent:
         reading.end = percent.end()
         reading.kind, reading.unit, reading.plain_digits = PERCENT, "persen", None
         return reading
     currency = (g.currency_before.search(text, max(0, start - 8), start)
-                if _word_before(text, start) in g.currency_words else None)
+                if before in g.currency_words else None)
     if currency:
         reading.start = currency.start()
+        reading.word_before = _word_before(text, reading.start)
         reading.kind, reading.unit, reading.plain_digits = MONEY, "rupiah", None
     rupiah = g.currency_after.match(text, reading.end)
     if rupiah:
@@ -425,8 +428,8 @@ def _word_before(text: str, start: int) -> str:
     return text[k:j].lower()
 
 
-def _hedge(text: str, start: int, g: _Grammar) -> str | None:
-    if _word_before(text, start) not in g.hedge_last_words:
+def _hedge(text: str, start: int, g: _Grammar, before: str | None = None) -> str | None:
+    if (_word_before(text, start) if before is None else before) not in g.hedge_last_words:
         return None
     found = g.hedge_before.search(text, max(0, start - 40), start)
     return " ".join(found.group().lower().split()) if found else None
@@ -507,8 +510,8 @@ def parse_numbers(text: str) -> list[NumberMention]:
         reading = _read(text, atom, g)
         if reading is None:
             continue
-        hedge = _hedge(text, reading.start, g)
-        opened = _word_before(text, reading.start) == g.range_open_word
+        hedge = _hedge(text, reading.start, g, reading.word_before)
+        opened = reading.word_before == g.range_open_word
         join = (g.range_join_open if opened else g.range_join).match(text, reading.end)
         if join and i < len(atoms) and atoms[i].start() == join.end() and (
                 atoms[i].lastgroup in ("number", "words")):
@@ -522,6 +525,7 @@ def parse_numbers(text: str) -> list[NumberMention]:
     return mentions
 
 
+@lru_cache(maxsize=4096)
 def parse_mention(value_text: str) -> NumberMention | None:
     """The mention a written value stands for: its first quantity, percentage, amount, range,
     zero target or ordinal; failing those, its first year; None for a date or no number."""

@@ -77,12 +77,12 @@ def _percent_flags(ctx: ArticleContext) -> list[Flag]:
         if mention is None or mention.kind != PERCENT or mention.value is None:
             continue
         sentence = ctx.sentence_of(mention.start)
-        counts = [m for m in ctx.mentions_in(sentence)
+        counts = [m for m in ctx.mentions_in(sentence.start, sentence.end)
                   if m.kind == QUANTITY and m.value and m.end <= mention.start]
         if not counts or mention.start - counts[-1].end > _PERCENT_AFTER_PART:
             continue
         part = counts[-1]
-        wholes = [m for m in ctx.mentions_in(sentence)
+        wholes = [m for m in ctx.mentions_in(sentence.start, sentence.end)
                   if m.kind == QUANTITY and m.value and m.value > (part.value or 0)]
         if not wholes:
             continue

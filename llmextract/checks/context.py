@@ -29,7 +29,9 @@ from llmextract.resources import load_vocab
 
 Item = Indicator | Target | Program
 
-_SENTENCE_END = re.compile(r"[.!?]+[\"”’')]*(?=\s)|\n")
+# A sentence runs from a non-space to its end mark (before a space) or to the end of the line.
+_SENTENCE = re.compile(r"\S.*?(?:[.!?]+[\"”’')]*(?=\s)|(?=\n)|$)", re.DOTALL)
+_LINE = re.compile(r"[^\n]+")
 _CLAUSE_BREAK = re.compile(r"[,;:()]|\s(?:dan|serta|sedangkan|namun|tetapi)\s", re.IGNORECASE)
 _YEAR_IN = re.compile(r"(?<![0-9])(1[89][0-9]{2}|20[0-9]{2})(?![0-9])")
 
@@ -53,15 +55,19 @@ class Vocabulary:
     up: re.Pattern[str]
     target_words: re.Pattern[str]
     boilerplate: tuple[tuple[str, re.Pattern[str]], ...]
+    any_boilerplate: re.Pattern[str]
     months: dict[str, int]
+    month: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
 def vocabulary() -> Vocabulary:
     lang, domain = load_vocab("id"), load_vocab("stunting")
+    categories = lang["boilerplate_lines"]
     boilerplate = tuple(
         (category, re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE))
-        for category, patterns in lang["boilerplate_lines"].items())
+        for category, patterns in categories.items())
+    every = [p for patterns in categories.values() for p in patterns]
     return Vocabulary(
         topic=words_pattern(domain["topic_words"]),
         populations=words_pattern(domain["populations"]),
@@ -71,7 +77,9 @@ def vocabulary() -> Vocabulary:
         up=words_pattern(lang["trend_words"]["up"]),
         target_words=words_pattern(lang["target_words"]),
         boilerplate=boilerplate,
+        any_boilerplate=re.compile("|".join(f"(?:{p})" for p in every), re.IGNORECASE),
         months={k.lower(): int(v) for k, v in lang["months"].items()},
+        month=words_pattern(lang["months"]),
     )
 
 
@@ -80,9 +88,9 @@ def boilerplate_category(line: str) -> str | None:
     stripped = line.strip()
     if not stripped:
         return None
-    found = [category for category, pattern in vocabulary().boilerplate if pattern.match(stripped)]
-    if found:
-        return "+".join(found)
+    vocab = vocabulary()
+    if vocab.any_boilerplate.match(stripped):
+        return "+".join(c for c, pattern in vocab.boilerplate if pattern.match(stripped))
     return "site_chrome" if is_boilerplate_line(stripped) else None
 
 
@@ -103,6 +111,7 @@ def years_in(text: str | None) -> list[int]:
     return [int(y) for y in _YEAR_IN.findall(text or "")]
 
 
+@lru_cache(maxsize=4096)
 def period_key(period: str | None) -> tuple[int, int] | None:
     """A sortable (year, part) for a period as written: 'awal 2023' < 'akhir tahun 2023' <
     'akhir bulan Februari 2024'. None without a year."""
@@ -110,14 +119,12 @@ def period_key(period: str | None) -> tuple[int, int] | None:
     if not years or period is None:
         return None
     low = period.lower()
-    part = 6
-    for word, month in vocabulary().months.items():
-        if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", low):
-            part = month
-            break
+    vocab = vocabulary()
+    month = vocab.month.search(low)
+    part = vocab.months[" ".join(month.group().split())] if month else 6
     if "awal" in low:
         part = 0
-    elif "akhir" in low and part == 6:
+    elif "akhir" in low and not month:
         part = 13
     return years[-1], part
 
@@ -158,13 +165,13 @@ class ArticleContext:
     extraction: Extraction
     year: int | None
     mentions: list[NumberMention]
-    sentences: list[Span]
-    lines: list[Span]
-    line_categories: list[str | None]
+    sentences: list[tuple[int, int]]
+    lines: list[tuple[int, int]]
     items: list[LocatedItem] = field(default_factory=list)
     _mention_starts: list[int] = field(default_factory=list)
     _sentence_starts: list[int] = field(default_factory=list)
     _line_starts: list[int] = field(default_factory=list)
+    _line_categories: dict[int, str | None] = field(default_factory=dict)
 
     # --- lookups -------------------------------------------------------------------------
 
@@ -180,22 +187,27 @@ class ArticleContext:
 
     @staticmethod
     def mention_span(mention: NumberMention) -> Span:
-        return Span(start=mention.start, end=mention.end)
+        return span(mention.start, mention.end)
 
     def _index(self, starts: list[int], offset: int) -> int:
         return max(0, bisect.bisect_right(starts, offset) - 1)
 
     def sentence_of(self, offset: int) -> Span:
-        return self.sentences[self._index(self._sentence_starts, offset)]
+        return span(*self.sentences[self._index(self._sentence_starts, offset)])
 
     def line_of(self, offset: int) -> tuple[Span, str | None]:
+        """The line holding ``offset`` and why it is boilerplate (None for prose); lines are
+        classified on demand, as only lines holding values are ever asked about."""
         k = self._index(self._line_starts, offset)
-        return self.lines[k], self.line_categories[k]
+        start, end = self.lines[k]
+        if k not in self._line_categories:
+            self._line_categories[k] = boilerplate_category(self.text[start:end])
+        return span(start, end), self._line_categories[k]
 
-    def mentions_in(self, span: Span) -> list[NumberMention]:
-        lo = bisect.bisect_left(self._mention_starts, span.start)
-        hi = bisect.bisect_left(self._mention_starts, span.end)
-        return [m for m in self.mentions[lo:hi] if m.end <= span.end]
+    def mentions_in(self, start: int, end: int) -> list[NumberMention]:
+        lo = bisect.bisect_left(self._mention_starts, start)
+        hi = bisect.bisect_left(self._mention_starts, end)
+        return [m for m in self.mentions[lo:hi] if m.end <= end]
 
     def clause_of(self, offset: int) -> Span:
         """The clause around ``offset``: the sentence cut at commas, brackets and 'dan'."""
@@ -209,7 +221,7 @@ class ArticleContext:
             elif brk.start() >= offset:
                 end = brk.start()
                 break
-        return Span(start=start, end=end)
+        return span(start, end)
 
     def _inside_number(self, offset: int) -> bool:
         """A comma inside '10,6' is not a clause break."""
@@ -220,7 +232,7 @@ class ArticleContext:
         """Years written in ``span``: years, month-year dates and periods (not dd/mm/yyyy dates,
         which date the event or the article rather than the figures)."""
         found = []
-        for mention in self.mentions_in(span):
+        for mention in self.mentions_in(span.start, span.end):
             if mention.kind == YEAR and mention.value is not None:
                 found.append(int(mention.value))
             elif mention.kind in (DATE, PERIOD) and "/" not in mention.text:
@@ -238,24 +250,14 @@ class ArticleContext:
         ).with_id()
 
 
-def _spans(text: str, breaks: Iterable[re.Match[str]]) -> list[Span]:
-    spans, start = [], 0
-    for brk in breaks:
-        end = brk.end()
-        if text[start:end].strip():
-            spans.append(_stripped(text, start, end))
-        start = end
-    if text[start:].strip():
-        spans.append(_stripped(text, start, len(text)))
-    return spans or [Span(start=0, end=len(text))]
-
-
-def _stripped(text: str, start: int, end: int) -> Span:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
+def span(start: int, end: int) -> Span:
     return Span(start=start, end=end)
+
+
+def _ranges(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    """Half-open ranges as plain tuples: building a Span per sentence costs more than the
+    checks that read them; a Span is made only when one is asked for."""
+    return [m.span() for m in pattern.finditer(text)] or [(0, len(text))]
 
 
 def _article_year(date: str | None, mentions: list[NumberMention]) -> int | None:
@@ -299,16 +301,15 @@ def _locate_item(ctx: ArticleContext, item: Item, path: str) -> LocatedItem:
 def build_context(text: str, extraction: Extraction, *, article_id: str = "",
                   date: str | None = None) -> ArticleContext:
     mentions = parse_numbers(text)
-    lines = _spans(text, re.finditer(r"\n", text))
+    lines = _ranges(_LINE, text)
     ctx = ArticleContext(
         article_id=article_id, text=text, extraction=extraction,
         year=_article_year(date, mentions), mentions=mentions,
-        sentences=_spans(text, _SENTENCE_END.finditer(text)), lines=lines,
-        line_categories=[boilerplate_category(text[s.start:s.end]) for s in lines],
+        sentences=_ranges(_SENTENCE, text), lines=lines,
     )
     ctx._mention_starts = [m.start for m in mentions]
-    ctx._sentence_starts = [s.start for s in ctx.sentences]
-    ctx._line_starts = [s.start for s in lines]
+    ctx._sentence_starts = [start for start, _ in ctx.sentences]
+    ctx._line_starts = [start for start, _ in lines]
     for name in ("indicators", "targets", "programs"):
         for i, item in enumerate(getattr(extraction, name)):
             ctx.items.append(_locate_item(ctx, item, f"{name}[{i}]"))

@@ -20,10 +20,10 @@ def check_coverage(ctx: ArticleContext) -> list[Flag]:
                   if s is not None]
     used_values = {v for li in ctx.items for v in (li.value, li.value_max) if v is not None}
     flags = []
-    for sentence in ctx.sentences:
-        mentions = [m for m in ctx.mentions_in(sentence)
+    for start, end in ctx.sentences:
+        mentions = [m for m in ctx.mentions_in(start, end)
                     if m.kind not in CALENDAR_KINDS and m.kind != ORDINAL and m.value is not None]
-        if not mentions or not is_topic(ctx.text[sentence.start:sentence.end]):
+        if not mentions or not is_topic(ctx.text[start:end]):
             continue
         for mention in mentions:
             if mention.value in used_values or _overlaps(mention.start, mention.end, used_spans):

@@ -3,7 +3,7 @@ a caption, a byline, a view counter or a timestamp, and never from a piece of a 
 
 from __future__ import annotations
 
-from llmextract.checks.context import ArticleContext, LocatedItem
+from llmextract.checks.context import ArticleContext, LocatedItem, span
 from llmextract.grounding import locate
 from llmextract.models import Flag, Program, Severity, Span
 from llmextract.numbers import DATE, ORDINAL, PERIOD, TIME
@@ -22,33 +22,27 @@ _CALENDAR_NAMES = {DATE: "the date", TIME: "the time", PERIOD: "the period"}
 
 
 def _boilerplate(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
-    span = li.value_span
-    if span is None:
+    value = li.value_span
+    if value is None:
         return []
-    line, category = ctx.line_of(span.start)
+    line, category = ctx.line_of(value.start)
     if category is None:
         return []
     what = " and ".join(_LINE_NAMES.get(c, c) for c in category.split("+"))
     return [ctx.flag(li, "value_text", "source.boilerplate", Severity.error,
                      f"The value '{li.value_text}' comes from a line that is a {what}, not "
-                     f"from the article's text.", [span, line])]
+                     f"from the article's text.", [value, line])]
 
 
 def _calendar_piece(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
-    mention = li.mention
-    if li.parsed is not None and li.parsed.kind in _CALENDAR_NAMES:
-        mention = li.parsed
-        span = li.value_span
-    elif mention is not None and mention.kind in _CALENDAR_NAMES:
-        span = li.value_span
-    else:
-        return []
-    if li.value is None:
+    parsed = li.parsed
+    mention = parsed if parsed is not None and parsed.kind in _CALENDAR_NAMES else li.mention
+    if mention is None or mention.kind not in _CALENDAR_NAMES or li.value is None:
         return []
     what = _CALENDAR_NAMES[mention.kind]
     return [ctx.flag(li, "value_text", "source.date_as_quantity", Severity.error,
                      f"'{li.value_text}' is part of {what} '{mention.text}', not a quantity.",
-                     [span])]
+                     [li.value_span])]
 
 
 def _rank(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
@@ -60,26 +54,29 @@ def _rank(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
 
 
 def _program_names(ctx: ArticleContext) -> list[tuple[str, Span]]:
+    """Where each program's name is written inside its own quote."""
     names = []
     for li in ctx.items:
-        if isinstance(li.item, Program) and li.quote.span is not None:
-            name = locate(ctx.text, li.item.name, near=li.quote.span.start, fuzzy=False)
+        quote = li.quote.span
+        if isinstance(li.item, Program) and quote is not None:
+            name = locate(ctx.text[quote.start:quote.end], li.item.name, fuzzy=False)
             if name.span is not None:
-                names.append((li.item.name, name.span))
+                names.append((li.item.name, span(quote.start + name.span.start,
+                                                 quote.start + name.span.end)))
     return names
 
 
 def _program_name(ctx: ArticleContext, li: LocatedItem,
                   names: list[tuple[str, Span]]) -> list[Flag]:
     """'Satu Telur Satu Minggu' is a program's name: its 'satu' counts nothing."""
-    span = li.value_span
-    if span is None:
+    value = li.value_span
+    if value is None:
         return []
     for name, where in names:
-        if where.start <= span.start and span.end <= where.end:
+        if where.start <= value.start and value.end <= where.end:
             return [ctx.flag(li, "value_text", "source.program_name", Severity.error,
                              f"'{li.value_text}' is part of the program name '{name}', not a "
-                             f"quantity.", [span, where])]
+                             f"quantity.", [value, where])]
     return []
 
 

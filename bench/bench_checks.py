@@ -1,0 +1,83 @@
+"""How fast the cross-check runs: articles checked per second on one core, over the seed
+articles with their gold extraction (goal: at least 2,000 a second), and the time to parse a
+megabyte of adversarial input (digits and dots, and other shapes) to show parsing stays linear.
+
+Run by hand: ``python bench/bench_checks.py``. Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+from llmextract.checks import check
+from llmextract.checks.context import build_context
+from llmextract.clean import clean_text
+from llmextract.models import Extraction
+from llmextract.numbers import parse_numbers
+
+ROOT = Path(__file__).resolve().parent.parent
+MEGABYTE = 1_000_000
+
+
+def _seed_cases() -> list[tuple[str, Extraction]]:
+    gold = json.loads((ROOT / "tests" / "gold" / "seeds.json").read_text("utf-8"))["articles"]
+    return [(clean_text((ROOT / "seeds" / name).read_text("utf-8")).text,
+             Extraction.model_validate(article)) for name, article in gold.items()]
+
+
+def _per_second(work: list[tuple[str, Extraction]], seconds: float = 3.0) -> float:
+    done, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        for text, extraction in work:
+            check(text, extraction)
+        done += len(work)
+    return done / (time.perf_counter() - start)
+
+
+def _timed(label: str, function, *args) -> float:  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    function(*args)
+    elapsed = time.perf_counter() - start
+    print(f"  {label:44} {elapsed * 1000:9.1f} ms")
+    return elapsed
+
+
+def main() -> None:
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
+    cases = _seed_cases()
+    chars = sum(len(t) for t, _ in cases) / len(cases)
+    items = sum(len(e.indicators) + len(e.targets) + len(e.programs) for _, e in cases) / len(cases)
+    check(*cases[0])  # load vocabularies and compile patterns once
+    print(f"seed articles: {len(cases)}, {chars:.0f} characters and {items:.1f} items on average")
+    print(f"check():          {_per_second(cases):8.0f} articles/s on one core")
+    # Each copy differs by one character, so no cache can help.
+    fresh = [(f"{text}\n{i}", extraction) for i in range(400) for text, extraction in cases]
+    start = time.perf_counter()
+    for text, extraction in fresh:
+        check(text, extraction)
+    print(f"check(), fresh texts: {len(fresh) / (time.perf_counter() - start):8.0f} articles/s")
+    start = time.perf_counter()
+    for text, extraction in fresh:
+        parse_numbers(text)
+    print(f"parse_numbers():  {len(fresh) / (time.perf_counter() - start):8.0f} articles/s")
+    start = time.perf_counter()
+    for text, extraction in fresh:
+        build_context(text, extraction)
+    print(f"build_context():  {len(fresh) / (time.perf_counter() - start):8.0f} articles/s")
+
+    print("parse_numbers() on 1 MB of adversarial input:")
+    shapes = {"digits": "1", "digits and dots": "1.", "dot groups": "123.", "dot and comma": "1.2,",
+              "slashes": "1/1/", "colons": "12:", "spaced digits": "1 ", "ranges": "1 sampai ",
+              "hedges": "sekitar ", "number words": "dua puluh ", "codes": "P3"}
+    for label, unit in shapes.items():
+        small = _timed(f"{label} (100 kB)", parse_numbers, unit * (MEGABYTE // 10 // len(unit)))
+        big = _timed(f"{label} (1 MB)", parse_numbers, unit * (MEGABYTE // len(unit)))
+        print(f"  {'':44} x{big / small:5.1f} for 10x the input")
+
+
+if __name__ == "__main__":
+    main()
