@@ -159,14 +159,24 @@ def clip(quote: str, limit: int = 100) -> str:
     return quote if len(quote) <= limit else quote[: limit - 1] + "…"
 
 
-def _listing(scope: Scope) -> list[str]:
+def _listing(article: ArticleEval) -> list[str]:
+    """Misses, false items (marked when the checks caught them), partials, and gold items found
+    only by items the checks flagged."""
+    scope, passed = article.all, article.passed
     lines = [f"    missed   {describe(m)}: {clip(m.quote)!r}" for m in scope.misses]
+    surviving = [f.item for f in passed.false_items]
     for f in scope.false_items:
         detail = f": {f.detail}" if f.detail else ""
-        lines.append(f"    false    {describe(f.item)} [{f.reason}{detail}]")
+        caught = "" if f.item in surviving else "  (caught by the checks)"
+        lines.append(f"    false    {describe(f.item)} [{f.reason}{detail}]{caught}")
     for p in scope.partials:
         what = ", ".join(f"{d.field} gold {d.gold!r} got {d.extracted!r}" for d in p.fields)
         lines.append(f"    partial  {describe(p.extracted)}: {what}")
+    lines.extend(
+        f"    flagged  {describe(m)}: found, but only by items the checks flagged"
+        for m in passed.misses
+        if m not in scope.misses
+    )
     return lines
 
 
@@ -189,11 +199,7 @@ def format_report(report: EvalReport) -> str:
         f"{name:{width}}  {label} {figures_line(figures)}" for name, label, figures in rows
     )
     for a in report.articles:
-        listing = _listing(a.all)
-        lost = [m for m in a.passed.misses if m not in a.all.misses]
-        listing.extend(
-            f"    flagged  {describe(m)}: found, but only by items the checks flagged" for m in lost
-        )
+        listing = _listing(a)
         if listing:
             via = VIA[a.paired_by]
             lines.extend(["", f"{a.name}{via}", *listing])

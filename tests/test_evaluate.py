@@ -202,6 +202,14 @@ def test_checks_raise_precision_when_they_flag_a_false_item() -> None:
     assert report.overall_passed.numbers.precision == 1.0
 
 
+def test_false_item_the_checks_caught_is_marked() -> None:
+    text = format_report(_run("view_count_flagged"))
+    assert (
+        "false    indicator '98' (pembaca) [not_fact: view count]  (caught by the checks)" in text
+    )
+    assert "(caught by the checks)" not in format_report(_run("invented_number"))
+
+
 def test_checks_lower_recall_when_they_flag_a_true_item() -> None:
     report = _run("true_item_flagged")
     assert report.overall_passed.numbers.recall == pytest.approx(0.8)
