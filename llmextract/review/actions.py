@@ -1,0 +1,168 @@
+"""What a reviewer can do to a run: accept, reject, correct, add a missed item.
+
+The page and the CLI both call these functions, so a decision is validated the same way
+wherever it is made. A correction or an added item is run through the same rule-based checks
+as the extraction (``llmextract.checks.check`` on that one item): if the checks find an
+error-severity problem (the value is not in the article, the number does not match its text...)
+the decision is refused unless the reviewer writes a note saying why it is right anyway.
+"""
+
+from __future__ import annotations
+
+import typing
+from typing import Any
+
+from pydantic import ValidationError
+
+from llmextract.checks import check
+from llmextract.errors import UsageError
+from llmextract.grounding import locate
+from llmextract.models import ArticleRecord, Extraction, Flag, Severity, Span, assign_item_ids
+from llmextract.numbers import parse_value
+from llmextract.review.decisions import Action, Decision, DecisionStore
+from llmextract.review.state import ITEM_MODELS, Entry, Item, Review, item_dict
+
+LIST_NAMES = {"indicator": "indicators", "target": "targets", "program": "programs"}
+READ_ONLY_FIELDS = frozenset({"id", "span"})
+
+
+class CorrectionRefused(UsageError):
+    """The checks found errors in a correction or added item and no note overrides them."""
+
+    def __init__(self, flags: list[Flag]) -> None:
+        reasons = "; ".join(f.message for f in flags)
+        super().__init__(f"the checks found errors ({reasons}); write a note to keep it anyway")
+        self.flags = flags
+
+
+def find_entry(review: Review, ident: str) -> Entry:
+    """The queue entry for an item id or a flag id (a flag about an item finds the item)."""
+    entry = review.entry(ident) or review.entry_for_flag(ident)
+    if entry is None:
+        raise UsageError(f"{ident}: no such item or flag in this run")
+    return entry
+
+
+def decide(store: DecisionStore, review: Review, ident: str, action: Action, reviewer: str,
+           note: str = "") -> Decision:
+    """Accept or reject an item (or accept, i.e. dismiss, a flag about the whole article)."""
+    if action not in (Action.accept, Action.reject):
+        raise UsageError(f"{action.value}: use correct_item or add_item")
+    entry = find_entry(review, ident)
+    if entry.reviewed is None:
+        if action is Action.reject:
+            raise UsageError(f"{entry.key} is about the whole article, not an item: accept it to "
+                             "dismiss it, or add the missed item")
+        return store.record(key=entry.key, article_id=entry.record.id, action=action,
+                            reviewer=reviewer, note=note, flag_ids=[entry.key])
+    current = item_dict(entry.reviewed.item)
+    return store.record(key=entry.key, article_id=entry.record.id, action=action,
+                        reviewer=reviewer, item_type=entry.reviewed.item_type, before=current,
+                        after=None, note=note, flag_ids=[f.id for f in entry.flags])
+
+
+def _accepts_none(annotation: Any) -> bool:
+    return type(None) in typing.get_args(annotation) or annotation is type(None)
+
+
+def _is_number(annotation: Any) -> bool:
+    args = set(typing.get_args(annotation)) or {annotation}
+    return bool(args & {float, int})
+
+
+def _clean_fields(kind: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """Form values as the model expects them: blank optional fields become None, numbers written
+    the Indonesian way ('10,6', '30.980') are read as the article would be."""
+    model = ITEM_MODELS[kind]
+    out: dict[str, Any] = {}
+    for name, value in fields.items():
+        info = model.model_fields.get(name)
+        if info is None or name in READ_ONLY_FIELDS:
+            continue
+        if isinstance(value, str):
+            value = value.strip()
+            if value == "" and _accepts_none(info.annotation):
+                value = None
+            elif value and _is_number(info.annotation):
+                try:
+                    float(value)
+                except ValueError:
+                    parsed = parse_value(value)
+                    value = parsed if parsed is not None else value
+        out[name] = value
+    return out
+
+
+def _validated(kind: str, data: dict[str, Any]) -> Item:
+    try:
+        return ITEM_MODELS[kind].model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise UsageError(f"{where}: {first['msg']}") from None
+
+
+def _placed(record: ArticleRecord, item: Item, near: int | None) -> Item:
+    """The item with the span of its quote in the article (None when the quote is not there)."""
+    match = locate(record.text, item.quote, near=near)
+    return item.model_copy(update={"span": match.span})
+
+
+def check_item(record: ArticleRecord, kind: str, item: Item) -> list[Flag]:
+    """The flags the rule-based checks raise about this one item in its article."""
+    extraction = Extraction(**{LIST_NAMES[kind]: [item]})
+    flags = check(record.text, extraction, article_id=record.id, date=record.date)
+    return [f for f in flags if f.item_id == item.id]
+
+
+def _checked(record: ArticleRecord, kind: str, item: Item, note: str) -> None:
+    errors = [f for f in check_item(record, kind, item) if f.severity is Severity.error]
+    if errors and not note.strip():
+        raise CorrectionRefused(errors)
+
+
+def correct_item(store: DecisionStore, review: Review, ident: str, changes: dict[str, Any],
+                 reviewer: str, note: str = "") -> Decision:
+    """Replace some fields of an item (value, unit, year, population, quote...); the item keeps
+    its id so the decision stays attached to it."""
+    entry = find_entry(review, ident)
+    if entry.reviewed is None:
+        raise UsageError(f"{entry.key} is about the whole article; add the missed item instead")
+    kind, before = entry.reviewed.item_type, entry.reviewed.item
+    item = _validated(kind, {**item_dict(before), **_clean_fields(kind, changes)})
+    if not item.quote.strip():
+        raise UsageError("quote: the item needs the words of the article it comes from")
+    near = before.span.start if before.span else None
+    item = _placed(entry.record, item, near)
+    if item == before:
+        raise UsageError("the correction changes nothing; accept the item instead")
+    _checked(entry.record, kind, item, note)
+    return store.record(key=entry.key, article_id=entry.record.id, action=Action.correct,
+                        reviewer=reviewer, item_type=kind, before=item_dict(before),
+                        after=item_dict(item), note=note, flag_ids=[f.id for f in entry.flags])
+
+
+def add_item(store: DecisionStore, review: Review, article_id: str, kind: str,
+             fields: dict[str, Any], reviewer: str, note: str = "", *,
+             selection: Span | None = None, flag_id: str | None = None) -> Decision:
+    """Create an item the extraction missed, from words the reviewer selected in the article.
+    ``flag_id`` names the article-level flag (e.g. an unused number) this settles."""
+    record = review.record(article_id)
+    if record is None:
+        raise UsageError(f"{article_id}: no such article in this run")
+    if kind not in ITEM_MODELS:
+        raise UsageError(f"{kind}: the item type is indicator, target or program")
+    data = _clean_fields(kind, fields)
+    if not str(data.get("quote") or "").strip():
+        if selection is None:
+            raise UsageError("quote: select the words of the article the item comes from")
+        data["quote"] = record.text[selection.start:selection.end]
+    item = _placed(record, _validated(kind, data), selection.start if selection else None)
+    with_id = assign_item_ids(record.id, Extraction(**{LIST_NAMES[kind]: [item]}))
+    created: Item = getattr(with_id, LIST_NAMES[kind])[0]
+    if any(ri.item.id == created.id for ri in review.items):
+        raise UsageError(f"{created.id}: this item is already in the run")
+    _checked(record, kind, created, note)
+    return store.record(key=created.id, article_id=record.id, action=Action.add,
+                        reviewer=reviewer, item_type=kind, before=None, after=item_dict(created),
+                        note=note, flag_ids=[flag_id] if flag_id else [])

@@ -1,0 +1,86 @@
+"""What the page and the report show next to a decision: the article cut into highlighted
+chunks, and the numbers the parser reads around a flagged span.
+
+The article is split at every highlight boundary into flat, non-overlapping chunks, each with
+its start offset and the set of classes covering it. Flat chunks keep escaping trivial (each is
+plain text in its own element, escaped by the template) and let the page turn a mouse selection
+back into article offsets by reading the chunk's start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from llmextract.models import ArticleRecord, Span
+from llmextract.numbers import NumberMention, parse_numbers
+from llmextract.review.state import REJECTED, Review
+
+NEARBY_CHARS = 200  # on a very long line, look this far either side of the flagged spans
+
+
+@dataclass(frozen=True)
+class Mark:
+    start: int
+    end: int
+    css: str
+
+
+@dataclass(frozen=True)
+class Chunk:
+    start: int
+    text: str
+    css: str
+
+
+def highlight(text: str, marks: list[Mark]) -> list[Chunk]:
+    """``text`` cut at every mark boundary; each chunk carries the classes of the marks over it."""
+    inside = [m for m in marks if 0 <= m.start < m.end <= len(text)]
+    cuts = sorted({0, len(text), *(m.start for m in inside), *(m.end for m in inside)})
+    chunks: list[Chunk] = []
+    for start, end in zip(cuts, cuts[1:]):
+        classes = sorted({m.css for m in inside if m.start <= start and end <= m.end})
+        chunks.append(Chunk(start=start, text=text[start:end], css=" ".join(classes)))
+    return chunks
+
+
+def article_marks(review: Review, record: ArticleRecord, *, current: str | None = None,
+                  focus: list[Span] | tuple[Span, ...] = ()) -> list[Mark]:
+    """Every item's quote by type (rejected ones struck through), the current item outlined and
+    the flagged spans in focus."""
+    marks: list[Mark] = []
+    for ri in review.items:
+        span = ri.item.span
+        if ri.record.id != record.id or span is None:
+            continue
+        css = f"hl-{ri.item_type}" + (" hl-rejected" if ri.status == REJECTED else "")
+        marks.extend(Mark(span.start, span.end, c) for c in css.split())
+        if ri.item.id == current:
+            marks.append(Mark(span.start, span.end, "hl-current"))
+    marks.extend(Mark(s.start, s.end, "hl-focus") for s in focus)
+    return marks
+
+
+@lru_cache(maxsize=32)
+def _mentions(text: str) -> tuple[NumberMention, ...]:
+    return tuple(parse_numbers(text))
+
+
+def nearby_region(text: str, spans: list[Span]) -> Span | None:
+    """The lines holding ``spans`` (clipped on very long lines): where a reviewer looks for the
+    number that should have been read."""
+    if not spans:
+        return None
+    lo, hi = min(s.start for s in spans), max(s.end for s in spans)
+    start = text.rfind("\n", 0, lo) + 1
+    end = text.find("\n", hi)
+    end = len(text) if end < 0 else end
+    return Span(start=max(start, lo - NEARBY_CHARS), end=min(end, hi + NEARBY_CHARS))
+
+
+def nearby_numbers(text: str, spans: list[Span]) -> list[NumberMention]:
+    """Every number mention the parser finds in the region around ``spans``."""
+    region = nearby_region(text, spans)
+    if region is None:
+        return []
+    return [m for m in _mentions(text) if region.start <= m.start and m.end <= region.end]

@@ -1,0 +1,327 @@
+"""The review page: a small Starlette app over one run folder, for one reviewer.
+
+Safety, like a notebook server: bound to 127.0.0.1 only, on a free port, and every request
+(page, static file, API) must carry the random token printed at start, in the URL or in the
+``X-Review-Token`` header; without it the answer is 403. Only the Host names 127.0.0.1 and
+localhost are served (no DNS rebinding). Article text only ever reaches the page through
+autoescaped templates, and the Content-Security-Policy allows no inline script, so an article
+containing ``<script>`` shows it as text. The token never leaves in a Referer (no-referrer).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import socket
+import sys
+import threading
+import typing
+import webbrowser
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from llmextract.errors import UsageError
+from llmextract.models import Span, TargetKind
+from llmextract.review.actions import (
+    READ_ONLY_FIELDS,
+    CorrectionRefused,
+    add_item,
+    correct_item,
+    decide,
+)
+from llmextract.review.decisions import Action, Decision
+from llmextract.review.evidence import article_marks, highlight, nearby_numbers
+from llmextract.review.state import (
+    ITEM_MODELS,
+    STATUS_FILTERS,
+    Entry,
+    Review,
+    RunView,
+    filter_entries,
+)
+from llmextract.store import require_run_dir
+
+HERE = Path(__file__).parent
+STATIC_FILES = {"review.js": "text/javascript", "review.css": "text/css"}
+QUEUE_WINDOW = 300  # queue lines listed around the current one on very large runs
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+SECURITY_HEADERS = {
+    "content-security-policy": "default-src 'none'; script-src 'self'; style-src 'self'; "
+    "connect-src 'self'; img-src 'none'; form-action 'self'; base-uri 'none'; "
+    "frame-ancestors 'none'",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "cache-control": "no-store",
+}
+FILTERS = ("article", "kind", "status")
+
+
+@lru_cache(maxsize=1)
+def templates() -> Environment:
+    return Environment(loader=FileSystemLoader(HERE / "templates"),
+                       autoescape=select_autoescape(default=True, default_for_string=True),
+                       trim_blocks=True, lstrip_blocks=True)
+
+
+class TokenGate:
+    """Refuse every request that does not carry the token."""
+
+    def __init__(self, app: ASGIApp, token: str) -> None:
+        self.app, self.token = app, token.encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            request = Request(scope)
+            given = request.query_params.get("token") or request.headers.get("x-review-token", "")
+            if not secrets.compare_digest(given.encode(), self.token):
+                refused = PlainTextResponse(
+                    "forbidden: open the URL with the token printed by `llmextract review`\n",
+                    status_code=403)
+                await refused(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+class SecurityHeaders:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers += [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _input_kind(annotation: Any) -> str:
+    args = set(typing.get_args(annotation)) or {annotation}
+    if bool in args:
+        return "checkbox"
+    if TargetKind in args:
+        return "select"
+    if args & {float, int}:
+        return "number"
+    return "text"
+
+
+def edit_fields(kind: str, values: dict[str, Any]) -> list[dict[str, Any]]:
+    """The correction form of an item type: one input per editable field."""
+    return [{"name": name, "input": "textarea" if name == "quote" else _input_kind(info.annotation),
+             "value": values.get(name), "options": [k.value for k in TargetKind]}
+            for name, info in ITEM_MODELS[kind].model_fields.items()
+            if name not in READ_ONLY_FIELDS]
+
+
+def changes(decision: Decision) -> list[tuple[str, Any, Any]]:
+    """The fields a decision changed: (name, before, after)."""
+    if decision.after is None:
+        return []
+    before = decision.before or {}
+    return [(k, before.get(k), v) for k, v in decision.after.items()
+            if k not in READ_ONLY_FIELDS and before.get(k) != v]
+
+
+def _neighbours(queue: list[Entry], entry: Entry | None) -> dict[str, Entry | None]:
+    keys = [e.key for e in queue]
+    pos = keys.index(entry.key) if entry and entry.key in keys else -1
+    after = queue[pos + 1:] + queue[:max(pos, 0)]
+    return {
+        "prev": queue[pos - 1] if pos > 0 else None,
+        "next": queue[pos + 1] if 0 <= pos < len(queue) - 1 else (queue[0] if pos < 0 and queue else None),
+        "next_open": next((e for e in after if not e.settled and e is not entry), None),
+    }
+
+
+def render_page(view: RunView, token: str, reviewer: str, key: str | None,
+                filters: dict[str, str | None]) -> str:
+    review = view.review()
+    queue = filter_entries(review.entries, **filters)
+    entry = (review.entry(key) if key else None) or next(
+        (e for e in queue if not e.settled), queue[0] if queue else None)
+
+    def url(entry_key: str | None = None, **override: str | None) -> str:
+        params = {"token": token, **filters, **override, "key": entry_key}
+        return "/?" + urlencode({k: v for k, v in params.items() if v})
+
+    context: dict[str, Any] = {
+        "run_name": view.run_dir.name, "token": token, "reviewer": reviewer, "filters": filters,
+        "counts": review.counts(), "queue": _window(queue, entry), "queue_total": len(queue),
+        "entry": entry, "url": url, "status_filters": STATUS_FILTERS,
+        "kinds": sorted({k for e in review.entries for k in e.kinds}),
+        "articles": review.records, **_neighbours(queue, entry),
+    }
+    if entry is not None:
+        context.update(_entry_context(view, review, entry))
+    return templates().get_template("review.html").render(context)
+
+
+def _window(queue: list[Entry], entry: Entry | None) -> list[Entry]:
+    pos = next((n for n, e in enumerate(queue) if entry and e.key == entry.key), 0)
+    start = max(0, pos - QUEUE_WINDOW // 3)
+    return queue[start:start + QUEUE_WINDOW]
+
+
+def _entry_context(view: RunView, review: Review, entry: Entry) -> dict[str, Any]:
+    record = entry.record
+    focus = [s for f in entry.flags for s in f.spans]
+    item = entry.reviewed.item if entry.reviewed else None
+    around = focus or ([item.span] if item and item.span else [])
+    values = item.model_dump(mode="json") if item else {}
+    original = entry.reviewed.original if entry.reviewed else None
+    history = view.store.history(entry.key) + [
+        d for d in view.store.all() if entry.reviewed is None and entry.key in d.flag_ids
+        and d.key != entry.key]
+    return {
+        "record": record,
+        "chunks": highlight(record.text, article_marks(review, record, current=item.id if item
+                                                       else None, focus=focus)),
+        "nearby": nearby_numbers(record.text, around),
+        "fields": [(k, v, (original.model_dump(mode="json").get(k) if original else v))
+                   for k, v in values.items() if k not in READ_ONLY_FIELDS],
+        "edit": edit_fields(entry.reviewed.item_type, values) if entry.reviewed else [],
+        "add_fields": ["name", "value_text", "value", "unit", "period", "population",
+                       "deadline_year", "quote"],
+        "history": sorted(history, key=lambda d: d.seq), "changes": changes,
+    }
+
+
+def _flags_json(flags: list[Any]) -> list[dict[str, Any]]:
+    return [{"kind": f.kind, "severity": f.severity.value, "message": f.message} for f in flags]
+
+
+def create_app(run_dir: Path, token: str, reviewer: str) -> Starlette:
+    """The review app for one run folder; every request needs ``token``."""
+    require_run_dir(run_dir)
+    if len(token) < 16:
+        raise UsageError("the review token must be at least 16 characters")
+    view = RunView(run_dir)
+
+    async def page(request: Request) -> Response:
+        q = request.query_params
+        filters = {k: q.get(k) or None for k in FILTERS}
+        html = await run_in_threadpool(render_page, view, token, reviewer, q.get("key"), filters)
+        return HTMLResponse(html)
+
+    async def static(request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in STATIC_FILES:
+            return PlainTextResponse("not found\n", status_code=404)
+        return FileResponse(HERE / "static" / name, media_type=STATIC_FILES[name])
+
+    async def queue(request: Request) -> Response:
+        q = request.query_params
+        review = await run_in_threadpool(view.review)
+        entries = filter_entries(review.entries, **{k: q.get(k) or None for k in FILTERS})
+        return JSONResponse({"counts": review.counts(), "entries": [
+            {"key": e.key, "article_id": e.record.id, "status": e.status,
+             "severity": e.severity.value if e.severity else None, "label": e.label,
+             "flags": [f.id for f in e.flags], "kinds": e.kinds} for e in entries]})
+
+    def api(action: Callable[[dict[str, Any]], Decision]) -> Callable[[Request], Any]:
+        async def endpoint(request: Request) -> Response:
+            try:
+                payload = json.loads(await request.body() or b"{}")
+                if not isinstance(payload, dict):
+                    raise ValueError
+            except ValueError:
+                return JSONResponse({"error": "the request body must be a JSON object"}, 400)
+            try:
+                decision = await run_in_threadpool(action, payload)
+            except CorrectionRefused as exc:
+                return JSONResponse({"error": str(exc), "flags": _flags_json(exc.flags)}, 422)
+            except UsageError as exc:
+                return JSONResponse({"error": str(exc), "flags": []}, 422)
+            return JSONResponse({"ok": True, "seq": decision.seq, "key": decision.key})
+        return endpoint
+
+    def _decide(p: dict[str, Any]) -> Decision:
+        try:
+            action = Action(p.get("action"))
+        except ValueError:
+            raise UsageError("action must be accept or reject") from None
+        return decide(view.store, view.review(), str(p.get("key", "")), action, reviewer,
+                      str(p.get("note") or ""))
+
+    def _correct(p: dict[str, Any]) -> Decision:
+        return correct_item(view.store, view.review(), str(p.get("key", "")),
+                            dict(p.get("fields") or {}), reviewer, str(p.get("note") or ""))
+
+    def _add(p: dict[str, Any]) -> Decision:
+        start, end = p.get("start"), p.get("end")
+        selection = (Span(start=start, end=end) if isinstance(start, int) and isinstance(end, int)
+                     and end > start else None)
+        return add_item(view.store, view.review(), str(p.get("article_id", "")),
+                        str(p.get("item_type", "")), dict(p.get("fields") or {}), reviewer,
+                        str(p.get("note") or ""), selection=selection,
+                        flag_id=p.get("flag_id") or None)
+
+    return Starlette(
+        routes=[
+            Route("/", page),
+            Route("/static/{name}", static),
+            Route("/api/queue", queue),
+            Route("/api/decide", api(_decide), methods=["POST"]),
+            Route("/api/correct", api(_correct), methods=["POST"]),
+            Route("/api/add", api(_add), methods=["POST"]),
+        ],
+        middleware=[
+            Middleware(SecurityHeaders),
+            Middleware(TrustedHostMiddleware, allowed_hosts=ALLOWED_HOSTS),
+            Middleware(TokenGate, token=token),
+        ],
+    )
+
+
+def _can_open_browser() -> bool:
+    """A graphical browser can open; on a bare terminal webbrowser would start a text browser
+    in our own terminal, so we only print the URL."""
+    return sys.platform in ("darwin", "win32") or bool(
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def bind(port: int = 0) -> socket.socket:
+    """A listening socket on 127.0.0.1 (``port`` 0: any free port)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.bind(("127.0.0.1", port))
+    except OSError as exc:
+        sock.close()
+        raise UsageError(f"cannot listen on 127.0.0.1:{port} ({exc.strerror}); "
+                         "choose another --port or 0 for any free one") from None
+    sock.listen(64)
+    return sock
+
+
+def serve(run_dir: Path, *, reviewer: str, port: int = 0, open_browser: bool = True,
+          announce: Callable[[str], None] = print) -> None:
+    """Serve the review page until Ctrl-C; ``announce`` receives the URL with its token."""
+    import uvicorn
+
+    token = secrets.token_urlsafe(24)
+    app = create_app(run_dir, token, reviewer)
+    sock = bind(port)
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}/?{urlencode({'token': token})}"
+    announce(url)
+    if open_browser and _can_open_browser():
+        threading.Timer(0.5, webbrowser.open, [url]).start()
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False,
+                                           lifespan="off"))
+    server.run(sockets=[sock])
