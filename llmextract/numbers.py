@@ -125,6 +125,7 @@ class _Grammar:
         day = _words(vocab["days"])
         zone = _words(vocab["time_zones"])
         year4 = r"[0-9]{4}(?![0-9])"
+        currency_glued = "".join(f"(?<={re.escape(c.lower())})|" for c in vocab["currency_before"])
         self.master = re.compile(
             "|".join([
                 # 14:05 WIB, pukul 09.00, 14:05
@@ -148,7 +149,7 @@ class _Grammar:
                 rf"(?P<ordinal>{_words(self.ordinals)}"
                 rf"|(?<!\w){re.escape(vocab['ordinal_prefix'])}-[0-9]+(?![0-9]))",
                 # digits: not inside a code such as P3AKB or COVID-19 (Rp1.000 is allowed)
-                r"(?P<number>(?:(?<=rp)|(?<!\w))(?<![^\W\d_]-)(?<![0-9][.,])[0-9](?:[0-9.,]*[0-9])?)",
+                rf"(?P<number>(?:{currency_glued}(?<!\w))(?<![^\W\d_]-)(?<![0-9][.,])[0-9](?:[0-9.,]*[0-9])?)",
                 rf"(?P<words>(?<!\w){word}(?:\s+{word}){{0,{MAX_NUMBER_WORDS - 1}}})",
             ]),
             i,
@@ -157,7 +158,11 @@ class _Grammar:
             *self.digit_words, *self.fixed_words, *scale_word_names, *self.ordinals, *self.months,
             *vocab["days"], *vocab["period_words"], *vocab["zero_words"], *vocab["time_before"],
             vocab["ordinal_prefix"]]]
-        self.candidate = re.compile(rf"[0-9]|(?<!\w)(?:{_trie(first_words)})(?!\w)")
+        # Word-boundary first: the engine rejects most positions on that test alone. Digits
+        # glued to a currency word ('rp1.000') start their candidate at the word.
+        currency = "|".join(re.escape(c.lower()) for c in vocab["currency_before"])
+        self.candidate = re.compile(
+            rf"\b(?:[0-9]|(?P<currency>{currency})(?=[0-9])|(?:{_trie(first_words)})\b)")
         self.scale_after = re.compile(rf"\s*({_phrases(self.scales)})(?!\w)", i)
         self.percent_after = re.compile(
             rf"\s*(?:%|(?:{_phrases(w for w in vocab['percent_words'] if w != '%')})(?!\w))", i)
@@ -317,7 +322,9 @@ class _Reading:
     word_before: str = ""  # the word before ``start``: hedges, 'antara' and 'Rp' are read there
 
 
-def _read(text: str, atom: re.Match[str], g: _Grammar) -> _Reading | None:
+def _read(text: str, atom: re.Match[str], g: _Grammar, floor: int) -> _Reading | None:
+    """The number an atom writes, with what follows it (scale, percent, rupiah) and a currency
+    word before it; ``floor`` is where the previous mention ended."""
     start, end = atom.span()
     before = _word_before(text, start)
     if atom.lastgroup == "number":
@@ -348,7 +355,7 @@ def _read(text: str, atom: re.Match[str], g: _Grammar) -> _Reading | None:
         reading.end = percent.end()
         reading.kind, reading.unit, reading.plain_digits = PERCENT, "persen", None
         return reading
-    currency = (g.currency_before.search(text, max(0, start - 8), start)
+    currency = (g.currency_before.search(text, max(floor, start - 8), start)
                 if before in g.currency_words else None)
     if currency:
         reading.start = currency.start()
@@ -417,15 +424,16 @@ def _mention(text: str, reading: _Reading, hedge: str | None, g: _Grammar) -> Nu
 
 def _word_before(text: str, start: int) -> str:
     """The lower-cased word just before ``start`` (over spaces and one dot: 'Rp. 5')."""
-    j = start
-    while j > max(0, start - 40) and text[j - 1].isspace():
-        j -= 1
-    if j > 0 and text[j - 1] == ".":
-        j -= 1
-    k = j
-    while k > max(0, j - 40) and (text[k - 1].isalpha() or text[k - 1] == "-"):
+    chunk = text[max(0, start - 40):start].rstrip()
+    if chunk.endswith("."):
+        chunk = chunk[:-1]
+    if not chunk or not (chunk[-1].isalpha() or chunk[-1] == "-"):
+        return ""
+    last = chunk.rsplit(None, 1)[-1]
+    k = len(last)
+    while k > 0 and (last[k - 1].isalpha() or last[k - 1] == "-"):
         k -= 1
-    return text[k:j].lower()
+    return last[k:].lower()
 
 
 def _hedge(text: str, start: int, g: _Grammar, before: str | None = None) -> str | None:
@@ -468,7 +476,8 @@ def _atoms(text: str, g: _Grammar) -> list[re.Match[str]]:
         candidate = g.candidate.search(lowered, pos)
         if candidate is None:
             return atoms
-        atom = g.master.match(text, candidate.start())
+        at = candidate.end() if candidate.group("currency") else candidate.start()
+        atom = g.master.match(text, at)
         if atom is None:
             pos = candidate.end()
             if candidate.group()[0].isdigit():  # a code such as P3AKB: skip its digit run
@@ -507,7 +516,7 @@ def parse_numbers(text: str) -> list[NumberMention]:
                                           _hedge(text, start, g), False, None))
             consumed = atom.end()
             continue
-        reading = _read(text, atom, g)
+        reading = _read(text, atom, g, consumed)
         if reading is None:
             continue
         hedge = _hedge(text, reading.start, g, reading.word_before)
@@ -515,7 +524,7 @@ def parse_numbers(text: str) -> list[NumberMention]:
         join = (g.range_join_open if opened else g.range_join).match(text, reading.end)
         if join and i < len(atoms) and atoms[i].start() == join.end() and (
                 atoms[i].lastgroup in ("number", "words")):
-            second = _read(text, atoms[i], g)
+            second = _read(text, atoms[i], g, reading.end)
             joined = _range(reading, second, g) if second is not None else None
             if joined is not None:
                 reading = joined

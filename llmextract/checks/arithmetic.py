@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from functools import lru_cache
 
 from llmextract.checks.context import ArticleContext, LocatedItem, describe, vocabulary
 from llmextract.models import Flag, Indicator, Severity, Target
@@ -21,6 +22,7 @@ _BRACKETS = re.compile(r"\([^)]*\)")
 _PERCENT_AFTER_PART = 30  # '30.980 keluarga (10,6%)': the share follows its part closely
 
 
+@lru_cache(maxsize=4096)
 def measure_key(name: str, population: str | None) -> str:
     """What is measured, without who: 'ibu hamil (bumil) didampingi' -> 'didampingi'."""
     key = _BRACKETS.sub(" ", name.lower())

@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, Iterable
 
 from llmextract.clean import is_boilerplate_line
@@ -29,9 +29,8 @@ from llmextract.resources import load_vocab
 
 Item = Indicator | Target | Program
 
-# A sentence runs from a non-space to its end mark (before a space) or to the end of the line.
-_SENTENCE = re.compile(r"\S.*?(?:[.!?]+[\"”’')]*(?=\s)|(?=\n)|$)", re.DOTALL)
-_LINE = re.compile(r"[^\n]+")
+# A sentence ends after its end mark (when a space follows) or at the end of a line.
+_SENTENCE_END = re.compile(r"[.!?]+[\"”’')]*(?=\s)|\n")
 _CLAUSE_BREAK = re.compile(r"[,;:()]|\s(?:dan|serta|sedangkan|namun|tetapi)\s", re.IGNORECASE)
 _YEAR_IN = re.compile(r"(?<![0-9])(1[89][0-9]{2}|20[0-9]{2})(?![0-9])")
 
@@ -54,20 +53,25 @@ class Vocabulary:
     down: re.Pattern[str]
     up: re.Pattern[str]
     target_words: re.Pattern[str]
-    boilerplate: tuple[tuple[str, re.Pattern[str]], ...]
-    any_boilerplate: re.Pattern[str]
+    boilerplate: tuple[tuple[str, re.Pattern[str], bool], ...]  # category, pattern, anywhere
+    any_boilerplate_start: re.Pattern[str]
+    any_boilerplate_anywhere: re.Pattern[str]
+    boilerplate_max_line: int
     months: dict[str, int]
     month: re.Pattern[str]
+
+
+def _alternation(patterns: Iterable[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!)", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
 def vocabulary() -> Vocabulary:
     lang, domain = load_vocab("id"), load_vocab("stunting")
-    categories = lang["boilerplate_lines"]
+    start, anywhere = lang["boilerplate_lines"], lang["boilerplate_anywhere"]
     boilerplate = tuple(
-        (category, re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE))
-        for category, patterns in categories.items())
-    every = [p for patterns in categories.values() for p in patterns]
+        (category, _alternation(patterns), where is anywhere)
+        for where in (start, anywhere) for category, patterns in where.items())
     return Vocabulary(
         topic=words_pattern(domain["topic_words"]),
         populations=words_pattern(domain["populations"]),
@@ -77,7 +81,9 @@ def vocabulary() -> Vocabulary:
         up=words_pattern(lang["trend_words"]["up"]),
         target_words=words_pattern(lang["target_words"]),
         boilerplate=boilerplate,
-        any_boilerplate=re.compile("|".join(f"(?:{p})" for p in every), re.IGNORECASE),
+        any_boilerplate_start=_alternation(p for ps in start.values() for p in ps),
+        any_boilerplate_anywhere=_alternation(p for ps in anywhere.values() for p in ps),
+        boilerplate_max_line=int(lang["boilerplate_max_line"]),
         months={k.lower(): int(v) for k, v in lang["months"].items()},
         month=words_pattern(lang["months"]),
     )
@@ -89,8 +95,13 @@ def boilerplate_category(line: str) -> str | None:
     if not stripped:
         return None
     vocab = vocabulary()
-    if vocab.any_boilerplate.match(stripped):
-        return "+".join(c for c, pattern in vocab.boilerplate if pattern.match(stripped))
+    if len(stripped) > vocab.boilerplate_max_line:
+        return None
+    if (vocab.any_boilerplate_start.match(stripped)
+            or vocab.any_boilerplate_anywhere.search(stripped)):
+        found = {c for c, pattern, anywhere in vocab.boilerplate
+                 if (pattern.search if anywhere else pattern.match)(stripped)}
+        return "+".join(sorted(found))
     return "site_chrome" if is_boilerplate_line(stripped) else None
 
 
@@ -165,13 +176,11 @@ class ArticleContext:
     extraction: Extraction
     year: int | None
     mentions: list[NumberMention]
-    sentences: list[tuple[int, int]]
-    lines: list[tuple[int, int]]
+    sentence_ends: list[int]
     items: list[LocatedItem] = field(default_factory=list)
     _mention_starts: list[int] = field(default_factory=list)
-    _sentence_starts: list[int] = field(default_factory=list)
-    _line_starts: list[int] = field(default_factory=list)
     _line_categories: dict[int, str | None] = field(default_factory=dict)
+    _clause_breaks: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
 
     # --- lookups -------------------------------------------------------------------------
 
@@ -189,20 +198,30 @@ class ArticleContext:
     def mention_span(mention: NumberMention) -> Span:
         return span(mention.start, mention.end)
 
-    def _index(self, starts: list[int], offset: int) -> int:
-        return max(0, bisect.bisect_right(starts, offset) - 1)
-
     def sentence_of(self, offset: int) -> Span:
-        return span(*self.sentences[self._index(self._sentence_starts, offset)])
+        return span(*self.sentence_range(offset))
+
+    def sentence_range(self, offset: int) -> tuple[int, int]:
+        """The sentence holding ``offset``, without surrounding spaces."""
+        k = bisect.bisect_right(self.sentence_ends, offset)
+        start = self.sentence_ends[k - 1] if k > 0 else 0
+        end = self.sentence_ends[k] if k < len(self.sentence_ends) else len(self.text)
+        text = self.text
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        return start, end
 
     def line_of(self, offset: int) -> tuple[Span, str | None]:
         """The line holding ``offset`` and why it is boilerplate (None for prose); lines are
         classified on demand, as only lines holding values are ever asked about."""
-        k = self._index(self._line_starts, offset)
-        start, end = self.lines[k]
-        if k not in self._line_categories:
-            self._line_categories[k] = boilerplate_category(self.text[start:end])
-        return span(start, end), self._line_categories[k]
+        start = self.text.rfind("\n", 0, offset) + 1
+        end = self.text.find("\n", offset)
+        end = len(self.text) if end < 0 else end
+        if start not in self._line_categories:
+            self._line_categories[start] = boilerplate_category(self.text[start:end])
+        return span(start, end), self._line_categories[start]
 
     def mentions_in(self, start: int, end: int) -> list[NumberMention]:
         lo = bisect.bisect_left(self._mention_starts, start)
@@ -211,15 +230,16 @@ class ArticleContext:
 
     def clause_of(self, offset: int) -> Span:
         """The clause around ``offset``: the sentence cut at commas, brackets and 'dan'."""
-        sentence = self.sentence_of(offset)
-        start, end = sentence.start, sentence.end
-        for brk in _CLAUSE_BREAK.finditer(self.text, sentence.start, sentence.end):
-            if self._inside_number(brk.start()):
-                continue
-            if brk.end() <= offset:
-                start = brk.end()
-            elif brk.start() >= offset:
-                end = brk.start()
+        start, end = sentence = self.sentence_range(offset)
+        if start not in self._clause_breaks:
+            self._clause_breaks[start] = [
+                brk.span() for brk in _CLAUSE_BREAK.finditer(self.text, start, end)
+                if not self._inside_number(brk.start())]
+        for brk_start, brk_end in self._clause_breaks[sentence[0]]:
+            if brk_end <= offset:
+                start = brk_end
+            elif brk_start >= offset:
+                end = brk_start
                 break
         return span(start, end)
 
@@ -227,6 +247,12 @@ class ArticleContext:
         """A comma inside '10,6' is not a clause break."""
         return (0 < offset < len(self.text) - 1 and self.text[offset - 1].isdigit()
                 and self.text[offset + 1].isdigit())
+
+    @cached_property
+    def article_years(self) -> frozenset[int]:
+        """Every year the article writes (years, month-year dates, periods) and its own year."""
+        years = set(self.years_near(span(0, len(self.text))))
+        return frozenset(years | ({self.year} if self.year is not None else set()))
 
     def years_near(self, span: Span) -> list[int]:
         """Years written in ``span``: years, month-year dates and periods (not dd/mm/yyyy dates,
@@ -254,10 +280,6 @@ def span(start: int, end: int) -> Span:
     return Span(start=start, end=end)
 
 
-def _ranges(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
-    """Half-open ranges as plain tuples: building a Span per sentence costs more than the
-    checks that read them; a Span is made only when one is asked for."""
-    return [m.span() for m in pattern.finditer(text)] or [(0, len(text))]
 
 
 def _article_year(date: str | None, mentions: list[NumberMention]) -> int | None:
@@ -301,15 +323,12 @@ def _locate_item(ctx: ArticleContext, item: Item, path: str) -> LocatedItem:
 def build_context(text: str, extraction: Extraction, *, article_id: str = "",
                   date: str | None = None) -> ArticleContext:
     mentions = parse_numbers(text)
-    lines = _ranges(_LINE, text)
     ctx = ArticleContext(
         article_id=article_id, text=text, extraction=extraction,
         year=_article_year(date, mentions), mentions=mentions,
-        sentences=_ranges(_SENTENCE, text), lines=lines,
+        sentence_ends=[m.end() for m in _SENTENCE_END.finditer(text)],
     )
     ctx._mention_starts = [m.start for m in mentions]
-    ctx._sentence_starts = [start for start, _ in ctx.sentences]
-    ctx._line_starts = [start for start, _ in lines]
     for name in ("indicators", "targets", "programs"):
         for i, item in enumerate(getattr(extraction, name)):
             ctx.items.append(_locate_item(ctx, item, f"{name}[{i}]"))

@@ -19,19 +19,20 @@ def check_coverage(ctx: ArticleContext) -> list[Flag]:
                   for s in (li.value_span, li.quote.span if isinstance(li.item, Program) else None)
                   if s is not None]
     used_values = {v for li in ctx.items for v in (li.value, li.value_max) if v is not None}
+    about_topic: dict[int, bool] = {}
     flags = []
-    for start, end in ctx.sentences:
-        mentions = [m for m in ctx.mentions_in(start, end)
-                    if m.kind not in CALENDAR_KINDS and m.kind != ORDINAL and m.value is not None]
-        if not mentions or not is_topic(ctx.text[start:end]):
+    for mention in ctx.mentions:
+        if mention.kind in CALENDAR_KINDS or mention.kind == ORDINAL or mention.value is None:
             continue
-        for mention in mentions:
-            if mention.value in used_values or _overlaps(mention.start, mention.end, used_spans):
-                continue
-            if ctx.line_of(mention.start)[1] is not None:
-                continue
-            flags.append(ctx.flag(
-                None, "text", "coverage.unused_number", Severity.info,
-                f"'{mention.text}' appears in a sentence about the topic but no extracted item "
-                f"uses it.", [Span(start=mention.start, end=mention.end)]))
+        if mention.value in used_values or _overlaps(mention.start, mention.end, used_spans):
+            continue
+        start, end = ctx.sentence_range(mention.start)
+        if start not in about_topic:
+            about_topic[start] = is_topic(ctx.text[start:end])
+        if not about_topic[start] or ctx.line_of(mention.start)[1] is not None:
+            continue
+        flags.append(ctx.flag(
+            None, "text", "coverage.unused_number", Severity.info,
+            f"'{mention.text}' appears in a sentence about the topic but no extracted item "
+            f"uses it.", [Span(start=mention.start, end=mention.end)]))
     return flags

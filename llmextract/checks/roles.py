@@ -29,10 +29,7 @@ def _period_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
                          f"The value {li.value_text} is recorded for {item.period}, but its own "
                          f"clause gives {', '.join(map(str, sorted(set(written))))}.",
                          [li.value_span, clause])]
-    article_years = set(ctx.years_near(Span(start=0, end=len(ctx.text))))
-    if ctx.year is not None:
-        article_years.add(ctx.year)
-    if not set(recorded) & article_years:
+    if not set(recorded) & ctx.article_years:
         return [ctx.flag(li, "period", "roles.period_not_in_article", Severity.warning,
                          f"The period {item.period} is not mentioned anywhere in the article.",
                          [li.value_span])]

@@ -20,8 +20,8 @@ def _series(ctx: ArticleContext) -> list[list[LocatedItem]]:
             continue
         if period_key(item.period) is None:
             continue
-        sentence = ctx.sentence_of(li.value_span.start)
-        key = (sentence.start, measure_key(item.name, item.population) or item.name.lower())
+        sentence_start, _ = ctx.sentence_range(li.value_span.start)
+        key = (sentence_start, measure_key(item.name, item.population) or item.name.lower())
         groups.setdefault(key, []).append(li)
     return [sorted(g, key=lambda li: li.value_span.start) for g in groups.values()  # type: ignore[union-attr]
             if len(g) > 1]
