@@ -166,3 +166,14 @@ def add_item(store: DecisionStore, review: Review, article_id: str, kind: str,
     return store.record(key=created.id, article_id=record.id, action=Action.add,
                         reviewer=reviewer, item_type=kind, before=None, after=item_dict(created),
                         note=note, flag_ids=[flag_id] if flag_id else [])
+
+
+def decide_many(store: DecisionStore, review: Review, choices: list[tuple[str, Action]],
+                reviewer: str, note: str = "") -> list[Decision]:
+    """Accept or reject several items or flags at once (the CLI's ``--accept``/``--reject``).
+    Every id is looked up before anything is written, so a typo decides nothing."""
+    for ident, action in choices:
+        entry = find_entry(review, ident)
+        if entry.reviewed is None and action is Action.reject:
+            decide(store, review, ident, action, reviewer, note)  # raises the explanation
+    return [decide(store, review, ident, action, reviewer, note) for ident, action in choices]

@@ -103,8 +103,6 @@ class DecisionStore:
 
     def __init__(self, run_dir: Path) -> None:
         self.path = run_dir / DATABASE
-        with self._connect() as conn:
-            conn.executescript(_SCHEMA)
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -116,6 +114,7 @@ class DecisionStore:
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")
+            conn.executescript(_SCHEMA)
             yield conn
         finally:
             conn.close()
@@ -148,11 +147,16 @@ class DecisionStore:
                         before=before, after=after, note=note, flag_ids=tuple(sorted(flag_ids)))
 
     def all(self) -> list[Decision]:
-        """Every decision, oldest first."""
+        """Every decision, oldest first (none before the first one is written: reading a run
+        never creates the database)."""
+        if not self.path.exists():
+            return []
         with self._connect() as conn:
             return [_row(r) for r in conn.execute("SELECT * FROM decisions ORDER BY seq")]
 
     def history(self, key: str) -> list[Decision]:
+        if not self.path.exists():
+            return []
         with self._connect() as conn:
             rows = conn.execute("SELECT * FROM decisions WHERE key = ? ORDER BY seq", (key,))
             return [_row(r) for r in rows]

@@ -19,12 +19,10 @@ import threading
 import typing
 import webbrowser
 from collections.abc import Callable
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
@@ -45,6 +43,7 @@ from llmextract.review.actions import (
 )
 from llmextract.review.decisions import Action, Decision
 from llmextract.review.evidence import article_marks, highlight, nearby_numbers
+from llmextract.review.templating import HERE, templates
 from llmextract.review.state import (
     ITEM_MODELS,
     STATUS_FILTERS,
@@ -55,7 +54,6 @@ from llmextract.review.state import (
 )
 from llmextract.store import require_run_dir
 
-HERE = Path(__file__).parent
 STATIC_FILES = {"review.js": "text/javascript", "review.css": "text/css"}
 QUEUE_WINDOW = 300  # queue lines listed around the current one on very large runs
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
@@ -68,13 +66,6 @@ SECURITY_HEADERS = {
     "cache-control": "no-store",
 }
 FILTERS = ("article", "kind", "status")
-
-
-@lru_cache(maxsize=1)
-def templates() -> Environment:
-    return Environment(loader=FileSystemLoader(HERE / "templates"),
-                       autoescape=select_autoescape(default=True, default_for_string=True),
-                       trim_blocks=True, lstrip_blocks=True)
 
 
 class TokenGate:
