@@ -14,7 +14,7 @@ from functools import cached_property, lru_cache
 from typing import Any, Iterable
 
 from llmextract.clean import is_boilerplate_line
-from llmextract.grounding import Match, MatchStatus, locate, lower_same_length
+from llmextract.grounding import Match, MatchStatus, locate, normalize
 from llmextract.models import Extraction, Flag, Indicator, Program, Severity, Span, Target
 from llmextract.numbers import (
     CALENDAR_KINDS,
@@ -293,8 +293,21 @@ def _article_year(date: str | None, mentions: list[NumberMention]) -> int | None
     return None
 
 
+def recorded_quote(text: str, item: Item) -> Match | None:
+    """The item's own span when it points at its quote (exactly or after normalization)."""
+    recorded = item.span
+    if recorded is None or recorded.end > len(text) or recorded.start >= recorded.end:
+        return None
+    written = text[recorded.start:recorded.end]
+    if written == item.quote:
+        return Match(MatchStatus.exact, recorded, 100.0)
+    if normalize(written) == normalize(item.quote):
+        return Match(MatchStatus.normalized, recorded, 100.0)
+    return None
+
+
 def _locate_item(ctx: ArticleContext, item: Item, path: str) -> LocatedItem:
-    quote = locate(ctx.text, item.quote)
+    quote = recorded_quote(ctx.text, item) or locate(ctx.text, item.quote)
     located = LocatedItem(item=item, path=path, quote=quote)
     value = item_value(item)
     if value is None:
@@ -339,16 +352,8 @@ def is_topic(text: str) -> bool:
     return vocabulary().topic.search(text) is not None
 
 
-def lowered(text: str) -> str:
-    return lower_same_length(text)
-
-
 def calendar(mention: NumberMention | None) -> bool:
     return mention is not None and mention.kind in CALENDAR_KINDS
-
-
-def found(match: Match) -> bool:
-    return match.status in (MatchStatus.exact, MatchStatus.normalized)
 
 
 def describe(value: Any) -> str:

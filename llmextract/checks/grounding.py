@@ -30,7 +30,7 @@ def _quote_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
         return [ctx.flag(li, "quote", "grounding.quote_not_found", Severity.error,
                          "The quote cannot be found in the article.")]
     span = li.item.span
-    if span is not None and li.quote.span is not None and span != li.quote.span:
+    if span is not None and span != li.quote.span:
         return [ctx.flag(li, "span", "grounding.span_mismatch", Severity.warning,
                          "The recorded span does not point at the quote in the article.",
                          [span, li.quote.span])]

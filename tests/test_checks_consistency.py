@@ -1,0 +1,151 @@
+"""Arithmetic, trend and plausibility checks: small articles with the numbers that must agree."""
+
+from __future__ import annotations
+
+import pytest
+
+from llmextract.checks import check
+from llmextract.models import Extraction, Indicator, Severity, Target
+
+BREAKDOWN = (
+    "Hingga Juli 2025, sebanyak 6.160 sasaran telah didampingi, dengan 1.725 di antaranya "
+    "berisiko stunting.\n"
+    "Catin: 99 didampingi, 44 berisiko\n"
+    "Bumil: 1.022 didampingi, 542 berisiko\n"
+    "Bufas: 560 didampingi, 241 berisiko\n"
+    "Balita: 2.756 didampingi, 898 berisiko."
+)
+TOTAL_QUOTE = ("Hingga Juli 2025, sebanyak 6.160 sasaran telah didampingi, dengan 1.725 di "
+               "antaranya berisiko stunting.")
+ROWS = {"catin": "Catin: 99 didampingi, 44 berisiko",
+        "bumil": "Bumil: 1.022 didampingi, 542 berisiko",
+        "bufas": "Bufas: 560 didampingi, 241 berisiko",
+        "balita": "Balita: 2.756 didampingi, 898 berisiko."}
+
+
+def serious_kinds(text: str, extraction: Extraction, date: str | None = None) -> list[str]:
+    return sorted(f.kind for f in check(text, extraction, date=date)
+                  if f.severity in (Severity.error, Severity.warning))
+
+
+def breakdown(measure: str, total: tuple[str, float], parts: dict[str, tuple[str, float]],
+              ) -> Extraction:
+    items = [Indicator(name=f"sasaran {measure}", value=total[1], value_text=total[0],
+                       population="catin, bumil, bufas, balita", period="Juli 2025",
+                       quote=TOTAL_QUOTE)]
+    items += [Indicator(name=f"{who} {measure}", value=value, value_text=written, population=who,
+                        period="Juli 2025", quote=ROWS[who])
+              for who, (written, value) in parts.items()]
+    return Extraction(indicators=items)
+
+
+AT_RISK = {"catin": ("44", 44), "bumil": ("542", 542), "bufas": ("241", 241),
+           "balita": ("898", 898)}
+ACCOMPANIED = {"catin": ("99", 99), "bumil": ("1.022", 1022), "bufas": ("560", 560),
+               "balita": ("2.756", 2756)}
+
+
+@pytest.mark.parametrize(
+    ("extraction", "expected"),
+    [
+        pytest.param(breakdown("berisiko", ("1.725", 1725), AT_RISK), [],
+                     id="parts-sum-to-total"),
+        pytest.param(breakdown("didampingi", ("6.160", 6160), ACCOMPANIED),
+                     ["arithmetic.parts_do_not_sum"], id="source-parts-do-not-sum"),
+        pytest.param(breakdown("berisiko", ("1.725", 1725),
+                               {k: v for k, v in AT_RISK.items() if k != "catin"}),
+                     ["arithmetic.parts_do_not_sum"], id="a-part-missing"),
+        pytest.param(breakdown("berisiko", ("1.725", 1725), {"bumil": ("542", 542)}), [],
+                     id="one-part-is-no-breakdown"),
+    ],
+)
+def test_parts_and_total(extraction: Extraction, expected: list[str]) -> None:
+    assert serious_kinds(BREAKDOWN, extraction) == expected
+
+
+def test_parts_message_shows_the_sum() -> None:
+    [flag] = [f for f in check(BREAKDOWN, breakdown("didampingi", ("6.160", 6160), ACCOMPANIED))
+              if f.kind == "arithmetic.parts_do_not_sum"]
+    assert flag.message == ("The parts of 'sasaran didampingi' do not add up: 99 + 1.022 + 560 + "
+                            "2.756 = 4437, but the total given is 6.160.")
+    assert len(flag.spans) == 5
+
+
+SHARE = "Dari {whole} keluarga sasaran, sebanyak {part} keluarga ({pct}) berisiko stunting."
+
+
+@pytest.mark.parametrize(
+    ("whole", "part", "pct", "flagged"),
+    [
+        pytest.param("292.095", "30.980", "10,6%", False, id="ratio-within-rounding"),
+        pytest.param("292.095", "30.980", "10,61%", False, id="two-decimals"),
+        pytest.param("292.095", "30.980", "12,6%", True, id="ratio-off"),
+        pytest.param("292.095", "30.980", "11%", False, id="whole-percent-rounds"),
+        pytest.param("292.095", "30.980", "10,7%", True, id="last-digit-off"),
+    ],
+)
+def test_percent_of_part_and_whole(whole: str, part: str, pct: str, flagged: bool) -> None:
+    text = SHARE.format(whole=whole, part=part, pct=pct)
+    item = Indicator(name="persentase keluarga berisiko stunting", value=float(
+        pct.rstrip("%").replace(",", ".")), value_text=pct, unit="persen", quote=text)
+    kinds = serious_kinds(text, Extraction(indicators=[item]))
+    assert ("arithmetic.percent_mismatch" in kinds) is flagged
+
+
+TREND = ("Pada awal 2023 jumlah balita stunting tercatat 941 anak, {word} menjadi 771 balita "
+         "stunting di akhir tahun 2023.")
+
+
+@pytest.mark.parametrize(
+    ("word", "flagged"),
+    [
+        pytest.param("turun", False, id="turun-and-fell"),
+        pytest.param("menurun", False, id="menurun-and-fell"),
+        pytest.param("naik", True, id="naik-but-fell"),
+        pytest.param("meningkat", True, id="meningkat-but-fell"),
+        pytest.param("berubah", False, id="no-direction-word"),
+    ],
+)
+def test_trend_word_agrees_with_values(word: str, flagged: bool) -> None:
+    text = TREND.format(word=word)
+    items = [Indicator(name="balita stunting", value=941, value_text="941", period="awal 2023",
+                       quote=text),
+             Indicator(name="balita stunting", value=771, value_text="771",
+                       period="akhir tahun 2023", quote=text)]
+    kinds = serious_kinds(text, Extraction(indicators=items))
+    assert ("trend.direction_mismatch" in kinds) is flagged
+
+
+PLAUSIBILITY_TEXT = ("Prevalensi stunting 106 persen pada 2024. Tercatat -5 kasus. "
+                     "Pemkot menargetkan zero stunting pada tahun 2020.")
+
+
+@pytest.mark.parametrize(
+    ("item", "expected"),
+    [
+        pytest.param(Indicator(name="prevalensi stunting", value=106, value_text="106 persen",
+                               unit="persen", quote="Prevalensi stunting 106 persen pada 2024."),
+                     "plausibility.share_over_100", id="share-over-100"),
+        pytest.param(Indicator(name="prevalensi stunting", value=106, value_text="106",
+                               quote="Prevalensi stunting 106 persen pada 2024."),
+                     "plausibility.share_over_100", id="share-by-name"),
+        pytest.param(Indicator(name="kasus stunting", value=-5, value_text="-5",
+                               quote="Tercatat -5 kasus."),
+                     "plausibility.negative", id="negative-count"),
+        pytest.param(Target(indicator="angka stunting", value=0, value_text="zero stunting",
+                            deadline_year=2020,
+                            quote="Pemkot menargetkan zero stunting pada tahun 2020."),
+                     "plausibility.deadline_in_past", id="deadline-before-article"),
+    ],
+)
+def test_plausibility(item: Indicator | Target, expected: str) -> None:
+    extraction = Extraction(indicators=[item] if isinstance(item, Indicator) else [],
+                            targets=[item] if isinstance(item, Target) else [])
+    assert expected in serious_kinds(PLAUSIBILITY_TEXT, extraction, date="2024-05-01")
+
+
+def test_deadline_needs_the_article_year() -> None:
+    target = Target(indicator="angka stunting", value=0, value_text="zero stunting",
+                    deadline_year=2020, quote="Pemkot menargetkan zero stunting pada tahun 2020.")
+    assert "plausibility.deadline_in_past" not in serious_kinds(
+        PLAUSIBILITY_TEXT, Extraction(targets=[target]), date=None)
