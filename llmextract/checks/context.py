@@ -249,6 +249,20 @@ class ArticleContext:
                 and self.text[offset + 1].isdigit())
 
     @cached_property
+    def program_names(self) -> list[tuple[str, Span]]:
+        """Where each program's name is written inside its own quote: the numbers of
+        'Satu Telur Satu Minggu' name a program and count nothing."""
+        names = []
+        for li in self.items:
+            quote = li.quote.span
+            if isinstance(li.item, Program) and quote is not None:
+                name = locate(self.text[quote.start:quote.end], li.item.name, fuzzy=False)
+                if name.span is not None:
+                    names.append((li.item.name, span(quote.start + name.span.start,
+                                                     quote.start + name.span.end)))
+        return names
+
+    @cached_property
     def article_years(self) -> frozenset[int]:
         """Every year the article writes (years, month-year dates, periods) and its own year."""
         years = set(self.years_near(span(0, len(self.text))))

@@ -6,7 +6,7 @@ is worth a look, not an error in what was extracted."""
 from __future__ import annotations
 
 from llmextract.checks.context import ArticleContext, is_topic
-from llmextract.models import Flag, Program, Severity, Span
+from llmextract.models import Flag, Severity, Span
 from llmextract.numbers import CALENDAR_KINDS, ORDINAL
 
 
@@ -15,9 +15,8 @@ def _overlaps(start: int, end: int, spans: list[Span]) -> bool:
 
 
 def check_coverage(ctx: ArticleContext) -> list[Flag]:
-    used_spans = [s for li in ctx.items
-                  for s in (li.value_span, li.quote.span if isinstance(li.item, Program) else None)
-                  if s is not None]
+    used_spans = [li.value_span for li in ctx.items if li.value_span is not None]
+    used_spans += [where for _, where in ctx.program_names]
     used_values = {v for li in ctx.items for v in (li.value, li.value_max) if v is not None}
     about_topic: dict[int, bool] = {}
     flags = []

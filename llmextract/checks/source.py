@@ -3,9 +3,8 @@ a caption, a byline, a view counter or a timestamp, and never from a piece of a 
 
 from __future__ import annotations
 
-from llmextract.checks.context import ArticleContext, LocatedItem, span
-from llmextract.grounding import locate
-from llmextract.models import Flag, Program, Severity, Span
+from llmextract.checks.context import ArticleContext, LocatedItem
+from llmextract.models import Flag, Severity
 from llmextract.numbers import DATE, ORDINAL, PERIOD, TIME
 
 _LINE_NAMES = {
@@ -53,26 +52,12 @@ def _rank(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
                      f"'{mention.text}' is a rank (an ordinal), not a quantity.", [li.value_span])]
 
 
-def _program_names(ctx: ArticleContext) -> list[tuple[str, Span]]:
-    """Where each program's name is written inside its own quote."""
-    names = []
-    for li in ctx.items:
-        quote = li.quote.span
-        if isinstance(li.item, Program) and quote is not None:
-            name = locate(ctx.text[quote.start:quote.end], li.item.name, fuzzy=False)
-            if name.span is not None:
-                names.append((li.item.name, span(quote.start + name.span.start,
-                                                 quote.start + name.span.end)))
-    return names
-
-
-def _program_name(ctx: ArticleContext, li: LocatedItem,
-                  names: list[tuple[str, Span]]) -> list[Flag]:
+def _program_name(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
     """'Satu Telur Satu Minggu' is a program's name: its 'satu' counts nothing."""
     value = li.value_span
     if value is None:
         return []
-    for name, where in names:
+    for name, where in ctx.program_names:
         if where.start <= value.start and value.end <= where.end:
             return [ctx.flag(li, "value_text", "source.program_name", Severity.error,
                              f"'{li.value_text}' is part of the program name '{name}', not a "
@@ -82,10 +67,9 @@ def _program_name(ctx: ArticleContext, li: LocatedItem,
 
 def check_source(ctx: ArticleContext) -> list[Flag]:
     flags: list[Flag] = []
-    names = _program_names(ctx) if any(li.value_text for li in ctx.items) else []
     for li in ctx.items:
         if li.value_text is None:
             continue
         flags += _boilerplate(ctx, li) + _calendar_piece(ctx, li) + _rank(ctx, li)
-        flags += _program_name(ctx, li, names)
+        flags += _program_name(ctx, li)
     return flags

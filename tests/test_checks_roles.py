@@ -1,0 +1,132 @@
+"""Roles and coverage: values bound to the wrong year or role, quotes stitched together, a zero
+target not read as 0, and numbers the extraction left out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from llmextract.checks import check
+from llmextract.models import Extraction, Indicator, Program, Severity, Target
+
+TEXT = (
+    "Pemkot Metro mencatat penurunan angka stunting pada tahun 2025.\n"
+    "Berdasarkan data terbaru, jumlah kasus stunting tercatat sebanyak 242 kasus, turun "
+    "dibandingkan tahun 2024 yang mencapai sekitar 300 kasus.\n"
+    "Pemkot menargetkan angka stunting ditekan hingga 14 persen tahun ini, dan optimistis "
+    "mencapai zero stunting pada tahun 2026.\n"
+    "Rakor diikuti lebih dari 260 peserta dari perangkat daerah.\n"
+    "Program Bapak Asuh Anak Stunting menjangkau 45 anak stunting."
+)
+COUNTS = ("Berdasarkan data terbaru, jumlah kasus stunting tercatat sebanyak 242 kasus, turun "
+          "dibandingkan tahun 2024 yang mencapai sekitar 300 kasus.")
+GOALS = ("Pemkot menargetkan angka stunting ditekan hingga 14 persen tahun ini, dan optimistis "
+         "mencapai zero stunting pada tahun 2026.")
+PROGRAM = "Program Bapak Asuh Anak Stunting menjangkau 45 anak stunting."
+
+
+def cases_242(period: str = "2025") -> Indicator:
+    return Indicator(name="kasus stunting", value=242, value_text="242", unit="kasus",
+                     period=period, quote=COUNTS)
+
+
+def cases_300(period: str = "2024") -> Indicator:
+    return Indicator(name="kasus stunting", value=300, value_text="300", unit="kasus",
+                     period=period, approximate=True, quote=COUNTS)
+
+
+def target_14(**extra: Any) -> Target:
+    return Target(**{"indicator": "angka stunting", "value": 14, "value_text": "14 persen",
+                     "unit": "persen", "deadline_year": 2025, "quote": GOALS, **extra})
+
+
+def zero_target(**extra: Any) -> Target:
+    return Target(**{"indicator": "angka stunting", "value": 0, "value_text": "zero stunting",
+                     "deadline_year": 2026, "quote": GOALS, **extra})
+
+
+def program() -> Program:
+    return Program(name="Bapak Asuh Anak Stunting", quote=PROGRAM)
+
+
+GOOD = Extraction(indicators=[cases_242(), cases_300(),
+                              Indicator(name="anak stunting", value=45, value_text="45",
+                                        quote=PROGRAM)],
+                  targets=[target_14(), zero_target()], programs=[program()])
+
+
+def serious(extraction: Extraction) -> set[str]:
+    return {f.kind for f in check(TEXT, extraction, date="2025-07-29")
+            if f.severity in (Severity.error, Severity.warning)}
+
+
+def test_good_extraction_raises_nothing() -> None:
+    assert serious(GOOD) == set()
+
+
+def replaced(**lists: list[Any]) -> Extraction:
+    return GOOD.model_copy(update=lists)
+
+
+@pytest.mark.parametrize(
+    ("extraction", "expected"),
+    [
+        pytest.param(replaced(indicators=[cases_242(), cases_300("2025")]),
+                     {"roles.period_mismatch"}, id="baseline-year-replaced"),
+        pytest.param(replaced(indicators=[cases_242("2019"), cases_300()]),
+                     {"roles.period_not_in_article", "trend.direction_mismatch"},
+                     id="period-nowhere-in-article"),
+        pytest.param(replaced(indicators=[cases_242("2024"), cases_300("2025")]),
+                     {"roles.period_mismatch", "trend.direction_mismatch"}, id="years-swapped"),
+        pytest.param(replaced(targets=[target_14(), zero_target(),
+                                       Target(indicator="kasus stunting", value=300,
+                                              value_text="300", deadline_year=2026,
+                                              quote=COUNTS)]),
+                     {"roles.target_without_goal", "roles.deadline_mismatch",
+                      "roles.baseline_as_target"}, id="2024-baseline-as-2026-target"),
+        pytest.param(replaced(targets=[target_14(), zero_target(deadline_year=2025)]),
+                     {"roles.deadline_mismatch"}, id="deadline-of-the-other-goal"),
+        pytest.param(replaced(targets=[target_14()]), {"roles.zero_target_missed"},
+                     id="zero-stunting-not-extracted"),
+        pytest.param(replaced(targets=[target_14(), zero_target(value=None)]),
+                     {"grounding.value_mismatch", "roles.zero_target_missed"},
+                     id="zero-stunting-without-a-value"),
+        pytest.param(replaced(targets=[target_14()],
+                              indicators=[cases_242(), cases_300(),
+                                          Indicator(name="angka stunting", value=0,
+                                                    value_text="zero stunting", quote=GOALS)]),
+                     {"roles.zero_target_as_indicator", "roles.zero_target_missed"},
+                     id="zero-stunting-as-a-measurement"),
+        pytest.param(replaced(indicators=[cases_242(), Indicator(
+            name="kasus stunting", value=300, value_text="300", period="2024", approximate=True,
+            quote="jumlah kasus stunting tercatat sebanyak mencapai sekitar 300 kasus.")]),
+                     {"grounding.quote_not_found", "roles.stitched_quote"},
+                     id="quote-stitched-from-two-places"),
+    ],
+)
+def test_roles(extraction: Extraction, expected: set[str]) -> None:
+    assert serious(extraction) == expected
+
+
+def unused(extraction: Extraction) -> list[str]:
+    return [TEXT[f.spans[0].start:f.spans[0].end] for f in check(TEXT, extraction)
+            if f.kind == "coverage.unused_number"]
+
+
+def test_coverage_lists_numbers_left_out_of_topic_sentences() -> None:
+    assert unused(GOOD) == []
+    without_45 = replaced(indicators=[cases_242(), cases_300()])
+    assert unused(without_45) == ["45"]
+    assert unused(replaced(indicators=[])) == ["242", "300", "45"]
+
+
+def test_coverage_ignores_dates_years_and_other_topics() -> None:
+    # 2024, 2025, 2026 are years; 260 peserta is in a sentence not about stunting.
+    assert all(n not in unused(replaced(indicators=[], targets=[]))
+               for n in ("2024", "2025", "2026", "260"))
+
+
+def test_coverage_flags_are_info() -> None:
+    flags = [f for f in check(TEXT, replaced(indicators=[])) if f.kind.startswith("coverage.")]
+    assert flags and all(f.severity is Severity.info and f.item_id is None for f in flags)
