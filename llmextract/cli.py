@@ -185,3 +185,21 @@ def diff_command(run_a: Path, run_b: Path, gold_path: Path | None, as_json: bool
     else:
         click.echo(f"A = {run_a}, B = {run_b}\n")
         click.echo(format_diff(result), nl=False)
+
+
+# --- check commands ---
+
+
+@main.command(name="check")
+@click.argument("run_dir", type=click.Path(path_type=Path))
+@translate_errors
+def check_command(run_dir: Path) -> None:
+    """Run the checks again over a finished run (after the rules or vocabularies changed) and
+    rewrite RUN_DIR/flags.jsonl. Reads extractions.jsonl; never calls a model."""
+    from .checks.rerun import recheck_run
+    from .models import Severity
+
+    result = recheck_run(run_dir)
+    click.echo(f"{result.articles} articles checked: {result.count(Severity.error)} errors, "
+               f"{result.count(Severity.warning)} warnings, {result.count(Severity.info)} info "
+               f"({result.added} new, {result.removed} gone) -> {result.path}")

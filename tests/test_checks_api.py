@@ -3,6 +3,8 @@ cross-article conflicts, plus properties over generated values."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -35,6 +37,7 @@ def record(article_id: str, value: float, *, region: str | None = "Kota Metro",
     written = str(int(value))
     text = QUOTE.replace("242", written)
     return ArticleRecord(id=article_id, source_path=f"{article_id}.txt", region=region, text=text,
+                         date="2025-07-29",
                          indicators=[Indicator(name="kasus stunting", value=value,
                                                value_text=written, period=period,
                                                approximate=approximate, quote=text,
@@ -130,3 +133,33 @@ def test_spans_of_a_flag_point_at_the_value() -> None:
               if f.kind == "grounding.value_mismatch"]
     start = TEXT.index("242")
     assert flag.spans == [Span(start=start, end=start + 3)]
+
+
+def test_recheck_run_rewrites_flags_without_a_model(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from llmextract.checks.rerun import recheck_run
+    from llmextract.cli import main
+    from llmextract.store import append_record, load_flags, write_flags
+
+    for rec in (record("a", 242), record("b", 241)):
+        append_record(tmp_path, rec)
+    stale = Flag(article_id="a", field="text", kind="old.rule", severity=Severity.info,
+                 message="An old flag.").with_id()
+    write_flags(tmp_path, [stale])
+    result = recheck_run(tmp_path)
+    # two conflicts (one per article) and the '300' neither extracted (info), one stale flag gone
+    assert (result.articles, result.added, result.removed) == (2, 4, 1)
+    assert {f.kind for f in load_flags(tmp_path)} == {"across.conflict", "coverage.unused_number"}
+    out = CliRunner().invoke(main, ["check", str(tmp_path)])
+    assert out.exit_code == 0, out.output
+    assert out.output.startswith("2 articles checked: 0 errors, 2 warnings, 2 info (0 new, 0 gone)")
+
+
+def test_check_command_refuses_a_folder_without_a_run(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from llmextract.cli import main
+
+    out = CliRunner().invoke(main, ["check", str(tmp_path)])
+    assert out.exit_code == 2

@@ -38,13 +38,15 @@ def _key(region: str | None, li: LocatedItem) -> Key | None:
 def check_across(articles: list[tuple[ArticleContext, str | None]]) -> list[Flag]:
     """``articles``: each article's context with its region."""
     reports: dict[Key, list[tuple[ArticleContext, LocatedItem]]] = defaultdict(list)
+    regions: dict[str, str] = {}
     for ctx, region in articles:
+        regions[ctx.article_id] = region or ""
         for li in ctx.items:
             key = _key(region, li)
             if key is not None:
                 reports[key].append((ctx, li))
     flags = []
-    for (region, name, _, _), found in reports.items():
+    for found in reports.values():
         for ctx, li in found:
             others = [(o_ctx, o_li) for o_ctx, o_li in found
                       if o_ctx.article_id != ctx.article_id
@@ -54,7 +56,8 @@ def check_across(articles: list[tuple[ArticleContext, str | None]]) -> list[Flag
             values = ", ".join(sorted({describe(o.value) for _, o in others}))
             flags.append(ctx.flag(
                 li, "value", "across.conflict", Severity.warning,
-                f"Another article reports '{li.name}' in {region} for {li.item.period} "  # type: ignore[union-attr]
+                f"Another article reports '{li.name}' in {regions[ctx.article_id]} for "
+                f"{li.item.period} "  # type: ignore[union-attr]
                 f"as {values}, not {describe(li.value)}.", [li.anchor],
                 related=[o_ctx.article_id for o_ctx, _ in others]))
     return flags
