@@ -1,0 +1,182 @@
+"""The ``candidates`` strategy: the parser proposes, the model only labels, rules fill the record.
+
+A tiny base model (the embedded Gemma 3 270M) cannot be trusted to write a number, but it can
+choose one word from a short list. So every number the parser finds in the article prose becomes
+a candidate with its sentence; what is certainly not a fact (dates, times, years, ordinals,
+numbers on bylines, captions and view counters, number words inside a capitalised name, a
+headline or a zero-stunting slogan restating the body) is set aside by rules before the model
+sees it; the model labels each remaining candidate from an enum (``labels.py``); and the
+record's other fields (name, unit, population, period, target kind, deadline) are read from the
+sentence by rules (``fields.py``). Every value, quote and span therefore comes from the article
+itself: the strategy is grounded by construction.
+
+Offsets are into the cleaned text the strategy receives, like every span of the record.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .extract import StrategyResult
+from .llm import ModelClient
+from .models import Extraction, Span
+from .numbers import CALENDAR_KINDS, ORDINAL, ZERO_TARGET, NumberMention, parse_numbers
+from .prompts import Prompt
+from .resources import load_vocab
+
+# A sentence ends at . ! ? (optionally followed by a closing quote) before a space and a capital
+# or an opening quote; not after a single capital (M. Rafieq) or a known abbreviation.
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’]?(?=\s+[\"“‘(]?[A-Z0-9])")
+_ABBREVIATION = re.compile(r"(?:^|\s)(?:[A-Z]|dr|Dr|Prof|Ir|Hj?|St|No|Jl|Kab|Kec|Kel|drg|Plt)\.$")
+_LINE_END_PUNCT = ".!?\"”’:;"
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of the cleaned text; never crosses a line break, so it is a verbatim quote."""
+
+    start: int
+    end: int
+    text: str
+    line_start: int
+    line: str
+    headline: bool = False
+
+    @property
+    def span(self) -> Span:
+        return Span(start=self.start, end=self.end)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A number the model is asked to label, with the sentence it stands in."""
+
+    mention: NumberMention
+    sentence: Sentence
+
+    @property
+    def value_text(self) -> str:
+        return self.mention.text
+
+
+@dataclass(frozen=True)
+class SetAside:
+    """A number the rules kept from the model, and why (shown by tests and the bench)."""
+
+    mention: NumberMention
+    reason: str
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences line by line; lines of the leading block without closing punctuation (site
+    sections, titles, repeated headlines) are marked ``headline``."""
+    sentences: list[Sentence] = []
+    in_header = True
+    pos = 0
+    for line in text.split("\n"):
+        line_start, pos = pos, pos + len(line) + 1
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if stripped[-1] in _LINE_END_PUNCT:
+            in_header = False
+        headline = in_header
+        cut = 0
+        for m in _SENTENCE_END.finditer(line):
+            if _ABBREVIATION.search(line[: m.start()]):
+                continue
+            sentences.extend(_sentence(line, line_start, cut, m.end(), headline))
+            cut = m.end()
+        sentences.extend(_sentence(line, line_start, cut, len(line), headline))
+    return sentences
+
+
+def _sentence(line: str, line_start: int, start: int, end: int, headline: bool) -> list[Sentence]:
+    while start < end and line[start].isspace():
+        start += 1
+    while end > start and line[end - 1].isspace():
+        end -= 1
+    if start == end:
+        return []
+    return [Sentence(line_start + start, line_start + end, line[start:end], line_start, line, headline)]
+
+
+@lru_cache(maxsize=1)
+def _boilerplate_line() -> re.Pattern[str]:
+    kinds = load_vocab("id").get("boilerplate_lines", {})
+    patterns = [f"(?:{p})" for group in kinds.values() for p in group]
+    return re.compile("|".join(patterns) or r"(?!)", re.IGNORECASE)
+
+
+def _is_name_word(text: str, mention: NumberMention, sentence: Sentence) -> bool:
+    """A capitalised number word in the middle of a sentence is part of a name (Satu Telur Satu
+    Minggu), not a quantity; digits never are."""
+    written = mention.text
+    return (not written[0].isdigit() and written[0].isupper()
+            and mention.start > sentence.start and mention.kind != ZERO_TARGET)
+
+
+def find_candidates(text: str) -> tuple[list[Candidate], list[SetAside]]:
+    """Every number of ``text`` either becomes a candidate or is set aside with a reason."""
+    sentences = split_sentences(text)
+    candidates: list[Candidate] = []
+    aside: list[SetAside] = []
+    for mention in parse_numbers(text):
+        sentence = next((s for s in sentences if s.start <= mention.start < s.end), None)
+        reason = _set_aside_reason(text, mention, sentence)
+        if reason or sentence is None:
+            aside.append(SetAside(mention, reason or "outside any sentence"))
+        else:
+            candidates.append(Candidate(mention, sentence))
+    return _drop_restatements(candidates, aside)
+
+
+def _set_aside_reason(text: str, mention: NumberMention, sentence: Sentence | None) -> str | None:
+    if mention.kind in CALENDAR_KINDS:
+        return f"{mention.kind}, not a quantity"
+    if mention.kind == ORDINAL:
+        return "ordinal (a rank), not a quantity"
+    if sentence is None:
+        return None
+    if _boilerplate_line().match(sentence.line.strip()):
+        return "on a byline, caption, view counter or other boilerplate line"
+    if _is_name_word(text, mention, sentence):
+        return "number word inside a capitalised name"
+    return None
+
+
+def _drop_restatements(candidates: list[Candidate], aside: list[SetAside]) -> tuple[list[Candidate], list[SetAside]]:
+    """A headline number the body repeats, and every zero-stunting slogan after the first one in
+    the body, restate a fact already kept: one item per fact."""
+    body = [c for c in candidates if not c.sentence.headline]
+    body_values = {(c.mention.kind, c.mention.value) for c in body}
+    first_zero = next((c for c in body if c.mention.kind == ZERO_TARGET), None)
+    kept: list[Candidate] = []
+    for c in candidates:
+        key = (c.mention.kind, c.mention.value)
+        if c.sentence.headline and key in body_values:
+            aside.append(SetAside(c.mention, "headline restating a number of the body"))
+        elif c.mention.kind == ZERO_TARGET and first_zero is not None and c is not first_zero:
+            aside.append(SetAside(c.mention, "zero-stunting slogan restating the first one"))
+        else:
+            kept.append(c)
+    return kept, aside
+
+
+class CandidatesStrategy:
+    """Parser candidates labelled by the model; the default for the embedded model."""
+
+    name = "candidates"
+
+    def extract(self, text: str, client: ModelClient, prompt: Prompt) -> StrategyResult:
+        from .fields import build_extraction
+        from .labels import label_candidates
+        from .programs import propose_programs
+
+        candidates, _ = find_candidates(text)
+        labelled = label_candidates(candidates, client, prompt)
+        programs = propose_programs(text, prompt.data.get("programs") or {})
+        extraction: Extraction = build_extraction(text, labelled.labels, prompt, programs)
+        return StrategyResult(extraction, labelled.problems, labelled.usage)

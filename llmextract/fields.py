@@ -1,0 +1,238 @@
+"""Reading a record's fields from a labelled candidate's sentence, by rules, not by the model.
+
+The model of the ``candidates`` strategy only says *indicator*, *target* or *other*. Everything
+else a record holds is read here from the words around the number: the indicator name and
+population from the domain vocabulary (``prompts/vocab/stunting.yaml``), the unit from the word
+after the number, the period from the nearest year or month in the clause (or the last one
+stated before), the target's kind and deadline from the phrasing. The value, its text, the
+quote and the span are the parser's and the sentence's: nothing is written by a model.
+
+The words these rules read (per-year phrases, "this year", list markers) are in the prompt file
+under ``rules`` so that another language or domain is new data, not new code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from .candidates import Candidate, Sentence
+from .labels import Label, Labelled
+from .models import Extraction, Indicator, Target, TargetKind
+from .numbers import DATE, PERCENT, PERIOD, RANGE, YEAR, ZERO_TARGET, NumberMention, parse_numbers
+from .prompts import Prompt
+from .resources import load_vocab
+
+_CLAUSE_BREAK = re.compile(r"[,;:()]\s*|\s+(?:dan|serta|sedangkan|sementara)\s+", re.IGNORECASE)
+_TABLE_ROW = re.compile(r"^\s*(?P<label>[^:\n]{2,60}?)\s*:\s*")
+_WORD = re.compile(r"[^\W\d_][\w-]*")
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The words the field rules read, from the domain vocabulary and the prompt's ``rules``."""
+
+    indicator_names: list[str]
+    populations: list[str]
+    count_units: set[str]
+    topic: str
+    down_words: set[str]
+    per_year: list[str]
+    level_before: set[str]
+    this_year: list[str]
+    period_qualifiers: set[str]
+    name_stop_words: set[str]
+
+    @classmethod
+    def load(cls, prompt: Prompt) -> Rules:
+        domain = load_vocab(str(prompt.data.get("domain", "stunting")))
+        lang = load_vocab("id")
+        own: dict[str, Any] = prompt.data.get("rules") or {}
+        return cls(
+            indicator_names=sorted(domain.get("indicator_names", []), key=len, reverse=True),
+            populations=sorted(domain.get("populations", []), key=len, reverse=True),
+            count_units={u.lower() for u in domain.get("count_units", [])},
+            topic=str(own.get("topic", "stunting")),
+            down_words={w.lower() for w in lang.get("trend_words", {}).get("down", [])},
+            per_year=list(own.get("per_year", [])),
+            level_before={w.lower() for w in own.get("level_before", [])},
+            this_year=list(own.get("this_year", [])),
+            period_qualifiers={w.lower() for w in own.get("period_qualifiers", [])},
+            name_stop_words={w.lower() for w in own.get("name_stop_words", [])},
+        )
+
+
+@lru_cache(maxsize=256)
+def _phrase(words: str) -> re.Pattern[str]:
+    body = r"\s+".join(map(re.escape, words.split()))
+    return re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)
+
+
+def clause_bounds(sentence: Sentence, mention: NumberMention) -> tuple[int, int]:
+    """The clause around the mention (between commas, colons, brackets or a joining 'dan'), as
+    offsets into the text. A break inside the mention itself (a range, '10,6') is ignored."""
+    start, end = sentence.start, sentence.end
+    for m in _CLAUSE_BREAK.finditer(sentence.text):
+        a, b = sentence.start + m.start(), sentence.start + m.end()
+        if b <= mention.start:
+            start = b
+        elif a >= mention.end:
+            end = a
+            break
+    return start, end
+
+
+def _nearest(text: str, start: int, end: int, phrases: list[str], at: int) -> str | None:
+    """The vocabulary phrase in ``text[start:end]`` closest to offset ``at``, as written."""
+    found = [(abs(m.start() - at), m.group()) for p in phrases for m in _phrase(p).finditer(text, start, end)]
+    return min(found)[1] if found else None
+
+
+def _words_after(text: str, mention: NumberMention, end: int, rules: Rules, limit: int = 3) -> list[str]:
+    words: list[str] = []
+    for m in _WORD.finditer(text, mention.end, end):
+        if m.group().lower() in rules.name_stop_words or len(words) == limit:
+            break
+        words.append(m.group())
+    return words
+
+
+def table_row(c: Candidate) -> str | None:
+    """'Ibu Hamil (Bumil): 1.022 didampingi, 542 berisiko': the row label names who is counted."""
+    m = _TABLE_ROW.match(c.sentence.line)
+    if m and c.sentence.line_start + m.end() <= c.mention.start and not any(ch.isdigit() for ch in m["label"]):
+        return m["label"].strip()
+    return None
+
+
+def _calendar(mentions: list[NumberMention]) -> list[NumberMention]:
+    return [m for m in mentions if m.kind in (YEAR, PERIOD) or (m.kind == DATE and m.note and len(m.note) == 7)]
+
+
+def _period_text(text: str, m: NumberMention, rules: Rules) -> str:
+    """'akhir tahun 2023' keeps its qualifier; 'tahun 2024' is just '2024'."""
+    words = text[max(0, m.start - 30):m.start].split()
+    lead: list[str] = []
+    for word in reversed(words):
+        if word.lower() in rules.period_qualifiers or (lead and word.lower() in {"tahun", "bulan"}) or word.lower() in {"tahun", "bulan"}:
+            lead.insert(0, word)
+        else:
+            break
+    while lead and lead[0].lower() in {"tahun", "bulan"}:
+        lead.pop(0)
+    return " ".join([*lead, m.text])
+
+
+def find_period(text: str, c: Candidate, mentions: list[NumberMention], rules: Rules) -> str | None:
+    """The year or month the number is for: in its clause, else in its sentence (unless the year
+    belongs to another number of it), else the last one stated in the lines before; a full date
+    met first going back is an event date, and then there is no period."""
+    cal = _calendar(mentions)
+    start, end = clause_bounds(c.sentence, c.mention)
+    here = [m for m in cal if start <= m.start < end]
+    if here:
+        return _period_text(text, min(here, key=lambda m: abs(m.start - c.mention.start)), rules)
+    in_sentence = [m for m in mentions if c.sentence.start <= m.start < c.sentence.end]
+    numbers = [m for m in in_sentence if m.kind not in (YEAR, PERIOD, DATE) and m is not c.mention]
+    free = [m for m in _calendar(in_sentence)
+            if not any(clause_bounds(c.sentence, n)[0] <= m.start < clause_bounds(c.sentence, n)[1] for n in numbers)]
+    if free:
+        return _period_text(text, min(free, key=lambda m: abs(m.start - c.mention.start)), rules)
+    line = _line_before(text, c.sentence.line_start)
+    earlier = [m for m in mentions if line[0] <= m.start < line[1] and m.kind in (YEAR, PERIOD, DATE)]
+    if earlier and earlier[-1] in cal:
+        return _period_text(text, earlier[-1], rules)
+    return None
+
+
+def _line_before(text: str, line_start: int) -> tuple[int, int]:
+    """The previous line of prose, passing over the rows of a table ('Catin: 99 didampingi')."""
+    end = line_start
+    while end > 0:
+        start = text.rfind("\n", 0, end - 1) + 1
+        line = text[start:end].strip()
+        if line and not (_TABLE_ROW.match(line) and any(ch.isdigit() for ch in line)):
+            return start, end
+        end = start
+    return 0, 0
+
+
+def to_indicator(text: str, c: Candidate, mentions: list[NumberMention], rules: Rules) -> Indicator:
+    m = c.mention
+    start, end = clause_bounds(c.sentence, m)
+    row = table_row(c)
+    after = _words_after(text, m, end, rules)
+    if row:
+        name = " ".join([row, *after[:1]])
+    else:
+        name = (_nearest(text, start, end, rules.indicator_names, m.start)
+                or _nearest(text, c.sentence.start, c.sentence.end, rules.indicator_names, m.start)
+                or " ".join(after) or rules.topic)
+    unit = "persen" if m.kind == PERCENT or (m.kind == RANGE and m.unit) else (
+        after[0].lower() if after and after[0].lower() in rules.count_units else None)
+    population = row or _nearest(text, start, end, rules.populations, m.start)
+    return Indicator(name=name, value=m.value, value_text=m.text, unit=unit, population=population,
+                     period=find_period(text, c, mentions, rules), approximate=m.approximate,
+                     quote=c.sentence.text, span=c.sentence.span)
+
+
+def target_kind(text: str, c: Candidate, rules: Rules) -> TargetKind:
+    """per_year when 'setiap tahun' follows; level after 'hingga'/'menjadi' or for zero
+    stunting; reduce_by when a word of decrease leads up to the number; level otherwise."""
+    after = text[c.mention.end:c.sentence.end].lower()
+    if any(_phrase(p).match(after.lstrip()) or _phrase(p).search(after[:25]) for p in rules.per_year):
+        return TargetKind.per_year
+    before = [w.lower() for w in _WORD.findall(text[c.sentence.start:c.mention.start])]
+    hedge = len((c.mention.hedge or "").split())
+    last = before[-1 - hedge] if len(before) > hedge else ""
+    if last in rules.level_before or c.mention.kind == ZERO_TARGET:
+        return TargetKind.level
+    return TargetKind.reduce_by if rules.down_words & set(before) else TargetKind.level
+
+
+def article_year(mentions: list[NumberMention]) -> int | None:
+    """The year of the first full date in the article: what 'tahun ini' means."""
+    for m in mentions:
+        if m.kind == DATE and m.note and len(m.note) == 10:
+            return int(m.note[:4])
+    return None
+
+
+def find_deadline(text: str, c: Candidate, mentions: list[NumberMention], rules: Rules) -> int | None:
+    _, end = clause_bounds(c.sentence, c.mention)
+    years = [m for m in mentions if m.kind == YEAR and c.mention.end <= m.start < end]
+    if years:
+        return int(years[0].value or 0) or None
+    rest = text[c.mention.end:end]
+    if any(_phrase(p).search(rest) for p in rules.this_year):
+        return article_year(mentions)
+    return None
+
+
+def to_target(text: str, c: Candidate, mentions: list[NumberMention], rules: Rules) -> Target:
+    m = c.mention
+    start, end = clause_bounds(c.sentence, m)
+    indicator = (_nearest(text, start, end, rules.indicator_names, m.start)
+                 or _nearest(text, c.sentence.start, c.sentence.end, rules.indicator_names, m.start)
+                 or rules.topic)
+    unit = "persen" if m.kind == PERCENT or (m.kind == RANGE and m.unit) else None
+    return Target(indicator=indicator, value=0.0 if m.kind == ZERO_TARGET else m.value,
+                  value_max=m.value_max, value_text=m.text, unit=unit,
+                  kind=target_kind(text, c, rules), deadline_year=find_deadline(text, c, mentions, rules),
+                  quote=c.sentence.text, span=c.sentence.span)
+
+
+def build_extraction(text: str, labelled: list[Labelled], prompt: Prompt, programs: list[Any] | None = None) -> Extraction:
+    """The record: one indicator or target per candidate the model kept, fields by rules."""
+    rules = Rules.load(prompt)
+    mentions = parse_numbers(text)
+    out = Extraction(programs=list(programs or []))
+    for item in labelled:
+        if item.label is Label.indicator:
+            out.indicators.append(to_indicator(text, item.candidate, mentions, rules))
+        elif item.label is Label.target:
+            out.targets.append(to_target(text, item.candidate, mentions, rules))
+    return out
+

@@ -1,0 +1,172 @@
+"""The model's only job in the ``candidates`` strategy: choose a label for each candidate.
+
+The label set is an enum, and each request allows only the labels the rules leave open for that
+candidate (a zero-stunting slogan is a target or nothing; a number in a sentence without a word
+of intent cannot be a target). Two paths reach the model, both through ``ModelClient`` so they
+are cached and recorded alike, and both end in the same Pydantic validation:
+
+- ``completion``: a plain few-shot prompt on ``/v1/completions`` whose answer is held to the
+  allowed labels by a GBNF grammar. Suits a base model with no chat template.
+- ``chat``: instructor on ``/v1/chat/completions`` with a response model whose field is a
+  ``Literal`` of the allowed labels (llama.cpp turns the JSON schema into a grammar).
+
+The few-shot prefix is the same for every request and the candidate comes last, so llama.cpp
+reuses the prefix's evaluated state and only reads the new sentence each time.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+from functools import lru_cache
+from typing import Any, Literal
+
+from pydantic import BaseModel, ValidationError, create_model
+
+from .candidates import Candidate
+from .extract import SOURCE_PLACEHOLDER
+from .llm import ModelClient
+from .models import Usage
+from .numbers import ZERO_TARGET
+from .prompts import Prompt
+from .resources import load_vocab
+
+
+class Label(str, Enum):
+    indicator = "indicator"
+    target = "target"
+    other = "other"
+
+
+@dataclass(frozen=True)
+class Labelled:
+    candidate: Candidate
+    label: Label
+
+
+@dataclass
+class Labelling:
+    labels: list[Labelled] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    usage: Usage = field(default_factory=Usage)
+
+
+@lru_cache(maxsize=8)
+def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    alternation = "|".join(r"\s+".join(map(re.escape, str(w).split())) for w in words)
+    return re.compile(rf"(?<!\w)(?:{alternation or '(?!)'})(?!\w)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class LabelRules:
+    """What the rules know before the model is asked: the words of intent that allow a target
+    (id.yaml ``target_words`` plus the prompt's ``intent_words``) and the topic and population
+    words that make a number's clause certainly about the domain."""
+
+    intent: re.Pattern[str]
+    topical: re.Pattern[str]
+
+    @classmethod
+    def load(cls, prompt: Prompt) -> LabelRules:
+        cfg = prompt.data.get("labelling") or {}
+        domain = load_vocab(str(prompt.data.get("domain", "stunting")))
+        intent = [*load_vocab("id").get("target_words", []), *cfg.get("intent_words", [])]
+        topical = [*domain.get("topic_words", []), *domain.get("populations", [])]
+        return cls(_words_pattern(tuple(intent)), _words_pattern(tuple(topical)))
+
+
+def allowed_labels(candidate: Candidate, rules: LabelRules, trust_rules: bool = True) -> list[Label]:
+    """The labels the rules leave open. A zero-stunting slogan is a goal; only a sentence with a
+    word of intent can hold a target. With ``trust_rules``, the rules also settle what they are
+    sure of: a goal in a sentence of intent, and a figure whose clause names the topic or a
+    population; only the rest goes to the model."""
+    from .fields import clause_bounds, table_row
+
+    if candidate.mention.kind == ZERO_TARGET:
+        return [Label.target] if trust_rules else [Label.target, Label.other]
+    sentence = candidate.sentence
+    if rules.intent.search(sentence.text):
+        return [Label.target] if trust_rules else [Label.indicator, Label.target, Label.other]
+    start, end = clause_bounds(sentence, candidate.mention)
+    clause = sentence.text[start - sentence.start:end - sentence.start]
+    if trust_rules and rules.topical.search(f"{table_row(candidate) or ''} {clause}"):
+        return [Label.indicator]
+    return [Label.indicator, Label.other]
+
+
+def marked_sentence(candidate: Candidate, mark: str, window: int = 0) -> str:
+    """The sentence with the candidate wrapped in ``mark`` (e.g. ``[[ ]]``) so that the model
+    knows which of several numbers is meant; with ``window`` > 0, only that many words either
+    side (a tiny model reads the words next to a number, not the whole sentence)."""
+    left, right = mark.split()
+    s, m = candidate.sentence, candidate.mention
+    a, b = m.start - s.start, m.end - s.start
+    before, after = s.text[:a], s.text[b:]
+    if window > 0:
+        before = " ".join(before.split(" ")[-window - 1:]) if before.count(" ") > window else before
+        after = " ".join(after.split(" ")[: window + 1]) if after.count(" ") > window else after
+    return f"{before}{left}{s.text[a:b]}{right}{after}"
+
+
+def _grammar(allowed: list[Label]) -> str:
+    return "root ::= " + " | ".join(f'" {label.value}"' for label in allowed)
+
+
+def _response_model(allowed: list[Label]) -> type[BaseModel]:
+    choice = Literal[tuple(label.value for label in allowed)]  # type: ignore[valid-type]
+    return create_model("CandidateLabel", label=(choice, ...))
+
+
+def label_candidates(candidates: list[Candidate], client: ModelClient, prompt: Prompt) -> Labelling:
+    """Ask the model for one label per candidate (one request each; the prefix is reused)."""
+    cfg: dict[str, Any] = prompt.data.get("labelling") or {}
+    path = cfg.get("path", "completion")
+    constrain = bool(cfg.get("constrain_by_rules", True))
+    trust = bool(cfg.get("trust_rules", True))
+    mark = str(cfg.get("mark", "[[ ]]"))
+    window = int(cfg.get("window", 0))
+    rules = LabelRules.load(prompt)
+    out = Labelling()
+    for candidate in candidates:
+        allowed = allowed_labels(candidate, rules, trust) if constrain else list(Label)
+        if path == "rules":
+            allowed = allowed[:1]
+        if len(allowed) == 1:
+            out.labels.append(Labelled(candidate, allowed[0]))
+            continue
+        ask = _by_chat if path == "chat" else _by_completion
+        label, problems, usage = ask(candidate, allowed, client, prompt, marked_sentence(candidate, mark, window))
+        out.usage = out.usage.add(usage)
+        out.problems.extend(problems)
+        out.labels.append(Labelled(candidate, label))
+    return out
+
+
+def _by_completion(candidate: Candidate, allowed: list[Label], client: ModelClient, prompt: Prompt,
+                   shown: str) -> tuple[Label, list[str], Usage]:
+    text = prompt.render("completion", sentence=shown,
+                         number=candidate.value_text, examples=prompt.data.get("examples", []))
+    params = prompt.params
+    params["extra_body"] = {**params.get("extra_body", {}), "grammar": _grammar(allowed)}
+    answer, usage = client.complete(text, params=params, prompt_version=prompt.id)
+    try:
+        parsed = _response_model(allowed).model_validate({"label": answer.strip()})
+    except ValidationError as exc:
+        return Label.other, [f"label for {candidate.value_text!r}: {exc.errors()[0]['msg']}"], usage
+    return Label(parsed.label), [], usage  # type: ignore[attr-defined]
+
+
+def _by_chat(candidate: Candidate, allowed: list[Label], client: ModelClient, prompt: Prompt,
+             shown: str) -> tuple[Label, list[str], Usage]:
+    # The sentence reaches the model as {{ source }} (instructor renders messages as templates).
+    messages = [
+        {"role": "system", "content": prompt.render("system", examples=prompt.data.get("examples", []))},
+        {"role": "user", "content": prompt.render("user", sentence=SOURCE_PLACEHOLDER,
+                                                  number=candidate.value_text)},
+    ]
+    got = client.structured(messages, _response_model(allowed), source=shown,
+                            params=prompt.params, prompt_version=prompt.id)
+    if got.value is None:
+        return Label.other, got.problems or [f"no label for {candidate.value_text!r}"], got.usage
+    return Label(got.value.label), got.problems, got.usage  # type: ignore[attr-defined]

@@ -1,0 +1,241 @@
+"""The candidates strategy: which numbers reach the model, which labels it may choose, the fields
+the rules read, the programs the rules propose, and the whole strategy on a fake model whose
+replies are written out below (no network, no cassette)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from llmextract.candidates import CandidatesStrategy, find_candidates, split_sentences
+from llmextract.clean import clean_text
+from llmextract.fields import Rules, find_period, to_indicator, to_target
+from llmextract.labels import Label, LabelRules, allowed_labels, label_candidates, marked_sentence
+from llmextract.llm import Structured
+from llmextract.models import TargetKind, Usage
+from llmextract.numbers import parse_numbers
+from llmextract.programs import propose_programs
+from llmextract.prompts import load_prompt
+
+from .conftest import SEEDS
+
+PROMPT = load_prompt("candidates")
+
+
+def seed(prefix: str) -> str:
+    return clean_text(next(SEEDS.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")).text
+
+
+def candidate(text: str, value_text: str):
+    found, _ = find_candidates(text)
+    return next(c for c in found if c.value_text == value_text)
+
+
+# ------------------------------------------------------------------ hand-made model replies
+
+@dataclass
+class FakeClient:
+    """Answers every label request with ``reply`` (or ``replies[value_text]``) and records the
+    requests, like ``ModelClient`` would send them."""
+
+    reply: str = " other"
+    replies: dict[str, str] = field(default_factory=dict)
+    prompts: list[str] = field(default_factory=list)
+    params: list[dict[str, Any]] = field(default_factory=list)
+
+    def complete(self, prompt: str, *, params: dict[str, Any], prompt_version: str) -> tuple[str, Usage]:
+        self.prompts.append(prompt)
+        self.params.append(params)
+        marked = prompt.rsplit("[[", 1)[1].split("]]", 1)[0]
+        return self.replies.get(marked, self.reply), Usage(prompt_tokens=10, completion_tokens=1, calls=1)
+
+    def structured(self, messages, response_model, *, source, params, prompt_version) -> Structured:
+        self.prompts.append(source)
+        label = self.replies.get(source.rsplit("[[", 1)[1].split("]]", 1)[0], self.reply).strip()
+        return Structured(response_model(label=label), [], Usage(calls=1))
+
+
+REPLY_OTHER_FOR_ATTENDANCE = {"260": " other", "130": " indicator", "300": " indicator",
+                              "10,6%": " indicator"}
+REPLY_OUTSIDE_THE_GRAMMAR = " maybe"
+
+
+# ------------------------------------------------------------------ candidates and set-asides
+
+@pytest.mark.parametrize("prefix, value_text, reason", [
+    ("000", "2025", "year, not a quantity"),
+    ("001", "Kamis 5 Desember 2024", "date, not a quantity"),
+    ("002", "Semester I Tahun 2025", "period, not a quantity"),
+    ("003", "kedua", "ordinal (a rank), not a quantity"),
+    ("003", "708", "headline restating a number of the body"),
+    ("004", "98", "on a byline, caption, view counter or other boilerplate line"),
+    ("004", "14:05 WIB", "time, not a quantity"),
+    ("004", "Satu", "number word inside a capitalised name"),
+    ("002", "nol stunting", "zero-stunting slogan restating the first one"),
+    ("002", "Zero Stunting", "headline restating a number of the body"),
+])
+def test_numbers_set_aside_before_the_model(prefix: str, value_text: str, reason: str) -> None:
+    _, aside = find_candidates(seed(prefix))
+    assert reason in {a.reason for a in aside if a.mention.text == value_text}
+
+
+@pytest.mark.parametrize("prefix, expected", [
+    ("000", ["242", "300", "1 sampai 2 persen", "130"]),
+    ("001", []),
+    ("003", ["941", "771", "708", "14 persen", "zero stunting"]),
+    ("004", ["260", "30.000", "292.095", "30.980", "10,6%"]),
+])
+def test_candidates_of_each_seed(prefix: str, expected: list[str]) -> None:
+    found, _ = find_candidates(seed(prefix))
+    assert [c.value_text for c in found] == expected
+
+
+def test_every_candidate_sentence_is_a_verbatim_single_line_quote() -> None:
+    text = seed("004")
+    for c in find_candidates(text)[0]:
+        assert text[c.sentence.start:c.sentence.end] == c.sentence.text
+        assert "\n" not in c.sentence.text
+        assert c.sentence.start <= c.mention.start < c.mention.end <= c.sentence.end
+
+
+@pytest.mark.parametrize("line, sentences", [
+    ("Wakil Walikota Metro M. Rafieq hadir. Ia berbicara.", 2),
+    ("Data 292.095 keluarga. Sebanyak 10,6% berisiko.", 2),
+    ("“Kami menargetkan 2 persen,” ujarnya. Lalu pulang.", 2),
+    ("Satu kalimat tanpa akhir", 1),
+])
+def test_sentence_split(line: str, sentences: int) -> None:
+    assert len(split_sentences("Judul\n\n" + line)) == 1 + sentences
+
+
+# ------------------------------------------------------------------ labels the model may choose
+
+LABEL_RULES = LabelRules.load(PROMPT)
+
+
+@pytest.mark.parametrize("prefix, value_text, trust, expected", [
+    ("002", "zero stunting", True, [Label.target]),
+    ("002", "zero stunting", False, [Label.target, Label.other]),
+    ("000", "1 sampai 2 persen", True, [Label.target]),
+    ("000", "1 sampai 2 persen", False, [Label.indicator, Label.target, Label.other]),
+    ("000", "242", True, [Label.indicator]),            # clause names 'kasus stunting'
+    ("002", "99", True, [Label.indicator]),             # table row names 'Calon Pengantin (Catin)'
+    ("004", "260", True, [Label.indicator, Label.other]),  # attendance: the model decides
+    ("000", "130", True, [Label.indicator, Label.other]),
+    ("004", "260", False, [Label.indicator, Label.other]),  # no word of intent: never a target
+])
+def test_allowed_labels(prefix: str, value_text: str, trust: bool, expected: list[Label]) -> None:
+    assert allowed_labels(candidate(seed(prefix), value_text), LABEL_RULES, trust) == expected
+
+
+def test_marked_sentence_marks_only_the_candidate_and_can_narrow_to_a_window() -> None:
+    c = candidate(seed("004"), "30.000")
+    assert "lebih dari [[30.000]] keluarga" in marked_sentence(c, "[[ ]]")
+    assert "[[260]]" not in marked_sentence(c, "[[ ]]")
+    assert marked_sentence(c, "[[ ]]", window=2) == "lebih dari [[30.000]] keluarga berisiko"
+
+
+def test_completion_prompt_ends_where_the_label_starts() -> None:
+    client = FakeClient(replies=REPLY_OTHER_FOR_ATTENDANCE)
+    label_candidates([candidate(seed("004"), "260")], client, PROMPT)  # type: ignore[arg-type]
+    assert client.prompts[0].endswith("Label:")
+    assert client.params[0]["extra_body"]["grammar"] == 'root ::= " indicator" | " other"'
+    assert client.params[0]["temperature"] == 0 and "seed" in client.params[0]
+
+
+def test_rules_settle_what_they_are_sure_of_without_a_model_call() -> None:
+    client = FakeClient()
+    found, _ = find_candidates(seed("003"))
+    got = label_candidates(found, client, PROMPT)  # type: ignore[arg-type]
+    assert client.prompts == [] and got.usage.calls == 0
+    assert [x.label for x in got.labels] == [Label.indicator] * 3 + [Label.target] * 2
+
+
+def test_a_reply_outside_the_grammar_is_a_problem_and_keeps_nothing() -> None:
+    got = label_candidates([candidate(seed("004"), "260")], FakeClient(reply=REPLY_OUTSIDE_THE_GRAMMAR),
+                           PROMPT)  # type: ignore[arg-type]
+    assert got.labels[0].label is Label.other
+    assert got.problems and "260" in got.problems[0]
+
+
+def test_chat_path_validates_the_same_labels() -> None:
+    client = FakeClient(replies=REPLY_OTHER_FOR_ATTENDANCE)
+    got = label_candidates([candidate(seed("004"), "260")], client, load_prompt("candidates-chat"))  # type: ignore[arg-type]
+    assert got.labels[0].label is Label.other
+
+
+# ------------------------------------------------------------------ fields read by rules
+
+RULES = Rules.load(PROMPT)
+
+
+@pytest.mark.parametrize("prefix, value_text, name, unit, population, period, approximate", [
+    ("000", "242", "kasus stunting", "kasus", None, "2025", False),   # period from the line before
+    ("000", "300", "kasus stunting", "kasus", None, "2024", True),    # 'dibandingkan tahun 2024'
+    ("000", "130", "tim TPK", "tim", None, None, False),
+    ("002", "1.022", "Ibu Hamil (Bumil) didampingi", None, "Ibu Hamil (Bumil)", "Juli 2025", False),
+    ("003", "771", "balita stunting", "balita", "balita", "akhir tahun 2023", False),
+    ("003", "708", "balita stunting", "balita", "balita", "akhir bulan Februari 2024", False),
+    ("004", "30.000", "keluarga berisiko stunting", "keluarga", "keluarga", None, True),
+    ("004", "10,6%", "keluarga sasaran", "persen", None, "2024", False),
+])
+def test_indicator_fields(prefix, value_text, name, unit, population, period, approximate) -> None:
+    text = seed(prefix)
+    item = to_indicator(text, candidate(text, value_text), parse_numbers(text), RULES)
+    assert (item.name, item.unit, item.population, item.period, item.approximate) == (
+        name, unit, population, period, approximate)
+    assert item.value_text == value_text and text[item.span.start:item.span.end] == item.quote
+
+
+@pytest.mark.parametrize("prefix, value_text, value, value_max, kind, deadline", [
+    ("000", "1 sampai 2 persen", 1, 2, TargetKind.per_year, None),
+    ("002", "14 persen", 14, None, TargetKind.level, 2025),       # 'tahun ini' = the article's year
+    ("002", "zero stunting", 0, None, TargetKind.level, 2026),
+    ("003", "14 persen", 14, None, TargetKind.per_year, None),
+])
+def test_target_fields(prefix, value_text, value, value_max, kind, deadline) -> None:
+    text = seed(prefix)
+    item = to_target(text, candidate(text, value_text), parse_numbers(text), RULES)
+    assert (item.value, item.value_max, item.kind, item.deadline_year, item.unit is None) == (
+        value, value_max, kind, deadline, value_text == "zero stunting")
+
+
+def test_a_year_stated_for_another_number_is_not_the_period() -> None:
+    text = "Judul\n\nData 2024 lama.\n\nTercatat 50 kasus stunting, turun dibandingkan tahun 2023 yang 60 kasus."
+    c = candidate(text, "50")
+    assert find_period(text, c, parse_numbers(text), RULES) == "2024"
+
+
+# ------------------------------------------------------------------ programs proposed by rules
+
+@pytest.mark.parametrize("prefix, expected", [
+    ("001", ["Bapak Asuh dan Ibu Asuh Anak Stunting", "Percepatan Penurunan Stunting"]),
+    ("002", ["Pendampingan dan pemantauan oleh Tim Pendamping Keluarga",
+             "Rapat mini lokakarya stunting di tingkat kecamatan", "Koordinasi rutin di tingkat kota"]),
+    ("004", ["Gerakan Orang Tua Asuh Cegah Stunting (Genting)", "Satu Telur Satu Minggu (Sate Sami)"]),
+    ("003", []),
+])
+def test_program_proposals(prefix: str, expected: list[str]) -> None:
+    text = seed(prefix)
+    found = propose_programs(text, PROMPT.data["programs"])
+    assert [p.name for p in found] == expected
+    assert all(text[p.span.start:p.span.end] == p.quote for p in found)
+
+
+def test_organisations_with_acronyms_are_not_programs() -> None:
+    names = [p.name for p in propose_programs(seed("002"), PROMPT.data["programs"])]
+    assert not any("(OPD)" in n or "(P3AKB)" in n for n in names)
+
+
+# ------------------------------------------------------------------ the whole strategy
+
+def test_strategy_on_a_seed_with_a_fake_model() -> None:
+    text = seed("004")
+    result = CandidatesStrategy().extract(text, FakeClient(replies=REPLY_OTHER_FOR_ATTENDANCE), PROMPT)  # type: ignore[arg-type]
+    values = [i.value_text for i in result.extraction.indicators]
+    assert values == ["30.000", "292.095", "30.980", "10,6%"]
+    assert result.usage.calls == 2 and result.problems == []  # 260 and the bracketed 10,6%
+    for item in result.extraction.indicators:
+        assert item.value_text in item.quote and text[item.span.start:item.span.end] == item.quote
