@@ -18,16 +18,15 @@ from pydantic import BaseModel, Field
 from .eval_report import ArticleEval, EvalReport, ItemRef, clip, describe, fig
 from .evaluate import (
     PROGRAM_NAME_THRESHOLD,
-    evaluate,
+    evaluate_run,
     item_ref,
     match_one_to_one,
     name_similarity,
     same_number,
     subject,
 )
-from .gold import Gold, load_gold
-from .models import ArticleRecord, Flag, Indicator, Program, Target
-from .store import load_flags, load_records
+from .models import ArticleRecord, Indicator, Program, Target
+from .store import load_records
 
 Item = Indicator | Target | Program
 
@@ -139,12 +138,11 @@ def _pair_articles(
 def diff_runs(
     records_a: list[ArticleRecord],
     records_b: list[ArticleRecord],
-    gold: Gold | None = None,
-    flags_a: list[Flag] | None = None,
-    flags_b: list[Flag] | None = None,
+    eval_a: EvalReport | None = None,
+    eval_b: EvalReport | None = None,
 ) -> RunDiff:
-    """Per article, the items run B gained, lost and changed against run A; with gold, the
-    evaluation of each run as well."""
+    """Per article, the items run B gained, lost and changed against run A, carrying each run's
+    evaluation against gold when given (``evaluate`` or ``evaluate_run`` of each side)."""
     pairs, only_a, only_b = _pair_articles(records_a, records_b)
     articles = []
     for a, b in sorted(pairs, key=lambda p: Path(p[0].source_path).name):
@@ -163,16 +161,19 @@ def diff_runs(
         articles=articles,
         only_in_a=only_a,
         only_in_b=only_b,
-        eval_a=evaluate(records_a, gold, flags_a) if gold else None,
-        eval_b=evaluate(records_b, gold, flags_b) if gold else None,
+        eval_a=eval_a,
+        eval_b=eval_b,
     )
 
 
 def diff_run_dirs(run_a: Path, run_b: Path, gold_path: Path | None = None) -> RunDiff:
-    """``diff_runs`` on two run folders, each evaluated with its own flags when gold is given."""
-    gold = load_gold(gold_path) if gold_path else None
+    """``diff_runs`` on two run folders; with gold, each run is evaluated with its own flags and
+    failures (``evaluate_run``)."""
+    records_a, records_b = load_records(run_a), load_records(run_b)
+    if gold_path is None:
+        return diff_runs(records_a, records_b)
     return diff_runs(
-        load_records(run_a), load_records(run_b), gold, load_flags(run_a), load_flags(run_b)
+        records_a, records_b, evaluate_run(run_a, gold_path), evaluate_run(run_b, gold_path)
     )
 
 

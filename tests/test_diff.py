@@ -8,10 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 from llmextract.cli import main
-from llmextract.diff import RunDiff, diff_runs, field_changes, format_diff
-from llmextract.gold import load_gold
+from llmextract.diff import RunDiff, diff_run_dirs, diff_runs, field_changes, format_diff
 from llmextract.models import ArticleRecord, Indicator, Target, TargetKind
-from llmextract.store import load_flags, load_records
+from llmextract.store import load_records
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "eval"
 RUNS = FIXTURES / "runs"
@@ -63,14 +62,7 @@ def test_unchanged_items_are_counted() -> None:
 
 
 def test_with_gold_each_side_carries_its_evaluation() -> None:
-    gold = load_gold(FIXTURES / "gold.json")
-    diff = diff_runs(
-        _records("perfect"),
-        _records("view_count_flagged"),
-        gold,
-        load_flags(RUNS / "perfect"),
-        load_flags(RUNS / "view_count_flagged"),
-    )
+    diff = diff_run_dirs(RUNS / "perfect", RUNS / "view_count_flagged", FIXTURES / "gold.json")
     assert diff.eval_a is not None and diff.eval_b is not None
     assert diff.eval_a.overall_all.numbers.precision == 1.0
     assert diff.eval_b.overall_all.numbers.precision == pytest.approx(5 / 6)
@@ -79,6 +71,13 @@ def test_with_gold_each_side_carries_its_evaluation() -> None:
     assert "A: numbers P 1.00 R 1.00 F1 1.00" in text
     assert "B: numbers P 0.83 R 1.00 F1 0.91, passed P 1.00" in text
     assert "+ indicator '98' (pembaca)" in text
+
+
+def test_with_gold_an_article_one_run_failed_on_is_scored_as_empty() -> None:
+    diff = diff_run_dirs(RUNS / "perfect", RUNS / "article_failed", FIXTURES / "gold.json")
+    assert diff.only_in_a == ["articles/b.txt"]
+    assert diff.eval_b is not None and diff.eval_b.overall_all.numbers.recall == pytest.approx(0.6)
+    assert "B: numbers P 1.00 R 0.60" in format_diff(diff)
 
 
 def test_without_gold_no_evaluation_is_shown() -> None:
