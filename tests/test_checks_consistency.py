@@ -63,6 +63,36 @@ def test_parts_and_total(extraction: Extraction, expected: list[str]) -> None:
     assert serious_kinds(BREAKDOWN, extraction) == expected
 
 
+def rows_only(measure: str, parts: dict[str, tuple[str, float]]) -> list[Indicator]:
+    return [Indicator(name=f"{who.title()} {measure}", value=value, value_text=written,
+                      population=who.title(), period="Juli 2025", quote=ROWS[who])
+            for who, (written, value) in parts.items()]
+
+
+def overall(name: str, written: str, value: float, population: str | None) -> Indicator:
+    return Indicator(name=name, value=value, value_text=written, population=population,
+                     period="Juli 2025", quote=TOTAL_QUOTE)
+
+
+@pytest.mark.parametrize(
+    ("indicators", "expected"),
+    [
+        pytest.param(rows_only("didampingi", ACCOMPANIED), [],
+                     id="largest-part-is-not-a-total"),
+        pytest.param([overall("sasaran", "6.160", 6160, "sasaran"),
+                      *rows_only("didampingi", ACCOMPANIED)],
+                     ["arithmetic.parts_do_not_sum"], id="total-for-everybody-said-in-clause"),
+        pytest.param([overall("stunting", "1.725", 1725, None), *rows_only("berisiko", AT_RISK)],
+                     [], id="total-for-everybody-sums"),
+        pytest.param([overall("sasaran", "6.160", 6160, "sasaran"),
+                      *rows_only("berisiko", AT_RISK)], [],
+                     id="total-of-another-measure-is-not-used"),
+    ],
+)
+def test_total_outside_the_parts(indicators: list[Indicator], expected: list[str]) -> None:
+    assert serious_kinds(BREAKDOWN, Extraction(indicators=indicators)) == expected
+
+
 def test_parts_message_shows_the_sum() -> None:
     [flag] = [f for f in check(BREAKDOWN, breakdown("didampingi", ("6.160", 6160), ACCOMPANIED))
               if f.kind == "arithmetic.parts_do_not_sum"]

@@ -1,11 +1,14 @@
 """Arithmetic: parts must add up to their total, a percentage must equal part / whole, and a
 range must run from low to high.
 
-Parts and total are recognised from the extraction itself: indicators of one period that
-measure the same thing ("... didampingi") once their population words are removed, where each
-part names its own population. The largest is the total; the others must sum to it exactly.
-The seed article 002 fails this honestly (99 + 1.022 + 560 + 2.756 = 4.437, not 6.160): the
-flag is about the source, and the reviewer must see it.
+Parts are indicators of one period that measure the same thing ("... didampingi") once their
+population words are removed, each for its own population (catin, bumil, bufas...). Their total
+is either among them (the largest, whose population names two or more of the others: "catin,
+bumil, bufas, baduta dan balita") or another indicator of that period for everybody ("sasaran",
+no population) whose name or clause says what is measured ("6.160 sasaran telah didampingi").
+When several totals could fit and none matches, nothing is said: a false alarm costs a
+reviewer's time. The seed article 002 fails honestly (99 + 1.022 + 560 + 2.756 = 4.437, not
+6.160): the flag is about the source, and the reviewer must see it.
 """
 
 from __future__ import annotations
@@ -34,35 +37,82 @@ def measure_key(name: str, population: str | None) -> str:
     return " ".join(w for w in key.split() if w not in {"dan", "jumlah", "total"})
 
 
+def population_words(population: str | None) -> frozenset[str]:
+    """The words naming who is counted, without generic ones ('sasaran', 'seluruh')."""
+    words = frozenset(re.findall(r"[^\W\d_]+", (population or "").lower()))
+    return words - vocabulary().generic_population_words
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(re.findall(r"[^\W\d_]+", text.lower()))
+
+
+def _population(li: LocatedItem) -> frozenset[str]:
+    return population_words(li.item.population)  # type: ignore[union-attr]
+
+
+def _split_total(members: list[LocatedItem]) -> tuple[LocatedItem | None, list[LocatedItem]]:
+    """The member whose population covers two or more others is their total."""
+    ranked = sorted(members, key=lambda li: li.value or 0.0, reverse=True)
+    top = ranked[0]
+    covered = sum(1 for other in ranked[1:] if _population(other) & _population(top))
+    return (top, ranked[1:]) if covered >= 2 else (None, ranked)
+
+
+def _outside_totals(ctx: ArticleContext, key: str, parts: list[LocatedItem],
+                    candidates: list[LocatedItem]) -> list[LocatedItem]:
+    """Indicators for everybody of the same period that say they measure ``key``."""
+    wanted = _words(key)
+    largest = max(p.value or 0.0 for p in parts)
+    found = []
+    for li in candidates:
+        if li in parts or _population(li) or (li.value or 0.0) <= largest:
+            continue
+        said = _words(li.name)
+        if li.value_span is not None:
+            clause = ctx.clause_of(li.value_span.start)
+            said |= _words(ctx.text[clause.start:clause.end])
+        if wanted <= said:
+            found.append(li)
+    return found
+
+
 def _parts_flags(ctx: ArticleContext) -> list[Flag]:
-    groups: dict[tuple[str, str], list[LocatedItem]] = defaultdict(list)
+    by_period: dict[str, list[LocatedItem]] = defaultdict(list)
     for li in ctx.items:
         item = li.item
         if isinstance(item, Indicator) and li.value is not None and not item.approximate:
-            key = measure_key(item.name, item.population)
-            if key:
-                groups[(key, (item.period or "").strip().lower())].append(li)
+            by_period[(item.period or "").strip().lower()].append(li)
     flags = []
-    for (key, _), members in groups.items():
-        if len(members) < 3:
-            continue
-        members = sorted(members, key=lambda li: li.value or 0.0, reverse=True)
-        total, parts = members[0], members[1:]
-        populations = [(p.item.population or "").strip().lower() for p in parts]  # type: ignore[union-attr]
-        total_population = (total.item.population or "").strip().lower()  # type: ignore[union-attr]
-        if (not all(populations) or len(set(populations)) != len(populations)
-                or total_population in populations or (total.value or 0) <= (parts[0].value or 0)):
-            continue
-        summed = sum(p.value or 0.0 for p in parts)
-        if abs(summed - (total.value or 0.0)) > 1e-6 * max(1.0, abs(summed)):
-            in_order = sorted(parts, key=lambda p: p.value_span.start if p.value_span else 0)
-            written = " + ".join(p.value_text or describe(p.value) for p in in_order)
-            flags.append(ctx.flag(
-                total, "value", "arithmetic.parts_do_not_sum", Severity.warning,
-                f"The parts of '{total.name}' do not add up: {written} = {describe(summed)}, "
-                f"but the total given is {total.value_text or describe(total.value)}.",
-                [total.value_span, *(p.value_span for p in parts)]))
+    for same_period in by_period.values():
+        groups: dict[str, list[LocatedItem]] = defaultdict(list)
+        for li in same_period:
+            key = measure_key(li.name, li.item.population)  # type: ignore[union-attr]
+            if key and _population(li):
+                groups[key].append(li)
+        for key, members in groups.items():
+            total, parts = _split_total(members)
+            populations = [_population(p) for p in parts]
+            if len(parts) < 2 or len(set(populations)) != len(populations):
+                continue
+            summed = sum(p.value or 0.0 for p in parts)
+            totals = [total] if total else _outside_totals(ctx, key, parts, same_period)
+            if not totals or any(abs(summed - (t.value or 0.0)) <= 1e-6 * max(1.0, summed)
+                                 for t in totals) or len(totals) > 1:
+                continue
+            flags.append(_parts_flag(ctx, totals[0], parts, summed))
     return flags
+
+
+def _parts_flag(ctx: ArticleContext, total: LocatedItem, parts: list[LocatedItem],
+                summed: float) -> Flag:
+    in_order = sorted(parts, key=lambda p: p.value_span.start if p.value_span else 0)
+    written = " + ".join(p.value_text or describe(p.value) for p in in_order)
+    return ctx.flag(
+        total, "value", "arithmetic.parts_do_not_sum", Severity.warning,
+        f"The parts of '{total.name}' do not add up: {written} = {describe(summed)}, but the "
+        f"total given is {total.value_text or describe(total.value)}.",
+        [total.value_span, *(p.value_span for p in in_order)])
 
 
 def _decimals(written: str) -> int:

@@ -48,6 +48,7 @@ class Vocabulary:
 
     topic: re.Pattern[str]
     populations: re.Pattern[str]
+    generic_population_words: frozenset[str]
     percent_units: frozenset[str]
     share_names: re.Pattern[str]
     down: re.Pattern[str]
@@ -75,6 +76,9 @@ def vocabulary() -> Vocabulary:
     return Vocabulary(
         topic=words_pattern(domain["topic_words"]),
         populations=words_pattern(domain["populations"]),
+        generic_population_words=frozenset(
+            w.lower() for phrase in [*domain["generic_populations"], *lang["total_words"]]
+            for w in phrase.split()) | {"dan", "serta"},
         percent_units=frozenset(u.lower() for u in domain["percent_units"]),
         share_names=words_pattern(domain["share_names"]),
         down=words_pattern(lang["trend_words"]["down"]),
