@@ -267,14 +267,8 @@ def _false_number(
     return FalseItem(item=item_ref(item), reason="not_in_gold")
 
 
-def score_scope(
-    numbers: list[NumberItem], programs: list[Program], gold: GoldArticle, text: str
-) -> Scope:
-    """Score one article's extracted items (one scope) against its gold."""
-    scope = Scope()
+def _score_numbers(numbers: list[NumberItem], gold: GoldArticle, text: str, scope: Scope) -> None:
     gold_numbers: list[NumberItem] = [*gold.indicators, *gold.targets]
-    values = text_values(text)
-
     pairs = match_one_to_one(numbers, gold_numbers, _number_score)
     matched_e = {i for i, _ in pairs}
     matched_g = {j for _, j in pairs}
@@ -286,9 +280,10 @@ def score_scope(
                     gold=item_ref(gold_numbers[j]), extracted=item_ref(numbers[i]), fields=diffs
                 )
             )
+    values = text_values(text)
     invented = [is_invented(item, text, values) for item in numbers]
-    scope.invented = sum(invented)
     twins = [gold_numbers[j] for j in sorted(matched_g)]
+    scope.invented = sum(invented)
     scope.false_items.extend(
         _false_number(item, twins, invented[i], gold.not_facts)
         for i, item in enumerate(numbers)
@@ -302,33 +297,36 @@ def score_scope(
         partial=len(scope.partials),
     )
 
-    prog_pairs = match_one_to_one(programs, gold.programs, _program_score)
-    used_e = {i for i, _ in prog_pairs}
-    used_g = {j for _, j in prog_pairs}
+
+def _score_programs(programs: list[Program], gold: GoldArticle, scope: Scope) -> None:
+    pairs = match_one_to_one(programs, gold.programs, _program_score)
+    matched_e = {i for i, _ in pairs}
+    matched = [gold.programs[j] for _, j in pairs]
     for i, item in enumerate(programs):
-        if i in used_e:
+        if i in matched_e:
             continue
-        twin = next(
-            (
-                gold.programs[j]
-                for j in sorted(used_g)
-                if _program_score(item, gold.programs[j]) is not None
-            ),
-            None,
-        )
+        twin = next((g for g in matched if _program_score(item, g) is not None), None)
         scope.false_items.append(
-            FalseItem(
+            FalseItem(item=item_ref(item), reason="not_in_gold")
+            if twin is None
+            else FalseItem(
                 item=item_ref(item),
                 reason="duplicate",
                 detail=f"restates gold program {twin.name!r}",
             )
-            if twin
-            else FalseItem(item=item_ref(item), reason="not_in_gold")
         )
-    scope.misses.extend(item_ref(g) for j, g in enumerate(gold.programs) if j not in used_g)
-    scope.programs = Score(
-        extracted=len(programs), gold=len(gold.programs), matched=len(prog_pairs)
-    )
+    matched_g = {j for _, j in pairs}
+    scope.misses.extend(item_ref(g) for j, g in enumerate(gold.programs) if j not in matched_g)
+    scope.programs = Score(extracted=len(programs), gold=len(gold.programs), matched=len(pairs))
+
+
+def score_scope(
+    numbers: list[NumberItem], programs: list[Program], gold: GoldArticle, text: str
+) -> Scope:
+    """Score one article's extracted items (one scope) against its gold."""
+    scope = Scope()
+    _score_numbers(numbers, gold, text, scope)
+    _score_programs(programs, gold, scope)
     return scope
 
 
