@@ -122,6 +122,7 @@ def normalize(text: str) -> str:
     return _WHITESPACE.sub(" ", _fold(text)).strip()
 
 
+@lru_cache(maxsize=4096)
 def _bounded(needle: str) -> re.Pattern[str]:
     """A pattern for the needle that refuses to start or end inside a word or a number."""
     before = r"(?<!\w)(?<!\d[.,])" if needle[:1].isalnum() else ""
