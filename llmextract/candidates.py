@@ -173,10 +173,11 @@ class CandidatesStrategy:
     def extract(self, text: str, client: ModelClient, prompt: Prompt) -> StrategyResult:
         from .fields import build_extraction
         from .labels import label_candidates
-        from .programs import propose_programs
+        from .programs import confirm_programs, propose_programs
 
         candidates, _ = find_candidates(text)
         labelled = label_candidates(candidates, client, prompt)
-        programs = propose_programs(text, prompt.data.get("programs") or {})
+        proposals = propose_programs(text, prompt.data.get("programs") or {})
+        programs, problems, usage = confirm_programs(proposals, client, prompt)
         extraction: Extraction = build_extraction(text, labelled.labels, prompt, programs)
-        return StrategyResult(extraction, labelled.problems, labelled.usage)
+        return StrategyResult(extraction, [*labelled.problems, *problems], labelled.usage.add(usage))

@@ -109,19 +109,48 @@ def marked_sentence(candidate: Candidate, mark: str, window: int = 0) -> str:
     return f"{before}{left}{s.text[a:b]}{right}{after}"
 
 
-def _grammar(allowed: list[Label]) -> str:
-    return "root ::= " + " | ".join(f'" {label.value}"' for label in allowed)
+def _grammar(allowed: list[str]) -> str:
+    return "root ::= " + " | ".join(f'" {label}"' for label in allowed)
 
 
-def _response_model(allowed: list[Label]) -> type[BaseModel]:
-    choice = Literal[tuple(label.value for label in allowed)]  # type: ignore[valid-type]
-    return create_model("CandidateLabel", label=(choice, ...))
+def _response_model(allowed: list[str]) -> type[BaseModel]:
+    choice = Literal[tuple(allowed)]  # type: ignore[valid-type]
+    return create_model("Label", label=(choice, ...))
+
+
+def ask_label(client: ModelClient, prompt: Prompt, shown: str, allowed: list[str], *,
+              kind: str = "") -> tuple[str | None, list[str], Usage]:
+    """One label from ``allowed`` for the text ``shown``, by the prompt's path: a completion held
+    by a grammar, or a chat answer validated by a ``Literal`` response model. ``kind`` picks the
+    templates and examples (``""`` for numbers, ``"program_"`` for program names). A reply
+    outside the enum is returned as None with the validation message."""
+    examples = prompt.data.get(f"{kind}examples", [])
+    model = _response_model(allowed)
+    if (prompt.data.get("labelling") or {}).get("path") == "chat":
+        # The text reaches the model as {{ source }} (instructor renders messages as templates).
+        messages = [
+            {"role": "system", "content": prompt.render(f"{kind}system", examples=examples)},
+            {"role": "user", "content": prompt.render(f"{kind}user", sentence=SOURCE_PLACEHOLDER)},
+        ]
+        got = client.structured(messages, model, source=shown, params=prompt.params,
+                                prompt_version=prompt.id)
+        if got.value is None:
+            return None, got.problems or ["no answer"], got.usage
+        return str(got.value.label), got.problems, got.usage  # type: ignore[attr-defined]
+    params = prompt.params
+    params["extra_body"] = {**params.get("extra_body", {}), "grammar": _grammar(allowed)}
+    text = prompt.render(f"{kind}completion", sentence=shown, examples=examples)
+    answer, usage = client.complete(text, params=params, prompt_version=prompt.id)
+    try:
+        return str(model.model_validate({"label": answer.strip()}).label), [], usage  # type: ignore[attr-defined]
+    except ValidationError as exc:
+        return None, [str(exc.errors()[0]["msg"])], usage
 
 
 def label_candidates(candidates: list[Candidate], client: ModelClient, prompt: Prompt) -> Labelling:
-    """Ask the model for one label per candidate (one request each; the prefix is reused)."""
+    """Ask the model for one label per candidate the rules leave open (one request each; the
+    few-shot prefix is the same for all, so llama.cpp reads only the new sentence)."""
     cfg: dict[str, Any] = prompt.data.get("labelling") or {}
-    path = cfg.get("path", "completion")
     constrain = bool(cfg.get("constrain_by_rules", True))
     trust = bool(cfg.get("trust_rules", True))
     mark = str(cfg.get("mark", "[[ ]]"))
@@ -130,43 +159,14 @@ def label_candidates(candidates: list[Candidate], client: ModelClient, prompt: P
     out = Labelling()
     for candidate in candidates:
         allowed = allowed_labels(candidate, rules, trust) if constrain else list(Label)
-        if path == "rules":
+        if cfg.get("path") == "rules":
             allowed = allowed[:1]
         if len(allowed) == 1:
             out.labels.append(Labelled(candidate, allowed[0]))
             continue
-        ask = _by_chat if path == "chat" else _by_completion
-        label, problems, usage = ask(candidate, allowed, client, prompt, marked_sentence(candidate, mark, window))
+        answer, problems, usage = ask_label(client, prompt, marked_sentence(candidate, mark, window),
+                                            [label.value for label in allowed])
         out.usage = out.usage.add(usage)
-        out.problems.extend(problems)
-        out.labels.append(Labelled(candidate, label))
+        out.problems.extend(f"label for {candidate.value_text!r}: {p}" for p in problems)
+        out.labels.append(Labelled(candidate, Label(answer) if answer else Label.other))
     return out
-
-
-def _by_completion(candidate: Candidate, allowed: list[Label], client: ModelClient, prompt: Prompt,
-                   shown: str) -> tuple[Label, list[str], Usage]:
-    text = prompt.render("completion", sentence=shown,
-                         number=candidate.value_text, examples=prompt.data.get("examples", []))
-    params = prompt.params
-    params["extra_body"] = {**params.get("extra_body", {}), "grammar": _grammar(allowed)}
-    answer, usage = client.complete(text, params=params, prompt_version=prompt.id)
-    try:
-        parsed = _response_model(allowed).model_validate({"label": answer.strip()})
-    except ValidationError as exc:
-        return Label.other, [f"label for {candidate.value_text!r}: {exc.errors()[0]['msg']}"], usage
-    return Label(parsed.label), [], usage  # type: ignore[attr-defined]
-
-
-def _by_chat(candidate: Candidate, allowed: list[Label], client: ModelClient, prompt: Prompt,
-             shown: str) -> tuple[Label, list[str], Usage]:
-    # The sentence reaches the model as {{ source }} (instructor renders messages as templates).
-    messages = [
-        {"role": "system", "content": prompt.render("system", examples=prompt.data.get("examples", []))},
-        {"role": "user", "content": prompt.render("user", sentence=SOURCE_PLACEHOLDER,
-                                                  number=candidate.value_text)},
-    ]
-    got = client.structured(messages, _response_model(allowed), source=shown,
-                            params=prompt.params, prompt_version=prompt.id)
-    if got.value is None:
-        return Label.other, got.problems or [f"no label for {candidate.value_text!r}"], got.usage
-    return Label(got.value.label), got.problems, got.usage  # type: ignore[attr-defined]

@@ -16,8 +16,8 @@ from llmextract.labels import Label, LabelRules, allowed_labels, label_candidate
 from llmextract.llm import Structured
 from llmextract.models import TargetKind, Usage
 from llmextract.numbers import parse_numbers
-from llmextract.programs import propose_programs
-from llmextract.prompts import load_prompt
+from llmextract.programs import confirm_programs, propose_programs
+from llmextract.prompts import Prompt, load_prompt
 
 from .conftest import SEEDS
 
@@ -26,6 +26,10 @@ PROMPT = load_prompt("candidates")
 
 def seed(prefix: str) -> str:
     return clean_text(next(SEEDS.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")).text
+
+
+def with_data(prompt: Prompt, **data: Any) -> Prompt:
+    return Prompt(prompt.name, prompt.version, prompt.strategy, prompt.hash, {**prompt.data, **data})
 
 
 def candidate(text: str, value_text: str):
@@ -211,22 +215,46 @@ def test_a_year_stated_for_another_number_is_not_the_period() -> None:
 # ------------------------------------------------------------------ programs proposed by rules
 
 @pytest.mark.parametrize("prefix, expected", [
-    ("001", ["Bapak Asuh dan Ibu Asuh Anak Stunting", "Percepatan Penurunan Stunting"]),
-    ("002", ["Pendampingan dan pemantauan oleh Tim Pendamping Keluarga",
-             "Rapat mini lokakarya stunting di tingkat kecamatan", "Koordinasi rutin di tingkat kota"]),
-    ("004", ["Gerakan Orang Tua Asuh Cegah Stunting (Genting)", "Satu Telur Satu Minggu (Sate Sami)"]),
+    ("000", []),  # 'seperti Dinas Sosial, Bappeda': offices, not programs
+    ("001", [("Bapak Asuh dan Ibu Asuh Anak Stunting", "after_program_word", False),
+             ("Percepatan Penurunan Stunting", "after_program_word", False)]),
+    ("002", [("pembagian telur kepada keluarga berisiko stunting", "copula", False),
+             ("Pendampingan dan pemantauan oleh Tim Pendamping Keluarga", "bullet", True),
+             ("Rapat mini lokakarya stunting di tingkat kecamatan", "bullet", True),
+             ("Koordinasi rutin di tingkat kota", "bullet", True)]),
     ("003", []),
+    ("004", [("Gerakan Orang Tua Asuh Cegah Stunting (Genting)", "acronym", True),
+             ("Satu Telur Satu Minggu (Sate Sami)", "acronym", True),
+             ("Distribusi bantuan sembako bekerja sama dengan Baznas", "enumeration", False),
+             ("Pemberian makanan sehat bagi balita stunting oleh Dinas Ketahanan Pangan", "enumeration", False),
+             ("Penguatan pos gizi di kelurahan-kelurahan", "enumeration", False)]),
 ])
-def test_program_proposals(prefix: str, expected: list[str]) -> None:
+def test_program_proposals(prefix: str, expected: list[tuple[str, str, bool]]) -> None:
     text = seed(prefix)
     found = propose_programs(text, PROMPT.data["programs"])
-    assert [p.name for p in found] == expected
-    assert all(text[p.span.start:p.span.end] == p.quote for p in found)
+    assert [(p.program.name, p.rule, p.sure) for p in found] == expected
+    assert all(text[p.program.span.start:p.program.span.end] == p.program.quote for p in found)
 
 
 def test_organisations_with_acronyms_are_not_programs() -> None:
-    names = [p.name for p in propose_programs(seed("002"), PROMPT.data["programs"])]
+    names = [p.program.name for p in propose_programs(seed("002"), PROMPT.data["programs"])]
     assert not any("(OPD)" in n or "(P3AKB)" in n for n in names)
+
+
+REPLY_REJECT_EVERY_UNSURE_PROGRAM = " other"
+
+
+@pytest.mark.parametrize("confirm, kept, calls", [
+    (False, 5, 0),  # default: every proposal kept, no model call
+    (True, 2, 3),   # the model is asked about the three enumeration items and rejects them
+])
+def test_program_confirmation(confirm: bool, kept: int, calls: int) -> None:
+    prompt = with_data(PROMPT, programs={**PROMPT.data["programs"], "confirm": confirm})
+    client = FakeClient(reply=REPLY_REJECT_EVERY_UNSURE_PROGRAM)
+    programs, problems, usage = confirm_programs(propose_programs(seed("004"), prompt.data["programs"]),
+                                                 client, prompt)  # type: ignore[arg-type]
+    assert (len(programs), usage.calls, problems) == (kept, calls, [])
+    assert all(p.endswith("Label:") and "[[" in p for p in client.prompts)
 
 
 # ------------------------------------------------------------------ the whole strategy
