@@ -70,8 +70,8 @@ def _outside_totals(ctx: ArticleContext, key: str, parts: list[LocatedItem],
             continue
         said = _words(li.name)
         if li.value_span is not None:
-            clause = ctx.clause_of(li.value_span.start)
-            said |= _words(ctx.text[clause.start:clause.end])
+            start, end = ctx.clause_of(li.value_span.start)
+            said |= _words(ctx.text[start:end])
         if wanted <= said:
             found.append(li)
     return found

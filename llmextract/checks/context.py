@@ -220,22 +220,25 @@ class ArticleContext:
             end -= 1
         return start, end
 
-    def line_of(self, offset: int) -> tuple[Span, str | None]:
-        """The line holding ``offset`` and why it is boilerplate (None for prose); lines are
-        classified on demand, as only lines holding values are ever asked about."""
+    def line_range(self, offset: int) -> tuple[int, int]:
         start = self.text.rfind("\n", 0, offset) + 1
         end = self.text.find("\n", offset)
-        end = len(self.text) if end < 0 else end
+        return start, len(self.text) if end < 0 else end
+
+    def line_category(self, offset: int) -> str | None:
+        """Why the line holding ``offset`` is boilerplate (None for prose); lines are classified
+        on demand, as only lines holding values are ever asked about."""
+        start, end = self.line_range(offset)
         if start not in self._line_categories:
             self._line_categories[start] = boilerplate_category(self.text[start:end])
-        return span(start, end), self._line_categories[start]
+        return self._line_categories[start]
 
     def mentions_in(self, start: int, end: int) -> list[NumberMention]:
         lo = bisect.bisect_left(self._mention_starts, start)
         hi = bisect.bisect_left(self._mention_starts, end)
         return [m for m in self.mentions[lo:hi] if m.end <= end]
 
-    def clause_of(self, offset: int) -> Span:
+    def clause_of(self, offset: int) -> tuple[int, int]:
         """The clause around ``offset``: the sentence cut at commas, brackets and 'dan'."""
         start, end = sentence = self.sentence_range(offset)
         if start not in self._clause_breaks:
@@ -248,7 +251,7 @@ class ArticleContext:
             elif brk_start >= offset:
                 end = brk_start
                 break
-        return span(start, end)
+        return start, end
 
     def _inside_number(self, offset: int) -> bool:
         """A comma inside '10,6' is not a clause break."""
@@ -272,14 +275,14 @@ class ArticleContext:
     @cached_property
     def article_years(self) -> frozenset[int]:
         """Every year the article writes (years, month-year dates, periods) and its own year."""
-        years = set(self.years_near(span(0, len(self.text))))
+        years = set(self.years_near(0, len(self.text)))
         return frozenset(years | ({self.year} if self.year is not None else set()))
 
-    def years_near(self, span: Span) -> list[int]:
-        """Years written in ``span``: years, month-year dates and periods (not dd/mm/yyyy dates,
-        which date the event or the article rather than the figures)."""
+    def years_near(self, start: int, end: int) -> list[int]:
+        """Years written in ``[start, end)``: years, month-year dates and periods (not
+        dd/mm/yyyy dates, which date the event or the article rather than the figures)."""
         found = []
-        for mention in self.mentions_in(span.start, span.end):
+        for mention in self.mentions_in(start, end):
             if mention.kind == YEAR and mention.value is not None:
                 found.append(int(mention.value))
             elif mention.kind in (DATE, PERIOD) and "/" not in mention.text:

@@ -28,7 +28,7 @@ def check_coverage(ctx: ArticleContext) -> list[Flag]:
         start, end = ctx.sentence_range(mention.start)
         if start not in about_topic:
             about_topic[start] = is_topic(ctx.text[start:end])
-        if not about_topic[start] or ctx.line_of(mention.start)[1] is not None:
+        if not about_topic[start] or ctx.line_category(mention.start) is not None:
             continue
         flags.append(ctx.flag(
             None, "text", "coverage.unused_number", Severity.info,

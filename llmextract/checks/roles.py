@@ -23,12 +23,12 @@ def _period_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
     if not recorded:
         return []
     clause = ctx.clause_of(li.value_span.start)
-    written = ctx.years_near(clause)
+    written = ctx.years_near(*clause)
     if written and not set(recorded) & set(written):
         return [ctx.flag(li, "period", "roles.period_mismatch", Severity.warning,
                          f"The value {li.value_text} is recorded for {item.period}, but its own "
                          f"clause gives {', '.join(map(str, sorted(set(written))))}.",
-                         [li.value_span, clause])]
+                         [li.value_span, Span(start=clause[0], end=clause[1])])]
     if not set(recorded) & ctx.article_years:
         return [ctx.flag(li, "period", "roles.period_not_in_article", Severity.warning,
                          f"The period {item.period} is not mentioned anywhere in the article.",
@@ -41,18 +41,18 @@ def _target_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
     if not isinstance(item, Target) or li.value_span is None:
         return []
     flags = []
-    sentence = ctx.sentence_of(li.value_span.start)
-    if not vocabulary().target_words.search(ctx.text, sentence.start, sentence.end):
+    start, end = ctx.sentence_range(li.value_span.start)
+    if not vocabulary().target_words.search(ctx.text, start, end):
         flags.append(ctx.flag(li, "value_text", "roles.target_without_goal", Severity.warning,
                               f"The target value {li.value_text} comes from a sentence that states "
-                              f"no goal.", [li.value_span, sentence]))
+                              f"no goal.", [li.value_span, Span(start=start, end=end)]))
     clause = ctx.clause_of(li.value_span.start)
-    written = ctx.years_near(clause)
+    written = ctx.years_near(*clause)
     if item.deadline_year is not None and written and item.deadline_year not in written:
         flags.append(ctx.flag(li, "deadline_year", "roles.deadline_mismatch", Severity.warning,
                               f"The target is recorded for {item.deadline_year}, but its value's "
                               f"clause gives {', '.join(map(str, sorted(set(written))))}.",
-                              [li.value_span, clause]))
+                              [li.value_span, Span(start=clause[0], end=clause[1])]))
     for other in ctx.items:
         if isinstance(other.item, Indicator) and other.value_span == li.value_span:
             flags.append(ctx.flag(li, "value", "roles.baseline_as_target", Severity.warning,
@@ -76,7 +76,7 @@ def _zero_flags(ctx: ArticleContext) -> list[Flag]:
     if zero_targets:
         return flags
     goals = [m for m in ctx.mentions
-             if m.kind == ZERO_TARGET and ctx.line_of(m.start)[1] is None]
+             if m.kind == ZERO_TARGET and ctx.line_category(m.start) is None]
     if goals:
         flags.append(ctx.flag(None, "targets", "roles.zero_target_missed", Severity.warning,
                               f"The article sets the goal '{goals[0].text}' but no target of 0 "

@@ -3,7 +3,7 @@ a caption, a byline, a view counter or a timestamp, and never from a piece of a 
 
 from __future__ import annotations
 
-from llmextract.checks.context import ArticleContext, LocatedItem
+from llmextract.checks.context import ArticleContext, LocatedItem, span
 from llmextract.models import Flag, Severity
 from llmextract.numbers import DATE, ORDINAL, PERIOD, TIME
 
@@ -24,9 +24,10 @@ def _boilerplate(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
     value = li.value_span
     if value is None:
         return []
-    line, category = ctx.line_of(value.start)
+    category = ctx.line_category(value.start)
     if category is None:
         return []
+    line = span(*ctx.line_range(value.start))
     what = " and ".join(_LINE_NAMES.get(c, c) for c in category.split("+"))
     return [ctx.flag(li, "value_text", "source.boilerplate", Severity.error,
                      f"The value '{li.value_text}' comes from a line that is a {what}, not "
