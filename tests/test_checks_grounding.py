@@ -48,6 +48,10 @@ CASES = [
     ("grounded-percent", indicator("10,6%", 10.6, unit="persen"), set()),
     ("hedged-and-marked", indicator("300", 300, SENTENCE_300, approximate=True), set()),
     ("value-text-absent", indicator("30.981", 30981), {"grounding.value_not_found"}),
+    ("value-text-normalized-by-the-model", indicator("30980", 30980),
+     {"grounding.value_not_verbatim"}),
+    ("percent-written-another-way", indicator("10,6 persen", 10.6, unit="persen"),
+     {"grounding.value_not_verbatim"}),
     ("value-does-not-match-text", indicator("30.980", 3098), {"grounding.value_mismatch"}),
     ("english-reading-of-dotted-number", indicator("30.980", 30.98), {"grounding.value_mismatch"}),
     ("value-empty", indicator("30.980", None), {"grounding.value_mismatch"}),
@@ -126,3 +130,10 @@ def test_flag_names_item_field_and_spans() -> None:
     assert "30.981" in flag.message and flag.message.endswith(".")
     start = TEXT.index(SENTENCE_2024)
     assert flag.spans == [Span(start=start, end=start + len(SENTENCE_2024))]
+
+
+def test_zero_target_in_percent_is_not_a_unit_mismatch() -> None:
+    text = "Pemkot menargetkan zero stunting pada tahun 2026."
+    target = Target(indicator="prevalensi stunting", value=0, value_text="zero stunting",
+                    unit="persen", deadline_year=2026, quote=text)
+    assert kinds(target, text=text) == set()

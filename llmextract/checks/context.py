@@ -159,6 +159,7 @@ class LocatedItem:
     value_max: float | None = None
     value_span: Span | None = None
     value_in_quote: bool = False
+    value_verbatim: bool = True  # False: found only as the same number written another way
     parsed: NumberMention | None = None  # value_text read on its own
     mention: NumberMention | None = None  # the article's mention at value_span
 
@@ -352,9 +353,25 @@ def _locate_item(ctx: ArticleContext, item: Item, path: str) -> LocatedItem:
         anywhere = locate(ctx.text, written, whole_words=True, fuzzy=False,
                           near=quote.span.start if quote.span else None)
         located.value_span = anywhere.span
+    if located.value_span is None and quote.span is not None:
+        _same_number_in_quote(ctx, located, quote.span)
     if located.value_span is not None:
         located.mention = ctx.mention_at(located.value_span)
     return located
+
+
+def _same_number_in_quote(ctx: ArticleContext, located: LocatedItem, quote: Span) -> None:
+    """A value text the article writes another way ('30980' for '30.980', '10,6 persen' for
+    '10,6%'): the quote's mention of the same number stands in, marked not verbatim."""
+    parsed = located.parsed
+    if parsed is None or parsed.value is None:
+        return
+    for mention in ctx.mentions_in(quote.start, quote.end):
+        if mention.kind == parsed.kind and mention.value == parsed.value \
+                and mention.value_max == parsed.value_max:
+            located.value_span = span(mention.start, mention.end)
+            located.value_in_quote, located.value_verbatim = True, False
+            return
 
 
 def build_context(text: str, extraction: Extraction, *, article_id: str = "",

@@ -14,6 +14,7 @@ from llmextract.checks.context import (
 )
 from llmextract.grounding import MatchStatus
 from llmextract.models import Flag, Indicator, Severity
+from llmextract.numbers import ZERO_TARGET
 
 
 def same(a: float, b: float) -> bool:
@@ -50,6 +51,11 @@ def _value_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
                          f"The value text '{written}' does not appear in the article.",
                          [li.quote.span])]
     flags = []
+    if not li.value_verbatim:
+        as_written = ctx.text[li.value_span.start:li.value_span.end]
+        flags.append(ctx.flag(li, "value_text", "grounding.value_not_verbatim", Severity.warning,
+                              f"'{written}' is not written this way in the article; its quote "
+                              f"has the same number as '{as_written}'.", [li.value_span]))
     if not li.value_in_quote and li.quote.span is not None:
         flags.append(ctx.flag(li, "value_text", "grounding.value_not_in_quote", Severity.warning,
                               f"'{written}' is in the article but not in the item's quote.",
@@ -88,7 +94,7 @@ def _unit_and_hedge_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
     flags = []
     unit = li.item.unit  # type: ignore[union-attr]
     in_percent = mention.unit == "persen"
-    if is_percent_unit(unit) and not in_percent:
+    if is_percent_unit(unit) and not in_percent and mention.kind != ZERO_TARGET:
         flags.append(ctx.flag(li, "unit", "grounding.unit_mismatch", Severity.warning,
                               f"The unit is '{unit}' but the article does not write "
                               f"'{mention.text}' as a percentage.", [li.value_span]))
