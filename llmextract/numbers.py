@@ -122,38 +122,8 @@ class _Grammar:
                              self.hundreds, self.decimal_point, *scale_word_names])
         word = rf"(?:{word_alt})(?!\w)"
         month = _words(self.months)
-        day = _words(vocab["days"])
-        zone = _words(vocab["time_zones"])
-        year4 = r"[0-9]{4}(?![0-9])"
-        currency_glued = "".join(f"(?<={re.escape(c.lower())})|" for c in vocab["currency_before"])
-        self.master = re.compile(
-            "|".join([
-                # 14:05 WIB, pukul 09.00, 14:05
-                rf"(?P<time>(?:{_words(vocab['time_before'])}\s+)?(?<![0-9.,:])[0-9]{{1,2}}[:.]"
-                rf"[0-9]{{2}}(?:[:.][0-9]{{2}})?\s*{zone}"
-                rf"|{_words(vocab['time_before'])}\s+[0-9]{{1,2}}(?:[:.][0-9]{{2}})?(?![0-9])"
-                r"|(?<![0-9.,:])[0-9]{1,2}:[0-9]{2}(?![0-9:]))",
-                # 29/07/2025, 22.07.2025, 2025-07-29
-                r"(?P<date_num>(?<![0-9.,/])[0-9]{1,2}/[0-9]{1,2}/(?:[0-9]{4}|[0-9]{2})(?![0-9/])"
-                r"|(?<![0-9.,])[0-9]{1,2}(?P<dsep>[.-])[0-9]{1,2}(?P=dsep)[0-9]{4}(?![0-9])"
-                r"|(?<![0-9])[0-9]{4}-[0-9]{2}-[0-9]{2}(?![0-9]))",
-                # Kamis 5 Desember 2024, 22 Juli 2025, Februari 2024
-                rf"(?P<date_words>(?:{day},?\s+)?(?<![0-9])[0-9]{{1,2}}\s+{month}\.?(?:\s+{year4})?"
-                rf"|{month}\.?\s+{year4})",
-                # Semester I Tahun 2025
-                rf"(?P<period>{_words(vocab['period_words'])}\s+{_words(self.period_numbers)}"
-                rf"(?:\s+(?:{_words(vocab['year_words'])}\.?\s+)?{year4})?)",
-                # zero stunting, nol kasus (but not "nol koma lima", "nol persen")
-                rf"(?P<zero>(?<!\w)(?:{_phrases(vocab['zero_words'])})\s+(?!{word}|%|"
-                rf"{_words(vocab['percent_words'])})[^\W\d_]+)",
-                rf"(?P<ordinal>{_words(self.ordinals)}"
-                rf"|(?<!\w){re.escape(vocab['ordinal_prefix'])}-[0-9]+(?![0-9]))",
-                # digits: not inside a code such as P3AKB or COVID-19 (Rp1.000 is allowed)
-                rf"(?P<number>(?:{currency_glued}(?<!\w))(?<![^\W\d_]-)(?<![0-9][.,])[0-9](?:[0-9.,]*[0-9])?)",
-                rf"(?P<words>(?<!\w){word}(?:\s+{word}){{0,{MAX_NUMBER_WORDS - 1}}})",
-            ]),
-            i,
-        )
+        self.master = _master_pattern(vocab, word, month, _words(self.period_numbers),
+                                      _words(self.ordinals))
         first_words = [p.split()[0] for p in [
             *self.digit_words, *self.fixed_words, *scale_word_names, *self.ordinals, *self.months,
             *vocab["days"], *vocab["period_words"], *vocab["zero_words"], *vocab["time_before"],
@@ -189,6 +159,44 @@ class _Grammar:
 
     def hedge_is_approximate(self, hedge: str) -> bool:
         return self.approximate_hedge.search(hedge) is not None
+
+
+def _master_pattern(vocab: dict[str, Any], word: str, month: str, period_number: str,
+                    ordinal: str) -> re.Pattern[str]:
+    """One alternation for every kind of mention, tried at each candidate position; calendar
+    forms come first so that the 5 of '5 Desember 2024' is never read as a count."""
+    day = _words(vocab["days"])
+    zone = _words(vocab["time_zones"])
+    year4 = r"[0-9]{4}(?![0-9])"
+    currency_glued = "".join(f"(?<={re.escape(c.lower())})|" for c in vocab["currency_before"])
+    return re.compile(
+        "|".join([
+            # 14:05 WIB, pukul 09.00, 14:05
+            rf"(?P<time>(?:{_words(vocab['time_before'])}\s+)?(?<![0-9.,:])[0-9]{{1,2}}[:.]"
+            rf"[0-9]{{2}}(?:[:.][0-9]{{2}})?\s*{zone}"
+            rf"|{_words(vocab['time_before'])}\s+[0-9]{{1,2}}(?:[:.][0-9]{{2}})?(?![0-9])"
+            r"|(?<![0-9.,:])[0-9]{1,2}:[0-9]{2}(?![0-9:]))",
+            # 29/07/2025, 22.07.2025, 2025-07-29
+            r"(?P<date_num>(?<![0-9.,/])[0-9]{1,2}/[0-9]{1,2}/(?:[0-9]{4}|[0-9]{2})(?![0-9/])"
+            r"|(?<![0-9.,])[0-9]{1,2}(?P<dsep>[.-])[0-9]{1,2}(?P=dsep)[0-9]{4}(?![0-9])"
+            r"|(?<![0-9])[0-9]{4}-[0-9]{2}-[0-9]{2}(?![0-9]))",
+            # Kamis 5 Desember 2024, 22 Juli 2025, Februari 2024
+            rf"(?P<date_words>(?:{day},?\s+)?(?<![0-9])[0-9]{{1,2}}\s+{month}\.?(?:\s+{year4})?"
+            rf"|{month}\.?\s+{year4})",
+            # Semester I Tahun 2025
+            rf"(?P<period>{_words(vocab['period_words'])}\s+{period_number}"
+            rf"(?:\s+(?:{_words(vocab['year_words'])}\.?\s+)?{year4})?)",
+            # zero stunting, nol kasus (but not "nol koma lima", "nol persen")
+            rf"(?P<zero>(?<!\w)(?:{_phrases(vocab['zero_words'])})\s+(?!{word}|%|"
+            rf"{_words(vocab['percent_words'])})[^\W\d_]+)",
+            rf"(?P<ordinal>{ordinal}"
+            rf"|(?<!\w){re.escape(vocab['ordinal_prefix'])}-[0-9]+(?![0-9]))",
+            # digits: not inside a code such as P3AKB or COVID-19 (Rp1.000 is allowed)
+            rf"(?P<number>(?:{currency_glued}(?<!\w))(?<![^\W\d_]-)(?<![0-9][.,])[0-9](?:[0-9.,]*[0-9])?)",
+            rf"(?P<words>(?<!\w){word}(?:\s+{word}){{0,{MAX_NUMBER_WORDS - 1}}})",
+        ]),
+        re.IGNORECASE,
+    )
 
 
 @lru_cache(maxsize=1)
