@@ -87,6 +87,12 @@ def test_conflict_flagged_on_both_articles_with_links() -> None:
     assert "241" in by_article["a"].message
 
 
+def test_conflict_across_wordings_of_the_same_indicator() -> None:
+    other = record("b", 241)
+    other.indicators[0].name = "Jumlah kasus stunting"
+    assert len(conflicts([record("a", 242), other])) == 2
+
+
 def test_no_conflict_when_region_period_or_precision_differ() -> None:
     assert conflicts([record("a", 242), record("b", 242)]) == []
     assert conflicts([record("a", 242), record("b", 241, region="Kota Kediri")]) == []

@@ -14,6 +14,7 @@ from llmextract.checks.context import (
     describe,
     is_percent_unit,
     period_key,
+    vocabulary,
 )
 from llmextract.checks.grounding import same
 from llmextract.models import Flag, Indicator, Severity
@@ -30,7 +31,8 @@ def _key(region: str | None, li: LocatedItem) -> Key | None:
     period = period_key(item.period)
     if period is None:
         return None
-    name = " ".join(_BRACKETS.sub(" ", item.name.lower()).split())
+    drop = vocabulary().total_words
+    name = " ".join(w for w in _BRACKETS.sub(" ", item.name.lower()).split() if w not in drop)
     unit = "percent" if is_percent_unit(item.unit) else "count"
     return " ".join(region.lower().split()), name, unit, period
 

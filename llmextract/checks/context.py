@@ -51,6 +51,7 @@ class Vocabulary:
     topic: re.Pattern[str]
     populations: re.Pattern[str]
     generic_population_words: frozenset[str]
+    total_words: frozenset[str]
     percent_units: frozenset[str]
     share_names: re.Pattern[str]
     down: re.Pattern[str]
@@ -83,6 +84,7 @@ def vocabulary() -> Vocabulary:
         generic_population_words=frozenset(
             w.lower() for phrase in [*domain["generic_populations"], *lang["total_words"]]
             for w in phrase.split()) | {"dan", "serta"},
+        total_words=frozenset(w.lower() for phrase in lang["total_words"] for w in phrase.split()),
         percent_units=frozenset(u.lower() for u in domain["percent_units"]),
         share_names=words_pattern(domain["share_names"]),
         down=words_pattern(lang["trend_words"]["down"]),
