@@ -187,6 +187,113 @@ def diff_command(run_a: Path, run_b: Path, gold_path: Path | None, as_json: bool
         click.echo(format_diff(result), nl=False)
 
 
+# --- review commands ---
+
+
+@main.command()
+@click.argument("run_dir", type=click.Path(path_type=Path))
+@click.option("--list", "list_open", is_flag=True,
+              help="Print the open flags, one per line, tab-separated: flag id, severity, kind, "
+                   "source, item id (- for the whole article), message.")
+@click.option("--accept", "accept_ids", multiple=True, metavar="ID",
+              help="Accept the item this flag or item id points at (repeatable).")
+@click.option("--reject", "reject_ids", multiple=True, metavar="ID",
+              help="Reject (remove) the item this flag or item id points at (repeatable).")
+@click.option("--note", default="", help="Note kept with the decisions given here.")
+@click.option("--reviewer", envvar="LLMEXTRACT_REVIEWER",
+              help="Who decides [env LLMEXTRACT_REVIEWER; default: the OS user name].")
+@click.option("--port", type=int, default=0, show_default=True,
+              help="Port on 127.0.0.1 (0: any free port).")
+@click.option("--no-browser", is_flag=True, help="Print the URL without opening a browser.")
+@translate_errors
+def review(run_dir: Path, list_open: bool, accept_ids: tuple[str, ...],
+           reject_ids: tuple[str, ...], note: str, reviewer: str | None, port: int,
+           no_browser: bool) -> None:
+    """Settle flagged items. Without options: serve a review page on 127.0.0.1 (the URL carries
+    a token; keep it private) and open it in the browser when one is available; Ctrl-C stops
+    it. Decisions are kept in RUN_DIR/review.sqlite with who, when, before, after and note."""
+    from .review.decisions import Action, default_reviewer
+    from .review.state import OPEN, RunView
+
+    who = reviewer or default_reviewer()
+    if accept_ids or reject_ids:
+        from .review.actions import decide_many
+
+        view = RunView(run_dir)
+        choices = [(i, Action.accept) for i in accept_ids] + [(i, Action.reject) for i in reject_ids]
+        for d in decide_many(view.store, view.review(), choices, who, note):
+            click.echo(f"{d.action.value}ed {d.key} ({who}, {d.decided_at})")
+        return
+    if list_open:
+        for entry in RunView(run_dir).review().entries:
+            if entry.status != OPEN:
+                continue
+            for f in entry.flags:
+                message = " ".join(f.message.split())
+                click.echo("\t".join([f.id, f.severity.value, f.kind, entry.record.source_path,
+                                      f.item_id or "-", message]))
+        return
+    from .review.server import serve
+
+    try:
+        serve(run_dir, reviewer=who, port=port, open_browser=not no_browser,
+              announce=lambda url: click.echo(f"review page: {url}\n(Ctrl-C to stop)"))
+    except KeyboardInterrupt:
+        pass
+
+
+@main.command(name="export")
+@click.argument("run_dir", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "jsonl", "parquet"]),
+              default="csv", show_default=True)
+@click.option("-o", "--out", type=click.Path(path_type=Path),
+              help="Output file (default RUN_DIR/export.<format>).")
+@click.option("--only-reviewed", is_flag=True,
+              help="Leave out flagged items nobody has decided yet.")
+@translate_errors
+def export_command(run_dir: Path, fmt: str, out: Path | None, only_reviewed: bool) -> None:
+    """Write the reviewed dataset: one row per item with its article, fields, quote, span,
+    status, flag kinds and latest decision. Rejected items are left out; flagged items not yet
+    decided are kept with status needs_review unless --only-reviewed. xlsx and parquet need the
+    'export' extra."""
+    from .export import export_run
+
+    path, rows = export_run(run_dir, fmt, out, only_reviewed=only_reviewed)
+    click.echo(f"{rows} rows -> {path}")
+
+
+@main.command(name="report")
+@click.argument("run_dir", type=click.Path(path_type=Path))
+@click.option("-o", "--out", type=click.Path(path_type=Path),
+              help="Output file (default RUN_DIR/report.html).")
+@translate_errors
+def report_command(run_dir: Path, out: Path | None) -> None:
+    """Write one self-contained HTML file to share: every article with its items highlighted,
+    the flags and the review decisions. It loads nothing from anywhere."""
+    from .report import write_report
+
+    click.echo(str(write_report(run_dir, out)))
+
+
+@main.command(name="gold")
+@click.argument("run_dir", type=click.Path(path_type=Path))
+@click.option("-o", "--out", type=click.Path(path_type=Path),
+              help="Gold file to write (default RUN_DIR/gold.json).")
+@translate_errors
+def gold_command(run_dir: Path, out: Path | None) -> None:
+    """Turn a reviewed run into gold for `llmextract eval`: accepted, corrected, added and
+    unflagged items are kept, rejected numbers become not_facts, undecided flagged items are
+    left out."""
+    from .goldify import write_run_gold
+
+    path = out or run_dir / "gold.json"
+    result = write_run_gold(run_dir, path)
+    click.echo(f"{result.kept} items, {result.not_facts} not-facts -> {path}")
+    if result.unreviewed:
+        click.echo(f"note: {result.unreviewed} flagged items are not decided yet and were left "
+                   "out; review them first for complete gold", err=True)
+
+
 # --- check commands ---
 
 

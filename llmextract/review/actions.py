@@ -43,16 +43,21 @@ def find_entry(review: Review, ident: str) -> Entry:
     return entry
 
 
-def decide(store: DecisionStore, review: Review, ident: str, action: Action, reviewer: str,
-           note: str = "") -> Decision:
-    """Accept or reject an item (or accept, i.e. dismiss, a flag about the whole article)."""
+def _decidable(review: Review, ident: str, action: Action) -> Entry:
     if action not in (Action.accept, Action.reject):
         raise UsageError(f"{action.value}: use correct_item or add_item")
     entry = find_entry(review, ident)
+    if entry.reviewed is None and action is Action.reject:
+        raise UsageError(f"{entry.key} is about the whole article, not an item: accept it to "
+                         "dismiss it, or add the missed item")
+    return entry
+
+
+def decide(store: DecisionStore, review: Review, ident: str, action: Action, reviewer: str,
+           note: str = "") -> Decision:
+    """Accept or reject an item (or accept, i.e. dismiss, a flag about the whole article)."""
+    entry = _decidable(review, ident, action)
     if entry.reviewed is None:
-        if action is Action.reject:
-            raise UsageError(f"{entry.key} is about the whole article, not an item: accept it to "
-                             "dismiss it, or add the missed item")
         return store.record(key=entry.key, article_id=entry.record.id, action=action,
                             reviewer=reviewer, note=note, flag_ids=[entry.key])
     current = item_dict(entry.reviewed.item)
@@ -173,7 +178,5 @@ def decide_many(store: DecisionStore, review: Review, choices: list[tuple[str, A
     """Accept or reject several items or flags at once (the CLI's ``--accept``/``--reject``).
     Every id is looked up before anything is written, so a typo decides nothing."""
     for ident, action in choices:
-        entry = find_entry(review, ident)
-        if entry.reviewed is None and action is Action.reject:
-            decide(store, review, ident, action, reviewer, note)  # raises the explanation
+        _decidable(review, ident, action)
     return [decide(store, review, ident, action, reviewer, note) for ident, action in choices]
