@@ -209,11 +209,18 @@ def _grammar() -> _Grammar:
 
 
 def _thousands_groups(groups: list[str]) -> bool:
-    return 1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])
+    head = groups[0]
+    return (1 <= len(head) <= 3 and not (head.startswith("0") and len(groups) > 1)
+            and all(len(g) == 3 for g in groups[1:]))
 
 
-def read_digits(written: str) -> tuple[float | None, bool, str | None]:
-    """``(value, ambiguous, note)`` for a run of digits with dots and commas."""
+def read_digits(written: str, *, count: bool = True) -> tuple[float | None, bool, str | None]:
+    """``(value, ambiguous, note)`` for a run of digits with dots and commas.
+
+    ``1.725`` is read the Indonesian way (1725). ``1,725`` is valid both ways too; a count
+    (``count=True``: no percent or scale word follows) with three decimals is unlikely, so it is
+    read as English thousands (1725), while ``1,725 persen`` or ``1,725 juta`` keep the
+    Indonesian decimal comma. Either way the choice is marked ambiguous and explained."""
     if len(written) > 2 * MAX_DIGITS or sum(c.isdigit() for c in written) > MAX_DIGITS:
         return None, False, "too many digits to be a quantity"
     dots, commas = written.count("."), written.count(",")
@@ -239,13 +246,18 @@ def read_digits(written: str) -> tuple[float | None, bool, str | None]:
     head, tail = groups
     as_thousands = float(head + tail)
     as_decimal = float(head + "." + tail)
-    if len(tail) == 3 and len(head) <= 3:
+    if len(tail) == 3 and _thousands_groups(groups):
         if sep == ".":
             if tail == "000":
                 return as_thousands, False, None
             return as_thousands, True, (
                 f"read as {as_thousands:g}: a dot before three digits groups thousands in "
                 f"Indonesian (English would read {written} as {as_decimal:g})")
+        if count:
+            return as_thousands, True, (
+                f"read as {as_thousands:g}: a count with three decimals is unlikely, so the comma "
+                f"is read as an English thousands separator (Indonesian would read "
+                f"{written} as {as_decimal:g})")
         return as_decimal, True, (
             f"read as {as_decimal:g}: the comma is the decimal point in Indonesian "
             f"(English would read {written} as {as_thousands:g})")
@@ -339,20 +351,21 @@ def _read(text: str, atom: re.Match[str], g: _Grammar, floor: int) -> _Reading |
         written = atom.group()
         if written[0] == "0" and len(written) > 1 and written[1].isdigit() and "." not in written:
             return None  # phone numbers, codes: 0812...
-        value, ambiguous, note = read_digits(written)
+        scale = g.scale_after.match(text, end)
+        share = None if scale else g.percent_after.match(text, end)
+        if not scale and not share and end < len(text) and text[end].isalpha():
+            return None  # a code such as 3AKB or 5G, not a number
+        value, ambiguous, note = read_digits(written, count=not scale and not share)
         if value is None:
             return None
         reading = _Reading(start, end, value, ambiguous, note, word_before=before)
         if written.isdigit():
             reading.plain_digits = written
-        scale = g.scale_after.match(text, end)
         if scale:
             reading.scale = g.scales[scale.group(1).lower()]
             reading.value *= reading.scale
             reading.end = scale.end()
             reading.plain_digits = None
-        elif end < len(text) and text[end].isalpha() and not g.percent_after.match(text, end):
-            return None  # a code such as 3AKB or 5G, not a number
     else:
         words_value = read_number_words(atom.group())
         if words_value is None:

@@ -49,7 +49,11 @@ from llmextract.numbers import NumberMention, parse_mention, parse_numbers, pars
         pytest.param("1,234.5", 1234.5, id="english-mixed"),
         pytest.param("1.234,5", 1234.5, id="indonesian-mixed"),
         pytest.param("1.725", 1725, id="ambiguous-dot-read-indonesian"),
-        pytest.param("1,725", 1.725, id="ambiguous-comma-read-indonesian"),
+        pytest.param("1,725", 1725, id="ambiguous-comma-count-read-english"),
+        pytest.param("1,725 persen", 1.725, id="ambiguous-comma-percent-read-indonesian"),
+        pytest.param("1,725 juta", 1.725e6, id="ambiguous-comma-scaled-read-indonesian"),
+        pytest.param("0,125", 0.125, id="leading-zero-is-a-decimal"),
+        pytest.param("0.125", 0.125, id="leading-zero-dot-is-english-decimal"),
         pytest.param("2024", 2024, id="bare-year-keeps-its-value"),
         pytest.param("(10,6%)", 10.6, id="in-parentheses"),
         pytest.param("29/07/2025", None, id="date-is-not-a-value"),
@@ -139,6 +143,8 @@ def test_descending_pair_is_not_a_range() -> None:
 def test_ambiguity_note_names_the_choice() -> None:
     note = _one("1.725").note or ""
     assert "1725" in note and "English" in note
+    comma = _one("sebanyak 1,725 keluarga")
+    assert comma.ambiguous and "1725" in (comma.note or "") and "Indonesian" in (comma.note or "")
 
 
 def test_hedge_approximate() -> None:
