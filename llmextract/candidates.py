@@ -31,6 +31,8 @@ from .resources import load_vocab
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’]?(?=\s+[\"“‘(]?[A-Z0-9])")
 _ABBREVIATION = re.compile(r"(?:^|\s)(?:[A-Z]|dr|Dr|Prof|Ir|Hj?|St|No|Jl|Kab|Kec|Kel|drg|Plt)\.$")
 _LINE_END_PUNCT = ".!?\"”’:;"
+_CLAUSE_BREAK = re.compile(r"[,;:()]\s*|\s+(?:dan|serta|sedangkan|sementara)\s+", re.IGNORECASE)
+TABLE_ROW = re.compile(r"^\s*(?P<label>[^:\n]{2,60}?)\s*:\s*")
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,28 @@ def _sentence(line: str, line_start: int, start: int, end: int, headline: bool) 
     if start == end:
         return []
     return [Sentence(line_start + start, line_start + end, line[start:end], line_start, line, headline)]
+
+
+def clause_bounds(sentence: Sentence, mention: NumberMention) -> tuple[int, int]:
+    """The clause around the mention (between commas, colons, brackets or a joining 'dan'), as
+    offsets into the text. A break inside the mention itself (a range, '10,6') is ignored."""
+    start, end = sentence.start, sentence.end
+    for m in _CLAUSE_BREAK.finditer(sentence.text):
+        a, b = sentence.start + m.start(), sentence.start + m.end()
+        if b <= mention.start:
+            start = b
+        elif a >= mention.end:
+            end = a
+            break
+    return start, end
+
+
+def table_row(c: Candidate) -> str | None:
+    """'Ibu Hamil (Bumil): 1.022 didampingi, 542 berisiko': the row label names who is counted."""
+    m = TABLE_ROW.match(c.sentence.line)
+    if m and c.sentence.line_start + m.end() <= c.mention.start and not any(ch.isdigit() for ch in m["label"]):
+        return m["label"].strip()
+    return None
 
 
 @lru_cache(maxsize=1)

@@ -18,15 +18,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from .candidates import Candidate, Sentence
+from .candidates import TABLE_ROW, Candidate, clause_bounds, table_row
 from .labels import Label, Labelled
 from .models import Extraction, Indicator, Target, TargetKind
 from .numbers import DATE, PERCENT, PERIOD, RANGE, YEAR, ZERO_TARGET, NumberMention, parse_numbers
 from .prompts import Prompt
 from .resources import load_vocab
 
-_CLAUSE_BREAK = re.compile(r"[,;:()]\s*|\s+(?:dan|serta|sedangkan|sementara)\s+", re.IGNORECASE)
-_TABLE_ROW = re.compile(r"^\s*(?P<label>[^:\n]{2,60}?)\s*:\s*")
 _WORD = re.compile(r"[^\W\d_][\w-]*")
 
 
@@ -44,6 +42,7 @@ class Rules:
     this_year: list[str]
     period_qualifiers: set[str]
     name_stop_words: set[str]
+    part_of: list[str]
 
     @classmethod
     def load(cls, prompt: Prompt) -> Rules:
@@ -61,6 +60,7 @@ class Rules:
             this_year=list(own.get("this_year", [])),
             period_qualifiers={w.lower() for w in own.get("period_qualifiers", [])},
             name_stop_words={w.lower() for w in own.get("name_stop_words", [])},
+            part_of=list(own.get("part_of", [])),
         )
 
 
@@ -68,20 +68,6 @@ class Rules:
 def _phrase(words: str) -> re.Pattern[str]:
     body = r"\s+".join(map(re.escape, words.split()))
     return re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)
-
-
-def clause_bounds(sentence: Sentence, mention: NumberMention) -> tuple[int, int]:
-    """The clause around the mention (between commas, colons, brackets or a joining 'dan'), as
-    offsets into the text. A break inside the mention itself (a range, '10,6') is ignored."""
-    start, end = sentence.start, sentence.end
-    for m in _CLAUSE_BREAK.finditer(sentence.text):
-        a, b = sentence.start + m.start(), sentence.start + m.end()
-        if b <= mention.start:
-            start = b
-        elif a >= mention.end:
-            end = a
-            break
-    return start, end
 
 
 def _nearest(text: str, start: int, end: int, phrases: list[str], at: int) -> str | None:
@@ -97,14 +83,6 @@ def _words_after(text: str, mention: NumberMention, end: int, rules: Rules, limi
             break
         words.append(m.group())
     return words
-
-
-def table_row(c: Candidate) -> str | None:
-    """'Ibu Hamil (Bumil): 1.022 didampingi, 542 berisiko': the row label names who is counted."""
-    m = _TABLE_ROW.match(c.sentence.line)
-    if m and c.sentence.line_start + m.end() <= c.mention.start and not any(ch.isdigit() for ch in m["label"]):
-        return m["label"].strip()
-    return None
 
 
 def _calendar(mentions: list[NumberMention]) -> list[NumberMention]:
@@ -153,10 +131,22 @@ def _line_before(text: str, line_start: int) -> tuple[int, int]:
     while end > 0:
         start = text.rfind("\n", 0, end - 1) + 1
         line = text[start:end].strip()
-        if line and not (_TABLE_ROW.match(line) and any(ch.isdigit() for ch in line)):
+        if line and not (TABLE_ROW.match(line) and any(ch.isdigit() for ch in line)):
             return start, end
         end = start
     return 0, 0
+
+
+def _unit_of_whole(text: str, c: Candidate, mentions: list[NumberMention], rules: Rules) -> str | None:
+    """'6.160 sasaran ..., dengan 1.725 di antaranya': a part counts what its whole counts."""
+    rest = text[c.mention.end:c.sentence.end].lstrip()
+    if not any(_phrase(p).match(rest) for p in rules.part_of):
+        return None
+    wholes = [m for m in mentions if c.sentence.start <= m.start < c.mention.start and m.kind not in (YEAR, PERIOD, DATE)]
+    if not wholes:
+        return None
+    word = _WORD.match(text, wholes[-1].end + 1)
+    return word.group().lower() if word and word.group().lower() in rules.count_units else None
 
 
 def to_indicator(text: str, c: Candidate, mentions: list[NumberMention], rules: Rules) -> Indicator:
@@ -171,7 +161,8 @@ def to_indicator(text: str, c: Candidate, mentions: list[NumberMention], rules: 
                 or _nearest(text, c.sentence.start, c.sentence.end, rules.indicator_names, m.start)
                 or " ".join(after) or rules.topic)
     unit = "persen" if m.kind == PERCENT or (m.kind == RANGE and m.unit) else (
-        after[0].lower() if after and after[0].lower() in rules.count_units else None)
+        after[0].lower() if after and after[0].lower() in rules.count_units else
+        _unit_of_whole(text, c, mentions, rules))
     population = row or _nearest(text, start, end, rules.populations, m.start)
     return Indicator(name=name, value=m.value, value_text=m.text, unit=unit, population=population,
                      period=find_period(text, c, mentions, rules), approximate=m.approximate,

@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError, create_model
 
-from .candidates import Candidate
+from .candidates import Candidate, clause_bounds, table_row
 from .extract import SOURCE_PLACEHOLDER
 from .llm import ModelClient
 from .models import Usage
@@ -81,8 +81,6 @@ def allowed_labels(candidate: Candidate, rules: LabelRules, trust_rules: bool = 
     word of intent can hold a target. With ``trust_rules``, the rules also settle what they are
     sure of: a goal in a sentence of intent, and a figure whose clause names the topic or a
     population; only the rest goes to the model."""
-    from .fields import clause_bounds, table_row
-
     if candidate.mention.kind == ZERO_TARGET:
         return [Label.target] if trust_rules else [Label.target, Label.other]
     sentence = candidate.sentence

@@ -179,6 +179,7 @@ RULES = Rules.load(PROMPT)
     ("000", "242", "kasus stunting", "kasus", None, "2025", False),   # period from the line before
     ("000", "300", "kasus stunting", "kasus", None, "2024", True),    # 'dibandingkan tahun 2024'
     ("000", "130", "tim TPK", "tim", None, None, False),
+    ("002", "1.725", "stunting", "sasaran", None, "Juli 2025", False),  # '1.725 di antaranya'
     ("002", "1.022", "Ibu Hamil (Bumil) didampingi", None, "Ibu Hamil (Bumil)", "Juli 2025", False),
     ("003", "771", "balita stunting", "balita", "balita", "akhir tahun 2023", False),
     ("003", "708", "balita stunting", "balita", "balita", "akhir bulan Februari 2024", False),
