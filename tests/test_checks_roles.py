@@ -109,6 +109,16 @@ def test_roles(extraction: Extraction, expected: set[str]) -> None:
     assert serious(extraction) == expected
 
 
+def test_period_named_relative_to_the_article_year() -> None:
+    text = "Tahun lalu jumlah kasus stunting tercatat 300 kasus."
+    item = Indicator(name="kasus stunting", value=300, value_text="300", period="2024",
+                     quote=text)
+    kinds = {f.kind for f in check(text, Extraction(indicators=[item]), date="2025-07-01")}
+    assert "roles.period_not_in_article" not in kinds
+    kinds = {f.kind for f in check(text, Extraction(indicators=[item]), date="2027-07-01")}
+    assert "roles.period_not_in_article" in kinds
+
+
 def unused(extraction: Extraction) -> list[str]:
     return [TEXT[f.spans[0].start:f.spans[0].end] for f in check(TEXT, extraction)
             if f.kind == "coverage.unused_number"]

@@ -57,6 +57,8 @@ class Vocabulary:
     down: re.Pattern[str]
     up: re.Pattern[str]
     target_words: re.Pattern[str]
+    relative_years: dict[str, int]
+    relative_year: re.Pattern[str]
     boilerplate: tuple[tuple[str, re.Pattern[str], bool], ...]  # category, pattern, anywhere
     any_boilerplate_start: re.Pattern[str]
     any_boilerplate_anywhere: re.Pattern[str]
@@ -90,6 +92,8 @@ def vocabulary() -> Vocabulary:
         down=words_pattern(lang["trend_words"]["down"]),
         up=words_pattern(lang["trend_words"]["up"]),
         target_words=words_pattern(lang["target_words"]),
+        relative_years={k.lower(): int(v) for k, v in lang["relative_years"].items()},
+        relative_year=words_pattern(lang["relative_years"]),
         boilerplate=boilerplate,
         any_boilerplate_start=_alternation(p for ps in start.values() for p in ps),
         any_boilerplate_anywhere=_alternation(p for ps in anywhere.values() for p in ps),
@@ -277,9 +281,15 @@ class ArticleContext:
 
     @cached_property
     def article_years(self) -> frozenset[int]:
-        """Every year the article writes (years, month-year dates, periods) and its own year."""
+        """Every year the article writes (years, month-year dates, periods), its own year and
+        the years it names relative to it ('tahun lalu')."""
         years = set(self.years_near(0, len(self.text)))
-        return frozenset(years | ({self.year} if self.year is not None else set()))
+        if self.year is not None:
+            vocab = vocabulary()
+            years.add(self.year)
+            years.update(self.year + vocab.relative_years[" ".join(m.group().lower().split())]
+                         for m in vocab.relative_year.finditer(self.text))
+        return frozenset(years)
 
     def years_near(self, start: int, end: int) -> list[int]:
         """Years written in ``[start, end)``: years, month-year dates and periods (not
