@@ -281,15 +281,18 @@ class ArticleContext:
 
     @cached_property
     def article_years(self) -> frozenset[int]:
-        """Every year the article writes (years, month-year dates, periods), its own year and
-        the years it names relative to it ('tahun lalu')."""
+        """Every year the article writes (years, month-year dates, periods) and its own year."""
         years = set(self.years_near(0, len(self.text)))
-        if self.year is not None:
-            vocab = vocabulary()
-            years.add(self.year)
-            years.update(self.year + vocab.relative_years[" ".join(m.group().lower().split())]
+        return frozenset(years | ({self.year} if self.year is not None else set()))
+
+    @cached_property
+    def relative_years(self) -> frozenset[int]:
+        """The years the article names relative to its own ('tahun lalu' in 2025 is 2024)."""
+        if self.year is None:
+            return frozenset()
+        vocab = vocabulary()
+        return frozenset(self.year + vocab.relative_years[" ".join(m.group().lower().split())]
                          for m in vocab.relative_year.finditer(self.text))
-        return frozenset(years)
 
     def years_near(self, start: int, end: int) -> list[int]:
         """Years written in ``[start, end)``: years, month-year dates and periods (not

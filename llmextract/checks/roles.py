@@ -29,7 +29,7 @@ def _period_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
                          f"The value {li.value_text} is recorded for {item.period}, but its own "
                          f"clause gives {', '.join(map(str, sorted(set(written))))}.",
                          [li.value_span, Span(start=clause[0], end=clause[1])])]
-    if not set(recorded) & ctx.article_years:
+    if not set(recorded) & ctx.article_years and not set(recorded) & ctx.relative_years:
         return [ctx.flag(li, "period", "roles.period_not_in_article", Severity.warning,
                          f"The period {item.period} is not mentioned anywhere in the article.",
                          [li.value_span])]
