@@ -36,11 +36,16 @@ class CorrectionRefused(UsageError):
 
 
 def find_entry(review: Review, ident: str) -> Entry:
-    """The queue entry for an item id or a flag id (a flag about an item finds the item)."""
+    """The queue entry for an item id or a flag id (a flag about an item finds the item); an
+    unflagged item gets an entry of its own, so it can be decided too."""
     entry = review.entry(ident) or review.entry_for_flag(ident)
-    if entry is None:
+    if entry is not None:
+        return entry
+    item = next((ri for ri in review.items if ri.item.id == ident), None)
+    if item is None:
         raise UsageError(f"{ident}: no such item or flag in this run")
-    return entry
+    return Entry(key=ident, record=item.record, reviewed=item, flags=(), status=item.status,
+                 decision=item.decision)
 
 
 def _decidable(review: Review, ident: str, action: Action) -> Entry:
