@@ -1,0 +1,100 @@
+"""The review, export, report and gold commands as a script or a user meets them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+from click.testing import CliRunner
+
+from llmextract.cli import main
+
+FIXTURE = Path(__file__).parent / "fixtures" / "run_small"
+WRONG_VALUE, INVENTED = "Iea03eb26", "I890e473a"
+WRONG_VALUE_FLAG, INVENTED_FLAG, UNUSED_NUMBER_FLAG = "F2ed968badb", "F5d4173c9cd", "F497bbb4fa9"
+
+
+@pytest.fixture
+def run_dir(tmp_path: Path) -> Path:
+    return Path(shutil.copytree(FIXTURE, tmp_path / "run"))
+
+
+def cli(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+def test_list_prints_open_flags_one_per_line(run_dir: Path) -> None:
+    code, out = cli("review", str(run_dir), "--list")
+    assert code == 0
+    lines = [line.split("\t") for line in out.splitlines()]
+    assert [cols[0] for cols in lines] == [WRONG_VALUE_FLAG, "F3c3e61232e", INVENTED_FLAG,
+                                           UNUSED_NUMBER_FLAG]
+    assert all(len(cols) == 6 for cols in lines)
+    assert lines[-1][4] == "-"
+
+
+def test_accept_and_reject_from_the_command_line(run_dir: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LLMEXTRACT_REVIEWER", "budi")
+    code, out = cli("review", str(run_dir), "--accept", WRONG_VALUE_FLAG, "--reject", INVENTED_FLAG,
+                    "--note", "checked against the print edition")
+    assert code == 0, out
+    assert f"accepted {WRONG_VALUE} (budi" in out and f"rejected {INVENTED} (budi" in out
+    _, listed = cli("review", str(run_dir), "--list")
+    assert [line.split("\t")[0] for line in listed.splitlines()] == [UNUSED_NUMBER_FLAG]
+    _, exported = cli("export", str(run_dir), "--format", "jsonl")
+    rows = [json.loads(line) for line in (run_dir / "export.jsonl").read_text().splitlines()]
+    decided = {r["item_id"]: (r["status"], r["reviewer"], r["note"]) for r in rows if r["reviewer"]}
+    assert decided == {WRONG_VALUE: ("accepted", "budi", "checked against the print edition")}
+    assert INVENTED not in {r["item_id"] for r in rows}
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--accept", "Fnothing"], "Fnothing: no such item or flag"),
+    (["--reject", UNUSED_NUMBER_FLAG], "about the whole article"),
+])
+def test_bad_decisions_are_one_line_errors(run_dir: Path, args: list[str], message: str) -> None:
+    code, out = cli("review", str(run_dir), *args)
+    assert code == 2
+    assert message in out and "Traceback" not in out
+
+
+def test_export_report_and_gold_write_their_files(run_dir: Path) -> None:
+    assert cli("export", str(run_dir), "--only-reviewed")[1].startswith("6 rows -> ")
+    assert (run_dir / "export.csv").is_file()
+    assert cli("report", str(run_dir), "-o", str(run_dir / "r.html"))[0] == 0
+    assert (run_dir / "r.html").is_file()
+    code, out = cli("gold", str(run_dir))
+    assert code == 0 and "6 items, 0 not-facts" in out and "2 flagged items" in out
+    assert (run_dir / "gold.json").is_file()
+
+
+def test_commands_refuse_a_folder_that_is_not_a_run(tmp_path: Path) -> None:
+    for command in ("review", "export", "report", "gold"):
+        code, out = cli(command, str(tmp_path), *(["--list"] if command == "review" else []))
+        assert code == 2 and "not a run folder" in out, command
+
+
+def test_review_serves_the_page_on_loopback_with_a_token(run_dir: Path) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from llmextract.cli import main; main()", "review", str(run_dir),
+         "--no-browser"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        assert first.startswith("review page: http://127.0.0.1:")
+        url = first.split(": ", 1)[1].strip()
+        base = url.split("/?")[0]
+        assert httpx.get(url).status_code == 200
+        assert httpx.get(base + "/").status_code == 403
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=30)
+    assert proc.returncode == 0
