@@ -14,7 +14,7 @@ from functools import cached_property, lru_cache
 from typing import Any, Iterable
 
 from llmextract.clean import is_boilerplate_line
-from llmextract.grounding import Match, MatchStatus, locate, normalize
+from llmextract.grounding import Match, MatchStatus, locate, lower_same_length, normalize
 from llmextract.models import Extraction, Flag, Indicator, Program, Severity, Span, Target
 from llmextract.numbers import (
     CALENDAR_KINDS,
@@ -33,7 +33,6 @@ Item = Indicator | Target | Program
 # branch starts with a literal so the regex engine can skip to candidates (3x faster).
 _MARK_TAIL = r"[.!?]*[\"”’')]*(?=\s)"
 _SENTENCE_END = re.compile(rf"\n|\.{_MARK_TAIL}|!{_MARK_TAIL}|\?{_MARK_TAIL}")
-_CLAUSE_BREAK = re.compile(r"[,;:()]|\s(?:dan|serta|sedangkan|namun|tetapi)\s", re.IGNORECASE)
 _YEAR_IN = re.compile(r"(?<![0-9])(1[89][0-9]{2}|20[0-9]{2})(?![0-9])")
 
 
@@ -59,6 +58,7 @@ class Vocabulary:
     target_words: re.Pattern[str]
     relative_years: dict[str, int]
     relative_year: re.Pattern[str]
+    clause_break: re.Pattern[str]
     boilerplate: tuple[tuple[str, re.Pattern[str], bool], ...]  # category, pattern, anywhere
     any_boilerplate_start: re.Pattern[str]
     any_boilerplate_anywhere: re.Pattern[str]
@@ -94,6 +94,10 @@ def vocabulary() -> Vocabulary:
         target_words=words_pattern(lang["target_words"]),
         relative_years={k.lower(): int(v) for k, v in lang["relative_years"].items()},
         relative_year=words_pattern(lang["relative_years"]),
+        # Literal-first branches on lower-cased text: the engine skips to candidates quickly.
+        clause_break=re.compile("|".join(
+            [re.escape(c) for c in lang["clause_marks"]]
+            + [re.escape(f" {w.lower()} ") for w in lang["clause_words"]])),
         boilerplate=boilerplate,
         any_boilerplate_start=_alternation(p for ps in start.values() for p in ps),
         any_boilerplate_anywhere=_alternation(p for ps in anywhere.values() for p in ps),
@@ -249,9 +253,11 @@ class ArticleContext:
         """The clause around ``offset``: the sentence cut at commas, brackets and 'dan'."""
         start, end = sentence = self.sentence_range(offset)
         if start not in self._clause_breaks:
+            lowered = lower_same_length(self.text[start:end])
             self._clause_breaks[start] = [
-                brk.span() for brk in _CLAUSE_BREAK.finditer(self.text, start, end)
-                if not self._inside_number(brk.start())]
+                (start + brk.start(), start + brk.end())
+                for brk in vocabulary().clause_break.finditer(lowered)
+                if not self._inside_number(start + brk.start())]
         for brk_start, brk_end in self._clause_breaks[sentence[0]]:
             if brk_end <= offset:
                 start = brk_end
