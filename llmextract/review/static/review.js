@@ -57,7 +57,9 @@ function formFields(form) {
 }
 
 function offsetOf(node, offset) {
-  // Article chunks are flat spans carrying their start offset in data-s.
+  // Article chunks are flat spans carrying their start offset in data-s: a boundary inside a
+  // text node is the chunk start plus the offset; a boundary between child nodes counts the
+  // text of the children before it.
   if (node.nodeType === Node.TEXT_NODE) {
     const chunk = node.parentElement.closest("[data-s]");
     return chunk && articleText.contains(chunk) ? Number(chunk.dataset.s) + offset : null;
@@ -67,7 +69,10 @@ function offsetOf(node, offset) {
     return child ? Number(child.dataset.s) : articleText.textContent.length;
   }
   const chunk = node.closest ? node.closest("[data-s]") : null;
-  return chunk && articleText.contains(chunk) ? Number(chunk.dataset.s) : null;
+  if (!chunk || !articleText.contains(chunk)) return null;
+  let before = 0;
+  for (const child of Array.from(node.childNodes).slice(0, offset)) before += child.textContent.length;
+  return Number(chunk.dataset.s) + before;
 }
 
 function selectionSpan() {
