@@ -200,8 +200,8 @@ def diff_command(run_a: Path, run_b: Path, gold_path: Path | None, as_json: bool
 @click.option("--reject", "reject_ids", multiple=True, metavar="ID",
               help="Reject (remove) the item this flag or item id points at (repeatable).")
 @click.option("--note", default="", help="Note kept with the decisions given here.")
-@click.option("--reviewer", envvar="LLMEXTRACT_REVIEWER",
-              help="Who decides [env LLMEXTRACT_REVIEWER; default: the OS user name].")
+@click.option("--reviewer",
+              help="Who decides [default: $LLMEXTRACT_REVIEWER, else the OS user name].")
 @click.option("--port", type=int, default=0, show_default=True,
               help="Port on 127.0.0.1 (0: any free port).")
 @click.option("--no-browser", is_flag=True, help="Print the URL without opening a browser.")
@@ -216,6 +216,8 @@ def review(run_dir: Path, list_open: bool, accept_ids: tuple[str, ...],
     from .review.state import OPEN, RunView
 
     who = reviewer or default_reviewer()
+    if note and not (accept_ids or reject_ids):
+        raise UsageError("--note goes with --accept or --reject")
     if accept_ids or reject_ids:
         from .review.actions import decide_many
 

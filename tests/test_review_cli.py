@@ -59,6 +59,7 @@ def test_accept_and_reject_from_the_command_line(run_dir: Path,
 @pytest.mark.parametrize("args, message", [
     (["--accept", "Fnothing"], "Fnothing: no such item or flag"),
     (["--reject", UNUSED_NUMBER_FLAG], "about the whole article"),
+    (["--note", "orphan"], "--note goes with --accept or --reject"),
 ])
 def test_bad_decisions_are_one_line_errors(run_dir: Path, args: list[str], message: str) -> None:
     code, out = cli("review", str(run_dir), *args)
