@@ -151,6 +151,11 @@ class _Grammar:
         self.hedge_last_words = {h.split()[-1] for h in self.hedges}
         self.currency_words = {c.lower() for c in vocab["currency_before"]}
         self.range_open_word = vocab["range_open"].lower()
+        self.scale_starts = set(self.scales)
+        self.percent_starts = {w.split()[0].lower() for w in vocab["percent_words"]}
+        self.currency_after_starts = {w.split()[0].lower() for w in vocab["currency_after"]}
+        self.range_starts = {w.split()[0].lower().rstrip(".") for w in vocab["range_words"]}
+        self.range_and = vocab["range_and"].lower()
         self.month_word = re.compile(month, i)
         self.small_number = re.compile(r"(?<![0-9])[0-9]{1,2}(?![0-9])")
         self.year = re.compile(r"(?<![0-9])[0-9]{4}(?![0-9])")
@@ -351,8 +356,10 @@ def _read(text: str, atom: re.Match[str], g: _Grammar, floor: int) -> _Reading |
         written = atom.group()
         if written[0] == "0" and len(written) > 1 and written[1].isdigit() and "." not in written:
             return None  # phone numbers, codes: 0812...
-        scale = g.scale_after.match(text, end)
-        share = None if scale else g.percent_after.match(text, end)
+        after = _token_after(text, end)
+        scale = g.scale_after.match(text, end) if after in g.scale_starts else None
+        share = (g.percent_after.match(text, end)
+                 if not scale and after in g.percent_starts else None)
         if not scale and not share and end < len(text) and text[end].isalpha():
             return None  # a code such as 3AKB or 5G, not a number
         value, ambiguous, note = read_digits(written, count=not scale and not share)
@@ -371,7 +378,8 @@ def _read(text: str, atom: re.Match[str], g: _Grammar, floor: int) -> _Reading |
         if words_value is None:
             return None
         reading = _Reading(start, end, words_value, False, None, word_before=before)
-    percent = g.percent_after.match(text, reading.end)
+    after = _token_after(text, reading.end)
+    percent = g.percent_after.match(text, reading.end) if after in g.percent_starts else None
     if percent:
         reading.end = percent.end()
         reading.kind, reading.unit, reading.plain_digits = PERCENT, "persen", None
@@ -382,7 +390,8 @@ def _read(text: str, atom: re.Match[str], g: _Grammar, floor: int) -> _Reading |
         reading.start = currency.start()
         reading.word_before = _word_before(text, reading.start)
         reading.kind, reading.unit, reading.plain_digits = MONEY, "rupiah", None
-    rupiah = g.currency_after.match(text, reading.end)
+    rupiah = (g.currency_after.match(text, reading.end)
+              if after in g.currency_after_starts else None)
     if rupiah:
         reading.end = rupiah.end()
         reading.kind, reading.unit, reading.plain_digits = MONEY, "rupiah", None
@@ -441,6 +450,23 @@ def _mention(text: str, reading: _Reading, hedge: str | None, g: _Grammar) -> Nu
                          None if calendar else reading.value,
                          None if calendar else reading.value_max, kind, reading.unit, hedge,
                          reading.ambiguous, reading.note)
+
+
+def _token_after(text: str, end: int) -> str:
+    """What follows ``end`` after at most a few spaces: a lower-cased word (letters, dots and
+    slashes, for 's.d.') or one other character. The patterns for scale words, percent,
+    rupiah and ranges run only when this token can start one of them."""
+    i = end
+    while i < len(text) and i < end + 4 and text[i] in " \t\u00a0":
+        i += 1
+    if i >= len(text):
+        return ""
+    if not text[i].isalpha():
+        return text[i]
+    j = i
+    while j < len(text) and j < i + 12 and (text[j].isalpha() or text[j] in "./"):
+        j += 1
+    return text[i:j].lower().rstrip(".")
 
 
 def _word_before(text: str, start: int) -> str:
@@ -542,7 +568,10 @@ def parse_numbers(text: str) -> list[NumberMention]:
             continue
         hedge = _hedge(text, reading.start, g, reading.word_before)
         opened = reading.word_before == g.range_open_word
-        join = (g.range_join_open if opened else g.range_join).match(text, reading.end)
+        after = _token_after(text, reading.end)
+        join = None
+        if after in g.range_starts or (opened and after == g.range_and):
+            join = (g.range_join_open if opened else g.range_join).match(text, reading.end)
         if join and i < len(atoms) and atoms[i].start() == join.end() and (
                 atoms[i].lastgroup in ("number", "words")):
             second = _read(text, atoms[i], g, reading.end)
