@@ -8,13 +8,13 @@ an e-mail attachment as from the run folder. Article text is escaped like on the
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
 from .models import Severity
 from .review.evidence import article_marks, highlight
-from .review.state import OPEN, Review, RunView
+from .review.state import OPEN, Entry, Review, ReviewedItem, RunView
 from .review.templating import stylesheet, templates
 from .store import load_run_info, require_run_dir, write_atomic
 
@@ -23,15 +23,20 @@ REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; fo
 
 def render_report(review: Review, run_name: str, run_info: dict[str, Any]) -> str:
     """The report as one HTML document."""
+    items: dict[str, list[ReviewedItem]] = defaultdict(list)
+    for ri in review.items:
+        items[ri.record.id].append(ri)
+    entries: dict[str, list[Entry]] = defaultdict(list)
+    for e in review.entries:
+        entries[e.record.id].append(e)
     articles = []
     for record in review.records:
-        entries = [e for e in review.entries if e.record.id == record.id]
-        focus = [s for e in entries if e.status == OPEN for f in e.flags for s in f.spans]
+        focus = [s for e in entries[record.id] if e.status == OPEN for f in e.flags for s in f.spans]
         articles.append({
             "record": record,
-            "chunks": highlight(record.text, article_marks(review, record, focus=focus)),
-            "rows": [ri for ri in review.items if ri.record.id == record.id],
-            "article_flags": [e for e in entries if e.reviewed is None],
+            "chunks": highlight(record.text, article_marks(items[record.id], focus=focus)),
+            "rows": items[record.id],
+            "article_flags": [e for e in entries[record.id] if e.reviewed is None],
         })
     statuses = Counter(ri.status for ri in review.items)
     severities = Counter(f.severity.value for e in review.entries for f in e.flags)

@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from llmextract.models import ArticleRecord, Span
+from llmextract.models import Span
 from llmextract.numbers import NumberMention, parse_numbers
-from llmextract.review.state import REJECTED, Review
+from llmextract.review.state import REJECTED, ReviewedItem
 
 NEARBY_CHARS = 200  # on a very long line, look this far either side of the flagged spans
 
@@ -44,14 +44,14 @@ def highlight(text: str, marks: list[Mark]) -> list[Chunk]:
     return chunks
 
 
-def article_marks(review: Review, record: ArticleRecord, *, current: str | None = None,
+def article_marks(items: list[ReviewedItem], *, current: str | None = None,
                   focus: list[Span] | tuple[Span, ...] = ()) -> list[Mark]:
-    """Every item's quote by type (rejected ones struck through), the current item outlined and
-    the flagged spans in focus."""
+    """The quotes of one article's ``items`` by type (rejected ones struck through), the current
+    item outlined and the flagged spans in focus."""
     marks: list[Mark] = []
-    for ri in review.items:
+    for ri in items:
         span = ri.item.span
-        if ri.record.id != record.id or span is None:
+        if span is None:
             continue
         css = f"hl-{ri.item_type}" + (" hl-rejected" if ri.status == REJECTED else "")
         marks.extend(Mark(span.start, span.end, c) for c in css.split())

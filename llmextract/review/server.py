@@ -182,8 +182,9 @@ def _entry_context(view: RunView, review: Review, entry: Entry) -> dict[str, Any
         and d.key != entry.key]
     return {
         "record": record,
-        "chunks": highlight(record.text, article_marks(review, record, current=item.id if item
-                                                       else None, focus=focus)),
+        "chunks": highlight(record.text, article_marks(
+            [ri for ri in review.items if ri.record.id == record.id],
+            current=item.id if item else None, focus=focus)),
         "nearby": nearby_numbers(record.text, around),
         "fields": [(k, v, (original.model_dump(mode="json").get(k) if original else v))
                    for k, v in values.items() if k not in READ_ONLY_FIELDS],
