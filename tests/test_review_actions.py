@@ -67,7 +67,7 @@ def test_corrections_that_pass_the_checks_are_kept(view: RunView, changes: dict[
                                                    value: float, period: str) -> None:
     correct_item(view.store, view.review(), WRONG_VALUE, changes, "ana")
     item = next(ri for ri in view.review().items if ri.item.id == WRONG_VALUE)
-    assert (item.status, item.item.value, getattr(item.item, "period")) == ("corrected", value, period)
+    assert (item.status, item.item.value, item.item.model_dump()["period"]) == ("corrected", value, period)
 
 
 def test_a_correction_the_checks_refute_needs_a_note(view: RunView) -> None:

@@ -49,7 +49,7 @@ def test_accept_and_reject_from_the_command_line(run_dir: Path,
     assert f"accepted {WRONG_VALUE} (budi" in out and f"rejected {INVENTED} (budi" in out
     _, listed = cli("review", str(run_dir), "--list")
     assert [line.split("\t")[0] for line in listed.splitlines()] == [UNUSED_NUMBER_FLAG]
-    _, exported = cli("export", str(run_dir), "--format", "jsonl")
+    assert cli("export", str(run_dir), "--format", "jsonl")[0] == 0
     rows = [json.loads(line) for line in (run_dir / "export.jsonl").read_text().splitlines()]
     decided = {r["item_id"]: (r["status"], r["reviewer"], r["note"]) for r in rows if r["reviewer"]}
     assert decided == {WRONG_VALUE: ("accepted", "budi", "checked against the print edition")}

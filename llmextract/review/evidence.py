@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 from llmextract.models import Span
 from llmextract.numbers import NumberMention, parse_numbers
@@ -38,7 +39,7 @@ def highlight(text: str, marks: list[Mark]) -> list[Chunk]:
     inside = [m for m in marks if 0 <= m.start < m.end <= len(text)]
     cuts = sorted({0, len(text), *(m.start for m in inside), *(m.end for m in inside)})
     chunks: list[Chunk] = []
-    for start, end in zip(cuts, cuts[1:]):
+    for start, end in pairwise(cuts):
         classes = sorted({m.css for m in inside if m.start <= start and end <= m.end})
         chunks.append(Chunk(start=start, text=text[start:end], css=" ".join(classes)))
     return chunks

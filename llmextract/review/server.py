@@ -28,7 +28,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.responses import (
+    FileResponse,
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    Response,
+)
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -43,7 +49,6 @@ from llmextract.review.actions import (
 )
 from llmextract.review.decisions import Action, Decision
 from llmextract.review.evidence import article_marks, highlight, nearby_numbers
-from llmextract.review.templating import HERE, templates
 from llmextract.review.state import (
     ITEM_MODELS,
     STATUS_FILTERS,
@@ -52,6 +57,7 @@ from llmextract.review.state import (
     RunView,
     filter_entries,
 )
+from llmextract.review.templating import HERE, templates
 from llmextract.store import require_run_dir
 
 STATIC_FILES = {"review.js": "text/javascript", "review.css": "text/css"}
@@ -231,9 +237,9 @@ def create_app(run_dir: Path, token: str, reviewer: str) -> Starlette:
         async def endpoint(request: Request) -> Response:
             try:
                 payload = json.loads(await request.body() or b"{}")
-                if not isinstance(payload, dict):
-                    raise ValueError
             except ValueError:
+                payload = None
+            if not isinstance(payload, dict):
                 return JSONResponse({"error": "the request body must be a JSON object"}, 400)
             try:
                 decision = await run_in_threadpool(action, payload)

@@ -37,7 +37,7 @@ from llmextract.review.decisions import Action, Decision, DecisionStore, latest
 from llmextract.store import load_flags, load_records
 
 Item = Indicator | Target | Program
-ITEM_MODELS: dict[str, type[Indicator] | type[Target] | type[Program]] = {
+ITEM_MODELS: dict[str, type[Indicator | Target | Program]] = {
     "indicator": Indicator, "target": Target, "program": Program}
 
 ACCEPTED, REJECTED, CORRECTED, ADDED = "accepted", "rejected", "corrected", "added"
