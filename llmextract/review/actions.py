@@ -118,10 +118,13 @@ def _placed(record: ArticleRecord, item: Item, near: int | None) -> Item:
     return item.model_copy(update={"span": match.span})
 
 
+def _alone(kind: str, item: Item) -> Extraction:
+    return Extraction.model_validate({LIST_NAMES[kind]: [item]})
+
+
 def check_item(record: ArticleRecord, kind: str, item: Item) -> list[Flag]:
     """The flags the rule-based checks raise about this one item in its article."""
-    extraction = Extraction(**{LIST_NAMES[kind]: [item]})
-    flags = check(record.text, extraction, article_id=record.id, date=record.date)
+    flags = check(record.text, _alone(kind, item), article_id=record.id, date=record.date)
     return [f for f in flags if f.item_id == item.id]
 
 
@@ -168,7 +171,7 @@ def add_item(store: DecisionStore, review: Review, article_id: str, kind: str,
             raise UsageError("quote: select the words of the article the item comes from")
         data["quote"] = record.text[selection.start:selection.end]
     item = _placed(record, _validated(kind, data), selection.start if selection else None)
-    with_id = assign_item_ids(record.id, Extraction(**{LIST_NAMES[kind]: [item]}))
+    with_id = assign_item_ids(record.id, _alone(kind, item))
     created: Item = getattr(with_id, LIST_NAMES[kind])[0]
     if any(ri.item.id == created.id for ri in review.items):
         raise UsageError(f"{created.id}: this item is already in the run")
