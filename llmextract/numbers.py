@@ -345,6 +345,7 @@ class _Reading:
     scale: float = 1.0
     value_max: float | None = None
     word_before: str = ""  # the word before ``start``: hedges, 'antara' and 'Rp' are read there
+    token_after: str = ""  # what follows ``end``: percent, rupiah and range words are read there
 
 
 def _read(text: str, atom: re.Match[str], g: _Grammar, floor: int) -> _Reading | None:
@@ -368,21 +369,25 @@ def _read(text: str, atom: re.Match[str], g: _Grammar, floor: int) -> _Reading |
         reading = _Reading(start, end, value, ambiguous, note, word_before=before)
         if written.isdigit():
             reading.plain_digits = written
+        reading.token_after = after
         if scale:
             reading.scale = g.scales[scale.group(1).lower()]
             reading.value *= reading.scale
             reading.end = scale.end()
             reading.plain_digits = None
+            reading.token_after = _token_after(text, reading.end)
     else:
         words_value = read_number_words(atom.group())
         if words_value is None:
             return None
-        reading = _Reading(start, end, words_value, False, None, word_before=before)
-    after = _token_after(text, reading.end)
+        reading = _Reading(start, end, words_value, False, None, word_before=before,
+                           token_after=_token_after(text, end))
+    after = reading.token_after
     percent = g.percent_after.match(text, reading.end) if after in g.percent_starts else None
     if percent:
         reading.end = percent.end()
         reading.kind, reading.unit, reading.plain_digits = PERCENT, "persen", None
+        reading.token_after = _token_after(text, reading.end)
         return reading
     currency = (g.currency_before.search(text, max(floor, start - 8), start)
                 if before in g.currency_words else None)
@@ -395,6 +400,7 @@ def _read(text: str, atom: re.Match[str], g: _Grammar, floor: int) -> _Reading |
     if rupiah:
         reading.end = rupiah.end()
         reading.kind, reading.unit, reading.plain_digits = MONEY, "rupiah", None
+        reading.token_after = _token_after(text, reading.end)
     return reading
 
 
@@ -568,7 +574,7 @@ def parse_numbers(text: str) -> list[NumberMention]:
             continue
         hedge = _hedge(text, reading.start, g, reading.word_before)
         opened = reading.word_before == g.range_open_word
-        after = _token_after(text, reading.end)
+        after = reading.token_after
         join = None
         if after in g.range_starts or (opened and after == g.range_and):
             join = (g.range_join_open if opened else g.range_join).match(text, reading.end)
