@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
+from .checks.context import boilerplate_category
 from .extract import StrategyResult
 from .llm import ModelClient
 from .models import Extraction, Span
 from .numbers import CALENDAR_KINDS, ORDINAL, ZERO_TARGET, NumberMention, parse_numbers
 from .prompts import Prompt
-from .resources import load_vocab
 
 # A sentence ends at . ! ? (optionally followed by a closing quote) before a space and a capital
 # or an opening quote; not after a single capital (M. Rafieq) or a known abbreviation.
@@ -127,18 +126,11 @@ def table_row(c: Candidate) -> str | None:
     return None
 
 
-@lru_cache(maxsize=1)
-def _boilerplate_line() -> re.Pattern[str]:
-    kinds = load_vocab("id").get("boilerplate_lines", {})
-    patterns = [f"(?:{p})" for group in kinds.values() for p in group]
-    return re.compile("|".join(patterns) or r"(?!)", re.IGNORECASE)
-
-
 def _is_name_word(text: str, mention: NumberMention, sentence: Sentence) -> bool:
     """A capitalised number word in the middle of a sentence is part of a name (Satu Telur Satu
     Minggu), not a quantity; digits never are."""
     written = mention.text
-    return (not written[0].isdigit() and written[0].isupper()
+    return (not any(ch.isdigit() for ch in written) and written[0].isupper()
             and mention.start > sentence.start and mention.kind != ZERO_TARGET)
 
 
@@ -164,8 +156,9 @@ def _set_aside_reason(text: str, mention: NumberMention, sentence: Sentence | No
         return "ordinal (a rank), not a quantity"
     if sentence is None:
         return None
-    if _boilerplate_line().match(sentence.line.strip()):
-        return "on a byline, caption, view counter or other boilerplate line"
+    category = boilerplate_category(sentence.line)
+    if category:
+        return f"on a boilerplate line ({category})"
     if _is_name_word(text, mention, sentence):
         return "number word inside a capitalised name"
     return None

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from .candidates import TABLE_ROW, Candidate, clause_bounds, table_row
+from .candidates import TABLE_ROW, Candidate, Sentence, clause_bounds, split_sentences, table_row
 from .labels import Label, Labelled
 from .models import Extraction, Indicator, Target, TargetKind
 from .numbers import DATE, PERCENT, PERIOD, RANGE, YEAR, ZERO_TARGET, NumberMention, parse_numbers
@@ -103,26 +103,49 @@ def _period_text(text: str, m: NumberMention, rules: Rules) -> str:
     return " ".join([*lead, m.text])
 
 
+def _gap(a: NumberMention, b: NumberMention) -> int:
+    """Characters between two mentions ('18,3 persen pada 2023': the 6 of ' pada ')."""
+    return b.start - a.end if b.start >= a.end else a.start - b.end
+
+
+def _free_calendar(text: str, start: int, end: int, mentions: list[NumberMention],
+                   mention: NumberMention | None = None) -> list[NumberMention]:
+    """Years and months in ``text[start:end]`` that no other number claims: not in the clause of
+    another value of their sentence ('turun dibandingkan tahun 2024 yang mencapai 300 kasus')."""
+    cal = _calendar([m for m in mentions if start <= m.start < end])
+    values = [m for m in mentions if start <= m.start < end and m.kind not in (YEAR, PERIOD, DATE)
+              and m is not mention]
+    free = []
+    for year in cal:
+        sentence = next((s for s in _sentences(text) if s.start <= year.start < s.end), None)
+        claimed = sentence is not None and any(
+            s0 <= year.start < s1 for n in values if sentence.start <= n.start < sentence.end
+            for s0, s1 in [clause_bounds(sentence, n)])
+        if not claimed:
+            free.append(year)
+    return free
+
+
+@lru_cache(maxsize=4)
+def _sentences(text: str) -> list[Sentence]:
+    return split_sentences(text)
+
+
 def find_period(text: str, c: Candidate, mentions: list[NumberMention], rules: Rules) -> str | None:
-    """The year or month the number is for: in its clause, else in its sentence (unless the year
-    belongs to another number of it), else the last one stated in the lines before; a full date
-    met first going back is an event date, and then there is no period."""
+    """The year or month the number is for: the nearest in its clause, else in its sentence
+    (unless it belongs to another number of it), else one stated in the previous line of prose
+    and not claimed by a number there; an event date (a full day) is never a period."""
     cal = _calendar(mentions)
     start, end = clause_bounds(c.sentence, c.mention)
     here = [m for m in cal if start <= m.start < end]
     if here:
-        return _period_text(text, min(here, key=lambda m: abs(m.start - c.mention.start)), rules)
-    in_sentence = [m for m in mentions if c.sentence.start <= m.start < c.sentence.end]
-    numbers = [m for m in in_sentence if m.kind not in (YEAR, PERIOD, DATE) and m is not c.mention]
-    free = [m for m in _calendar(in_sentence)
-            if not any(clause_bounds(c.sentence, n)[0] <= m.start < clause_bounds(c.sentence, n)[1] for n in numbers)]
+        return _period_text(text, min(here, key=lambda m: _gap(c.mention, m)), rules)
+    free = _free_calendar(text, c.sentence.start, c.sentence.end, mentions, c.mention)
     if free:
-        return _period_text(text, min(free, key=lambda m: abs(m.start - c.mention.start)), rules)
+        return _period_text(text, min(free, key=lambda m: _gap(c.mention, m)), rules)
     line = _line_before(text, c.sentence.line_start)
-    earlier = [m for m in mentions if line[0] <= m.start < line[1] and m.kind in (YEAR, PERIOD, DATE)]
-    if earlier and earlier[-1] in cal:
-        return _period_text(text, earlier[-1], rules)
-    return None
+    earlier = _free_calendar(text, line[0], line[1], mentions)
+    return _period_text(text, earlier[-1], rules) if earlier else None
 
 
 def _line_before(text: str, line_start: int) -> tuple[int, int]:

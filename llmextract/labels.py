@@ -28,7 +28,7 @@ from .candidates import Candidate, clause_bounds, table_row
 from .extract import SOURCE_PLACEHOLDER
 from .llm import ModelClient
 from .models import Usage
-from .numbers import ZERO_TARGET
+from .numbers import PERCENT, ZERO_TARGET
 from .prompts import Prompt
 from .resources import load_vocab
 
@@ -60,35 +60,70 @@ def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
 
 @dataclass(frozen=True)
 class LabelRules:
-    """What the rules know before the model is asked: the words of intent that allow a target
-    (id.yaml ``target_words`` plus the prompt's ``intent_words``) and the topic and population
-    words that make a number's clause certainly about the domain."""
+    """What the rules know before the model is asked, from the vocabulary: the words of intent
+    that allow a target (id.yaml ``target_words`` plus the prompt's ``intent_words``), the topic
+    words, the populations (a table row's label) and the nouns whose count is about the topic
+    (``counted_nouns``)."""
 
     intent: re.Pattern[str]
-    topical: re.Pattern[str]
+    topic: re.Pattern[str]
+    population: re.Pattern[str]
+    counted_noun: re.Pattern[str]
 
     @classmethod
     def load(cls, prompt: Prompt) -> LabelRules:
         cfg = prompt.data.get("labelling") or {}
         domain = load_vocab(str(prompt.data.get("domain", "stunting")))
         intent = [*load_vocab("id").get("target_words", []), *cfg.get("intent_words", [])]
-        topical = [*domain.get("topic_words", []), *domain.get("populations", [])]
-        return cls(_words_pattern(tuple(intent)), _words_pattern(tuple(topical)))
+        return cls(_words_pattern(tuple(intent)), _words_pattern(tuple(domain.get("topic_words", []))),
+                   _words_pattern(tuple(domain.get("populations", []))),
+                   _words_pattern(tuple(domain.get("counted_nouns", []))))
+
+
+_CLOSING_QUOTE = re.compile(r"[\"”’],?\s")
+_NOUN_AFTER = re.compile(r"\s*([^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*)?)")
+
+
+def has_intent(candidate: Candidate, rules: LabelRules) -> bool:
+    """A word of intent before the number (not across the end of a quotation: '"...menargetkan
+    10 persen," katanya di hadapan 500 warga') or after it in its own clause."""
+    s, m = candidate.sentence, candidate.mention
+    before = s.text[:m.start - s.start]
+    cut = max((q.end() for q in _CLOSING_QUOTE.finditer(before)), default=0)
+    _, end = clause_bounds(s, m)
+    return bool(rules.intent.search(before[cut:]) or rules.intent.search(s.text[m.end - s.start:end - s.start]))
+
+
+def sure_indicator(candidate: Candidate, rules: LabelRules) -> bool:
+    """Certainly a figure about the topic: counted by a noun of the topic ('771 balita'), or, for
+    another noun, in a clause naming the topic; a bare number or share ('(10,6%)', '18,3 persen')
+    takes the subject of its sentence or of its table row."""
+    s, m = candidate.sentence, candidate.mention
+    noun = _NOUN_AFTER.match(s.text, m.end - s.start)
+    if noun and rules.counted_noun.match(noun.group(1)):
+        return True
+    start, end = clause_bounds(s, m)
+    if rules.topic.search(s.text, start - s.start, end - s.start):
+        return True
+    row = table_row(candidate)
+    if row:
+        return bool(rules.population.search(row) or rules.topic.search(row))
+    bare = m.kind == PERCENT or not noun or noun.group(1).split()[0].lower() in _FUNCTION_WORDS
+    return bare and bool(rules.topic.search(s.text))
+
+
+_FUNCTION_WORDS = {"di", "pada", "yang", "dan", "dari", "ke", "untuk", "dengan", "atau", "per", "tahun"}
 
 
 def allowed_labels(candidate: Candidate, rules: LabelRules, trust_rules: bool = True) -> list[Label]:
     """The labels the rules leave open. A zero-stunting slogan is a goal; only a sentence with a
     word of intent can hold a target. With ``trust_rules``, the rules also settle what they are
-    sure of: a goal in a sentence of intent, and a figure whose clause names the topic or a
-    population; only the rest goes to the model."""
+    sure of (a goal after a word of intent, ``sure_indicator``); only the rest goes to the model."""
     if candidate.mention.kind == ZERO_TARGET:
         return [Label.target] if trust_rules else [Label.target, Label.other]
-    sentence = candidate.sentence
-    if rules.intent.search(sentence.text):
+    if has_intent(candidate, rules):
         return [Label.target] if trust_rules else [Label.indicator, Label.target, Label.other]
-    start, end = clause_bounds(sentence, candidate.mention)
-    clause = sentence.text[start - sentence.start:end - sentence.start]
-    if trust_rules and rules.topical.search(f"{table_row(candidate) or ''} {clause}"):
+    if trust_rules and sure_indicator(candidate, rules):
         return [Label.indicator]
     return [Label.indicator, Label.other]
 
