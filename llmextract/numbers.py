@@ -355,8 +355,8 @@ def _read(text: str, atom: re.Match[str], g: _Grammar, floor: int) -> _Reading |
     before = _word_before(text, start)
     if atom.lastgroup == "number":
         written = atom.group()
-        if written[0] == "0" and len(written) > 1 and written[1].isdigit() and "." not in written:
-            return None  # phone numbers, codes: 0812...
+        if written[0] == "0" and len(written) > 3 and written.isdigit():
+            return None  # phone numbers and codes: 0812...
         after = _token_after(text, end)
         scale = g.scale_after.match(text, end) if after in g.scale_starts else None
         share = (g.percent_after.match(text, end)

@@ -47,6 +47,8 @@ CASES = [
     ("grounded-count", indicator("30.980", 30980, unit="keluarga"), set()),
     ("grounded-percent", indicator("10,6%", 10.6, unit="persen"), set()),
     ("hedged-and-marked", indicator("300", 300, SENTENCE_300, approximate=True), set()),
+    ("value-text-is-no-number", indicator("berisiko stunting", 30980),
+     {"grounding.value_unreadable"}),
     ("value-text-absent", indicator("30.981", 30981), {"grounding.value_not_found"}),
     ("value-text-normalized-by-the-model", indicator("30980", 30980),
      {"grounding.value_not_verbatim"}),

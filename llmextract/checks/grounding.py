@@ -61,8 +61,15 @@ def _value_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
                               f"'{written}' is in the article but not in the item's quote.",
                               [li.value_span, li.quote.span]))
     parsed = li.parsed
-    if parsed is None or calendar(parsed):
-        return flags  # unreadable values and dates are the source checks' business
+    if parsed is None:
+        if li.value is not None:
+            flags.append(ctx.flag(li, "value_text", "grounding.value_unreadable", Severity.error,
+                                  f"'{written}' is not a number, so the value "
+                                  f"{describe(li.value)} cannot be confirmed from the article.",
+                                  [li.value_span]))
+        return flags
+    if calendar(parsed):
+        return flags  # a date used as a value is the source checks' business
     if li.value is None:
         flags.append(ctx.flag(li, "value", "grounding.value_mismatch", Severity.error,
                               f"The value is empty although '{written}' reads as "
@@ -75,10 +82,11 @@ def _value_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
     if not isinstance(li.item, Indicator):
         if parsed.value_max is not None and (li.value_max is None
                                              or not same(li.value_max, parsed.value_max)):
+            recorded = ("no upper bound is recorded" if li.value_max is None
+                        else f"the upper bound recorded is {describe(li.value_max)}")
             flags.append(ctx.flag(li, "value_max", "grounding.value_mismatch", Severity.error,
                                   f"'{written}' is a range up to {describe(parsed.value_max)} but "
-                                  f"the upper bound recorded is {describe(li.value_max)}.",
-                                  [li.value_span]))
+                                  f"{recorded}.", [li.value_span]))
         elif parsed.value_max is None and li.value_max is not None and li.value is not None \
                 and not same(li.value_max, li.value):
             flags.append(ctx.flag(li, "value_max", "grounding.value_mismatch", Severity.error,
