@@ -83,6 +83,7 @@ def test_commands_refuse_a_folder_that_is_not_a_run(tmp_path: Path) -> None:
         assert code == 2 and "not a run folder" in out, command
 
 
+@pytest.mark.block_network(allowed_hosts=[r"127\.0\.0\.1"])  # the page we serve, nothing else
 def test_review_serves_the_page_on_loopback_with_a_token(run_dir: Path) -> None:
     proc = subprocess.Popen(
         [sys.executable, "-c", "from llmextract.cli import main; main()", "review", str(run_dir),
