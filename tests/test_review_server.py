@@ -68,6 +68,8 @@ def test_page_shows_the_queue_most_severe_first_with_progress(client: TestClient
     html = response.text
     assert html.index(f'data-key="{WRONG_VALUE}"') < html.index(f'data-key="{UNUSED_NUMBER_FLAG}"')
     assert "0</b> of 3 settled" in html
+    counts = html[html.index('id="counts"'):html.index('id="queue"')]
+    assert ">2 error<" in counts and ">0 warning<" in counts and ">1 info<" in counts
     assert "The value 30 does not match its text" in html
     assert "reviewer: <b>ana</b>" in html
 

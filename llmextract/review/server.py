@@ -39,7 +39,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from llmextract.errors import UsageError
-from llmextract.models import Span, TargetKind
+from llmextract.models import Severity, Span, TargetKind
 from llmextract.review.actions import (
     READ_ONLY_FIELDS,
     CorrectionRefused,
@@ -164,6 +164,8 @@ def render_page(view: RunView, token: str, reviewer: str, key: str | None,
         "entry": entry, "url": url, "status_filters": STATUS_FILTERS,
         "kinds": sorted({k for e in review.entries for k in e.kinds}),
         "articles": review.records, **_neighbours(queue, entry),
+        "open_by_severity": [(sev.value, sum(e.severity is sev for e in queue if not e.settled))
+                             for sev in Severity],
     }
     if entry is not None:
         context.update(_entry_context(view, review, entry))

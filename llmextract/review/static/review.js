@@ -151,7 +151,7 @@ function run(action) {
 }
 
 const KEYS = {a: "accept", r: "reject", c: "correct", n: "add", j: "next", k: "prev",
-              ArrowDown: "next", ArrowUp: "prev"};
+              ArrowRight: "next", ArrowLeft: "prev"};
 
 document.addEventListener("keydown", (event) => {
   if (event.key === "Escape") { closePanels(); return; }
