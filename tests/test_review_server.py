@@ -147,3 +147,10 @@ def test_bind_listens_on_loopback_only() -> None:
         assert host == "127.0.0.1" and port > 0
     finally:
         sock.close()
+
+
+def test_a_run_without_flags_says_so(run_dir: Path) -> None:
+    (run_dir / "flags.jsonl").write_text("", encoding="utf-8")
+    client = TestClient(create_app(run_dir, TOKEN, "ana"), base_url="http://127.0.0.1")
+    html = client.get("/", params={"token": TOKEN}).text
+    assert "No flags in this run: nothing to review." in html

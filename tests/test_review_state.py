@@ -129,3 +129,19 @@ def test_build_review_is_pure(run_dir: Path) -> None:
     before = [r.model_dump() for r in records]
     build_review(records, flags, DecisionStore(run_dir).all())
     assert [r.model_dump() for r in records] == before
+
+
+def test_a_flag_about_a_missing_item_stays_in_the_queue(run_dir: Path) -> None:
+    stale = Flag(article_id=ARTICLE_B, item_id="Igone0000", field="indicators[9].value",
+                 kind="grounding.value_not_found", severity=Severity.error,
+                 message="An item that is no longer extracted.").with_id()
+    write_flags(run_dir, [*load_flags(run_dir), stale])
+    entry = RunView(run_dir).review().entry(stale.id)
+    assert entry is not None and entry.reviewed is None and entry.status == "open"
+
+
+def test_a_run_without_flags_has_an_empty_queue(run_dir: Path) -> None:
+    write_flags(run_dir, [])
+    review = RunView(run_dir).review()
+    assert review.entries == () and review.counts() == {"total": 0, "settled": 0, "open": 0}
+    assert {ri.status for ri in review.items} == {"unflagged-ok"}

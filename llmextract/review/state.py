@@ -175,8 +175,9 @@ def build_review(records: list[ArticleRecord], flags: list[Flag],
     entries = [Entry(key=ri.item.id, record=ri.record, reviewed=ri, flags=ri.flags,
                      status=OPEN if ri.status == NEEDS_REVIEW else ri.status, decision=ri.decision)
                for ri in items if ri.flags or ri.decision]
-    for f in flags:
-        if f.item_id or f.article_id not in records_by_id:
+    item_ids = {ri.item.id for ri in items}
+    for f in flags:  # flags about the whole article, or about an item no longer in the run
+        if f.item_id in item_ids or f.article_id not in records_by_id:
             continue
         decision = last.get(f.id)
         status = (ACCEPTED if decision else ADDED if f.id in settled_by_add else OPEN)
