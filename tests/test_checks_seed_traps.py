@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from llmextract.checks.context import boilerplate_category
+from llmextract.checks.vocabulary import boilerplate_category
 from llmextract.clean import clean_text
 from llmextract.numbers import NumberMention, parse_numbers
 

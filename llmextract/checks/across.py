@@ -8,15 +8,9 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from llmextract.checks.context import (
-    ArticleContext,
-    LocatedItem,
-    describe,
-    is_percent_unit,
-    period_key,
-    vocabulary,
-)
+from llmextract.checks.context import ArticleContext, LocatedItem, describe
 from llmextract.checks.grounding import same
+from llmextract.checks.vocabulary import is_percent_unit, period_key, vocabulary
 from llmextract.models import Flag, Indicator, Severity
 
 _BRACKETS = re.compile(r"\([^)]*\)")

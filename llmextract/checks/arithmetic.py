@@ -17,7 +17,8 @@ import re
 from collections import defaultdict
 from functools import lru_cache
 
-from llmextract.checks.context import ArticleContext, LocatedItem, describe, vocabulary
+from llmextract.checks.context import ArticleContext, LocatedItem, describe
+from llmextract.checks.vocabulary import vocabulary
 from llmextract.models import Flag, Indicator, Severity, Target
 from llmextract.numbers import PERCENT, QUANTITY
 

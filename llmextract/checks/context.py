@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
-from typing import Any, Iterable
+from functools import cached_property
+from typing import Any
 
-from llmextract.clean import is_boilerplate_line
+from llmextract.checks.vocabulary import boilerplate_category, vocabulary, years_in
 from llmextract.grounding import Match, MatchStatus, locate, lower_same_length, normalize
 from llmextract.models import Extraction, Flag, Indicator, Program, Severity, Span, Target
 from llmextract.numbers import (
@@ -25,7 +26,6 @@ from llmextract.numbers import (
     parse_mention,
     parse_numbers,
 )
-from llmextract.resources import load_vocab
 
 Item = Indicator | Target | Program
 
@@ -33,93 +33,6 @@ Item = Indicator | Target | Program
 # branch starts with a literal so the regex engine can skip to candidates (3x faster).
 _MARK_TAIL = r"[.!?]*[\"”’')]*(?=\s)"
 _SENTENCE_END = re.compile(rf"\n|\.{_MARK_TAIL}|!{_MARK_TAIL}|\?{_MARK_TAIL}")
-_YEAR_IN = re.compile(r"(?<![0-9])(1[89][0-9]{2}|20[0-9]{2})(?![0-9])")
-
-
-def words_pattern(words: Iterable[str]) -> re.Pattern[str]:
-    """Whole-word, case-insensitive alternation of vocabulary phrases (longest first)."""
-    items = sorted({w.lower() for w in words}, key=len, reverse=True)
-    body = "|".join(r"\s+".join(re.escape(p) for p in w.split()) for w in items) or r"(?!)"
-    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Vocabulary:
-    """The compiled word lists the checks use (from id.yaml and stunting.yaml)."""
-
-    topic: re.Pattern[str]
-    populations: re.Pattern[str]
-    generic_population_words: frozenset[str]
-    total_words: frozenset[str]
-    percent_units: frozenset[str]
-    share_names: re.Pattern[str]
-    down: re.Pattern[str]
-    up: re.Pattern[str]
-    target_words: re.Pattern[str]
-    relative_years: dict[str, int]
-    relative_year: re.Pattern[str]
-    clause_break: re.Pattern[str]
-    boilerplate: tuple[tuple[str, re.Pattern[str], bool], ...]  # category, pattern, anywhere
-    any_boilerplate_start: re.Pattern[str]
-    any_boilerplate_anywhere: re.Pattern[str]
-    boilerplate_max_line: int
-    months: dict[str, int]
-    month: re.Pattern[str]
-
-
-def _alternation(patterns: Iterable[str]) -> re.Pattern[str]:
-    """Case-sensitive on purpose: lines are lower-cased first, which is much faster than
-    IGNORECASE for a search at every position."""
-    return re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!)")
-
-
-@lru_cache(maxsize=1)
-def vocabulary() -> Vocabulary:
-    lang, domain = load_vocab("id"), load_vocab("stunting")
-    start, anywhere = lang["boilerplate_lines"], lang["boilerplate_anywhere"]
-    boilerplate = tuple(
-        (category, _alternation(patterns), where is anywhere)
-        for where in (start, anywhere) for category, patterns in where.items())
-    return Vocabulary(
-        topic=words_pattern(domain["topic_words"]),
-        populations=words_pattern(domain["populations"]),
-        generic_population_words=frozenset(
-            w.lower() for phrase in [*domain["generic_populations"], *lang["total_words"]]
-            for w in phrase.split()) | {"dan", "serta"},
-        total_words=frozenset(w.lower() for phrase in lang["total_words"] for w in phrase.split()),
-        percent_units=frozenset(u.lower() for u in domain["percent_units"]),
-        share_names=words_pattern(domain["share_names"]),
-        down=words_pattern(lang["trend_words"]["down"]),
-        up=words_pattern(lang["trend_words"]["up"]),
-        target_words=words_pattern(lang["target_words"]),
-        relative_years={k.lower(): int(v) for k, v in lang["relative_years"].items()},
-        relative_year=words_pattern(lang["relative_years"]),
-        # Literal-first branches on lower-cased text: the engine skips to candidates quickly.
-        clause_break=re.compile("|".join(
-            [re.escape(c) for c in lang["clause_marks"]]
-            + [re.escape(f" {w.lower()} ") for w in lang["clause_words"]])),
-        boilerplate=boilerplate,
-        any_boilerplate_start=_alternation(p for ps in start.values() for p in ps),
-        any_boilerplate_anywhere=_alternation(p for ps in anywhere.values() for p in ps),
-        boilerplate_max_line=int(lang["boilerplate_max_line"]),
-        months={k.lower(): int(v) for k, v in lang["months"].items()},
-        month=words_pattern(lang["months"]),
-    )
-
-
-def boilerplate_category(line: str) -> str | None:
-    """Why a line is not article prose ('related_link', 'timestamp+view_counter'...), or None."""
-    vocab = vocabulary()
-    stripped = line.strip()
-    if not stripped or len(stripped) > vocab.boilerplate_max_line:
-        return None
-    original, stripped = stripped, stripped.lower()
-    if (vocab.any_boilerplate_start.match(stripped)
-            or vocab.any_boilerplate_anywhere.search(stripped)):
-        found = {c for c, pattern, anywhere in vocab.boilerplate
-                 if (pattern.search if anywhere else pattern.match)(stripped)}
-        return "+".join(sorted(found))
-    return "site_chrome" if is_boilerplate_line(original) else None
 
 
 def item_value(item: Item) -> tuple[str, float | None, float | None] | None:
@@ -129,32 +42,6 @@ def item_value(item: Item) -> tuple[str, float | None, float | None] | None:
     if isinstance(item, Target):
         return item.value_text, item.value, item.value_max
     return None
-
-
-def is_percent_unit(unit: str | None) -> bool:
-    return unit is not None and unit.strip().lower() in vocabulary().percent_units
-
-
-def years_in(text: str | None) -> list[int]:
-    return [int(y) for y in _YEAR_IN.findall(text or "")]
-
-
-@lru_cache(maxsize=4096)
-def period_key(period: str | None) -> tuple[int, int] | None:
-    """A sortable (year, part) for a period as written: 'awal 2023' < 'akhir tahun 2023' <
-    'akhir bulan Februari 2024'. None without a year."""
-    years = years_in(period)
-    if not years or period is None:
-        return None
-    low = period.lower()
-    vocab = vocabulary()
-    month = vocab.month.search(low)
-    part = vocab.months[" ".join(month.group().split())] if month else 6
-    if "awal" in low:
-        part = 0
-    elif "akhir" in low and not month:
-        part = 13
-    return years[-1], part
 
 
 @dataclass
@@ -408,10 +295,6 @@ def build_context(text: str, extraction: Extraction, *, article_id: str = "",
         for i, item in enumerate(getattr(extraction, name)):
             ctx.items.append(_locate_item(ctx, item, f"{name}[{i}]"))
     return ctx
-
-
-def is_topic(text: str) -> bool:
-    return vocabulary().topic.search(text) is not None
 
 
 def calendar(mention: NumberMention | None) -> bool:

@@ -5,7 +5,8 @@ is worth a look, not an error in what was extracted."""
 
 from __future__ import annotations
 
-from llmextract.checks.context import ArticleContext, is_topic
+from llmextract.checks.context import ArticleContext
+from llmextract.checks.vocabulary import is_topic
 from llmextract.models import Flag, Severity, Span
 from llmextract.numbers import CALENDAR_KINDS, ORDINAL
 

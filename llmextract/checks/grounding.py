@@ -5,13 +5,8 @@ from __future__ import annotations
 
 import math
 
-from llmextract.checks.context import (
-    ArticleContext,
-    LocatedItem,
-    calendar,
-    describe,
-    is_percent_unit,
-)
+from llmextract.checks.context import ArticleContext, LocatedItem, calendar, describe
+from llmextract.checks.vocabulary import is_percent_unit
 from llmextract.grounding import MatchStatus
 from llmextract.models import Flag, Indicator, Severity
 from llmextract.numbers import ZERO_TARGET

@@ -3,13 +3,8 @@ a negative count, a deadline before the article was written, a year recorded as 
 
 from __future__ import annotations
 
-from llmextract.checks.context import (
-    ArticleContext,
-    LocatedItem,
-    describe,
-    is_percent_unit,
-    vocabulary,
-)
+from llmextract.checks.context import ArticleContext, LocatedItem, describe
+from llmextract.checks.vocabulary import is_percent_unit, vocabulary
 from llmextract.models import Flag, Indicator, Severity, Target
 from llmextract.numbers import YEAR
 

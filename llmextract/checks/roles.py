@@ -7,7 +7,8 @@ commas, brackets and 'dan'); day-month-year dates are left out, as they date the
 
 from __future__ import annotations
 
-from llmextract.checks.context import ArticleContext, LocatedItem, vocabulary, years_in
+from llmextract.checks.context import ArticleContext, LocatedItem
+from llmextract.checks.vocabulary import vocabulary, years_in
 from llmextract.grounding import MatchStatus, contains
 from llmextract.models import Flag, Indicator, Severity, Span, Target
 from llmextract.numbers import ZERO_TARGET

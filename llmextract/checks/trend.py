@@ -7,7 +7,8 @@ ordered by their periods; the words of change are those written between the two 
 from __future__ import annotations
 
 from llmextract.checks.arithmetic import measure_key
-from llmextract.checks.context import ArticleContext, LocatedItem, describe, period_key, vocabulary
+from llmextract.checks.context import ArticleContext, LocatedItem, describe
+from llmextract.checks.vocabulary import period_key, vocabulary
 from llmextract.models import Flag, Indicator, Severity, Span
 
 
