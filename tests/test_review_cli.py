@@ -100,3 +100,15 @@ def test_review_serves_the_page_on_loopback_with_a_token(run_dir: Path) -> None:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=30)
     assert proc.returncode == 0
+
+
+def test_decisions_survive_llmextract_check(run_dir: Path) -> None:
+    cli("review", str(run_dir), "--accept", WRONG_VALUE_FLAG, "--reject", INVENTED)
+    code, out = cli("check", str(run_dir))
+    assert code == 0, out
+    _, listed = cli("review", str(run_dir), "--list")
+    assert WRONG_VALUE not in listed and INVENTED not in listed
+    cli("export", str(run_dir), "--format", "jsonl")
+    rows = {r["item_id"]: r["status"] for r in map(
+        json.loads, (run_dir / "export.jsonl").read_text(encoding="utf-8").splitlines())}
+    assert rows[WRONG_VALUE] == "accepted" and INVENTED not in rows
