@@ -143,7 +143,7 @@ def _neighbours(queue: list[Entry], entry: Entry | None) -> dict[str, Entry | No
     return {
         "prev": queue[pos - 1] if pos > 0 else None,
         "next": queue[pos + 1] if 0 <= pos < len(queue) - 1 else (queue[0] if pos < 0 and queue else None),
-        "next_open": next((e for e in after if not e.settled and e is not entry), None),
+        "next_open": next((e for e in after if not e.settled), None),
     }
 
 
@@ -154,8 +154,8 @@ def render_page(view: RunView, token: str, reviewer: str, key: str | None,
     entry = (review.entry(key) if key else None) or next(
         (e for e in queue if not e.settled), queue[0] if queue else None)
 
-    def url(entry_key: str | None = None, **override: str | None) -> str:
-        params = {"token": token, **filters, **override, "key": entry_key}
+    def url(entry_key: str | None = None) -> str:
+        params = {"token": token, **filters, "key": entry_key}
         return "/?" + urlencode({k: v for k, v in params.items() if v})
 
     context: dict[str, Any] = {
@@ -185,17 +185,17 @@ def _entry_context(view: RunView, review: Review, entry: Entry) -> dict[str, Any
     around = focus or ([item.span] if item and item.span else [])
     values = item.model_dump(mode="json") if item else {}
     original = entry.reviewed.original if entry.reviewed else None
-    history = view.store.history(entry.key) + [
-        d for d in view.store.all() if entry.reviewed is None and entry.key in d.flag_ids
-        and d.key != entry.key]
+    was = original.model_dump(mode="json") if original else values
+    history = view.store.history(entry.key)
+    if entry.reviewed is None:  # an item added to settle this flag belongs to its history
+        history += [d for d in view.store.all() if entry.key in d.flag_ids and d.key != entry.key]
     return {
         "record": record,
         "chunks": highlight(record.text, article_marks(
             [ri for ri in review.items if ri.record.id == record.id],
             current=item.id if item else None, focus=focus)),
         "nearby": nearby_numbers(record.text, around),
-        "fields": [(k, v, (original.model_dump(mode="json").get(k) if original else v))
-                   for k, v in values.items() if k not in READ_ONLY_FIELDS],
+        "fields": [(k, v, was.get(k)) for k, v in values.items() if k not in READ_ONLY_FIELDS],
         "edit": edit_fields(entry.reviewed.item_type, values) if entry.reviewed else [],
         "add_fields": ["name", "value_text", "value", "unit", "period", "population",
                        "deadline_year", "quote"],
