@@ -126,7 +126,7 @@ def table_row(c: Candidate) -> str | None:
     return None
 
 
-def _is_name_word(text: str, mention: NumberMention, sentence: Sentence) -> bool:
+def _is_name_word(mention: NumberMention, sentence: Sentence) -> bool:
     """A capitalised number word in the middle of a sentence is part of a name (Satu Telur Satu
     Minggu), not a quantity; digits never are."""
     written = mention.text
@@ -141,7 +141,7 @@ def find_candidates(text: str) -> tuple[list[Candidate], list[SetAside]]:
     aside: list[SetAside] = []
     for mention in parse_numbers(text):
         sentence = next((s for s in sentences if s.start <= mention.start < s.end), None)
-        reason = _set_aside_reason(text, mention, sentence)
+        reason = _set_aside_reason(mention, sentence)
         if reason or sentence is None:
             aside.append(SetAside(mention, reason or "outside any sentence"))
         else:
@@ -149,7 +149,7 @@ def find_candidates(text: str) -> tuple[list[Candidate], list[SetAside]]:
     return _drop_restatements(candidates, aside)
 
 
-def _set_aside_reason(text: str, mention: NumberMention, sentence: Sentence | None) -> str | None:
+def _set_aside_reason(mention: NumberMention, sentence: Sentence | None) -> str | None:
     if mention.kind in CALENDAR_KINDS:
         return f"{mention.kind}, not a quantity"
     if mention.kind == ORDINAL:
@@ -159,7 +159,7 @@ def _set_aside_reason(text: str, mention: NumberMention, sentence: Sentence | No
     category = boilerplate_category(sentence.line)
     if category:
         return f"on a boilerplate line ({category})"
-    if _is_name_word(text, mention, sentence):
+    if _is_name_word(mention, sentence):
         return "number word inside a capitalised name"
     return None
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from .candidates import TABLE_ROW, Candidate, Sentence, clause_bounds, split_sentences, table_row
 from .labels import Label, Labelled
-from .models import Extraction, Indicator, Target, TargetKind
+from .models import Extraction, Indicator, Program, Target, TargetKind
 from .numbers import DATE, PERCENT, PERIOD, RANGE, YEAR, ZERO_TARGET, NumberMention, parse_numbers
 from .prompts import Prompt
 from .resources import load_vocab
@@ -238,7 +238,8 @@ def to_target(text: str, c: Candidate, mentions: list[NumberMention], rules: Rul
                   quote=c.sentence.text, span=c.sentence.span)
 
 
-def build_extraction(text: str, labelled: list[Labelled], prompt: Prompt, programs: list[Any] | None = None) -> Extraction:
+def build_extraction(text: str, labelled: list[Labelled], prompt: Prompt,
+                     programs: list[Program] | None = None) -> Extraction:
     """The record: one indicator or target per candidate the model kept, fields by rules."""
     rules = Rules.load(prompt)
     mentions = parse_numbers(text)
