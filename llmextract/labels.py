@@ -1,8 +1,10 @@
 """The model's only job in the ``candidates`` strategy: choose a label for each candidate.
 
 The label set is an enum, and each request allows only the labels the rules leave open for that
-candidate (a zero-stunting slogan is a target or nothing; a number in a sentence without a word
-of intent cannot be a target). Two paths reach the model, both through ``ModelClient`` so they
+candidate (a zero-stunting slogan is a target or nothing; a number without a word of intent
+before it cannot be a target). What the rules are sure of they settle themselves, so the model
+is asked only about the rest (measured in ``docs/quality.md``: asked about every candidate, the
+270M base model loses most indicators). Two paths reach the model, both through ``ModelClient`` so they
 are cached and recorded alike, and both end in the same Pydantic validation:
 
 - ``completion``: a plain few-shot prompt on ``/v1/completions`` whose answer is held to the
