@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .checks.context import boilerplate_category
+from .checks.vocabulary import boilerplate_category
 from .extract import StrategyResult
 from .llm import ModelClient
 from .models import Extraction, Span
