@@ -114,9 +114,33 @@ def test_period_named_relative_to_the_article_year() -> None:
     item = Indicator(name="kasus stunting", value=300, value_text="300", period="2024",
                      quote=text)
     kinds = {f.kind for f in check(text, Extraction(indicators=[item]), date="2025-07-01")}
-    assert "roles.period_not_in_article" not in kinds
+    assert not {"roles.period_not_in_article", "roles.period_mismatch"} & kinds
     kinds = {f.kind for f in check(text, Extraction(indicators=[item]), date="2027-07-01")}
-    assert "roles.period_not_in_article" in kinds
+    assert "roles.period_mismatch" in kinds  # 'tahun lalu' in 2027 is 2026
+
+
+def test_deadline_this_year() -> None:
+    text = "Pemkot menargetkan angka stunting ditekan hingga 14 persen tahun ini."
+    target = Target(indicator="angka stunting", value=14, value_text="14 persen",
+                    unit="persen", deadline_year=2026, quote=text)
+    kinds = {f.kind for f in check(text, Extraction(targets=[target]), date="2025-07-29")}
+    assert "roles.deadline_mismatch" in kinds
+
+
+@pytest.mark.parametrize(
+    ("name", "flagged"),
+    [
+        pytest.param("kasus stunting", True, id="national-target-as-local"),
+        pytest.param("kasus stunting (target nasional)", False, id="scope-named"),
+    ],
+)
+def test_national_target(name: str, flagged: bool) -> None:
+    text = ("Dengan koordinasi yang solid, pihaknya optimis target nasional untuk menurunkan "
+            "kasus stunting 14 persen per tahun bisa terwujud.")
+    target = Target(indicator=name, value=14, value_text="14 persen per tahun", unit="persen",
+                    kind="per_year", quote=text)
+    kinds = {f.kind for f in check(text, Extraction(targets=[target]))}
+    assert ("roles.scope_not_local" in kinds) is flagged
 
 
 def unused(extraction: Extraction) -> list[str]:

@@ -187,15 +187,20 @@ class ArticleContext:
         return frozenset(self.year + vocab.relative_years[" ".join(m.group().lower().split())]
                          for m in vocab.relative_year.finditer(self.text))
 
-    def years_near(self, start: int, end: int) -> list[int]:
+    def years_near(self, start: int, end: int, *, relative: bool = False) -> list[int]:
         """Years written in ``[start, end)``: years, month-year dates and periods (not
-        dd/mm/yyyy dates, which date the event or the article rather than the figures)."""
+        dd/mm/yyyy dates, which date the event or the article rather than the figures); with
+        ``relative``, also 'tahun ini', 'tahun lalu'... counted from the article's year."""
         found = []
         for mention in self.mentions_in(start, end):
             if mention.kind == YEAR and mention.value is not None:
                 found.append(int(mention.value))
             elif mention.kind in (DATE, PERIOD) and "/" not in mention.text:
                 found.extend(years_in(mention.note))
+        if relative and self.year is not None:
+            vocab = vocabulary()
+            found.extend(self.year + vocab.relative_years[" ".join(m.group().lower().split())]
+                         for m in vocab.relative_year.finditer(self.text, start, end))
         return found
 
     def flag(self, located: LocatedItem | None, field_name: str, kind: str, severity: Severity,

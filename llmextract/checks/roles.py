@@ -24,7 +24,7 @@ def _period_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
     if not recorded:
         return []
     clause = ctx.clause_of(li.value_span.start)
-    written = ctx.years_near(*clause)
+    written = ctx.years_near(*clause, relative=True)
     if written and not set(recorded) & set(written):
         return [ctx.flag(li, "period", "roles.period_mismatch", Severity.warning,
                          f"The value {li.value_text} is recorded for {item.period}, but its own "
@@ -48,7 +48,7 @@ def _target_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
                               f"The target value {li.value_text} comes from a sentence that states "
                               f"no goal.", [li.value_span, Span(start=start, end=end)]))
     clause = ctx.clause_of(li.value_span.start)
-    written = ctx.years_near(*clause)
+    written = ctx.years_near(*clause, relative=True)
     if item.deadline_year is not None and written and item.deadline_year not in written:
         flags.append(ctx.flag(li, "deadline_year", "roles.deadline_mismatch", Severity.warning,
                               f"The target is recorded for {item.deadline_year}, but its value's "
@@ -62,6 +62,24 @@ def _target_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
                                   [li.value_span]))
             break
     return flags
+
+
+def _scope_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
+    """'target nasional untuk menurunkan kasus stunting 14 persen per tahun': a national goal,
+    not the city's own, unless the item says so."""
+    if li.value_span is None or li.value_text is None:
+        return []
+    start, end = ctx.clause_of(li.value_span.start)
+    scope = vocabulary().scope_words.search(ctx.text, start, end)
+    if scope is None:
+        return []
+    word = scope.group().lower()
+    said = " ".join(filter(None, [li.name, getattr(li.item, "population", None)])).lower()
+    if word in said:
+        return []
+    return [ctx.flag(li, "value_text", "roles.scope_not_local", Severity.warning,
+                     f"The article gives {li.value_text} at the {word} level, but the item "
+                     f"does not say so.", [li.value_span, Span(start=start, end=end)])]
 
 
 def _zero_flags(ctx: ArticleContext) -> list[Flag]:
@@ -112,6 +130,7 @@ def check_roles(ctx: ArticleContext) -> list[Flag]:
     flags: list[Flag] = []
     for li in ctx.items:
         flags += _period_flags(ctx, li) + _target_flags(ctx, li) + _stitched_flags(ctx, li)
+        flags += _scope_flags(ctx, li)
     return flags + _zero_flags(ctx)
 
 

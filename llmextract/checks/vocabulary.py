@@ -38,6 +38,7 @@ class Vocabulary:
     relative_years: dict[str, int]
     relative_year: re.Pattern[str]
     clause_break: re.Pattern[str]
+    scope_words: re.Pattern[str]
     boilerplate: tuple[tuple[str, re.Pattern[str], bool], ...]  # category, pattern, anywhere
     any_boilerplate_start: re.Pattern[str]
     any_boilerplate_anywhere: re.Pattern[str]
@@ -74,6 +75,7 @@ def vocabulary() -> Vocabulary:
         relative_years={k.lower(): int(v) for k, v in lang["relative_years"].items()},
         relative_year=words_pattern(lang["relative_years"]),
         # Literal-first branches on lower-cased text: the engine skips to candidates quickly.
+        scope_words=words_pattern(lang["scope_words"]),
         clause_break=re.compile("|".join(
             [re.escape(c) for c in lang["clause_marks"]]
             + [re.escape(f" {w.lower()} ") for w in lang["clause_words"]])),
