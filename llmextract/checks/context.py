@@ -86,6 +86,7 @@ class ArticleContext:
     _mention_starts: list[int] = field(default_factory=list)
     _line_categories: dict[int, str | None] = field(default_factory=dict)
     _clause_breaks: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    _clauses: dict[int, tuple[int, int]] = field(default_factory=dict)
 
     # --- lookups -------------------------------------------------------------------------
 
@@ -138,6 +139,11 @@ class ArticleContext:
 
     def clause_of(self, offset: int) -> tuple[int, int]:
         """The clause around ``offset``: the sentence cut at commas, brackets and 'dan'."""
+        if offset not in self._clauses:
+            self._clauses[offset] = self._clause(offset)
+        return self._clauses[offset]
+
+    def _clause(self, offset: int) -> tuple[int, int]:
         start, end = sentence = self.sentence_range(offset)
         if start not in self._clause_breaks:
             lowered = lower_same_length(self.text[start:end])
@@ -157,6 +163,15 @@ class ArticleContext:
         """A comma inside '10,6' is not a clause break."""
         return (0 < offset < len(self.text) - 1 and self.text[offset - 1].isdigit()
                 and self.text[offset + 1].isdigit())
+
+    @cached_property
+    def measured_at(self) -> dict[tuple[int, int], LocatedItem]:
+        """The first indicator whose value sits at each place of the text."""
+        found: dict[tuple[int, int], LocatedItem] = {}
+        for li in self.items:
+            if isinstance(li.item, Indicator) and li.value_span is not None:
+                found.setdefault((li.value_span.start, li.value_span.end), li)
+        return found
 
     @cached_property
     def program_names(self) -> list[tuple[str, Span]]:

@@ -54,13 +54,12 @@ def _target_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
                               f"The target is recorded for {item.deadline_year}, but its value's "
                               f"clause gives {', '.join(map(str, sorted(set(written))))}.",
                               [li.value_span, Span(start=clause[0], end=clause[1])]))
-    for other in ctx.items:
-        if isinstance(other.item, Indicator) and other.value_span == li.value_span:
-            flags.append(ctx.flag(li, "value", "roles.baseline_as_target", Severity.warning,
-                                  f"The target reuses the measured value {li.value_text} of "
-                                  f"'{other.name}' ({other.item.period or 'no period'}).",
-                                  [li.value_span]))
-            break
+    measured = ctx.measured_at.get((li.value_span.start, li.value_span.end))
+    if measured is not None:
+        flags.append(ctx.flag(li, "value", "roles.baseline_as_target", Severity.warning,
+                              f"The target reuses the measured value {li.value_text} of "
+                              f"'{measured.name}' ({measured.item.period or 'no period'}).",  # type: ignore[union-attr]
+                              [li.value_span]))
     return flags
 
 
