@@ -4,8 +4,10 @@ Every number mention in an article, with its span and normalized value, so that 
 "does the article say 292.095?" and "is this 2024 a year or a count?". Indonesian convention
 comes first: a dot groups thousands (``292.095`` = 292095) and a comma is the decimal point
 (``10,6`` = 10.6). English forms are read when they cannot be Indonesian (``10.6%``,
-``1,234,567``). A form that is valid both ways (``1.725``: 1725 or 1.725) is read the Indonesian
-way, marked ``ambiguous`` and the choice written in ``note``.
+``1,234,567``). A form that is valid both ways is marked ``ambiguous`` with the choice written
+in ``note``: ``1.725`` is read the Indonesian way (1725); ``1,725`` as a count is read as English
+thousands (a count with three decimals is unlikely), as a percentage or before a scale word as
+the Indonesian decimal.
 
 Dates, times, years and periods are mentions of their own kind, so that a day of the month or
 the minutes of a timestamp are never mistaken for quantities.
@@ -13,7 +15,8 @@ the minutes of a timestamp are never mistaken for quantities.
 All language words (number words, scale words, hedges, months...) come from
 ``prompts/vocab/id.yaml``. Matching is done by regular expressions with no nested repetition
 that can fail after a long run, and every look-around is bounded, so parsing stays linear even
-on a megabyte of digits and dots.
+on a megabyte of digits and dots. A cheap scan finds where a mention can start (a digit or a
+number-ish word at a word boundary); the full pattern is tried only there.
 """
 
 from __future__ import annotations
