@@ -77,8 +77,9 @@ def _scope_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
     if word in said:
         return []
     return [ctx.flag(li, "value_text", "roles.scope_not_local", Severity.warning,
-                     f"The article gives {li.value_text} at the {word} level, but the item "
-                     f"does not say so.", [li.value_span, Span(start=start, end=end)])]
+                     f"The article gives {li.value_text} as a {word} figure, not the region's "
+                     f"own, but the item does not say so.",
+                     [li.value_span, Span(start=start, end=end)])]
 
 
 def _zero_flags(ctx: ArticleContext) -> list[Flag]:
