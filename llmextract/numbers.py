@@ -90,8 +90,9 @@ def _trie(words: Any) -> str:
 
 
 def _phrases(words: Any) -> str:
-    """An alternation of vocabulary phrases, longest first, any whitespace between words."""
-    items = sorted({str(w) for w in words}, key=len, reverse=True)
+    """An alternation of vocabulary phrases, lower case, longest first, any whitespace between
+    words."""
+    items = sorted({str(w).lower() for w in words}, key=len, reverse=True)
     return "|".join(r"\s+".join(re.escape(part) for part in w.split()) for w in items)
 
 
@@ -172,7 +173,8 @@ class _Grammar:
 def _master_pattern(vocab: dict[str, Any], word: str, month: str, period_number: str,
                     ordinal: str) -> re.Pattern[str]:
     """One alternation for every kind of mention, tried at each candidate position; calendar
-    forms come first so that the 5 of '5 Desember 2024' is never read as a count."""
+    forms come first so that the 5 of '5 Desember 2024' is never read as a count. It runs on
+    lower-cased text (case-sensitive matching is much faster than IGNORECASE)."""
     day = _words(vocab["days"])
     zone = _words(vocab["time_zones"])
     year4 = r"[0-9]{4}(?![0-9])"
@@ -203,7 +205,6 @@ def _master_pattern(vocab: dict[str, Any], word: str, month: str, period_number:
             rf"(?P<number>(?:{currency_glued}(?<!\w))(?<![^\W\d_]-)(?<![0-9][.,])[0-9](?:[0-9.,]*[0-9])?)",
             rf"(?P<words>(?<!\w){word}(?:\s+{word}){{0,{MAX_NUMBER_WORDS - 1}}})",
         ]),
-        re.IGNORECASE,
     )
 
 
@@ -428,7 +429,7 @@ def _date_note(written: str, g: _Grammar) -> str | None:
 def _calendar(text: str, atom: re.Match[str], g: _Grammar) -> NumberMention:
     kind = {"time": TIME, "date_num": DATE, "date_words": DATE, "period": PERIOD}[
         atom.lastgroup or ""]
-    written = atom.group()
+    written = text[atom.start():atom.end()]
     note: str | None
     if kind == TIME:
         clock = re.search(r"[0-9]{1,2}(?:[:.][0-9]{2})*", written)
@@ -533,7 +534,7 @@ def _atoms(text: str, g: _Grammar) -> list[re.Match[str]]:
         if candidate is None:
             return atoms
         at = candidate.end() if candidate.group("currency") else candidate.start()
-        atom = g.master.match(text, at)
+        atom = g.master.match(lowered, at)
         if atom is None:
             pos = candidate.end()
             if candidate.group()[0].isdigit():  # a code such as P3AKB: skip its digit run
@@ -564,7 +565,7 @@ def parse_numbers(text: str) -> list[NumberMention]:
             consumed = atom.end()
             continue
         if kind in ("zero", "ordinal"):
-            written = atom.group()
+            written = text[start:atom.end()]
             value = 0.0 if kind == "zero" else float(
                 g.ordinals.get(written.lower()) or written.split("-")[-1])
             mentions.append(NumberMention(start, atom.end(), written, value, None,
