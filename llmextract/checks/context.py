@@ -165,6 +165,11 @@ class ArticleContext:
                 and self.text[offset + 1].isdigit())
 
     @cached_property
+    def lowered(self) -> str:
+        """The text in lower case, same offsets: the word lists run on it."""
+        return lower_same_length(self.text)
+
+    @cached_property
     def measured_at(self) -> dict[tuple[int, int], LocatedItem]:
         """The first indicator whose value sits at each place of the text."""
         found: dict[tuple[int, int], LocatedItem] = {}
@@ -200,7 +205,7 @@ class ArticleContext:
             return frozenset()
         vocab = vocabulary()
         return frozenset(self.year + vocab.relative_years[" ".join(m.group().lower().split())]
-                         for m in vocab.relative_year.finditer(self.text))
+                         for m in vocab.relative_year.finditer(self.lowered))
 
     def years_near(self, start: int, end: int, *, relative: bool = False) -> list[int]:
         """Years written in ``[start, end)``: years, month-year dates and periods (not
@@ -215,7 +220,7 @@ class ArticleContext:
         if relative and self.year is not None:
             vocab = vocabulary()
             found.extend(self.year + vocab.relative_years[" ".join(m.group().lower().split())]
-                         for m in vocab.relative_year.finditer(self.text, start, end))
+                         for m in vocab.relative_year.finditer(self.lowered, start, end))
         return found
 
     def flag(self, located: LocatedItem | None, field_name: str, kind: str, severity: Severity,

@@ -6,7 +6,7 @@ is worth a look, not an error in what was extracted."""
 from __future__ import annotations
 
 from llmextract.checks.context import ArticleContext
-from llmextract.checks.vocabulary import is_topic
+from llmextract.checks.vocabulary import vocabulary
 from llmextract.models import Flag, Severity, Span
 from llmextract.numbers import CALENDAR_KINDS, ORDINAL
 
@@ -28,7 +28,7 @@ def check_coverage(ctx: ArticleContext) -> list[Flag]:
             continue
         start, end = ctx.sentence_range(mention.start)
         if start not in about_topic:
-            about_topic[start] = is_topic(ctx.text[start:end])
+            about_topic[start] = vocabulary().topic.search(ctx.lowered, start, end) is not None
         if not about_topic[start] or ctx.line_category(mention.start) is not None:
             continue
         flags.append(ctx.flag(

@@ -15,7 +15,7 @@ def _is_share(li: LocatedItem) -> bool:
         return True
     if li.parsed is not None and li.parsed.unit == "persen":
         return True
-    return unit is None and vocabulary().share_names.search(li.name) is not None
+    return unit is None and vocabulary().share_names.search(li.name.lower()) is not None
 
 
 def _value_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:

@@ -34,7 +34,7 @@ def check_trend(ctx: ArticleContext) -> list[Flag]:
     for series in _series(ctx):
         for first, second in zip(series, series[1:]):
             assert first.value_span and second.value_span
-            between = ctx.text[first.value_span.end:second.value_span.start]
+            between = ctx.lowered[first.value_span.end:second.value_span.start]
             down, up = vocab.down.search(between), vocab.up.search(between)
             if bool(down) == bool(up):
                 continue

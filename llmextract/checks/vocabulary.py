@@ -10,16 +10,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from llmextract.clean import is_boilerplate_line
+from llmextract.grounding import lower_same_length
 from llmextract.resources import load_vocab
 
 _YEAR_IN = re.compile(r"(?<![0-9])(1[89][0-9]{2}|20[0-9]{2})(?![0-9])")
 
 
 def words_pattern(words: Iterable[str]) -> re.Pattern[str]:
-    """Whole-word, case-insensitive alternation of vocabulary phrases (longest first)."""
+    """Whole-word alternation of vocabulary phrases (longest first), to run on lower-cased
+    text: case-sensitive matching is several times faster than IGNORECASE."""
     items = sorted({w.lower() for w in words}, key=len, reverse=True)
     body = "|".join(r"\s+".join(re.escape(p) for p in w.split()) for w in items) or r"(?!)"
-    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)")
 
 
 @dataclass(frozen=True)
@@ -130,4 +132,4 @@ def period_key(period: str | None) -> tuple[int, int] | None:
 
 
 def is_topic(text: str) -> bool:
-    return vocabulary().topic.search(text) is not None
+    return vocabulary().topic.search(lower_same_length(text)) is not None
