@@ -45,3 +45,21 @@ def test_direct_strategy_through_instructor(tmp_path: Path) -> None:
     assert_items_point_at_their_quotes(record)
     info = json.loads((out / "run.json").read_text())
     assert info["base_url"] == "http://127.0.0.1:8080/v1" and info["mode"] == "markdown_json_mode"
+
+
+@pytest.mark.vcr
+def test_run_seeds_with_the_default_candidates_strategy(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    result = CliRunner().invoke(main, ["run", str(SEEDS), *SERVER, "--strategy", "candidates", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    records = [ArticleRecord.model_validate(r) for r in read_jsonl(out / "extractions.jsonl")]
+    assert len(records) == 5
+    for record in records:
+        assert_items_point_at_their_quotes(record)
+    values = {i.value for r in records for i in r.indicators}
+    assert {242, 300, 6160, 292095, 30980} <= values
+    flags = [Flag.model_validate(f) for f in read_jsonl(out / "flags.jsonl")]
+    assert any(f.kind == "arithmetic.parts_do_not_sum" for f in flags)
+    info = json.loads((out / "run.json").read_text())
+    assert info["counts"]["processed"] == 5 and info["strategy"] == "candidates"
+    assert "5 articles processed, 0 failed" in result.output
