@@ -23,7 +23,7 @@ import instructor
 
 from . import __version__
 from .articles import Article, read_articles
-from .checks import check_records
+from .checks import check_record, check_records
 from .clean import clean_text
 from .errors import ArticleError, EndpointError, RequestError
 from .extract import Strategy, attach_spans, strategy_named
@@ -202,11 +202,8 @@ def run(
                         break
                     append_record(run_dir, record)
                 result.records.append(record)
-                flags = check_records(result.records)
-                write_flags(run_dir, flags)
-                result.flags = flags
-                notify(Event("article", record=record,
-                             flags=[f for f in flags if f.article_id == record.id]))
+                # Per-article checks as we go (linear); the across-article checks run once, below.
+                notify(Event("article", record=record, flags=check_record(record)))
         except KeyboardInterrupt:
             result.interrupted = True
             result.skipped = len(articles) - len(result.records)

