@@ -55,6 +55,12 @@ def translate_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def out_file_option(default: str) -> Callable[[F], F]:
+    """The ``-o/--out`` option of the commands that write one file into the run folder."""
+    return click.option("-o", "--out", type=click.Path(path_type=Path),
+                        help=f"Output file (default RUN_DIR/{default}).")
+
+
 @click.group(help="Turn news articles into a checked dataset of indicators, targets and programs.\n"
              + SETTINGS_HELP)
 @click.version_option(__version__, prog_name="llmextract")
@@ -248,8 +254,7 @@ def review(run_dir: Path, list_open: bool, accept_ids: tuple[str, ...],
 @click.argument("run_dir", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "jsonl", "parquet"]),
               default="csv", show_default=True)
-@click.option("-o", "--out", type=click.Path(path_type=Path),
-              help="Output file (default RUN_DIR/export.<format>).")
+@out_file_option("export.<format>")
 @click.option("--only-reviewed", is_flag=True,
               help="Leave out flagged items nobody has decided yet.")
 @translate_errors
@@ -266,8 +271,7 @@ def export_command(run_dir: Path, fmt: str, out: Path | None, only_reviewed: boo
 
 @main.command(name="report")
 @click.argument("run_dir", type=click.Path(path_type=Path))
-@click.option("-o", "--out", type=click.Path(path_type=Path),
-              help="Output file (default RUN_DIR/report.html).")
+@out_file_option("report.html")
 @translate_errors
 def report_command(run_dir: Path, out: Path | None) -> None:
     """Write one self-contained HTML file to share: every article with its items highlighted,
@@ -279,8 +283,7 @@ def report_command(run_dir: Path, out: Path | None) -> None:
 
 @main.command(name="gold")
 @click.argument("run_dir", type=click.Path(path_type=Path))
-@click.option("-o", "--out", type=click.Path(path_type=Path),
-              help="Gold file to write (default RUN_DIR/gold.json).")
+@out_file_option("gold.json")
 @translate_errors
 def gold_command(run_dir: Path, out: Path | None) -> None:
     """Turn a reviewed run into gold for `llmextract eval`: accepted, corrected, added and

@@ -73,8 +73,13 @@ def _wait_ready(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: flo
 
 
 @contextmanager
-def embedded_endpoint(cache_dir: Path, *, n_ctx: int = 4096, timeout: float = 180.0) -> Iterator[Endpoint]:
-    """Start the server, yield an ``Endpoint`` for it, and always stop it."""
+def embedded_endpoint(cache_dir: Path, *, n_ctx: int = 8192, timeout: float = 180.0) -> Iterator[Endpoint]:
+    """Start the server, yield an ``Endpoint`` for it, and always stop it.
+
+    ``n_ctx`` 8192 (the model takes 32k) so that the ``direct`` strategy's prompt of a long
+    article plus its ``max_tokens`` fits; at 4096 seed 002 was refused by the server. The
+    ``candidates`` strategy needs far less, and the larger context costs it nothing measurable.
+    """
     try:
         import llama_cpp.server  # noqa: F401
     except ImportError:
