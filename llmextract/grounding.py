@@ -130,13 +130,20 @@ def _bounded(needle: str) -> re.Pattern[str]:
     return re.compile(before + re.escape(needle) + after)
 
 
-def _occurrences(haystack: str, needle: str, whole_words: bool) -> list[int]:
+def _occurrences(haystack: str, needle: str, whole_words: bool, near: int | None) -> list[int]:
+    """Where ``needle`` starts in ``haystack``; without ``near`` only the first place is
+    wanted, so the search stops there (most needles are quotes, found once)."""
     if whole_words:
+        if near is None:
+            first = _bounded(needle).search(haystack)
+            return [] if first is None else [first.start()]
         return [m.start() for m in _bounded(needle).finditer(haystack)]
     found: list[int] = []
     i = haystack.find(needle)
     while i >= 0:
         found.append(i)
+        if near is None:
+            break
         i = haystack.find(needle, i + 1)
     return found
 
@@ -177,7 +184,7 @@ def locate(
     times, the occurrence starting closest to ``near`` wins (the first one without ``near``)."""
     if not needle or not needle.strip():
         return NOT_FOUND
-    starts = _occurrences(text, needle, whole_words)
+    starts = _occurrences(text, needle, whole_words, near)
     if starts:
         start = _closest(starts, near)
         return Match(MatchStatus.exact, Span(start=start, end=start + len(needle)), 100.0)
@@ -186,7 +193,7 @@ def locate(
     norm_needle = normalize(needle)
     if not norm_needle:
         return NOT_FOUND
-    starts = _occurrences(norm.text, norm_needle, whole_words)
+    starts = _occurrences(norm.text, norm_needle, whole_words, near)
     if starts:
         spans = [
             _trimmed(text, norm.original(s), norm.original(s + len(norm_needle) - 1) + 1)

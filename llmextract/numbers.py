@@ -10,7 +10,8 @@ thousands (a count with three decimals is unlikely), as a percentage or before a
 the Indonesian decimal.
 
 Dates, times, years and periods are mentions of their own kind, so that a day of the month or
-the minutes of a timestamp are never mistaken for quantities.
+the minutes of a timestamp are never mistaken for quantities; the digits of a code (P3AKB,
+COVID-19, the letter number 440/123/2024) are no mention at all.
 
 All language words (number words, scale words, hedges, months...) come from
 ``prompts/vocab/id.yaml``. Matching is done by regular expressions with no nested repetition
@@ -45,6 +46,11 @@ VALUE_KINDS = frozenset({QUANTITY, PERCENT, MONEY, RANGE, ZERO_TARGET, ORDINAL})
 MAX_DIGITS = 30  # longer digit runs are not quantities (and int() refuses very long strings)
 MAX_NUMBER_WORDS = 12  # 'dua ratus tiga puluh lima ribu ...' never runs longer
 _DIGIT_RUN = re.compile(r"[0-9]*")
+_DATE_SEPARATOR = re.compile(r"[/.-]")
+_CLOCK = re.compile(r"[0-9]{1,2}(?:[:.][0-9]{2})*")
+# Two more numbers after a number, each after a slash: a code or letter number ('440/123/2024'),
+# skipped whole. A class runs to the end: a repeated group is 20x slower on '1/1/1/...'.
+_SLASH_CHAIN = re.compile(r"(?:/[0-9][0-9.,]*){2}[0-9.,/]*")
 
 
 @dataclass(frozen=True)
@@ -132,11 +138,13 @@ class _Grammar:
             *self.digit_words, *self.fixed_words, *scale_word_names, *self.ordinals, *self.months,
             *vocab["days"], *vocab["period_words"], *vocab["zero_words"], *vocab["time_before"],
             vocab["ordinal_prefix"]]]
-        # Word-boundary first: the engine rejects most positions on that test alone. Digits
-        # glued to a currency word ('rp1.000') start their candidate at the word.
+        # A candidate follows a character outside [a-z0-9_]: the engine skips to such a
+        # character, where a leading \b would be tried at every position (twice as slow).
+        # ``_atoms`` skips the non-ASCII letters the class lets through. Digits glued to a
+        # currency word ('rp1.000') start their candidate at the word.
         currency = "|".join(re.escape(c.lower()) for c in vocab["currency_before"])
         self.candidate = re.compile(
-            rf"\b(?:[0-9]|(?P<currency>{currency})(?=[0-9])|(?:{_trie(first_words)})\b)")
+            rf"[^a-z0-9_](?:[0-9]|(?P<currency>{currency})(?=[0-9])|(?:{_trie(first_words)})\b)")
         self.scale_after = re.compile(rf"\s*({_phrases(self.scales)})(?!\w)", i)
         self.percent_after = re.compile(
             rf"\s*(?:%|(?:{_phrases(w for w in vocab['percent_words'] if w != '%')})(?!\w))", i)
@@ -230,11 +238,12 @@ def read_digits(written: str, *, count: bool = True) -> tuple[float | None, bool
     (``count=True``: no percent or scale word follows) with three decimals is unlikely, so it is
     read as English thousands (1725), while ``1,725 persen`` or ``1,725 juta`` keep the
     Indonesian decimal comma. Either way the choice is marked ambiguous and explained."""
-    if len(written) > 2 * MAX_DIGITS or sum(c.isdigit() for c in written) > MAX_DIGITS:
+    if len(written) > MAX_DIGITS and (len(written) > 2 * MAX_DIGITS
+                                      or sum(c.isdigit() for c in written) > MAX_DIGITS):
         return None, False, "too many digits to be a quantity"
-    dots, commas = written.count("."), written.count(",")
-    if not dots and not commas:
+    if written.isdigit():
         return float(int(written)), False, None
+    dots, commas = written.count("."), written.count(",")
     if dots and commas:
         last = max(written.rfind("."), written.rfind(","))
         decimal, thousands = written[last], ("." if written[last] == "," else ",")
@@ -410,7 +419,7 @@ def _read(text: str, atom: re.Match[str], g: _Grammar, floor: int) -> _Reading |
 
 def _date_note(written: str, g: _Grammar) -> str | None:
     """ISO form of a date when its parts can be read: '2024-12-05', '2024-02'."""
-    parts = re.split(r"[/.-]", written)
+    parts = _DATE_SEPARATOR.split(written)
     if len(parts) == 3 and all(p.isdigit() for p in parts):
         if len(parts[0]) == 4:
             return written
@@ -432,7 +441,7 @@ def _calendar(text: str, atom: re.Match[str], g: _Grammar) -> NumberMention:
     written = text[atom.start():atom.end()]
     note: str | None
     if kind == TIME:
-        clock = re.search(r"[0-9]{1,2}(?:[:.][0-9]{2})*", written)
+        clock = _CLOCK.search(written)
         note = clock.group().replace(".", ":") if clock else None
     elif kind == DATE:
         note = _date_note(written, g)
@@ -527,21 +536,29 @@ def _atoms(text: str, g: _Grammar) -> list[re.Match[str]]:
     the candidate scan is a trie over lower-cased text, many times faster than letting the
     master pattern's alternation run at every character."""
     lowered = lower_same_length(text)
+    padded = " " + lowered  # padded[i] is the character before lowered[i]
     atoms: list[re.Match[str]] = []
     pos = 0
     while True:
-        candidate = g.candidate.search(lowered, pos)
+        candidate = g.candidate.search(padded, pos)
         if candidate is None:
             return atoms
-        at = candidate.end() if candidate.group("currency") else candidate.start()
-        atom = g.master.match(lowered, at)
+        start, end = candidate.start(), candidate.end() - 1  # in ``lowered``
+        if padded[start].isalnum():  # a non-ASCII letter or digit: no word boundary
+            pos = start + 1
+            continue
+        atom = g.master.match(lowered, end if candidate.group("currency") else start)
         if atom is None:
-            pos = candidate.end()
-            if candidate.group()[0].isdigit():  # a code such as P3AKB: skip its digit run
+            pos = end
+            if lowered[start].isdigit():  # a code such as P3AKB: skip its digit run
                 pos = _DIGIT_RUN.match(lowered, pos).end()  # type: ignore[union-attr]
-        else:
-            atoms.append(atom)
-            pos = max(atom.end(), candidate.start() + 1)
+            continue
+        chain = _SLASH_CHAIN.match(lowered, atom.end()) if atom.lastgroup == "number" else None
+        if chain is not None:  # '440/123/2024': a letter number or code, not quantities
+            pos = chain.end()
+            continue
+        atoms.append(atom)
+        pos = max(atom.end(), start + 1)
 
 
 def parse_numbers(text: str) -> list[NumberMention]:

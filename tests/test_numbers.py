@@ -126,6 +126,10 @@ def _one(text: str) -> NumberMention:
                      id="salah-satu-is-not-a-number"),
         pytest.param("DP3AP2KB dan COVID-19 serta 5 kasus", dict(text="5", value=5),
                      id="digits-inside-codes-ignored"),
+        pytest.param("Surat Nomor 440/123/2024 tentang 5 kasus", dict(text="5", value=5),
+                     id="slash-chain-is-a-code"),
+        pytest.param("29/07/2025/1 dan 5 kasus", dict(text="5", value=5),
+                     id="date-inside-a-slash-chain-is-a-code"),
     ],
 )
 def test_mention(text: str, expected: dict[str, Any]) -> None:
@@ -133,6 +137,10 @@ def test_mention(text: str, expected: dict[str, Any]) -> None:
     for field, value in expected.items():
         got = getattr(mention, field)
         assert got == (pytest.approx(value) if isinstance(value, float) else value), field
+
+
+def test_two_numbers_joined_by_a_slash_stay_numbers() -> None:
+    assert [m.value for m in parse_numbers("1/3 balita dan 24/7")] == [1, 3, 24, 7]
 
 
 def test_descending_pair_is_not_a_range() -> None:

@@ -146,11 +146,9 @@ class ArticleContext:
     def _clause(self, offset: int) -> tuple[int, int]:
         start, end = sentence = self.sentence_range(offset)
         if start not in self._clause_breaks:
-            lowered = lower_same_length(self.text[start:end])
             self._clause_breaks[start] = [
-                (start + brk.start(), start + brk.end())
-                for brk in vocabulary().clause_break.finditer(lowered)
-                if not self._inside_number(start + brk.start())]
+                brk.span() for brk in vocabulary().clause_break.finditer(self.lowered, start, end)
+                if not self._inside_number(brk.start())]
         for brk_start, brk_end in self._clause_breaks[sentence[0]]:
             if brk_end <= offset:
                 start = brk_end
