@@ -93,12 +93,62 @@ def test_total_outside_the_parts(indicators: list[Indicator], expected: list[str
     assert serious_kinds(BREAKDOWN, Extraction(indicators=indicators)) == expected
 
 
-def test_parts_message_shows_the_sum() -> None:
+def test_parts_message_names_the_parts_and_their_sum() -> None:
     [flag] = [f for f in check(BREAKDOWN, breakdown("didampingi", ("6.160", 6160), ACCOMPANIED))
               if f.kind == "arithmetic.parts_do_not_sum"]
-    assert flag.message == ("The parts of 'sasaran didampingi' do not add up: 99 + 1.022 + 560 + "
-                            "2.756 = 4437, but the total given is 6.160.")
+    assert flag.message == ("The parts of 'sasaran didampingi' do not add up to the 6.160 given: "
+                            "catin 99 + bumil 1.022 + bufas 560 + balita 2.756 = 4.437, 1.723 "
+                            "less than the total.")
+    assert flag.field == "indicators[0].value"
     assert len(flag.spans) == 5
+
+
+# A list whose last row joins two groups: the row is a part (baduta, under two, are balita
+# too), not the total of the 'Baduta' and 'Balita' rows, unless its own line says so.
+GROUPS = ("Hingga Juli 2025, sebanyak {total} sasaran telah ditimbang.\n"
+          "Baduta: 400 ditimbang\n"
+          "Balita: 900 ditimbang\n"
+          "{combined}: 1.100 ditimbang")
+
+
+def groups_extraction(text: str, combined: str, total: tuple[str, float] | None,
+                      ) -> Extraction:
+    rows = [("baduta", "400", 400), ("balita", "900", 900), (combined.lower(), "1.100", 1100)]
+    items = [Indicator(name=f"{who} ditimbang", value=value, value_text=written, population=who,
+                       period="Juli 2025", quote=next(line for line in text.splitlines()
+                                                      if f" {written} " in f" {line} "))
+             for who, written, value in rows]
+    if total is not None:
+        items.append(Indicator(name="sasaran ditimbang", value=total[1], value_text=total[0],
+                               population=None, period="Juli 2025",
+                               quote=text.splitlines()[0]))
+    return Extraction(indicators=items)
+
+
+@pytest.mark.parametrize(
+    ("combined", "total", "expected"),
+    [
+        pytest.param("Baduta dan Balita", None, [], id="combined-row-is-a-part"),
+        pytest.param("Baduta dan Balita", ("2.400", 2400), [],
+                     id="combined-row-is-a-part-of-the-total-for-everybody"),
+        pytest.param("Baduta dan Balita", ("2.500", 2500), ["arithmetic.parts_do_not_sum"],
+                     id="total-for-everybody-still-checked"),
+        pytest.param("Jumlah Baduta dan Balita", None, ["arithmetic.parts_do_not_sum"],
+                     id="combined-row-the-text-calls-a-total"),
+    ],
+)
+def test_combined_group_is_a_part_unless_the_text_says_total(
+        combined: str, total: tuple[str, float] | None, expected: list[str]) -> None:
+    text = GROUPS.format(total=total[0] if total else "2.400", combined=combined)
+    assert serious_kinds(text, groups_extraction(text, combined, total)) == expected
+
+
+def test_total_flagged_once_on_the_stated_total() -> None:
+    """The seed 002 shape: one flag, on the total, not on the largest row."""
+    flags = [f for f in check(BREAKDOWN, breakdown("didampingi", ("6.160", 6160), ACCOMPANIED))
+             if f.severity in (Severity.error, Severity.warning)]
+    assert [(f.kind, f.field) for f in flags] == [("arithmetic.parts_do_not_sum",
+                                                    "indicators[0].value")]
 
 
 SHARE = "Dari {whole} keluarga sasaran, sebanyak {part} keluarga ({pct}) berisiko stunting."

@@ -32,6 +32,8 @@ class Vocabulary:
     populations: re.Pattern[str]
     generic_population_words: frozenset[str]
     total_words: frozenset[str]
+    total_marks: re.Pattern[str]  # 'jumlah', 'seluruh', '6.160 sasaran': a figure for everybody
+    list_words: frozenset[str]
     percent_units: frozenset[str]
     share_names: re.Pattern[str]
     down: re.Pattern[str]
@@ -66,9 +68,11 @@ def vocabulary() -> Vocabulary:
         topic=words_pattern(domain["topic_words"]),
         populations=words_pattern(domain["populations"]),
         generic_population_words=frozenset(
-            w.lower() for phrase in [*domain["generic_populations"], *lang["total_words"]]
-            for w in phrase.split()) | {"dan", "serta"},
+            w.lower() for phrase in [*domain["generic_populations"], *lang["total_words"],
+                                     *lang["list_words"]] for w in phrase.split()),
         total_words=frozenset(w.lower() for phrase in lang["total_words"] for w in phrase.split()),
+        total_marks=words_pattern([*lang["total_words"], *domain["generic_populations"]]),
+        list_words=frozenset(w.lower() for w in lang["list_words"]),
         percent_units=frozenset(u.lower() for u in domain["percent_units"]),
         share_names=words_pattern(domain["share_names"]),
         down=words_pattern(lang["trend_words"]["down"]),
