@@ -17,13 +17,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .checks.vocabulary import boilerplate_category
 from .extract import StrategyResult
 from .llm import ModelClient
 from .models import Extraction, Span
-from .numbers import CALENDAR_KINDS, ORDINAL, ZERO_TARGET, NumberMention, parse_numbers
+from .numbers import (CALENDAR_KINDS, MONEY, ORDINAL, PERCENT, QUANTITY, RANGE, ZERO_TARGET, NumberMention,
+                      parse_numbers)
 from .prompts import Prompt
+from .resources import load_vocab
 
 # A sentence ends at . ! ? (optionally followed by a closing quote) before a space and a capital
 # or an opening quote; not after a single capital (M. Rafieq) or a known abbreviation.
@@ -32,6 +35,44 @@ _ABBREVIATION = re.compile(r"(?:^|\s)(?:[A-Z]|dr|Dr|Prof|Ir|Hj?|St|No|Jl|Kab|Kec
 _LINE_END_PUNCT = ".!?\"”’:;"
 _CLAUSE_BREAK = re.compile(r"[,;:()]\s*|\s+(?:dan|serta|sedangkan|sementara)\s+", re.IGNORECASE)
 TABLE_ROW = re.compile(r"^\s*(?P<label>[^:\n]{2,60}?)\s*:\s*")
+# '1. **Dashat** ...', '2) PMT lokal': the number of a list item, at the start of its line.
+_LIST_MARKER = re.compile(r"[ \t]*[0-9]{1,2}[.)][ \t]")
+OPENING_QUOTES = "\"“‘'("
+_PREVIOUS_SENTENCES = 3  # how far back 'Angka itu' may point ('jumlahnya' after 'jumlahnya' ...)
+
+
+@lru_cache(maxsize=32)
+def words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """Whole words or phrases of the vocabulary (any run of spaces between their words),
+    case-insensitive, longest first so that a match at a position takes the longest phrase
+    ('ibu hamil' before 'ibu')."""
+    ordered = sorted(map(str, words), key=len, reverse=True)
+    alternation = "|".join(r"\s+".join(map(re.escape, w.split())) for w in ordered)
+    return re.compile(rf"(?<!\w)(?:{alternation or '(?!)'})(?!\w)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class SetAsideRules:
+    """Words that make a number certainly not a fact, from the vocabulary: a duration, age or
+    frequency word after it (``duration_words``, unless it starts a relative year such as
+    'tahun ini'), a place it counts (the domain's ``place_nouns``), a clause opening with a
+    word of distribution ('Satu orang tua asuh mendampingi satu sampai dua anak'), a share in a
+    clause about money (``budget_words``: '8 persen dana desa')."""
+
+    duration: re.Pattern[str]
+    relative_year: re.Pattern[str]
+    place: re.Pattern[str]
+    distributive: re.Pattern[str]
+    budget: re.Pattern[str]
+
+    @classmethod
+    def load(cls, domain: str = "stunting") -> SetAsideRules:
+        lang, words = load_vocab("id"), load_vocab(domain)
+        return cls(words_pattern(tuple(lang.get("duration_words", []))),
+                   words_pattern(tuple(lang.get("relative_years", {}))),
+                   words_pattern(tuple(words.get("place_nouns", []))),
+                   words_pattern(tuple(lang.get("distributive_words", []))),
+                   words_pattern(tuple(lang.get("budget_words", []))))
 
 
 @dataclass(frozen=True)
@@ -52,10 +93,12 @@ class Sentence:
 
 @dataclass(frozen=True)
 class Candidate:
-    """A number the model is asked to label, with the sentence it stands in."""
+    """A number the model is asked to label, with the sentence it stands in and the prose
+    sentences before it, nearest first (what 'Angka itu' or 'jumlahnya' points back to)."""
 
     mention: NumberMention
     sentence: Sentence
+    previous: tuple[Sentence, ...] = ()
 
     @property
     def value_text(self) -> str:
@@ -118,6 +161,12 @@ def clause_bounds(sentence: Sentence, mention: NumberMention) -> tuple[int, int]
     return start, end
 
 
+def opening_clause_end(sentence: Sentence) -> int:
+    """Where the sentence's first clause ends ('Tahun depan, ...'), as an offset into the text."""
+    brk = _CLAUSE_BREAK.search(sentence.text)
+    return sentence.start + brk.start() if brk else sentence.end
+
+
 def table_row(c: Candidate) -> str | None:
     """'Ibu Hamil (Bumil): 1.022 didampingi, 542 berisiko': the row label names who is counted."""
     m = TABLE_ROW.match(c.sentence.line)
@@ -134,18 +183,23 @@ def _is_name_word(mention: NumberMention, sentence: Sentence) -> bool:
             and mention.start > sentence.start and mention.kind != ZERO_TARGET)
 
 
-def find_candidates(text: str) -> tuple[list[Candidate], list[SetAside]]:
+def find_candidates(text: str, domain: str = "stunting") -> tuple[list[Candidate], list[SetAside]]:
     """Every number of ``text`` either becomes a candidate or is set aside with a reason."""
     sentences = split_sentences(text)
+    prose = [s for s in sentences if not s.headline]
+    rules = SetAsideRules.load(domain)
     candidates: list[Candidate] = []
     aside: list[SetAside] = []
     for mention in parse_numbers(text):
         sentence = next((s for s in sentences if s.start <= mention.start < s.end), None)
         reason = _set_aside_reason(mention, sentence)
+        if reason is None and sentence is not None:
+            reason = _not_a_count_reason(text, mention, sentence, rules)
         if reason or sentence is None:
             aside.append(SetAside(mention, reason or "outside any sentence"))
         else:
-            candidates.append(Candidate(mention, sentence))
+            earlier = [s for s in prose if s.end <= sentence.start][-_PREVIOUS_SENTENCES:]
+            candidates.append(Candidate(mention, sentence, tuple(reversed(earlier))))
     return _drop_restatements(candidates, aside)
 
 
@@ -161,6 +215,33 @@ def _set_aside_reason(mention: NumberMention, sentence: Sentence | None) -> str 
         return f"on a boilerplate line ({category})"
     if _is_name_word(mention, sentence):
         return "number word inside a capitalised name"
+    return None
+
+
+def _not_a_count_reason(text: str, mention: NumberMention, sentence: Sentence,
+                        rules: SetAsideRules) -> str | None:
+    """Why a number in prose is not a stunting figure by the words around it: money (a budget
+    belongs to its program's description) or a share of it, a list item's number, a duration
+    or age, a count of places, or a rule per unit ('satu sampai dua anak' per foster parent)."""
+    if mention.kind == MONEY:
+        return "money: a budget, not a stunting measure"
+    if mention.start == sentence.line_start + len(sentence.line) - len(sentence.line.lstrip()) \
+            and _LIST_MARKER.match(text, sentence.line_start):
+        return "the number of a list item"
+    start, end = clause_bounds(sentence, mention)
+    if mention.kind == PERCENT and rules.budget.search(text, start, end):
+        return "a share of a budget, not a stunting measure"
+    if mention.kind not in (QUANTITY, RANGE) or (mention.kind == RANGE and mention.unit):
+        return None
+    after = text[mention.end:sentence.end]
+    if rules.duration.match(after.lstrip()) and not rules.relative_year.match(after.lstrip()):
+        return "a duration, age or frequency, not a count"
+    if rules.place.match(after.lstrip()):
+        return "a count of places, not of people"
+    opening = text[start:sentence.end].lstrip(OPENING_QUOTES)
+    lead = rules.distributive.match(opening)
+    if lead and not rules.duration.match(opening[lead.end():].lstrip()):
+        return "a rule per unit ('setiap', 'satu ...'), not a total"
     return None
 
 
@@ -192,7 +273,7 @@ class CandidatesStrategy:
         from .labels import label_candidates
         from .programs import confirm_programs, propose_programs
 
-        candidates, _ = find_candidates(text)
+        candidates, _ = find_candidates(text, str(prompt.data.get("domain", "stunting")))
         labelled = label_candidates(candidates, client, prompt)
         proposals = propose_programs(text, prompt.data.get("programs") or {})
         programs, problems, usage = confirm_programs(proposals, client, prompt)

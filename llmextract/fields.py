@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from .candidates import TABLE_ROW, Candidate, Sentence, clause_bounds, split_sentences, table_row
+from .candidates import (TABLE_ROW, Candidate, Sentence, clause_bounds, opening_clause_end, split_sentences,
+                         table_row, words_pattern)
 from .labels import Label, Labelled
 from .models import Extraction, Indicator, Program, Target, TargetKind
 from .numbers import DATE, PERCENT, PERIOD, RANGE, YEAR, ZERO_TARGET, NumberMention, parse_numbers
@@ -26,6 +27,7 @@ from .prompts import Prompt
 from .resources import load_vocab
 
 _WORD = re.compile(r"[^\W\d_][\w-]*")
+_SPACES = re.compile(r"[ \t\u00a0]*")
 
 
 @dataclass(frozen=True)
@@ -34,12 +36,17 @@ class Rules:
 
     indicator_names: list[str]
     populations: list[str]
-    count_units: set[str]
+    units: re.Pattern[str]  # what a count counts ('9.400 remaja putri'), or 'poin persen'
     topic: str
     down_words: set[str]
     per_year: list[str]
     level_before: set[str]
-    this_year: list[str]
+    upper_bounds: set[str]  # hedges making a goal a level: 'di bawah 4 persen'
+    joiners: set[str]  # '22 persen pada 2026 dan 18 persen pada 2029': the second is like the first
+    relative_years: dict[str, int]
+    relative_year: re.Pattern[str]
+    scope: re.Pattern[str]  # 'nasional': a figure above the article's region says so in its name
+    period_prepositions: set[str]
     period_qualifiers: set[str]
     name_stop_words: set[str]
     part_of: list[str]
@@ -49,15 +56,23 @@ class Rules:
         domain = load_vocab(str(prompt.data.get("domain", "stunting")))
         lang = load_vocab("id")
         own: dict[str, Any] = prompt.data.get("rules") or {}
+        units = [*domain.get("count_units", []), *domain.get("counted_nouns", []),
+                 *lang.get("percent_point_words", [])]
+        relative = {" ".join(k.lower().split()): int(v) for k, v in lang.get("relative_years", {}).items()}
         return cls(
             indicator_names=sorted(domain.get("indicator_names", []), key=len, reverse=True),
             populations=sorted(domain.get("populations", []), key=len, reverse=True),
-            count_units={u.lower() for u in domain.get("count_units", [])},
+            units=words_pattern(tuple(units)),
             topic=str(own.get("topic", "stunting")),
             down_words={w.lower() for w in lang.get("trend_words", {}).get("down", [])},
             per_year=list(own.get("per_year", [])),
             level_before={w.lower() for w in own.get("level_before", [])},
-            this_year=list(own.get("this_year", [])),
+            upper_bounds={h.lower() for h, kind in lang.get("hedges", {}).items() if kind == "upper_bound"},
+            joiners={w.lower() for w in lang.get("list_words", [])},
+            relative_years=relative,
+            relative_year=words_pattern(tuple(relative)),
+            scope=words_pattern(tuple(lang.get("scope_words", []))),
+            period_prepositions={w.lower() for w in lang.get("period_prepositions", [])},
             period_qualifiers={w.lower() for w in own.get("period_qualifiers", [])},
             name_stop_words={w.lower() for w in own.get("name_stop_words", [])},
             part_of=list(own.get("part_of", [])),
@@ -108,22 +123,40 @@ def _gap(a: NumberMention, b: NumberMention) -> int:
     return b.start - a.end if b.start >= a.end else a.start - b.end
 
 
+def _values(mentions: list[NumberMention], start: int, end: int) -> list[NumberMention]:
+    """The numbers in ``[start, end)`` that are not years, months or dates."""
+    return [m for m in mentions if start <= m.start < end and m.kind not in (YEAR, PERIOD, DATE)]
+
+
 def _free_calendar(text: str, start: int, end: int, mentions: list[NumberMention],
                    mention: NumberMention | None = None) -> list[NumberMention]:
     """Years and months in ``text[start:end]`` that no other number claims: not in the clause of
-    another value of their sentence ('turun dibandingkan tahun 2024 yang mencapai 300 kasus')."""
-    cal = _calendar([m for m in mentions if start <= m.start < end])
-    values = [m for m in mentions if start <= m.start < end and m.kind not in (YEAR, PERIOD, DATE)
-              and m is not mention]
+    another value of their sentence ('turun dibandingkan tahun 2024 yang mencapai 300 kasus'),
+    unless they open the sentence before all of its values ('Hasil penimbangan Juni 2025
+    menunjukkan 1.962 balita, atau 4,7 persen dari 41.745 balita': the time of all three)."""
     free = []
-    for year in cal:
+    for year in _calendar([m for m in mentions if start <= m.start < end]):
         sentence = next((s for s in _sentences(text) if s.start <= year.start < s.end), None)
-        claimed = sentence is not None and any(
-            s0 <= year.start < s1 for n in values if sentence.start <= n.start < sentence.end
-            for s0, s1 in [clause_bounds(sentence, n)])
-        if not claimed:
+        if sentence is None:
+            free.append(year)
+            continue
+        values = _values(mentions, sentence.start, sentence.end)
+        opens = all(year.start < n.start for n in values)
+        claimed = any(s0 <= year.start < s1 for n in values if n != mention
+                      for s0, s1 in [clause_bounds(sentence, n)])
+        if opens or not claimed:
             free.append(year)
     return free
+
+
+def _owner(text: str, when: NumberMention, values: list[NumberMention], rules: Rules) -> NumberMention | None:
+    """The value of a clause a year or month belongs to: the value before it when a preposition
+    ties it there ('289 balita pada Agustus 2024 menjadi 134 balita'), else the nearest one."""
+    before = [v for v in values if v.end <= when.start]
+    words = _WORD.findall(text[before[-1].end if before else 0:when.start])
+    if before and words and words[-1].lower() in rules.period_prepositions:
+        return before[-1]
+    return min(values, key=lambda v: _gap(v, when), default=None)
 
 
 @lru_cache(maxsize=4)
@@ -132,12 +165,14 @@ def _sentences(text: str) -> list[Sentence]:
 
 
 def find_period(text: str, c: Candidate, mentions: list[NumberMention], rules: Rules) -> str | None:
-    """The year or month the number is for: the nearest in its clause, else in its sentence
-    (unless it belongs to another number of it), else one stated in the previous line of prose
-    and not claimed by a number there; an event date (a full day) is never a period."""
+    """The year or month the number is for: the nearest in its clause that is not another
+    value's (``_owner``), else in its sentence (unless it belongs to another number of it), else
+    one stated in the previous line of prose and not claimed by a number there; an event date
+    (a full day) is never a period."""
     cal = _calendar(mentions)
     start, end = clause_bounds(c.sentence, c.mention)
-    here = [m for m in cal if start <= m.start < end]
+    values = _values(mentions, start, end)
+    here = [m for m in cal if start <= m.start < end and _owner(text, m, values, rules) in (c.mention, None)]
     if here:
         return _period_text(text, min(here, key=lambda m: _gap(c.mention, m)), rules)
     free = _free_calendar(text, c.sentence.start, c.sentence.end, mentions, c.mention)
@@ -168,8 +203,27 @@ def _unit_of_whole(text: str, c: Candidate, mentions: list[NumberMention], rules
     wholes = [m for m in mentions if c.sentence.start <= m.start < c.mention.start and m.kind not in (YEAR, PERIOD, DATE)]
     if not wholes:
         return None
-    word = _WORD.match(text, wholes[-1].end + 1)
-    return word.group().lower() if word and word.group().lower() in rules.count_units else None
+    return _count_unit(text, wholes[-1], rules)
+
+
+def _count_unit(text: str, m: NumberMention, rules: Rules) -> str | None:
+    """The noun a count counts, as written: the longest unit of the vocabulary right after it
+    ('486 ibu hamil', '9.400 remaja putri', '4,2 poin persen'), or None."""
+    found = rules.units.match(text, _SPACES.match(text, m.end).end())  # type: ignore[union-attr]
+    return " ".join(found.group().split()) if found else None
+
+
+def _unit(text: str, m: NumberMention, rules: Rules) -> str | None:
+    return "persen" if m.kind == PERCENT or (m.kind == RANGE and m.unit) else _count_unit(text, m, rules)
+
+
+def _scoped(name: str, text: str, start: int, end: int, rules: Rules) -> str:
+    """'prevalensi stunting nasional': a figure whose clause places it above the article's own
+    region (``scope_words``) says so in its name."""
+    scope = rules.scope.search(text, start, end)
+    if scope is None or scope.group().lower() in name.lower():
+        return name
+    return f"{name} {scope.group().lower()}"
 
 
 def to_indicator(text: str, c: Candidate, mentions: list[NumberMention], rules: Rules) -> Indicator:
@@ -183,31 +237,38 @@ def to_indicator(text: str, c: Candidate, mentions: list[NumberMention], rules: 
         name = (_nearest(text, start, end, rules.indicator_names, m.start)
                 or _nearest(text, c.sentence.start, c.sentence.end, rules.indicator_names, m.start)
                 or " ".join(after) or rules.topic)
-    unit = "persen" if m.kind == PERCENT or (m.kind == RANGE and m.unit) else (
-        after[0].lower() if after and after[0].lower() in rules.count_units else
-        _unit_of_whole(text, c, mentions, rules))
+    unit = _unit(text, m, rules) or _unit_of_whole(text, c, mentions, rules)
     population = row or _nearest(text, start, end, rules.populations, m.start)
-    return Indicator(name=name, value=m.value, value_text=m.text, unit=unit, population=population,
+    return Indicator(name=_scoped(name, text, start, end, rules), value=m.value, value_text=m.text, unit=unit, population=population,
                      period=find_period(text, c, mentions, rules), approximate=m.approximate,
                      quote=c.sentence.text, span=c.sentence.span)
 
 
-def target_kind(text: str, c: Candidate, rules: Rules) -> TargetKind:
-    """per_year when 'setiap tahun' follows; level after 'hingga'/'menjadi' or for zero
-    stunting; reduce_by when a word of decrease leads up to the number; level otherwise."""
-    after = text[c.mention.end:c.sentence.end].lower()
+def target_kind(text: str, c: Candidate, mentions: list[NumberMention], rules: Rules) -> TargetKind:
+    """per_year when 'setiap tahun' follows; level for zero stunting, under a ceiling ('di
+    bawah 4 persen') or after 'hingga'/'menjadi'; reduce_by when a word of decrease leads up to
+    the number (from the value before it in the sentence: '..., tetapi masih jauh dari target
+    nasional 14 persen' is a level); level otherwise. A number joined to the one before by 'dan'
+    alone ('menjadi 22 persen pada 2026 dan 18 persen pada 2029') is of the same kind."""
+    m = c.mention
+    after = text[m.end:c.sentence.end].lower()
     if any(_phrase(p).match(after.lstrip()) or _phrase(p).search(after[:25]) for p in rules.per_year):
         return TargetKind.per_year
-    before = [w.lower() for w in _WORD.findall(text[c.sentence.start:c.mention.start])]
-    hedge = len((c.mention.hedge or "").split())
-    last = before[-1 - hedge] if len(before) > hedge else ""
-    if last in rules.level_before or c.mention.kind == ZERO_TARGET:
+    if m.kind == ZERO_TARGET or (m.hedge or "") in rules.upper_bounds:
         return TargetKind.level
-    return TargetKind.reduce_by if rules.down_words & set(before) else TargetKind.level
+    earlier = _values(mentions, c.sentence.start, m.start)
+    lead = [w.lower() for w in _WORD.findall(text[earlier[-1].end if earlier else c.sentence.start:m.start])]
+    lead = lead[:len(lead) - len((m.hedge or "").split())]
+    if earlier and set(lead) <= rules.joiners | rules.period_prepositions and rules.joiners & set(lead):
+        return target_kind(text, Candidate(earlier[-1], c.sentence), mentions, rules)
+    if lead and lead[-1] in rules.level_before:
+        return TargetKind.level
+    return TargetKind.reduce_by if rules.down_words & set(lead) else TargetKind.level
 
 
 def article_year(mentions: list[NumberMention]) -> int | None:
-    """The year of the first full date in the article: what 'tahun ini' means."""
+    """The year of the first full date in the article: what 'tahun ini' and 'tahun depan' count
+    from."""
     for m in mentions:
         if m.kind == DATE and m.note and len(m.note) == 10:
             return int(m.note[:4])
@@ -215,13 +276,19 @@ def article_year(mentions: list[NumberMention]) -> int | None:
 
 
 def find_deadline(text: str, c: Candidate, mentions: list[NumberMention], rules: Rules) -> int | None:
+    """The year after the number in its clause ('pada tahun 2026', 'tahun ini', 'tahun depan'),
+    else the one opening its sentence before it ('Tahun depan, Pemkab menargetkan ... 500 anak')."""
     _, end = clause_bounds(c.sentence, c.mention)
-    years = [m for m in mentions if m.kind == YEAR and c.mention.end <= m.start < end]
-    if years:
-        return int(years[0].value or 0) or None
-    rest = text[c.mention.end:end]
-    if any(_phrase(p).search(rest) for p in rules.this_year):
-        return article_year(mentions)
+    opening = opening_clause_end(c.sentence)
+    places = [(c.mention.end, end)] + ([(c.sentence.start, opening)] if opening <= c.mention.start else [])
+    for start, stop in places:
+        years = [m for m in mentions if m.kind == YEAR and start <= m.start < stop]
+        if years:
+            return int(years[0].value or 0) or None
+        relative = rules.relative_year.search(text, start, stop)
+        year = article_year(mentions)
+        if relative and year is not None:
+            return year + rules.relative_years[" ".join(relative.group().lower().split())]
     return None
 
 
@@ -231,10 +298,10 @@ def to_target(text: str, c: Candidate, mentions: list[NumberMention], rules: Rul
     indicator = (_nearest(text, start, end, rules.indicator_names, m.start)
                  or _nearest(text, c.sentence.start, c.sentence.end, rules.indicator_names, m.start)
                  or rules.topic)
-    unit = "persen" if m.kind == PERCENT or (m.kind == RANGE and m.unit) else None
-    return Target(indicator=indicator, value=0.0 if m.kind == ZERO_TARGET else m.value,
-                  value_max=m.value_max, value_text=m.text, unit=unit,
-                  kind=target_kind(text, c, rules), deadline_year=find_deadline(text, c, mentions, rules),
+    return Target(indicator=_scoped(indicator, text, start, end, rules),
+                  value=0.0 if m.kind == ZERO_TARGET else m.value,
+                  value_max=m.value_max, value_text=m.text, unit=_unit(text, m, rules),
+                  kind=target_kind(text, c, mentions, rules), deadline_year=find_deadline(text, c, mentions, rules),
                   quote=c.sentence.text, span=c.sentence.span)
 
 

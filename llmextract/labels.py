@@ -21,12 +21,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import Enum
-from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError, create_model
 
-from .candidates import Candidate, clause_bounds, table_row
+from .candidates import OPENING_QUOTES, Candidate, clause_bounds, table_row, words_pattern
 from .extract import SOURCE_PLACEHOLDER
 from .llm import ModelClient
 from .models import Usage
@@ -54,32 +53,31 @@ class Labelling:
     usage: Usage = field(default_factory=Usage)
 
 
-@lru_cache(maxsize=8)
-def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
-    alternation = "|".join(r"\s+".join(map(re.escape, str(w).split())) for w in words)
-    return re.compile(rf"(?<!\w)(?:{alternation or '(?!)'})(?!\w)", re.IGNORECASE)
-
-
 @dataclass(frozen=True)
 class LabelRules:
     """What the rules know before the model is asked, from the vocabulary: the words of intent
-    that allow a target (id.yaml ``target_words`` plus the prompt's ``intent_words``), the topic
-    words, the populations (a table row's label) and the nouns whose count is about the topic
-    (``counted_nouns``)."""
+    that allow a target (id.yaml ``target_words`` plus the prompt's ``intent_words``), the words
+    opening a clause of purpose (``purpose_words``), the topic words, the words pointing back to
+    the previous sentence (``anaphora``), the populations (a table row's label) and the nouns
+    whose count is about the topic (``counted_nouns``)."""
 
     intent: re.Pattern[str]
+    purpose: re.Pattern[str]
     topic: re.Pattern[str]
+    anaphora: re.Pattern[str]
     population: re.Pattern[str]
     counted_noun: re.Pattern[str]
 
     @classmethod
     def load(cls, prompt: Prompt) -> LabelRules:
         cfg = prompt.data.get("labelling") or {}
-        domain = load_vocab(str(prompt.data.get("domain", "stunting")))
-        intent = [*load_vocab("id").get("target_words", []), *cfg.get("intent_words", [])]
-        return cls(_words_pattern(tuple(intent)), _words_pattern(tuple(domain.get("topic_words", []))),
-                   _words_pattern(tuple(domain.get("populations", []))),
-                   _words_pattern(tuple(domain.get("counted_nouns", []))))
+        domain, lang = load_vocab(str(prompt.data.get("domain", "stunting"))), load_vocab("id")
+        intent = [*lang.get("target_words", []), *cfg.get("intent_words", [])]
+        return cls(words_pattern(tuple(intent)), words_pattern(tuple(lang.get("purpose_words", []))),
+                   words_pattern(tuple(domain.get("topic_words", []))),
+                   words_pattern(tuple(lang.get("anaphora", []))),
+                   words_pattern(tuple(domain.get("populations", []))),
+                   words_pattern(tuple(domain.get("counted_nouns", []))))
 
 
 _CLOSING_QUOTE = re.compile(r"[\"”’],?\s")
@@ -88,21 +86,38 @@ _NOUN_AFTER = re.compile(r"\s*([^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*)?)")
 
 def has_intent(candidate: Candidate, rules: LabelRules) -> bool:
     """A word of intent before the number (not across the end of a quotation: '"...menargetkan
-    10 persen," katanya di hadapan 500 warga') or after it in its own clause."""
+    10 persen," katanya di hadapan 500 warga', nor in an opening clause of purpose: 'Untuk
+    mengejar target daerah, pemkab mengalokasikan ... bagi 1.850 balita') or after it in its
+    own clause."""
     s, m = candidate.sentence, candidate.mention
     before = s.text[:m.start - s.start]
     cut = max((q.end() for q in _CLOSING_QUOTE.finditer(before)), default=0)
+    purpose = rules.purpose.match(before.lstrip(OPENING_QUOTES))
+    if purpose and "," in before:
+        cut = max(cut, before.index(",") + 1)
     _, end = clause_bounds(s, m)
     return bool(rules.intent.search(before[cut:]) or rules.intent.search(s.text[m.end - s.start:end - s.start]))
 
 
+def about_topic(candidate: Candidate, rules: LabelRules) -> bool:
+    """The sentence names the topic, or points back ('Angka itu', 'jumlahnya') to a sentence
+    that does (through at most the candidate's ``previous`` sentences)."""
+    for sentence in (candidate.sentence, *candidate.previous):
+        if rules.topic.search(sentence.text):
+            return True
+        if not rules.anaphora.search(sentence.text):
+            return False
+    return False
+
+
 def sure_indicator(candidate: Candidate, rules: LabelRules) -> bool:
-    """Certainly a figure about the topic: counted by a noun of the topic ('771 balita'), or, for
-    another noun, in a clause naming the topic; a bare number or share ('(10,6%)', '18,3 persen')
-    takes the subject of its sentence or of its table row."""
+    """Certainly a figure about the topic: counted by a noun of the topic ('771 balita', '173
+    orang tua asuh'), or, for another noun, in a clause naming the topic; a bare number or share
+    ('(10,6%)', '18,3 persen') takes the subject of its sentence (``about_topic``) or of its
+    table row."""
     s, m = candidate.sentence, candidate.mention
     noun = _NOUN_AFTER.match(s.text, m.end - s.start)
-    if noun and rules.counted_noun.match(noun.group(1)):
+    if noun and rules.counted_noun.match(s.text, noun.start(1)):
         return True
     start, end = clause_bounds(s, m)
     if rules.topic.search(s.text, start - s.start, end - s.start):
@@ -111,7 +126,7 @@ def sure_indicator(candidate: Candidate, rules: LabelRules) -> bool:
     if row:
         return bool(rules.population.search(row) or rules.topic.search(row))
     bare = m.kind == PERCENT or not noun or noun.group(1).split()[0].lower() in _FUNCTION_WORDS
-    return bare and bool(rules.topic.search(s.text))
+    return bare and about_topic(candidate, rules)
 
 
 _FUNCTION_WORDS = {"di", "pada", "yang", "dan", "dari", "ke", "untuk", "dengan", "atau", "per", "tahun"}

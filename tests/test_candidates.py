@@ -96,6 +96,46 @@ def test_candidates_of_each_seed(prefix: str, expected: list[str]) -> None:
     assert [c.value_text for c in found] == expected
 
 
+DURATION_AND_AGE = "Judul\n\nStunting turun dalam lima tahun terakhir pada balita usia 6-59 bulan."
+PMT_FOR_56_DAYS = "Judul\n\nPMT untuk balita stunting berjalan selama 56 hari, tiga kali dalam sepekan."
+THIS_YEAR_IS_NOT_A_DURATION = "Judul\n\nKasus stunting tercatat 242 tahun ini."
+PLACES = "Judul\n\nPenimbangan balita stunting digelar di 1.318 posyandu di 19 kecamatan."
+NUMBERED_LIST = "Judul\n\nProgram penurunan stunting:\n\n1. **PMT lokal** untuk 300 balita.\n2. Kelas ibu hamil."
+RULE_PER_UNIT = "Judul\n\nSatu orang tua asuh mendampingi satu sampai dua anak stunting."
+EVERY_YEAR_IS_NOT_A_RULE_PER_UNIT = "Judul\n\nSetiap tahun 300 anak stunting ditemukan."
+BUDGET = "Judul\n\nPemkab menyiapkan Rp 1,2 miliar untuk stunting."
+BUDGET_SHARE = "Judul\n\nDana desa, yang minimal 8 persen wajib dialokasikan untuk penanganan stunting."
+
+
+@pytest.mark.parametrize("text, value_text, reason", [
+    (DURATION_AND_AGE, "lima", "a duration, age or frequency, not a count"),
+    (DURATION_AND_AGE, "6-59", "a duration, age or frequency, not a count"),
+    (PMT_FOR_56_DAYS, "56", "a duration, age or frequency, not a count"),
+    (PMT_FOR_56_DAYS, "tiga", "a duration, age or frequency, not a count"),
+    (PLACES, "1.318", "a count of places, not of people"),
+    (PLACES, "19", "a count of places, not of people"),
+    (NUMBERED_LIST, "1", "the number of a list item"),
+    (NUMBERED_LIST, "2", "the number of a list item"),
+    (RULE_PER_UNIT, "Satu", "a rule per unit ('setiap', 'satu ...'), not a total"),
+    (RULE_PER_UNIT, "satu sampai dua", "a rule per unit ('setiap', 'satu ...'), not a total"),
+    (BUDGET, "Rp 1,2 miliar", "money: a budget, not a stunting measure"),
+    (BUDGET_SHARE, "8 persen", "a share of a budget, not a stunting measure"),
+])
+def test_numbers_that_are_not_counts_are_set_aside(text: str, value_text: str, reason: str) -> None:
+    found, aside = find_candidates(text)
+    assert [a.reason for a in aside if a.mention.text == value_text] == [reason]
+    assert value_text not in [c.value_text for c in found]
+
+
+@pytest.mark.parametrize("text, value_text", [
+    (THIS_YEAR_IS_NOT_A_DURATION, "242"),
+    (NUMBERED_LIST, "300"),                     # a number inside a list item is not its marker
+    (EVERY_YEAR_IS_NOT_A_RULE_PER_UNIT, "300"),  # 'setiap tahun' is a frequency, not a unit
+])
+def test_counts_next_to_those_words_stay_candidates(text: str, value_text: str) -> None:
+    assert candidate(text, value_text).value_text == value_text
+
+
 def test_every_candidate_sentence_is_a_verbatim_single_line_quote() -> None:
     text = seed("004")
     for c in find_candidates(text)[0]:
@@ -127,7 +167,7 @@ LABEL_RULES = LabelRules.load(PROMPT)
     ("000", "242", True, [Label.indicator]),            # clause names 'kasus stunting'
     ("002", "99", True, [Label.indicator]),             # table row names 'Calon Pengantin (Catin)'
     ("004", "260", True, [Label.indicator, Label.other]),  # attendance: the model decides
-    ("000", "130", True, [Label.indicator, Label.other]),
+    ("000", "130", True, [Label.indicator]),            # '130 tim TPK': the workforce is counted
     ("004", "260", False, [Label.indicator, Label.other]),  # no word of intent: never a target
 ])
 def test_allowed_labels(prefix: str, value_text: str, trust: bool, expected: list[Label]) -> None:
@@ -293,7 +333,7 @@ Dibaca: 1.204 kali"""
     ("10 persen", [Label.target]),
     ("500", [Label.indicator, Label.other]),           # the quotation with 'menargetkan' has ended
     ("75", [Label.indicator, Label.other]),            # 'balita' in the clause is not the count
-    ("Rp 2,5 miliar", [Label.indicator]),              # money is a candidate, not a name word
+    ("1.250", [Label.indicator]),                      # '1.250 kader': the workforce is counted
 ])
 def test_labels_left_open_on_an_article_unlike_the_seeds(value_text: str, expected: list[Label]) -> None:
     assert allowed_labels(candidate(SYNTHETIC_ARTICLE, value_text), LABEL_RULES) == expected
@@ -306,4 +346,4 @@ def test_fields_on_an_article_unlike_the_seeds() -> None:
     target = to_target(text, candidate(text, "10 persen"), mentions, RULES)
     assert (target.kind, target.deadline_year, target.indicator) == (TargetKind.level, 2026, "prevalensi stunting")
     _, aside = find_candidates(text)
-    assert {a.mention.text for a in aside} >= {"1.204", "10 Persen", "2022", "2023", "2026"}
+    assert {a.mention.text for a in aside} >= {"1.204", "10 Persen", "2022", "2023", "2026", "Rp 2,5 miliar", "320"}

@@ -1,0 +1,75 @@
+"""Fields the rules read from a candidate's sentence, on small made-up texts, one rule each
+(the seeds' cases are in test_candidates.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from llmextract.fields import Rules, to_indicator, to_target
+from llmextract.models import TargetKind
+from llmextract.numbers import parse_numbers
+from llmextract.prompts import load_prompt
+
+from .test_candidates import candidate
+
+RULES = Rules.load(load_prompt("candidates"))
+
+DATELINE = "Judul\n\nRabu, 08 Okt 2025 16:20 WIB\n\n"
+# The unit is the counted noun, as long as the vocabulary knows it.
+COUNTED_NOUNS = "Judul\n\nSebanyak 1.140 baduta dan 486 ibu hamil menerima makanan, juga 9.400 remaja putri."
+PERCENT_POINTS = "Judul\n\nPrevalensi stunting turun 4,2 poin persen."
+# A year after 'pada' belongs to the value before it, not to the one after.
+TWO_MONTHS = "Judul\n\nBalita stunting turun dari 289 balita pada Agustus 2024 menjadi 134 balita pada Agustus 2025."
+# A month opening the sentence is the time of all of its values.
+OPENING_MONTH = ("Judul\n\nHasil penimbangan Juni 2025 menunjukkan 1.962 balita stunting, atau 4,7 persen "
+                 "dari 41.745 balita.")
+NATIONAL = "Judul\n\nSebagai perbandingan, prevalensi stunting nasional tercatat 21,5 persen."
+
+
+@pytest.mark.parametrize("text, value_text, unit", [
+    (COUNTED_NOUNS, "486", "ibu hamil"),
+    (COUNTED_NOUNS, "9.400", "remaja putri"),
+    (COUNTED_NOUNS, "1.140", "baduta"),
+    (PERCENT_POINTS, "4,2", "poin persen"),
+])
+def test_unit_is_the_counted_noun(text: str, value_text: str, unit: str) -> None:
+    assert to_indicator(text, candidate(text, value_text), parse_numbers(text), RULES).unit == unit
+
+
+@pytest.mark.parametrize("text, value_text, period", [
+    (TWO_MONTHS, "289", "Agustus 2024"),
+    (TWO_MONTHS, "134", "Agustus 2025"),
+    (OPENING_MONTH, "1.962", "Juni 2025"),
+    (OPENING_MONTH, "4,7 persen", "Juni 2025"),
+    (OPENING_MONTH, "41.745", "Juni 2025"),
+])
+def test_period(text: str, value_text: str, period: str) -> None:
+    assert to_indicator(text, candidate(text, value_text), parse_numbers(text), RULES).period == period
+
+
+def test_a_figure_above_the_region_says_so_in_its_name() -> None:
+    item = to_indicator(NATIONAL, candidate(NATIONAL, "21,5 persen"), parse_numbers(NATIONAL), RULES)
+    assert item.name == "prevalensi stunting nasional"
+
+
+# Kinds and deadlines of targets.
+CEILING = "Judul\n\nPemkab menargetkan prevalensi stunting turun di bawah 4 persen pada akhir 2026."
+TWO_LEVELS = "Judul\n\nPemkab menargetkan prevalensi stunting turun menjadi 22 persen pada 2026 dan 18 persen pada 2029."
+AFTER_A_MEASURE = ("Judul\n\nAngka stunting turun dari 31,6 persen, tetapi masih jauh dari target nasional "
+                   "14 persen pada 2024.")
+NEXT_YEAR_REDUCTION = DATELINE + "Tahun depan, Pemkab menargetkan jumlah balita stunting berkurang setidaknya 500 anak."
+THIS_YEAR_LEVEL = DATELINE + "Pemkab menargetkan angka stunting ditekan hingga 14 persen tahun ini."
+
+
+@pytest.mark.parametrize("text, value_text, kind, deadline, unit, indicator", [
+    (CEILING, "4 persen", TargetKind.level, 2026, "persen", "prevalensi stunting"),
+    (TWO_LEVELS, "22 persen", TargetKind.level, 2026, "persen", "prevalensi stunting"),
+    (TWO_LEVELS, "18 persen", TargetKind.level, 2029, "persen", "prevalensi stunting"),
+    (AFTER_A_MEASURE, "14 persen", TargetKind.level, 2024, "persen", "Angka stunting nasional"),
+    (NEXT_YEAR_REDUCTION, "500", TargetKind.reduce_by, 2026, "anak", "balita stunting"),
+    (THIS_YEAR_LEVEL, "14 persen", TargetKind.level, 2025, "persen", "angka stunting"),
+])
+def test_target_fields(text: str, value_text: str, kind: TargetKind, deadline: int, unit: str,
+                       indicator: str) -> None:
+    item = to_target(text, candidate(text, value_text), parse_numbers(text), RULES)
+    assert (item.kind, item.deadline_year, item.unit, item.indicator) == (kind, deadline, unit, indicator)

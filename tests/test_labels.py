@@ -1,0 +1,41 @@
+"""Labels the rules settle before the model is asked, on small made-up texts, one rule each
+(the seeds' cases are in test_candidates.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from llmextract.labels import Label, LabelRules, allowed_labels
+from llmextract.prompts import load_prompt
+
+from .test_candidates import candidate
+
+RULES = LabelRules.load(load_prompt("candidates"))
+
+# 'Angka itu' / 'jumlahnya' point back to the sentence before, which names the topic.
+ANAPHORA = ("Judul\n\nPrevalensi stunting kabupaten itu 27,4 persen pada 2023. "
+            "Angka itu turun dari 31,6 persen pada 2022.")
+ANAPHORA_CHAIN = ("Judul\n\nPada 2023 terdapat 2.480 balita stunting. Pada 2024 jumlahnya 2.200 balita.\n\n"
+                  "\"Juni 2025 jumlahnya kini 1.962 balita, atau 4,7 persen dari 41.745 balita,\" katanya.")
+NO_ANAPHORA = "Judul\n\nPrevalensi stunting turun tajam. Realisasi kegiatan itu mencapai 85 persen."
+# A word of intent in an opening clause of purpose does not make the main clause a goal.
+PURPOSE_CLAUSE = ("Judul\n\nUntuk mengejar target daerah, pemkab menyalurkan makanan tambahan "
+                  "bagi 1.850 balita gizi kurang.")
+INTENT_AFTER_PURPOSE = "Judul\n\nUntuk itu, pemkab menargetkan prevalensi stunting 10 persen."
+# People doing the work are counted like the people they help.
+WORKFORCE = "Judul\n\nSekarang sudah ada 173 orang tua asuh dan 62 ahli gizi."
+ATTENDANCE = "Judul\n\nRapat dihadiri 150 peserta."
+
+
+@pytest.mark.parametrize("text, value_text, expected", [
+    (ANAPHORA, "31,6 persen", [Label.indicator]),
+    (ANAPHORA_CHAIN, "4,7 persen", [Label.indicator]),
+    (NO_ANAPHORA, "85 persen", [Label.indicator, Label.other]),
+    (PURPOSE_CLAUSE, "1.850", [Label.indicator]),
+    (INTENT_AFTER_PURPOSE, "10 persen", [Label.target]),
+    (WORKFORCE, "173", [Label.indicator]),
+    (WORKFORCE, "62", [Label.indicator]),
+    (ATTENDANCE, "150", [Label.indicator, Label.other]),
+])
+def test_labels_the_rules_leave_open(text: str, value_text: str, expected: list[Label]) -> None:
+    assert allowed_labels(candidate(text, value_text), RULES) == expected
