@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
+from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
@@ -48,10 +49,11 @@ class MatchStatus(str, Enum):
     not_found = "not_found"
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     """Where a needle was found and how: ``span`` is None only when ``status`` is not_found;
-    ``score`` is 100 for exact and normalized matches, the rapidfuzz score otherwise."""
+    ``score`` is 100 for exact and normalized matches, the rapidfuzz score otherwise. A named
+    tuple: every extracted item makes two or three, and a tuple is built three times faster
+    than a frozen dataclass."""
 
     status: MatchStatus
     span: Span | None
@@ -164,12 +166,12 @@ def _snapped(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _trimmed(text: str, start: int, end: int) -> Span:
+def _trimmed(text: str, start: int, end: int, base: int) -> Span:
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
-    return Span(start=start, end=end)
+    return Span(start=base + start, end=base + end)
 
 
 def locate(
@@ -179,14 +181,20 @@ def locate(
     near: int | None = None,
     whole_words: bool = False,
     fuzzy: bool = True,
+    within: Span | None = None,
 ) -> Match:
     """Find ``needle`` in ``text``: exact, then normalized, then fuzzy. When it occurs several
-    times, the occurrence starting closest to ``near`` wins (the first one without ``near``)."""
+    times, the occurrence starting closest to ``near`` wins (the first one without ``near``).
+    ``within`` searches only that part of ``text``, as if it were the whole text (a value may
+    start where its quote starts), with spans still into ``text``: no span to shift after."""
     if not needle or not needle.strip():
         return NOT_FOUND
+    base = 0
+    if within is not None:
+        text, base = text[within.start:within.end], within.start
     starts = _occurrences(text, needle, whole_words, near)
     if starts:
-        start = _closest(starts, near)
+        start = base + _closest(starts, None if near is None else near - base)
         return Match(MatchStatus.exact, Span(start=start, end=start + len(needle)), 100.0)
 
     norm = _normalize_text(text)
@@ -196,7 +204,7 @@ def locate(
     starts = _occurrences(norm.text, norm_needle, whole_words, near)
     if starts:
         spans = [
-            _trimmed(text, norm.original(s), norm.original(s + len(norm_needle) - 1) + 1)
+            _trimmed(text, norm.original(s), norm.original(s + len(norm_needle) - 1) + 1, base)
             for s in starts
         ]
         span = spans[0] if near is None else min(
@@ -213,7 +221,7 @@ def locate(
     start, end = _snapped(
         text, norm.original(alignment.dest_start), norm.original(alignment.dest_end - 1) + 1
     )
-    return Match(MatchStatus.fuzzy, _trimmed(text, start, end), float(alignment.score))
+    return Match(MatchStatus.fuzzy, _trimmed(text, start, end, base), float(alignment.score))
 
 
 def contains(haystack: str, needle: str, *, whole_words: bool = False) -> bool:

@@ -8,6 +8,7 @@ quote when possible). The checks then only read this object, so adding a check a
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -33,6 +34,8 @@ Item = Indicator | Target | Program
 # branch starts with a literal so the regex engine can skip to candidates (3x faster).
 _MARK_TAIL = r"[.!?]*[\"”’')]*(?=\s)"
 _SENTENCE_END = re.compile(rf"\n|\.{_MARK_TAIL}|!{_MARK_TAIL}|\?{_MARK_TAIL}")
+_END = operator.methodcaller("end")
+_SPAN = operator.methodcaller("span")
 
 
 def item_value(item: Item) -> tuple[str, float | None, float | None] | None:
@@ -78,6 +81,7 @@ class LocatedItem:
 class ArticleContext:
     article_id: str
     text: str
+    lowered: str  # the text in lower case, same offsets: the word lists run on it
     extraction: Extraction
     year: int | None
     mentions: list[NumberMention]
@@ -91,11 +95,14 @@ class ArticleContext:
     # --- lookups -------------------------------------------------------------------------
 
     def mention_at(self, span: Span) -> NumberMention | None:
-        """The mention overlapping ``span`` the most (None when no mention overlaps)."""
+        """The mention overlapping ``span`` the most (None when no mention overlaps); mentions
+        do not overlap, so only the two before and the two after its start can."""
         k = bisect.bisect_right(self._mention_starts, span.start)
+        start, end = span.start, span.end
         best, best_overlap = None, 0
         for mention in self.mentions[max(0, k - 2):k + 2]:
-            overlap = min(mention.end, span.end) - max(mention.start, span.start)
+            overlap = ((mention.end if mention.end < end else end)
+                       - (mention.start if mention.start > start else start))
             if overlap > best_overlap:
                 best, best_overlap = mention, overlap
         return best
@@ -146,9 +153,8 @@ class ArticleContext:
     def _clause(self, offset: int) -> tuple[int, int]:
         start, end = sentence = self.sentence_range(offset)
         if start not in self._clause_breaks:
-            self._clause_breaks[start] = [
-                brk.span() for brk in vocabulary().clause_break.finditer(self.lowered, start, end)
-                if not self._inside_number(brk.start())]
+            self._clause_breaks[start] = list(map(
+                _SPAN, vocabulary().clause_break.finditer(self.lowered, start, end)))
         for brk_start, brk_end in self._clause_breaks[sentence[0]]:
             if brk_end <= offset:
                 start = brk_end
@@ -156,16 +162,6 @@ class ArticleContext:
                 end = brk_start
                 break
         return start, end
-
-    def _inside_number(self, offset: int) -> bool:
-        """A comma inside '10,6' is not a clause break."""
-        return (0 < offset < len(self.text) - 1 and self.text[offset - 1].isdigit()
-                and self.text[offset + 1].isdigit())
-
-    @cached_property
-    def lowered(self) -> str:
-        """The text in lower case, same offsets: the word lists run on it."""
-        return lower_same_length(self.text)
 
     @cached_property
     def measured_at(self) -> dict[tuple[int, int], LocatedItem]:
@@ -184,10 +180,9 @@ class ArticleContext:
         for li in self.items:
             quote = li.quote.span
             if isinstance(li.item, Program) and quote is not None:
-                name = locate(self.text[quote.start:quote.end], li.item.name, fuzzy=False)
+                name = locate(self.text, li.item.name, fuzzy=False, within=quote)
                 if name.span is not None:
-                    names.append((li.item.name, span(quote.start + name.span.start,
-                                                     quote.start + name.span.end)))
+                    names.append((li.item.name, name.span))
         return names
 
     @cached_property
@@ -274,12 +269,9 @@ def _locate_item(ctx: ArticleContext, item: Item, path: str) -> LocatedItem:
         return located
     located.parsed = parse_mention(written)
     if quote.span is not None:
-        inside = locate(ctx.text[quote.span.start:quote.span.end], written, whole_words=True,
-                        fuzzy=False)
+        inside = locate(ctx.text, written, whole_words=True, fuzzy=False, within=quote.span)
         if inside.span is not None:
-            located.value_span = Span(start=quote.span.start + inside.span.start,
-                                      end=quote.span.start + inside.span.end)
-            located.value_in_quote = True
+            located.value_span, located.value_in_quote = inside.span, True
     if located.value_span is None:
         anywhere = locate(ctx.text, written, whole_words=True, fuzzy=False,
                           near=quote.span.start if quote.span else None)
@@ -307,11 +299,12 @@ def _same_number_in_quote(ctx: ArticleContext, located: LocatedItem, quote: Span
 
 def build_context(text: str, extraction: Extraction, *, article_id: str = "",
                   date: str | None = None) -> ArticleContext:
-    mentions = parse_numbers(text)
+    lowered = lower_same_length(text)
+    mentions = parse_numbers(text, lowered=lowered)
     ctx = ArticleContext(
-        article_id=article_id, text=text, extraction=extraction,
+        article_id=article_id, text=text, lowered=lowered, extraction=extraction,
         year=_article_year(date, mentions), mentions=mentions,
-        sentence_ends=[m.end() for m in _SENTENCE_END.finditer(text)],
+        sentence_ends=list(map(_END, _SENTENCE_END.finditer(text))),
     )
     ctx._mention_starts = [m.start for m in mentions]
     for name in ("indicators", "targets", "programs"):
