@@ -275,7 +275,8 @@ class CandidatesStrategy:
 
         candidates, _ = find_candidates(text, str(prompt.data.get("domain", "stunting")))
         labelled = label_candidates(candidates, client, prompt)
-        proposals = propose_programs(text, prompt.data.get("programs") or {})
+        proposals = propose_programs(text, prompt.data.get("programs") or {},
+                                     str(prompt.data.get("domain", "stunting")))
         programs, problems, usage = confirm_programs(proposals, client, prompt)
         extraction: Extraction = build_extraction(text, labelled.labels, prompt, programs)
         return StrategyResult(extraction, [*labelled.problems, *problems], labelled.usage.add(usage))

@@ -2,27 +2,39 @@
 
 A small model cannot be asked to find programs, but articles name them in a few regular ways:
 a capitalised name after a program word ("gerakan program Bapak Asuh dan Ibu Asuh Anak
-Stunting"), a capitalised name with its acronym in brackets in a sentence about programs
-("Gerakan Orang Tua Asuh Cegah Stunting (Genting)", "Satu Telur Satu Minggu (Sate Sami)"), and
-the bullet items of a list introduced by a program word. Each proposal keeps its sentence as the
-quote. The program words and list markers are data (the prompt's ``programs`` section).
+Stunting", "kampanye Cegah Stunting"), a capitalised name with its acronym in brackets in a
+list of programs ("Gerakan Orang Tua Asuh Cegah Stunting (Genting), Satu Telur Satu Minggu (Sate
+Sami)") or right after a verb of running it ("menjalankan Sekolah Lapang Ibu Balita (Selabi)",
+"anggaran ... untuk Pemberian Makanan Tambahan (PMT)"), an activity done for people after such
+a verb ("menggencarkan pemberian tablet tambah darah bagi remaja putri", "memberikan tablet
+tambah darah kepada 9.400 remaja putri"), and the items of a bulleted or numbered list
+introduced as programs (the bold name of a markdown item). Each proposal keeps its sentence (a
+list item: its line) as the quote. The words are data: the prompt's ``programs`` section, the
+language's verbs in ``id.yaml``, the domain's populations and non-programs in the domain file.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .candidates import Sentence, split_sentences
+from .candidates import Sentence, split_sentences, words_pattern
 from .llm import ModelClient
 from .models import Program, Usage
 from .prompts import Prompt
+from .resources import load_vocab
 
 _CAP = r"[A-Z][\w-]*"
 _LINK = r"(?:dan|untuk|bagi|di|ke|&)"
 _NAME = rf"{_CAP}(?:\s+(?:{_LINK}\s+)?{_CAP})*"
 _ACRONYM_NAME = rf"(?P<name>{_NAME}\s+\([A-Z][\w ]{{1,20}}\))"
+# Either order: 'Sekolah Lapang Ibu Balita (Selabi)', 'Dashat (Dapur Sehat Atasi Stunting)'.
+_NAMED = rf"(?P<name>{_NAME}\s+\([A-Z][\w ]{{1,20}}\)|[A-Z][\w-]{{1,15}}\s+\({_NAME}\))"
+_BOLD = re.compile(r"\*\*(?P<name>[^*]+?)\*\*")
+# Words, bracketed acronyms, numbers and punctuation of an activity's description.
+_TOKEN = re.compile(r"\([A-Z][\w-]*\)|[^\W\d_][\w-]*|[0-9][0-9.,]*|[^\w\s]")
 
 
 def _alternation(words: list[str]) -> str:
@@ -33,64 +45,184 @@ def _alternation(words: list[str]) -> str:
 @dataclass(frozen=True)
 class Proposal:
     """A program name found by a rule. ``sure`` proposals (a bracketed acronym in a list of
-    programs, a bullet of a list introduced as programs) are kept as they are; the others (a
-    capitalised name after a program word, an item of an enumeration, 'program ... adalah X')
-    go to the model to confirm when the prompt asks for it."""
+    programs or after a verb of running it, a bullet of a list introduced as programs) are kept
+    as they are; the others (a capitalised name after a program word, an item of an
+    enumeration, 'program ... adalah X', an activity) go to the model to confirm when the prompt
+    asks for it."""
 
     program: Program
     rule: str
     sure: bool
 
 
-def propose_programs(text: str, config: dict[str, Any]) -> list[Proposal]:
+@dataclass(frozen=True)
+class ProgramRules:
+    """The patterns and words the program rules read, compiled once per article."""
+
+    program_words: re.Pattern[str]
+    after_word: re.Pattern[str]
+    listed: re.Pattern[str]
+    cued: re.Pattern[str]
+    enumeration: re.Pattern[str]
+    openers: str
+    is_program: re.Pattern[str]
+    bullet: re.Pattern[str]
+    activity: re.Pattern[str]
+    giving: dict[str, str]
+    activity_noun: re.Pattern[str]
+    not_activities: frozenset[str]
+    stop_words: frozenset[str]
+    beneficiary_words: frozenset[str]
+    hedge_words: frozenset[str]
+    population: re.Pattern[str]
+    budget: re.Pattern[str]
+    min_words: int
+    max_words: int
+    not_heads: frozenset[str]
+    not_programs: frozenset[str]
+
+    @classmethod
+    def load(cls, config: dict[str, Any], domain: str = "stunting") -> ProgramRules:
+        lang, vocab = load_vocab("id"), load_vocab(domain)
+        words = _alternation(list(config.get("program_words", [])))
+        openers = _alternation(list(config.get("list_openers", [])))
+        giving = {k.lower(): str(v) for k, v in lang.get("giving_verbs", {}).items()}
+        verbs = _alternation([*lang.get("program_verbs", []), *giving])
+        copulas = "|".join(map(re.escape, config.get("copulas", [])))
+        markers = "|".join(re.escape(b) for b in config.get("bullets", []))
+        return cls(
+            program_words=re.compile(rf"(?<!\w){words}(?!\w)"),
+            after_word=re.compile(rf"(?<!\w)(?P<word>{words})\s+(?P<name>{_NAME}(?:\s+\([A-Z][\w ]{{1,20}}\))?)"),
+            # A bracketed acronym in a list of programs ("Program CSR seperti Gerakan ...
+            # (Genting), Satu Telur Satu Minggu (Sate Sami)").
+            listed=re.compile(rf"(?:(?<!\w){openers}\s+|,\s+){_ACRONYM_NAME}"),
+            cued=re.compile(rf"(?<!\w){verbs}\s+{_NAMED}"),
+            enumeration=re.compile(rf"(?<!\w){openers}\s+(?P<items>[A-Z].*)"),
+            openers=openers,
+            is_program=re.compile(rf"(?<!\w){words}\b[^.]*?\s(?i:{copulas or '(?!)'})\s+(?P<name>[^,.;]+)"),
+            bullet=re.compile(rf"\s*(?:{markers or '(?!)'}|[0-9]{{1,2}}[.)])\s+(?P<item>.+)"),
+            activity=re.compile(rf"(?<!\w){verbs}\s+(?P<rest>[a-z])"),
+            giving=giving,
+            activity_noun=re.compile(str(lang.get("activity_noun", "(?!)"))),
+            not_activities=frozenset(w.lower() for w in vocab.get("not_program_activities", [])),
+            stop_words=frozenset(w.lower() for w in lang.get("activity_stop_words", [])),
+            beneficiary_words=frozenset(w.lower() for w in lang.get("beneficiary_words", [])),
+            hedge_words=frozenset(w.lower() for h in lang.get("hedges", {}) for w in h.split()),
+            population=words_pattern(tuple(vocab.get("populations", []))),
+            budget=words_pattern(tuple(lang.get("budget_words", []))),
+            min_words=int(config.get("min_name_words", 2)),
+            max_words=int(config.get("max_name_words", 12)),
+            not_heads=frozenset(w.lower() for w in config.get("not_program_heads", [])),
+            not_programs=frozenset(" ".join(w.lower().split()) for w in vocab.get("not_programs", [])),
+        )
+
+    def keeps(self, name: str) -> bool:
+        """A name of the right length that is not an office or team nor names a national policy."""
+        words = name.split()
+        said = " ".join(name.lower().split())
+        return (self.min_words <= len(words) <= self.max_words and words[0].lower() not in self.not_heads
+                and not any(policy in said for policy in self.not_programs))
+
+
+def propose_programs(text: str, config: dict[str, Any], domain: str = "stunting") -> list[Proposal]:
     """Program proposals in order of appearance, one per name (the first sentence naming it)."""
-    words = _alternation(list(config.get("program_words", [])))
-    openers = _alternation(list(config.get("list_openers", [])))
-    program_words = re.compile(rf"(?<!\w){words}(?!\w)")
-    after_word = re.compile(rf"(?<!\w){words}\s+(?P<name>{_NAME})")
-    # A bracketed acronym names a program only as an item of a list of programs
-    # ("Program CSR seperti Gerakan ... (Genting), Satu Telur Satu Minggu (Sate Sami)").
-    listed = re.compile(rf"(?:(?<!\w){openers}\s+|,\s+){_ACRONYM_NAME}")
-    enumeration = re.compile(rf"(?<!\w){openers}\s+(?P<items>[A-Z].*)")
-    is_program = re.compile(rf"(?<!\w){words}\b[^.]*?\s(?i:{'|'.join(map(re.escape, config.get('copulas', [])))})"
-                            r"\s+(?P<name>[^,.;]+)")
-    bullets = tuple(config.get("bullets", []))
-    min_words = int(config.get("min_name_words", 2))
-    max_words = int(config.get("max_name_words", 12))
+    rules = ProgramRules.load(config, domain)
     found: dict[str, Proposal] = {}
-
-    not_heads = {w.lower() for w in config.get("not_program_heads", [])}
-
-    def add(name: str, sentence: Sentence, rule: str, sure: bool) -> None:
-        name = name.strip(" .,;:")
-        if (min_words <= len(name.split()) <= max_words and name.lower() not in found
-                and name.split()[0].lower() not in not_heads):
-            found[name.lower()] = Proposal(Program(name=name, quote=sentence.text, span=sentence.span), rule, sure)
-
     list_open = False
     for s in split_sentences(text):
         if s.headline:
             continue
+        item = rules.bullet.match(s.line)
+        if item:
+            if list_open and s.start == s.line_start + len(s.line) - len(s.line.lstrip()):
+                _add(found, _item_name(item["item"]), _line(s), "bullet", True, rules)
+            continue
         stripped = s.line.strip()
-        if bullets and stripped.startswith(bullets):
-            if list_open:
-                add(stripped.lstrip("".join(bullets)).strip(), s, "bullet", True)
-            continue
-        list_open = stripped.endswith(":") and bool(program_words.search(s.text))
-        if not program_words.search(s.text):
-            continue
-        for m in listed.finditer(s.text):
-            add(m.group("name"), s, "acronym", True)
-        for m in after_word.finditer(s.text):
-            add(m.group("name"), s, "after_program_word", False)
-        for m in enumeration.finditer(s.text):
-            for item in m.group("items").split(", "):
-                if item[:1].isupper() and not re.search(openers, item) and "(" not in item:
-                    add(item, s, "enumeration", False)
-        for m in is_program.finditer(s.text):
-            add(m.group("name"), s, "copula", False)
+        list_open = (stripped.endswith(":") or stripped.startswith("#")) and bool(rules.program_words.search(s.text))
+        for name, rule, sure in _names_in(s, rules):
+            _add(found, name, s, rule, sure, rules)
     # A name inside a longer one (the name without its acronym, a cut-off repeat) is the same program.
     return [p for key, p in found.items() if not any(key != other and key in other for other in found)]
+
+
+def _add(found: dict[str, Proposal], name: str, sentence: Sentence, rule: str, sure: bool,
+         rules: ProgramRules) -> None:
+    name = name.strip(" .,;:")
+    if rules.keeps(name) and name.lower() not in found:
+        found[name.lower()] = Proposal(Program(name=name, quote=sentence.text, span=sentence.span), rule, sure)
+
+
+def _line(s: Sentence) -> Sentence:
+    """A list item's whole line (a numbered item 'Kelas ibu hamil. Setiap bulan.' is one item)."""
+    lead = len(s.line) - len(s.line.lstrip())
+    return Sentence(s.line_start + lead, s.line_start + len(s.line.rstrip()), s.line.strip(), s.line_start, s.line)
+
+
+def _item_name(item: str) -> str:
+    """A markdown item's bold name ('**PMT lokal** untuk balita'), else the whole item."""
+    bold = _BOLD.match(item)
+    return bold["name"] if bold else item
+
+
+def _names_in(s: Sentence, rules: ProgramRules) -> Iterator[tuple[str, str, bool]]:
+    """(name, rule, sure) for every rule matching in a sentence of prose."""
+    for m in rules.cued.finditer(s.text):
+        yield m["name"], "after_verb", True
+    for m in rules.activity.finditer(s.text):
+        activity = _activity(s.text, m, rules)
+        if activity:
+            yield activity, "activity", False
+    if rules.budget.search(s.text):
+        for m in re.finditer(rf"(?<!\w)(?:untuk|bagi)\s+{_ACRONYM_NAME}", s.text):
+            yield m["name"], "budget_for", True
+    if not rules.program_words.search(s.text):
+        return
+    for m in rules.listed.finditer(s.text):
+        yield m["name"], "acronym", True
+    for m in rules.after_word.finditer(s.text):
+        # A capitalised program word before a name of its own is the name's first word ('adalah
+        # Gerakan Orang Tua Asuh ...'), not before a single word ('Program CSR seperti ...').
+        whole = m["word"][0].isupper() and len(m["name"].split()) >= rules.min_words
+        yield (f"{m['word']} {m['name']}" if whole else m["name"]), "after_program_word", False
+    for m in rules.enumeration.finditer(s.text):
+        for item in m["items"].split(", "):
+            if item[:1].isupper() and not re.search(rules.openers, item) and "(" not in item:
+                yield item, "enumeration", False
+    for m in rules.is_program.finditer(s.text):
+        yield m["name"], "copula", False
+
+
+def _activity(text: str, verb: re.Match[str], rules: ProgramRules) -> str | None:
+    """'menggencarkan pemberian tablet tambah darah bagi remaja putri di sekolah' -> 'Pemberian
+    tablet tambah darah bagi remaja putri': an activity noun (or a verb of giving, turned into
+    its noun) and its object, up to a word ending it, kept only when it is done for people of
+    the topic; the name ends with them. Numbers and their hedges are left out ('kepada sekitar
+    9.400 remaja putri')."""
+    head = rules.giving.get(verb.group().split()[0].lower())
+    tokens = list(_TOKEN.finditer(text, verb.start("rest")))
+    first = tokens[0].group() if tokens else ""
+    if head is None and not (rules.activity_noun.fullmatch(first) and first not in rules.not_activities):
+        return None
+    words: list[re.Match[str]] = []
+    for i, token in enumerate(tokens):
+        word = token.group().lower()
+        if token.group()[0].isdigit():
+            while words and words[-1].group().lower() in rules.hedge_words:
+                words.pop()
+            continue
+        people_next = i + 1 < len(tokens) and rules.population.match(text, tokens[i + 1].start())
+        if not (word[0].isalpha() or word.startswith("(")) or len(words) == rules.max_words or (
+                word in rules.stop_words and not (word in rules.beneficiary_words and people_next)):
+            break
+        words.append(token)
+    people = [found.end() for w in words for found in [rules.population.match(text, w.start())] if found]
+    if not people:
+        return None
+    kept = [w for w in words if w.start() < people[-1]]
+    if len(kept) < len(words) and words[len(kept)].group().startswith("("):
+        kept.append(words[len(kept)])  # its acronym: 'Tim Pendamping Keluarga (TPK)'
+    name = " ".join([*([head] if head else []), *(w.group() for w in kept)])
+    return name[:1].upper() + name[1:]
 
 
 def confirm_programs(proposals: list[Proposal], client: ModelClient, prompt: Prompt) -> tuple[list[Program], list[str], Usage]:

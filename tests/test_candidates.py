@@ -256,9 +256,9 @@ def test_a_year_stated_for_another_number_is_not_the_period() -> None:
 # ------------------------------------------------------------------ programs proposed by rules
 
 @pytest.mark.parametrize("prefix, expected", [
-    ("000", []),  # 'seperti Dinas Sosial, Bappeda': offices, not programs
-    ("001", [("Bapak Asuh dan Ibu Asuh Anak Stunting", "after_program_word", False),
-             ("Percepatan Penurunan Stunting", "after_program_word", False)]),
+    ("000", [("Pendampingan dan pemberdayaan keluarga", "activity", False),   # 'Dinas Sosial, Bappeda':
+             ("Pembenahan pada peran Tim Pendamping Keluarga (TPK)", "activity", False)]),  # offices
+    ("001", [("Bapak Asuh dan Ibu Asuh Anak Stunting", "after_program_word", False)]),  # not PPS
     ("002", [("pembagian telur kepada keluarga berisiko stunting", "copula", False),
              ("Pendampingan dan pemantauan oleh Tim Pendamping Keluarga", "bullet", True),
              ("Rapat mini lokakarya stunting di tingkat kecamatan", "bullet", True),

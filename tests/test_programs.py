@@ -1,0 +1,63 @@
+"""Program names the rules propose, on small made-up texts, one rule each (the seeds' cases
+are in test_candidates.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from llmextract.programs import propose_programs
+from llmextract.prompts import load_prompt
+
+CONFIG = load_prompt("candidates").data["programs"]
+
+AFTER_A_VERB = "Judul\n\nPuskesmas menjalankan Sekolah Lapang Ibu Balita (Selabi) di desa lokus stunting."
+ACRONYM_FIRST = "Judul\n\nKader menjalankan Dashat (Dapur Sehat Atasi Stunting) di setiap desa."
+BUDGET_FOR = "Judul\n\nPemkab mengalokasikan anggaran Rp 2 miliar untuk Pemberian Makanan Tambahan (PMT) lokal."
+ACTIVITY = "Judul\n\nDinas Kesehatan menggencarkan pemberian tablet tambah darah bagi remaja putri di sekolah."
+GIVING_VERB = "Judul\n\nPemkab memberikan tablet tambah darah kepada sekitar 9.400 remaja putri di sekolah."
+CAMPAIGN = "Judul\n\nPemkab menggandeng tokoh agama melalui kampanye Cegah Stunting."
+CAPITALISED_PROGRAM_WORD = "Judul\n\nKuncinya adalah Gerakan Makan Ikan Bersama (Gemari)."
+MARKDOWN_LIST = ("# Judul\n\nProgram prioritas tahun ini:\n\n"
+                 "1. **Dapur Gizi (Dagi)** di 12 Kampung KB, untuk baduta.\n"
+                 "2. **PMT lokal** untuk balita gizi kurang selama 90 hari.\n"
+                 "3. **Kelas Ibu Hamil**: penyuluhan setiap bulan.")
+MARKDOWN_HEADING = ("# Judul\n\nPemkot memperkuat layanan gizi.\n\n## Program unggulan\n\n"
+                    "- **Posyandu Keliling** di desa terpencil.")
+
+
+@pytest.mark.parametrize("text, name, rule", [
+    (AFTER_A_VERB, "Sekolah Lapang Ibu Balita (Selabi)", "after_verb"),
+    (ACRONYM_FIRST, "Dashat (Dapur Sehat Atasi Stunting)", "after_verb"),
+    (BUDGET_FOR, "Pemberian Makanan Tambahan (PMT)", "budget_for"),
+    (ACTIVITY, "Pemberian tablet tambah darah bagi remaja putri", "activity"),
+    (GIVING_VERB, "Pemberian tablet tambah darah kepada remaja putri", "activity"),
+    (CAMPAIGN, "Cegah Stunting", "after_program_word"),
+    (CAPITALISED_PROGRAM_WORD, "Gerakan Makan Ikan Bersama (Gemari)", "after_program_word"),
+])
+def test_one_program_in_prose(text: str, name: str, rule: str) -> None:
+    [found] = propose_programs(text, CONFIG)
+    assert (found.program.name, found.rule) == (name, rule)
+    assert text[found.program.span.start:found.program.span.end] == found.program.quote
+
+
+def test_bold_names_of_a_numbered_list_of_programs() -> None:
+    found = propose_programs(MARKDOWN_LIST, CONFIG)
+    assert [(p.program.name, p.rule) for p in found] == [
+        ("Dapur Gizi (Dagi)", "bullet"), ("PMT lokal", "bullet"), ("Kelas Ibu Hamil", "bullet")]
+    assert found[0].program.quote == "1. **Dapur Gizi (Dagi)** di 12 Kampung KB, untuk baduta."
+
+
+def test_a_heading_opens_a_list_of_programs() -> None:
+    assert [p.program.name for p in propose_programs(MARKDOWN_HEADING, CONFIG)] == ["Posyandu Keliling"]
+
+
+@pytest.mark.parametrize("text", [
+    "Judul\n\nSekda memberikan apresiasi kepada seluruh Organisasi Perangkat Daerah (OPD).",  # no people
+    "Judul\n\nPemkot melakukan penimbangan serentak bagi seluruh balita.",     # a measurement
+    "Judul\n\nDinas menjalankan upaya penurunan stunting bagi balita.",         # not an activity noun
+    "Judul\n\nRapat membahas Program Percepatan Penurunan Stunting.",           # the national policy
+    "Judul\n\nTim Penggerak PKK menjalankan Tim Pendamping Keluarga (TPK) di desa.",  # a team
+    "Judul\n\nBeberapa kegiatan:\n\n1. Rapat koordinasi.\n2. Kunjungan lapangan.",  # not a list of programs
+])
+def test_not_programs(text: str) -> None:
+    assert propose_programs(text, CONFIG) == []
