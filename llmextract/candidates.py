@@ -57,13 +57,18 @@ class SetAsideRules:
     frequency word after it (``duration_words``, unless it starts a relative year such as
     'tahun ini'), a place it counts (the domain's ``place_nouns``), a clause opening with a
     word of distribution ('Satu orang tua asuh mendampingi satu sampai dua anak'), a share in a
-    clause about money (``budget_words``: '8 persen dana desa')."""
+    clause about money (``budget_words``: '8 persen dana desa'; 'Rp 3,2 miliar, naik 20
+    persen'), the audience of an event ('di hadapan 500 warga', '150 peserta')."""
 
     duration: re.Pattern[str]
     relative_year: re.Pattern[str]
     place: re.Pattern[str]
     distributive: re.Pattern[str]
     budget: re.Pattern[str]
+    money: re.Pattern[str]
+    topic: re.Pattern[str]
+    audience_before: re.Pattern[str]
+    audience_noun: re.Pattern[str]
 
     @classmethod
     def load(cls, domain: str = "stunting") -> SetAsideRules:
@@ -72,7 +77,11 @@ class SetAsideRules:
                    words_pattern(tuple(lang.get("relative_years", {}))),
                    words_pattern(tuple(words.get("place_nouns", []))),
                    words_pattern(tuple(lang.get("distributive_words", []))),
-                   words_pattern(tuple(lang.get("budget_words", []))))
+                   words_pattern(tuple(lang.get("budget_words", []))),
+                   words_pattern((*lang.get("currency_before", []), *lang.get("currency_after", []))),
+                   words_pattern(tuple(words.get("topic_words", []))),
+                   words_pattern(tuple(lang.get("audience_before", []))),
+                   words_pattern(tuple(lang.get("audience_nouns", []))))
 
 
 @dataclass(frozen=True)
@@ -167,6 +176,16 @@ def opening_clause_end(sentence: Sentence) -> int:
     return sentence.start + brk.start() if brk else sentence.end
 
 
+def right_before(pattern: re.Pattern[str], before: str, mention: NumberMention) -> bool:
+    """Whether ``before`` (the text up to the mention) ends with a phrase of ``pattern``, the
+    mention's hedge left out ('di hadapan sekitar 500 warga' ends with 'di hadapan')."""
+    lead = before.rstrip()
+    hedge = mention.hedge or ""
+    if hedge and lead.lower().endswith(hedge):
+        lead = lead[:len(lead) - len(hedge)].rstrip()
+    return any(m.end() == len(lead) for m in pattern.finditer(lead))
+
+
 def table_row(c: Candidate) -> str | None:
     """'Ibu Hamil (Bumil): 1.022 didampingi, 542 berisiko': the row label names who is counted."""
     m = TABLE_ROW.match(c.sentence.line)
@@ -229,11 +248,15 @@ def _not_a_count_reason(text: str, mention: NumberMention, sentence: Sentence,
             and _LIST_MARKER.match(text, sentence.line_start):
         return "the number of a list item"
     start, end = clause_bounds(sentence, mention)
-    if mention.kind == PERCENT and rules.budget.search(text, start, end):
+    if mention.kind == PERCENT and (rules.budget.search(text, start, end) or (
+            rules.money.search(text, sentence.start, mention.start) and not rules.topic.search(text, start, end))):
         return "a share of a budget, not a stunting measure"
     if mention.kind not in (QUANTITY, RANGE) or (mention.kind == RANGE and mention.unit):
         return None
     after = text[mention.end:sentence.end]
+    if right_before(rules.audience_before, text[start:mention.start], mention) or \
+            rules.audience_noun.match(after.lstrip()):
+        return "the audience of an event, not a stunting figure"
     if rules.duration.match(after.lstrip()) and not rules.relative_year.match(after.lstrip()):
         return "a duration, age or frequency, not a count"
     if rules.place.match(after.lstrip()):

@@ -132,8 +132,9 @@ def _free_calendar(text: str, start: int, end: int, mentions: list[NumberMention
                    mention: NumberMention | None = None) -> list[NumberMention]:
     """Years and months in ``text[start:end]`` that no other number claims: not in the clause of
     another value of their sentence ('turun dibandingkan tahun 2024 yang mencapai 300 kasus'),
-    unless they open the sentence before all of its values ('Hasil penimbangan Juni 2025
-    menunjukkan 1.962 balita, atau 4,7 persen dari 41.745 balita': the time of all three)."""
+    unless, in the sentence of ``mention`` itself, they open it before all of its values ('Hasil
+    penimbangan Juni 2025 menunjukkan 1.962 balita, atau 4,7 persen dari 41.745 balita': the
+    time of all three)."""
     free = []
     for year in _calendar([m for m in mentions if start <= m.start < end]):
         sentence = next((s for s in _sentences(text) if s.start <= year.start < s.end), None)
@@ -141,7 +142,7 @@ def _free_calendar(text: str, start: int, end: int, mentions: list[NumberMention
             free.append(year)
             continue
         values = _values(mentions, sentence.start, sentence.end)
-        opens = all(year.start < n.start for n in values)
+        opens = mention is not None and all(year.start < n.start for n in values)
         claimed = any(s0 <= year.start < s1 for n in values if n != mention
                       for s0, s1 in [clause_bounds(sentence, n)])
         if opens or not claimed:

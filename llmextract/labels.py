@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError, create_model
 
-from .candidates import OPENING_QUOTES, Candidate, clause_bounds, table_row, words_pattern
+from .candidates import OPENING_QUOTES, Candidate, clause_bounds, right_before, table_row, words_pattern
 from .extract import SOURCE_PLACEHOLDER
 from .llm import ModelClient
 from .models import Usage
@@ -57,11 +57,12 @@ class Labelling:
 class LabelRules:
     """What the rules know before the model is asked, from the vocabulary: the words of intent
     that allow a target (id.yaml ``target_words`` plus the prompt's ``intent_words``), the words
-    opening a clause of purpose (``purpose_words``), the topic words, the words pointing back to
+    before a starting point (``baseline_before``), the words opening a clause of purpose (``purpose_words``), the topic words, the words pointing back to
     the previous sentence (``anaphora``), the populations (a table row's label) and the nouns
     whose count is about the topic (``counted_nouns``)."""
 
     intent: re.Pattern[str]
+    baseline: re.Pattern[str]
     purpose: re.Pattern[str]
     topic: re.Pattern[str]
     anaphora: re.Pattern[str]
@@ -73,7 +74,8 @@ class LabelRules:
         cfg = prompt.data.get("labelling") or {}
         domain, lang = load_vocab(str(prompt.data.get("domain", "stunting"))), load_vocab("id")
         intent = [*lang.get("target_words", []), *cfg.get("intent_words", [])]
-        return cls(words_pattern(tuple(intent)), words_pattern(tuple(lang.get("purpose_words", []))),
+        return cls(words_pattern(tuple(intent)), words_pattern(tuple(lang.get("baseline_before", []))),
+                   words_pattern(tuple(lang.get("purpose_words", []))),
                    words_pattern(tuple(domain.get("topic_words", []))),
                    words_pattern(tuple(lang.get("anaphora", []))),
                    words_pattern(tuple(domain.get("populations", []))),
@@ -88,9 +90,12 @@ def has_intent(candidate: Candidate, rules: LabelRules) -> bool:
     """A word of intent before the number (not across the end of a quotation: '"...menargetkan
     10 persen," katanya di hadapan 500 warga', nor in an opening clause of purpose: 'Untuk
     mengejar target daerah, pemkab mengalokasikan ... bagi 1.850 balita') or after it in its
-    own clause."""
+    own clause; never for the starting point of the change ('turun menjadi 12 persen, dari saat
+    ini 17,3 persen')."""
     s, m = candidate.sentence, candidate.mention
     before = s.text[:m.start - s.start]
+    if right_before(rules.baseline, before, m):
+        return False
     cut = max((q.end() for q in _CLOSING_QUOTE.finditer(before)), default=0)
     purpose = rules.purpose.match(before.lstrip(OPENING_QUOTES))
     if purpose and "," in before:

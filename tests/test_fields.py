@@ -23,6 +23,9 @@ TWO_MONTHS = "Judul\n\nBalita stunting turun dari 289 balita pada Agustus 2024 m
 # A month opening the sentence is the time of all of its values.
 OPENING_MONTH = ("Judul\n\nHasil penimbangan Juni 2025 menunjukkan 1.962 balita stunting, atau 4,7 persen "
                  "dari 41.745 balita.")
+# ... but only in its own sentence: the line before lends a year only when no value claims it.
+OPENING_YEAR_ABOVE = ("Judul\n\nPada 2022 prevalensi stunting 13,2 persen, lalu 11,5 persen pada 2023.\n\n"
+                      "Dinkes memberikan makanan tambahan kepada 480 ibu hamil.")
 NATIONAL = "Judul\n\nSebagai perbandingan, prevalensi stunting nasional tercatat 21,5 persen."
 
 
@@ -42,8 +45,9 @@ def test_unit_is_the_counted_noun(text: str, value_text: str, unit: str) -> None
     (OPENING_MONTH, "1.962", "Juni 2025"),
     (OPENING_MONTH, "4,7 persen", "Juni 2025"),
     (OPENING_MONTH, "41.745", "Juni 2025"),
+    (OPENING_YEAR_ABOVE, "480", None),
 ])
-def test_period(text: str, value_text: str, period: str) -> None:
+def test_period(text: str, value_text: str, period: str | None) -> None:
     assert to_indicator(text, candidate(text, value_text), parse_numbers(text), RULES).period == period
 
 

@@ -24,7 +24,11 @@ PURPOSE_CLAUSE = ("Judul\n\nUntuk mengejar target daerah, pemkab menyalurkan mak
 INTENT_AFTER_PURPOSE = "Judul\n\nUntuk itu, pemkab menargetkan prevalensi stunting 10 persen."
 # People doing the work are counted like the people they help.
 WORKFORCE = "Judul\n\nSekarang sudah ada 173 orang tua asuh dan 62 ahli gizi."
-ATTENDANCE = "Judul\n\nRapat dihadiri 150 peserta."
+# Once a quotation ends, its word of intent does not reach the numbers after it.
+QUOTE_ENDED = ("Judul\n\n\"Kami menargetkan prevalensi stunting 10 persen,\" kata Bupati yang didampingi "
+               "40 relawan.")
+# The starting point of a goal is measured, not a goal.
+BASELINE = "Judul\n\nBupati menargetkan prevalensi stunting turun menjadi 12 persen, dari saat ini 17,3 persen."
 
 
 @pytest.mark.parametrize("text, value_text, expected", [
@@ -35,7 +39,9 @@ ATTENDANCE = "Judul\n\nRapat dihadiri 150 peserta."
     (INTENT_AFTER_PURPOSE, "10 persen", [Label.target]),
     (WORKFORCE, "173", [Label.indicator]),
     (WORKFORCE, "62", [Label.indicator]),
-    (ATTENDANCE, "150", [Label.indicator, Label.other]),
+    (QUOTE_ENDED, "40", [Label.indicator, Label.other]),
+    (BASELINE, "17,3 persen", [Label.indicator]),
+    (BASELINE, "12 persen", [Label.target]),
 ])
 def test_labels_the_rules_leave_open(text: str, value_text: str, expected: list[Label]) -> None:
     assert allowed_labels(candidate(text, value_text), RULES) == expected
