@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from llmextract.grounding import lower_same_length
@@ -45,7 +46,6 @@ CALENDAR_KINDS = frozenset({DATE, TIME, YEAR, PERIOD})
 VALUE_KINDS = frozenset({QUANTITY, PERCENT, MONEY, RANGE, ZERO_TARGET, ORDINAL})
 MAX_DIGITS = 30  # longer digit runs are not quantities (and int() refuses very long strings)
 MAX_NUMBER_WORDS = 12  # 'dua ratus tiga puluh lima ribu ...' never runs longer
-_DIGIT_RUN = re.compile(r"[0-9]*")
 _DATE_SEPARATOR = re.compile(r"[/.-]")
 _CLOCK = re.compile(r"[0-9]{1,2}(?:[:.][0-9]{2})*")
 # Two more numbers after a number, each after a slash: a code or letter number ('440/123/2024'),
@@ -75,22 +75,23 @@ class NumberMention(NamedTuple):
         return self.hedge is not None and _grammar().hedge_is_approximate(self.hedge)
 
 
-def _trie(words: Any) -> str:
-    """An alternation of lower-case words as a trie, so the regex engine tries one branch per
-    letter instead of one per word (this scan runs at every word of every article)."""
+def word_trie(tails: Mapping[str, str]) -> str:
+    """An alternation of lower-case words as a trie, each word followed by its own pattern
+    (its tail), so the regex engine tries one branch per letter instead of one per word, and
+    a pattern starting with it can skip to candidate letters (these scans run over every
+    article). A word that begins a longer one is tried after it, so the longest wins."""
     root: dict[str, Any] = {}
-    for word in {str(w).lower() for w in words}:
+    for word, tail in tails.items():
         node = root
-        for char in word:
+        for char in word.lower():
             node = node.setdefault(char, {})
-        node[""] = {}
+        node[""] = tail
 
     def emit(node: dict[str, Any]) -> str:
         branches = [re.escape(c) + emit(child) for c, child in sorted(node.items()) if c]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if "" in node else body
+        if "" in node:
+            branches.append(node[""])
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
     return emit(root)
 
@@ -143,8 +144,9 @@ class _Grammar:
         # ``_atoms`` skips the non-ASCII letters the class lets through. Digits glued to a
         # currency word ('rp1.000') start their candidate at the word.
         currency = "|".join(re.escape(c.lower()) for c in vocab["currency_before"])
+        words = word_trie(dict.fromkeys(first_words, ""))
         self.candidate = re.compile(
-            rf"[^a-z0-9_](?:[0-9]|(?P<currency>{currency})(?=[0-9])|(?:{_trie(first_words)})\b)")
+            rf"[^a-z0-9_](?:[0-9]|(?P<currency>{currency})(?=[0-9])|(?:{words})\b)")
         self.scale_after = re.compile(rf"\s*({_phrases(self.scales)})(?!\w)", i)
         self.percent_after = re.compile(
             rf"\s*(?:%|(?:{_phrases(w for w in vocab['percent_words'] if w != '%')})(?!\w))", i)
@@ -343,7 +345,7 @@ def read_number_words(words: str) -> float | None:
 # Finding every mention
 
 
-@dataclass
+@dataclass(slots=True)
 class _Reading:
     """A number being assembled: digits or words, then scale, percent, currency, hedge."""
 
@@ -489,17 +491,18 @@ def _token_after(text: str, end: int) -> str:
 
 
 def _word_before(text: str, start: int) -> str:
-    """The lower-cased word just before ``start`` (over spaces and one dot: 'Rp. 5')."""
-    chunk = text[max(0, start - 40):start].rstrip()
-    if chunk.endswith("."):
-        chunk = chunk[:-1]
-    if not chunk or not (chunk[-1].isalpha() or chunk[-1] == "-"):
-        return ""
-    last = chunk.rsplit(None, 1)[-1]
-    k = len(last)
-    while k > 0 and (last[k - 1].isalpha() or last[k - 1] == "-"):
-        k -= 1
-    return last[k:].lower()
+    """The lower-cased word just before ``start`` (over spaces and one dot: 'Rp. 5'), looking
+    back at most 40 characters."""
+    floor = start - 40 if start > 40 else 0
+    end = start
+    while end > floor and text[end - 1].isspace():
+        end -= 1
+    if end > floor and text[end - 1] == ".":
+        end -= 1
+    begin = end
+    while begin > floor and (text[begin - 1].isalpha() or text[begin - 1] == "-"):
+        begin -= 1
+    return text[begin:end].lower()
 
 
 def _hedge(text: str, start: int, g: _Grammar, before: str | None = None) -> str | None:
@@ -549,8 +552,6 @@ def _atoms(lowered: str, g: _Grammar) -> list[re.Match[str]]:
         atom = g.master.match(lowered, end if candidate.group("currency") else start)
         if atom is None:
             pos = end
-            if lowered[start].isdigit():  # a code such as P3AKB: skip its digit run
-                pos = _DIGIT_RUN.match(lowered, pos).end()  # type: ignore[union-attr]
             continue
         chain = (_SLASH_CHAIN.match(lowered, atom.end())
                  if atom.lastgroup == "number" and lowered.startswith("/", atom.end()) else None)

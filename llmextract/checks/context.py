@@ -91,6 +91,8 @@ class ArticleContext:
     _line_categories: dict[int, str | None] = field(default_factory=dict)
     _clause_breaks: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
     _clauses: dict[int, tuple[int, int]] = field(default_factory=dict)
+    _sentences: dict[int, tuple[int, int]] = field(default_factory=dict)
+    _quotes: dict[str, Match] = field(default_factory=dict)
 
     # --- lookups -------------------------------------------------------------------------
 
@@ -115,8 +117,14 @@ class ArticleContext:
         return span(*self.sentence_range(offset))
 
     def sentence_range(self, offset: int) -> tuple[int, int]:
-        """The sentence holding ``offset``, without surrounding spaces."""
+        """The sentence holding ``offset``, without surrounding spaces (each sentence is asked
+        about by several checks: trimmed once)."""
         k = bisect.bisect_right(self.sentence_ends, offset)
+        if k not in self._sentences:
+            self._sentences[k] = self._sentence(k)
+        return self._sentences[k]
+
+    def _sentence(self, k: int) -> tuple[int, int]:
         start = self.sentence_ends[k - 1] if k > 0 else 0
         end = self.sentence_ends[k] if k < len(self.sentence_ends) else len(self.text)
         text = self.text
@@ -257,8 +265,19 @@ def recorded_quote(text: str, item: Item) -> Match | None:
     return None
 
 
+def _locate_quote(ctx: ArticleContext, item: Item) -> Match:
+    """Where the item's quote is; items read from one sentence share their quote, which is
+    searched for once."""
+    recorded = recorded_quote(ctx.text, item)
+    if recorded is not None:
+        return recorded
+    if item.quote not in ctx._quotes:
+        ctx._quotes[item.quote] = locate(ctx.text, item.quote)
+    return ctx._quotes[item.quote]
+
+
 def _locate_item(ctx: ArticleContext, item: Item, path: str) -> LocatedItem:
-    quote = recorded_quote(ctx.text, item) or locate(ctx.text, item.quote)
+    quote = _locate_quote(ctx, item)
     located = LocatedItem(item=item, path=path, quote=quote)
     value = item_value(item)
     if value is None:

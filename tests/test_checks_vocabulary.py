@@ -1,0 +1,48 @@
+"""The compiled word lists: the fast trie form finds exactly what a plain whole-word
+alternation finds, longest phrase first."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from llmextract.checks.vocabulary import words_pattern
+
+WORDS = ["target", "targetkan", "tahun ini", "tahun lalu", "tahun", "gizi buruk", "gizi",
+         "ibu hamil", "ibu", "cita-cita", "kk", "k"]
+
+
+def plain(words: list[str]) -> re.Pattern[str]:
+    """The reference: whole words, longest first, a look-behind at every position."""
+    items = sorted({w.lower() for w in words}, key=len, reverse=True)
+    body = "|".join(r"\s+".join(re.escape(p) for p in w.split()) for w in items)
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)")
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        pytest.param("target tahun ini", ["target", "tahun ini"], id="longest-phrase"),
+        pytest.param("ditargetkan targetkan", ["targetkan"], id="not-inside-a-word"),
+        pytest.param("tahun\n  lalu", ["tahun\n  lalu"], id="any-whitespace-between-words"),
+        pytest.param("gizi-buruk gizi_buruk", ["gizi"], id="hyphen-is-a-boundary"),
+        pytest.param("kkk k kk", ["k", "kk"], id="one-letter-word"),
+    ],
+)
+def test_words_pattern_finds_whole_phrases(text: str, found: list[str]) -> None:
+    assert [m.group() for m in words_pattern(WORDS).finditer(text)] == found
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(
+    [*WORDS, " ", "  ", "\n", "-", "_", "1", "é", "di", "(", ".", "x"]), max_size=30).map("".join))
+def test_words_pattern_agrees_with_a_plain_alternation(text: str) -> None:
+    fast, reference = words_pattern(WORDS), plain(WORDS)
+    assert [m.span() for m in fast.finditer(text)] == [m.span() for m in reference.finditer(text)]
+
+
+def test_empty_word_list_matches_nothing() -> None:
+    assert words_pattern([]).search("apa saja") is None
