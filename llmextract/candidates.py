@@ -34,10 +34,13 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’]?(?=\s+[\"“‘(]?[A-Z0-9])")
 _ABBREVIATION = re.compile(r"(?:^|\s)(?:[A-Z]|dr|Dr|Prof|Ir|Hj?|St|No|Jl|Kab|Kec|Kel|drg|Plt)\.$")
 _LINE_END_PUNCT = ".!?\"”’:;"
 _CLAUSE_BREAK = re.compile(r"[,;:()]\s*|\s+(?:dan|serta|sedangkan|sementara)\s+", re.IGNORECASE)
-TABLE_ROW = re.compile(r"^\s*(?P<label>[^:\n]{2,60}?)\s*:\s*")
+# 'Ibu Hamil (Bumil): 1.022 didampingi', '- **Kecamatan Utara**: 312 balita': a row's label, its
+# list marker and bold type left out.
+TABLE_ROW = re.compile(r"^\s*(?:(?:[-•·]|\*(?!\*)|[0-9]{1,2}[.)])\s+)?(?P<label>[^:\n]{2,60}?)\s*:\s*")
 # '1. **Dashat** ...', '2) PMT lokal': the number of a list item, at the start of its line.
 _LIST_MARKER = re.compile(r"[ \t]*[0-9]{1,2}[.)][ \t]")
-OPENING_QUOTES = "\"“‘'("
+OPENING_QUOTES = "\"“‘'(> "  # and a markdown blockquote
+_SPACE_AND_BOLD = " \t\u00a0*_"
 _PREVIOUS_SENTENCES = 3  # how far back 'Angka itu' may point ('jumlahnya' after 'jumlahnya' ...)
 
 
@@ -55,14 +58,14 @@ def words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
 class SetAsideRules:
     """Words that make a number certainly not a fact, from the vocabulary: a duration, age or
     frequency word after it (``duration_words``, unless it starts a relative year such as
-    'tahun ini'), a place it counts (the domain's ``place_nouns``), a clause opening with a
+    'tahun ini'), a place or thing it counts (the domain's ``uncounted_nouns``), a clause opening with a
     word of distribution ('Satu orang tua asuh mendampingi satu sampai dua anak'), a share in a
     clause about money (``budget_words``: '8 persen dana desa'; 'Rp 3,2 miliar, naik 20
     persen'), the audience of an event ('di hadapan 500 warga', '150 peserta')."""
 
     duration: re.Pattern[str]
     relative_year: re.Pattern[str]
-    place: re.Pattern[str]
+    uncounted: re.Pattern[str]
     distributive: re.Pattern[str]
     budget: re.Pattern[str]
     money: re.Pattern[str]
@@ -75,7 +78,7 @@ class SetAsideRules:
         lang, words = load_vocab("id"), load_vocab(domain)
         return cls(words_pattern(tuple(lang.get("duration_words", []))),
                    words_pattern(tuple(lang.get("relative_years", {}))),
-                   words_pattern(tuple(words.get("place_nouns", []))),
+                   words_pattern(tuple(words.get("uncounted_nouns", []))),
                    words_pattern(tuple(lang.get("distributive_words", []))),
                    words_pattern(tuple(lang.get("budget_words", []))),
                    words_pattern((*lang.get("currency_before", []), *lang.get("currency_after", []))),
@@ -178,11 +181,12 @@ def opening_clause_end(sentence: Sentence) -> int:
 
 def right_before(pattern: re.Pattern[str], before: str, mention: NumberMention) -> bool:
     """Whether ``before`` (the text up to the mention) ends with a phrase of ``pattern``, the
-    mention's hedge left out ('di hadapan sekitar 500 warga' ends with 'di hadapan')."""
-    lead = before.rstrip()
+    mention's hedge and markdown bold left out ('di hadapan sekitar 500 warga' ends with 'di
+    hadapan', 'atau **4,8 persen**' with 'atau')."""
+    lead = before.rstrip(_SPACE_AND_BOLD)
     hedge = mention.hedge or ""
     if hedge and lead.lower().endswith(hedge):
-        lead = lead[:len(lead) - len(hedge)].rstrip()
+        lead = lead[:len(lead) - len(hedge)].rstrip(_SPACE_AND_BOLD)
     return any(m.end() == len(lead) for m in pattern.finditer(lead))
 
 
@@ -190,7 +194,7 @@ def table_row(c: Candidate) -> str | None:
     """'Ibu Hamil (Bumil): 1.022 didampingi, 542 berisiko': the row label names who is counted."""
     m = TABLE_ROW.match(c.sentence.line)
     if m and c.sentence.line_start + m.end() <= c.mention.start and not any(ch.isdigit() for ch in m["label"]):
-        return m["label"].strip()
+        return m["label"].strip(" *")
     return None
 
 
@@ -241,7 +245,7 @@ def _not_a_count_reason(text: str, mention: NumberMention, sentence: Sentence,
                         rules: SetAsideRules) -> str | None:
     """Why a number in prose is not a stunting figure by the words around it: money (a budget
     belongs to its program's description) or a share of it, a list item's number, a duration
-    or age, a count of places, or a rule per unit ('satu sampai dua anak' per foster parent)."""
+    or age, a count of places or things, or a rule per unit ('satu sampai dua anak' per foster parent)."""
     if mention.kind == MONEY:
         return "money: a budget, not a stunting measure"
     if mention.start == sentence.line_start + len(sentence.line) - len(sentence.line.lstrip()) \
@@ -259,8 +263,8 @@ def _not_a_count_reason(text: str, mention: NumberMention, sentence: Sentence,
         return "the audience of an event, not a stunting figure"
     if rules.duration.match(after.lstrip()) and not rules.relative_year.match(after.lstrip()):
         return "a duration, age or frequency, not a count"
-    if rules.place.match(after.lstrip()):
-        return "a count of places, not of people"
+    if rules.uncounted.match(after.lstrip()):
+        return "a count of places or things, not of people"
     opening = text[start:sentence.end].lstrip(OPENING_QUOTES)
     lead = rules.distributive.match(opening)
     if lead and not rules.duration.match(opening[lead.end():].lstrip()):

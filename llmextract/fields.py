@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from .candidates import (TABLE_ROW, Candidate, Sentence, clause_bounds, opening_clause_end, split_sentences,
-                         table_row, words_pattern)
+from .candidates import (TABLE_ROW, Candidate, Sentence, clause_bounds, opening_clause_end, right_before,
+                         split_sentences, table_row, words_pattern)
 from .labels import Label, Labelled
 from .models import Extraction, Indicator, Program, Target, TargetKind
 from .numbers import DATE, PERCENT, PERIOD, RANGE, YEAR, ZERO_TARGET, NumberMention, parse_numbers
@@ -39,6 +39,8 @@ class Rules:
     units: re.Pattern[str]  # what a count counts ('9.400 remaja putri'), or 'poin persen'
     topic: str
     down_words: set[str]
+    change: re.Pattern[str]  # 'turun 53,6 persen', 'naik 20 kasus': a change spans two periods
+    restatement: re.Pattern[str]  # '845 balita pada Mei 2025, atau 4,8 persen': the same time
     per_year: list[str]
     level_before: set[str]
     upper_bounds: set[str]  # hedges making a goal a level: 'di bawah 4 persen'
@@ -65,6 +67,8 @@ class Rules:
             units=words_pattern(tuple(units)),
             topic=str(own.get("topic", "stunting")),
             down_words={w.lower() for w in lang.get("trend_words", {}).get("down", [])},
+            change=words_pattern(tuple(w for ws in lang.get("trend_words", {}).values() for w in ws)),
+            restatement=words_pattern(tuple(lang.get("restatement_words", []))),
             per_year=list(own.get("per_year", [])),
             level_before={w.lower() for w in own.get("level_before", [])},
             upper_bounds={h.lower() for h, kind in lang.get("hedges", {}).items() if kind == "upper_bound"},
@@ -120,7 +124,11 @@ def _period_text(text: str, m: NumberMention, rules: Rules) -> str:
 
 def _gap(a: NumberMention, b: NumberMention) -> int:
     """Characters between two mentions ('18,3 persen pada 2023': the 6 of ' pada ')."""
-    return b.start - a.end if b.start >= a.end else a.start - b.end
+    return _span_gap(a, b.start, b.end)
+
+
+def _span_gap(a: NumberMention, start: int, end: int) -> int:
+    return start - a.end if start >= a.end else a.start - end
 
 
 def _values(mentions: list[NumberMention], start: int, end: int) -> list[NumberMention]:
@@ -169,7 +177,14 @@ def find_period(text: str, c: Candidate, mentions: list[NumberMention], rules: R
     """The year or month the number is for: the nearest in its clause that is not another
     value's (``_owner``), else in its sentence (unless it belongs to another number of it), else
     one stated in the previous line of prose and not claimed by a number there; an event date
-    (a full day) is never a period."""
+    (a full day) is never a period. A change ('turun 53,6 persen') spans two periods: none. A
+    restatement ('845 balita hingga Mei 2025, atau 4,8 persen') holds when its value does."""
+    before = text[c.sentence.start:c.mention.start]
+    if right_before(rules.change, before, c.mention):
+        return None
+    earlier = _values(mentions, c.sentence.start, c.mention.start)
+    if earlier and right_before(rules.restatement, before, c.mention):
+        return find_period(text, Candidate(earlier[-1], c.sentence), mentions, rules)
     cal = _calendar(mentions)
     start, end = clause_bounds(c.sentence, c.mention)
     values = _values(mentions, start, end)
@@ -277,19 +292,21 @@ def article_year(mentions: list[NumberMention]) -> int | None:
 
 
 def find_deadline(text: str, c: Candidate, mentions: list[NumberMention], rules: Rules) -> int | None:
-    """The year after the number in its clause ('pada tahun 2026', 'tahun ini', 'tahun depan'),
-    else the one opening its sentence before it ('Tahun depan, Pemkab menargetkan ... 500 anak')."""
-    _, end = clause_bounds(c.sentence, c.mention)
+    """The year nearest the number in its clause, after it first ('pada tahun 2026', 'tahun ini',
+    'tahun depan') then before it ('Target kami tahun depan di bawah 4 persen'), else the one
+    opening its sentence ('Tahun depan, Pemkab menargetkan ... 500 anak')."""
+    m = c.mention
+    start, end = clause_bounds(c.sentence, m)
     opening = opening_clause_end(c.sentence)
-    places = [(c.mention.end, end)] + ([(c.sentence.start, opening)] if opening <= c.mention.start else [])
-    for start, stop in places:
-        years = [m for m in mentions if m.kind == YEAR and start <= m.start < stop]
-        if years:
-            return int(years[0].value or 0) or None
-        relative = rules.relative_year.search(text, start, stop)
+    places = [(m.end, end), (start, m.start)] + ([(c.sentence.start, opening)] if opening <= start else [])
+    for begin, stop in places:
+        found = [(_gap(m, y), int(y.value or 0)) for y in mentions if y.kind == YEAR and begin <= y.start < stop]
         year = article_year(mentions)
-        if relative and year is not None:
-            return year + rules.relative_years[" ".join(relative.group().lower().split())]
+        if year is not None:
+            found += [(_span_gap(m, *r.span()), year + rules.relative_years[" ".join(r.group().lower().split())])
+                      for r in rules.relative_year.finditer(text, begin, stop)]
+        if found:
+            return min(found)[1] or None
     return None
 
 

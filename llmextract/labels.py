@@ -68,6 +68,7 @@ class LabelRules:
     anaphora: re.Pattern[str]
     population: re.Pattern[str]
     counted_noun: re.Pattern[str]
+    share_of_count: re.Pattern[str]  # '30.980 keluarga (' before '10,6%)': the count's share
 
     @classmethod
     def load(cls, prompt: Prompt) -> LabelRules:
@@ -79,7 +80,15 @@ class LabelRules:
                    words_pattern(tuple(domain.get("topic_words", []))),
                    words_pattern(tuple(lang.get("anaphora", []))),
                    words_pattern(tuple(domain.get("populations", []))),
-                   words_pattern(tuple(domain.get("counted_nouns", []))))
+                   words_pattern(tuple(domain.get("counted_nouns", []))),
+                   _share_of_count(tuple(domain.get("counted_nouns", []))))
+
+
+def _share_of_count(counted_nouns: tuple[str, ...]) -> re.Pattern[str]:
+    """A count of a noun of the topic and an opening bracket, at the end of the text before a
+    share: '231 balita stunting (' before '5,1%)'."""
+    nouns = words_pattern(counted_nouns).pattern
+    return re.compile(rf"[0-9][0-9.,]*\s+{nouns}(?:\s+[^\W\d_][\w-]*){{0,3}}\s*\(\s*$", re.IGNORECASE)
 
 
 _CLOSING_QUOTE = re.compile(r"[\"”’],?\s")
@@ -119,10 +128,13 @@ def sure_indicator(candidate: Candidate, rules: LabelRules) -> bool:
     """Certainly a figure about the topic: counted by a noun of the topic ('771 balita', '173
     orang tua asuh'), or, for another noun, in a clause naming the topic; a bare number or share
     ('(10,6%)', '18,3 persen') takes the subject of its sentence (``about_topic``) or of its
-    table row."""
+    table row, and a share in brackets after a count of the topic is that count's ('Kecamatan
+    Utara: 312 balita (5,6%)')."""
     s, m = candidate.sentence, candidate.mention
     noun = _NOUN_AFTER.match(s.text, m.end - s.start)
     if noun and rules.counted_noun.match(s.text, noun.start(1)):
+        return True
+    if m.kind == PERCENT and rules.share_of_count.search(s.text, 0, m.start - s.start):
         return True
     start, end = clause_bounds(s, m)
     if rules.topic.search(s.text, start - s.start, end - s.start):

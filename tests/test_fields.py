@@ -26,6 +26,11 @@ OPENING_MONTH = ("Judul\n\nHasil penimbangan Juni 2025 menunjukkan 1.962 balita 
 # ... but only in its own sentence: the line before lends a year only when no value claims it.
 OPENING_YEAR_ABOVE = ("Judul\n\nPada 2022 prevalensi stunting 13,2 persen, lalu 11,5 persen pada 2023.\n\n"
                       "Dinkes memberikan makanan tambahan kepada 480 ibu hamil.")
+# A change spans two periods; a restatement ('atau 4,8 persen') holds when its value does.
+CHANGE = "Judul\n\nJumlah balita stunting turun 117 balita dibanding Mei 2024."
+RESTATEMENT = "Judul\n\nPemkot mencatat **845 balita stunting** hingga Mei 2025, atau **4,8 persen** dari balita."
+# A list row's label is who is counted, without its list marker or bold type.
+MARKDOWN_ROW = "Judul\n\nSebaran per kecamatan:\n\n- **Kecamatan Utara**: 312 balita (5,6%)"
 NATIONAL = "Judul\n\nSebagai perbandingan, prevalensi stunting nasional tercatat 21,5 persen."
 
 
@@ -46,9 +51,16 @@ def test_unit_is_the_counted_noun(text: str, value_text: str, unit: str) -> None
     (OPENING_MONTH, "4,7 persen", "Juni 2025"),
     (OPENING_MONTH, "41.745", "Juni 2025"),
     (OPENING_YEAR_ABOVE, "480", None),
+    (CHANGE, "117", None),
+    (RESTATEMENT, "4,8 persen", "Mei 2025"),
 ])
 def test_period(text: str, value_text: str, period: str | None) -> None:
     assert to_indicator(text, candidate(text, value_text), parse_numbers(text), RULES).period == period
+
+
+def test_a_list_row_names_who_is_counted() -> None:
+    item = to_indicator(MARKDOWN_ROW, candidate(MARKDOWN_ROW, "5,6%"), parse_numbers(MARKDOWN_ROW), RULES)
+    assert (item.name, item.population, item.unit) == ("Kecamatan Utara", "Kecamatan Utara", "persen")
 
 
 def test_a_figure_above_the_region_says_so_in_its_name() -> None:
@@ -63,6 +75,7 @@ AFTER_A_MEASURE = ("Judul\n\nAngka stunting turun dari 31,6 persen, tetapi masih
                    "14 persen pada 2024.")
 NEXT_YEAR_REDUCTION = DATELINE + "Tahun depan, Pemkab menargetkan jumlah balita stunting berkurang setidaknya 500 anak."
 THIS_YEAR_LEVEL = DATELINE + "Pemkab menargetkan angka stunting ditekan hingga 14 persen tahun ini."
+YEAR_BEFORE_IN_ITS_CLAUSE = DATELINE + "\"Target stunting kami tahun depan di bawah 4 persen,\" kata Bupati."
 
 
 @pytest.mark.parametrize("text, value_text, kind, deadline, unit, indicator", [
@@ -72,6 +85,7 @@ THIS_YEAR_LEVEL = DATELINE + "Pemkab menargetkan angka stunting ditekan hingga 1
     (AFTER_A_MEASURE, "14 persen", TargetKind.level, 2024, "persen", "Angka stunting nasional"),
     (NEXT_YEAR_REDUCTION, "500", TargetKind.reduce_by, 2026, "anak", "balita stunting"),
     (THIS_YEAR_LEVEL, "14 persen", TargetKind.level, 2025, "persen", "angka stunting"),
+    (YEAR_BEFORE_IN_ITS_CLAUSE, "4 persen", TargetKind.level, 2026, "persen", "stunting"),
 ])
 def test_target_fields(text: str, value_text: str, kind: TargetKind, deadline: int, unit: str,
                        indicator: str) -> None:

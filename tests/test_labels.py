@@ -24,6 +24,8 @@ PURPOSE_CLAUSE = ("Judul\n\nUntuk mengejar target daerah, pemkab menyalurkan mak
 INTENT_AFTER_PURPOSE = "Judul\n\nUntuk itu, pemkab menargetkan prevalensi stunting 10 persen."
 # People doing the work are counted like the people they help.
 WORKFORCE = "Judul\n\nSekarang sudah ada 173 orang tua asuh dan 62 ahli gizi."
+# A share in brackets after a count of the topic is that count's, in a markdown list too.
+MARKDOWN_BREAKDOWN = "Judul\n\nSebaran per kecamatan:\n\n- **Kecamatan Utara**: 312 balita (5,6%)"
 # Once a quotation ends, its word of intent does not reach the numbers after it.
 QUOTE_ENDED = ("Judul\n\n\"Kami menargetkan prevalensi stunting 10 persen,\" kata Bupati yang didampingi "
                "40 relawan.")
@@ -39,6 +41,7 @@ BASELINE = "Judul\n\nBupati menargetkan prevalensi stunting turun menjadi 12 per
     (INTENT_AFTER_PURPOSE, "10 persen", [Label.target]),
     (WORKFORCE, "173", [Label.indicator]),
     (WORKFORCE, "62", [Label.indicator]),
+    (MARKDOWN_BREAKDOWN, "5,6%", [Label.indicator]),
     (QUOTE_ENDED, "40", [Label.indicator, Label.other]),
     (BASELINE, "17,3 persen", [Label.indicator]),
     (BASELINE, "12 persen", [Label.target]),
