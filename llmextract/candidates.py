@@ -56,9 +56,9 @@ def words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
 
 @dataclass(frozen=True)
 class SetAsideRules:
-    """Words that make a number certainly not a fact, from the vocabulary: a duration, age or
-    frequency word after it (``duration_words``, unless it starts a relative year such as
-    'tahun ini'), a place or thing it counts (the domain's ``uncounted_nouns``), a clause opening with a
+    """Words that make a number certainly not a fact, from the vocabulary: a duration, age,
+    frequency or measure word after it (``duration_words``, ``measure_words``; not when it
+    starts a relative year such as 'tahun ini'), a place or thing it counts (the domain's ``uncounted_nouns``), a clause opening with a
     word of distribution ('Satu orang tua asuh mendampingi satu sampai dua anak'), a share in a
     clause about money (``budget_words``: '8 persen dana desa'; 'Rp 3,2 miliar, naik 20
     persen'), the audience of an event ('di hadapan 500 warga', '150 peserta')."""
@@ -76,7 +76,7 @@ class SetAsideRules:
     @classmethod
     def load(cls, domain: str = "stunting") -> SetAsideRules:
         lang, words = load_vocab("id"), load_vocab(domain)
-        return cls(words_pattern(tuple(lang.get("duration_words", []))),
+        return cls(words_pattern((*lang.get("duration_words", []), *lang.get("measure_words", []))),
                    words_pattern(tuple(lang.get("relative_years", {}))),
                    words_pattern(tuple(words.get("uncounted_nouns", []))),
                    words_pattern(tuple(lang.get("distributive_words", []))),
@@ -244,8 +244,8 @@ def _set_aside_reason(mention: NumberMention, sentence: Sentence | None) -> str 
 def _not_a_count_reason(text: str, mention: NumberMention, sentence: Sentence,
                         rules: SetAsideRules) -> str | None:
     """Why a number in prose is not a stunting figure by the words around it: money (a budget
-    belongs to its program's description) or a share of it, a list item's number, a duration
-    or age, a count of places or things, or a rule per unit ('satu sampai dua anak' per foster parent)."""
+    belongs to its program's description) or a share of it, a list item's number, a duration,
+    age or measure, a count of places or things, or a rule per unit ('satu sampai dua anak' per foster parent)."""
     if mention.kind == MONEY:
         return "money: a budget, not a stunting measure"
     if mention.start == sentence.line_start + len(sentence.line) - len(sentence.line.lstrip()) \
@@ -262,7 +262,7 @@ def _not_a_count_reason(text: str, mention: NumberMention, sentence: Sentence,
             rules.audience_noun.match(after.lstrip()):
         return "the audience of an event, not a stunting figure"
     if rules.duration.match(after.lstrip()) and not rules.relative_year.match(after.lstrip()):
-        return "a duration, age or frequency, not a count"
+        return "a duration, age, frequency or measure, not a count"
     if rules.uncounted.match(after.lstrip()):
         return "a count of places or things, not of people"
     opening = text[start:sentence.end].lstrip(OPENING_QUOTES)

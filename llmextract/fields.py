@@ -194,18 +194,27 @@ def find_period(text: str, c: Candidate, mentions: list[NumberMention], rules: R
     free = _free_calendar(text, c.sentence.start, c.sentence.end, mentions, c.mention)
     if free:
         return _period_text(text, min(free, key=lambda m: _gap(c.mention, m)), rules)
-    line = _line_before(text, c.sentence.line_start)
-    earlier = _free_calendar(text, line[0], line[1], mentions)
+    start, end = _line_before(text, c.sentence.line_start)
+    if not _is_row(c.sentence.line) and _values(mentions, start, end):
+        return None  # 'Berdasarkan SSGI 2022, prevalensi ... 24,1 persen': that line's own year
+    earlier = _free_calendar(text, start, end, mentions)
     return _period_text(text, earlier[-1], rules) if earlier else None
 
 
+def _is_row(line: str) -> bool:
+    """A row of a table or list with a figure ('Catin: 99 didampingi', '- Utara: 312 balita')."""
+    return bool(TABLE_ROW.match(line)) and any(ch.isdigit() for ch in line)
+
+
 def _line_before(text: str, line_start: int) -> tuple[int, int]:
-    """The previous line of prose, passing over the rows of a table ('Catin: 99 didampingi')."""
+    """The previous line of prose, passing over the rows of a table ('Catin: 99 didampingi'):
+    it lends its year to the rows of the table below it, and to a paragraph below a line that
+    states a time and no figure of its own."""
     end = line_start
     while end > 0:
         start = text.rfind("\n", 0, end - 1) + 1
         line = text[start:end].strip()
-        if line and not (TABLE_ROW.match(line) and any(ch.isdigit() for ch in line)):
+        if line and not _is_row(line):
             return start, end
         end = start
     return 0, 0
@@ -261,14 +270,16 @@ def to_indicator(text: str, c: Candidate, mentions: list[NumberMention], rules: 
 
 
 def target_kind(text: str, c: Candidate, mentions: list[NumberMention], rules: Rules) -> TargetKind:
-    """per_year when 'setiap tahun' follows; level for zero stunting, under a ceiling ('di
+    """per_year when 'setiap tahun' follows or leads up to it in its clause; level for zero stunting, under a ceiling ('di
     bawah 4 persen') or after 'hingga'/'menjadi'; reduce_by when a word of decrease leads up to
     the number (from the value before it in the sentence: '..., tetapi masih jauh dari target
     nasional 14 persen' is a level); level otherwise. A number joined to the one before by 'dan'
     alone ('menjadi 22 persen pada 2026 dan 18 persen pada 2029') is of the same kind."""
     m = c.mention
     after = text[m.end:c.sentence.end].lower()
-    if any(_phrase(p).match(after.lstrip()) or _phrase(p).search(after[:25]) for p in rules.per_year):
+    start, _ = clause_bounds(c.sentence, m)
+    if any(_phrase(p).match(after.lstrip()) or _phrase(p).search(after[:25]) or _phrase(p).search(text, start, m.start)
+           for p in rules.per_year):
         return TargetKind.per_year
     if m.kind == ZERO_TARGET or (m.hedge or "") in rules.upper_bounds:
         return TargetKind.level

@@ -103,6 +103,7 @@ PMT_FOR_56_DAYS = "Judul\n\nPMT untuk balita stunting berjalan selama 56 hari, t
 THIS_YEAR_IS_NOT_A_DURATION = "Judul\n\nKasus stunting tercatat 242 tahun ini."
 PLACES = "Judul\n\nPenimbangan balita stunting digelar di 1.318 posyandu di 19 kecamatan."
 THINGS = "Judul\n\nRembuk stunting membahas tiga program bersama 26 perangkat daerah."
+FACTORS_AND_WEIGHT = "Judul\n\nAda tiga faktor penyebab stunting, antara lain bayi lahir di bawah 2.500 gram."
 NUMBERED_LIST = "Judul\n\nProgram penurunan stunting:\n\n1. **PMT lokal** untuk 300 balita.\n2. Kelas ibu hamil."
 RULE_PER_UNIT = "Judul\n\nSatu orang tua asuh mendampingi satu sampai dua anak stunting."
 EVERY_YEAR_IS_NOT_A_RULE_PER_UNIT = "Judul\n\nSetiap tahun 300 anak stunting ditemukan."
@@ -113,14 +114,16 @@ AUDIENCE = "Judul\n\nBupati berbicara soal stunting di hadapan sekitar 200 kader
 
 
 @pytest.mark.parametrize("text, value_text, reason", [
-    (DURATION_AND_AGE, "lima", "a duration, age or frequency, not a count"),
-    (DURATION_AND_AGE, "6-59", "a duration, age or frequency, not a count"),
-    (PMT_FOR_56_DAYS, "56", "a duration, age or frequency, not a count"),
-    (PMT_FOR_56_DAYS, "tiga", "a duration, age or frequency, not a count"),
+    (DURATION_AND_AGE, "lima", "a duration, age, frequency or measure, not a count"),
+    (DURATION_AND_AGE, "6-59", "a duration, age, frequency or measure, not a count"),
+    (PMT_FOR_56_DAYS, "56", "a duration, age, frequency or measure, not a count"),
+    (PMT_FOR_56_DAYS, "tiga", "a duration, age, frequency or measure, not a count"),
     (PLACES, "1.318", "a count of places or things, not of people"),
     (PLACES, "19", "a count of places or things, not of people"),
     (THINGS, "tiga", "a count of places or things, not of people"),
     (THINGS, "26", "a count of places or things, not of people"),
+    (FACTORS_AND_WEIGHT, "tiga", "a count of places or things, not of people"),
+    (FACTORS_AND_WEIGHT, "2.500", "a duration, age, frequency or measure, not a count"),
     (NUMBERED_LIST, "1", "the number of a list item"),
     (NUMBERED_LIST, "2", "the number of a list item"),
     (RULE_PER_UNIT, "Satu", "a rule per unit ('setiap', 'satu ...'), not a total"),

@@ -26,6 +26,10 @@ OPENING_MONTH = ("Judul\n\nHasil penimbangan Juni 2025 menunjukkan 1.962 balita 
 # ... but only in its own sentence: the line before lends a year only when no value claims it.
 OPENING_YEAR_ABOVE = ("Judul\n\nPada 2022 prevalensi stunting 13,2 persen, lalu 11,5 persen pada 2023.\n\n"
                       "Dinkes memberikan makanan tambahan kepada 480 ibu hamil.")
+# A line with figures of its own keeps its year; a line stating only a time lends it.
+YEAR_OF_THE_LINE_ABOVE = ("Judul\n\nBerdasarkan SSGI 2022, prevalensi stunting 24,1 persen.\n\n"
+                          "Posyandu melayani 4.500 balita.")
+TIME_OF_THE_LINE_ABOVE = "Judul\n\nPemkot mencatat penurunan stunting pada tahun 2025.\n\nTercatat 242 kasus."
 # A change spans two periods; a restatement ('atau 4,8 persen') holds when its value does.
 CHANGE = "Judul\n\nJumlah balita stunting turun 117 balita dibanding Mei 2024."
 RESTATEMENT = "Judul\n\nPemkot mencatat **845 balita stunting** hingga Mei 2025, atau **4,8 persen** dari balita."
@@ -52,6 +56,8 @@ def test_unit_is_the_counted_noun(text: str, value_text: str, unit: str) -> None
     (OPENING_MONTH, "41.745", "Juni 2025"),
     (OPENING_YEAR_ABOVE, "480", None),
     (CHANGE, "117", None),
+    (YEAR_OF_THE_LINE_ABOVE, "4.500", None),
+    (TIME_OF_THE_LINE_ABOVE, "242", "2025"),
     (RESTATEMENT, "4,8 persen", "Mei 2025"),
 ])
 def test_period(text: str, value_text: str, period: str | None) -> None:
@@ -75,6 +81,7 @@ AFTER_A_MEASURE = ("Judul\n\nAngka stunting turun dari 31,6 persen, tetapi masih
                    "14 persen pada 2024.")
 NEXT_YEAR_REDUCTION = DATELINE + "Tahun depan, Pemkab menargetkan jumlah balita stunting berkurang setidaknya 500 anak."
 THIS_YEAR_LEVEL = DATELINE + "Pemkab menargetkan angka stunting ditekan hingga 14 persen tahun ini."
+EVERY_YEAR_BEFORE = "Judul\n\n\"Kami ingin setiap tahun prevalensi stunting turun minimal 2 persen,\" ujarnya."
 YEAR_BEFORE_IN_ITS_CLAUSE = DATELINE + "\"Target stunting kami tahun depan di bawah 4 persen,\" kata Bupati."
 
 
@@ -85,6 +92,7 @@ YEAR_BEFORE_IN_ITS_CLAUSE = DATELINE + "\"Target stunting kami tahun depan di ba
     (AFTER_A_MEASURE, "14 persen", TargetKind.level, 2024, "persen", "Angka stunting nasional"),
     (NEXT_YEAR_REDUCTION, "500", TargetKind.reduce_by, 2026, "anak", "balita stunting"),
     (THIS_YEAR_LEVEL, "14 persen", TargetKind.level, 2025, "persen", "angka stunting"),
+    (EVERY_YEAR_BEFORE, "2 persen", TargetKind.per_year, None, "persen", "prevalensi stunting"),
     (YEAR_BEFORE_IN_ITS_CLAUSE, "4 persen", TargetKind.level, 2026, "persen", "stunting"),
 ])
 def test_target_fields(text: str, value_text: str, kind: TargetKind, deadline: int, unit: str,
