@@ -68,13 +68,14 @@ class ProgramRules:
     is_program: re.Pattern[str]
     bullet: re.Pattern[str]
     activity: re.Pattern[str]
+    verb: re.Pattern[str]
     giving: dict[str, str]
     activity_noun: re.Pattern[str]
     not_activities: frozenset[str]
     stop_words: frozenset[str]
     beneficiary_words: frozenset[str]
     hedge_words: frozenset[str]
-    population: re.Pattern[str]
+    people: re.Pattern[str]  # whom an activity is for: the domain's counted nouns, not 'warga'
     budget: re.Pattern[str]
     min_words: int
     max_words: int
@@ -94,21 +95,23 @@ class ProgramRules:
             program_words=re.compile(rf"(?<!\w){words}(?!\w)"),
             after_word=re.compile(rf"(?<!\w)(?P<word>{words})\s+(?P<name>{_NAME}(?:\s+\([A-Z][\w ]{{1,20}}\))?)"),
             # A bracketed acronym in a list of programs ("Program CSR seperti Gerakan ...
-            # (Genting), Satu Telur Satu Minggu (Sate Sami)").
-            listed=re.compile(rf"(?:(?<!\w){openers}\s+|,\s+){_ACRONYM_NAME}"),
+            # (Genting), Satu Telur Satu Minggu (Sate Sami)"), or joined to one ("program Kampung
+            # Keluarga Berkualitas (Kampung KB) dan Bina Keluarga Remaja (BKR)").
+            listed=re.compile(rf"(?:(?<!\w){openers}\s+|,\s+|(?<=\))\s+dan\s+){_ACRONYM_NAME}"),
             cued=re.compile(rf"(?<!\w){verbs}\s+{_NAMED}"),
             enumeration=re.compile(rf"(?<!\w){openers}\s+(?P<items>[A-Z].*)"),
             openers=openers,
             is_program=re.compile(rf"(?<!\w){words}\b[^.]*?\s(?i:{copulas or '(?!)'})\s+(?P<name>[^,.;]+)"),
             bullet=re.compile(rf"\s*(?:{markers or '(?!)'}|[0-9]{{1,2}}[.)])\s+(?P<item>.+)"),
             activity=re.compile(rf"(?<!\w){verbs}\s+(?P<rest>[a-z])"),
+            verb=re.compile(rf"{verbs}$"),
             giving=giving,
             activity_noun=re.compile(str(lang.get("activity_noun", "(?!)"))),
             not_activities=frozenset(w.lower() for w in vocab.get("not_program_activities", [])),
             stop_words=frozenset(w.lower() for w in lang.get("activity_stop_words", [])),
             beneficiary_words=frozenset(w.lower() for w in lang.get("beneficiary_words", [])),
             hedge_words=frozenset(w.lower() for h in lang.get("hedges", {}) for w in h.split()),
-            population=words_pattern(tuple(vocab.get("populations", []))),
+            people=words_pattern(tuple(vocab.get("counted_nouns", []))),
             budget=words_pattern(tuple(lang.get("budget_words", []))),
             min_words=int(config.get("min_name_words", 2)),
             max_words=int(config.get("max_name_words", 12)),
@@ -210,12 +213,13 @@ def _activity(text: str, verb: re.Match[str], rules: ProgramRules) -> str | None
             while words and words[-1].group().lower() in rules.hedge_words:
                 words.pop()
             continue
-        people_next = i + 1 < len(tokens) and rules.population.match(text, tokens[i + 1].start())
+        people_next = i + 1 < len(tokens) and rules.people.match(text, tokens[i + 1].start())
         if not (word[0].isalpha() or word.startswith("(")) or len(words) == rules.max_words or (
-                word in rules.stop_words and not (word in rules.beneficiary_words and people_next)):
+                word in rules.stop_words and not (word in rules.beneficiary_words and people_next)) or (
+                words and rules.verb.match(word)):  # '... dan melakukan pemeriksaan ...': the next one
             break
         words.append(token)
-    people = [found.end() for w in words for found in [rules.population.match(text, w.start())] if found]
+    people = [found.end() for w in words for found in [rules.people.match(text, w.start())] if found]
     if not people:
         return None
     kept = [w for w in words if w.start() < people[-1]]

@@ -17,6 +17,10 @@ ACTIVITY = "Judul\n\nDinas Kesehatan menggencarkan pemberian tablet tambah darah
 GIVING_VERB = "Judul\n\nPemkab memberikan tablet tambah darah kepada sekitar 9.400 remaja putri di sekolah."
 CAMPAIGN = "Judul\n\nPemkab menggandeng tokoh agama melalui kampanye Cegah Stunting."
 CAPITALISED_PROGRAM_WORD = "Judul\n\nKuncinya adalah Gerakan Makan Ikan Bersama (Gemari)."
+TWO_ACTIVITIES = ("Judul\n\nDinkes menyelenggarakan pelatihan bagi 120 kader dan melakukan pemeriksaan "
+                  "kehamilan kepada ibu hamil di puskesmas.")
+TWO_NAMED = ("Judul\n\nPemkab menjalankan program Kampung Keluarga Berkualitas (Kampung KB) dan Bina Keluarga "
+             "Remaja (BKR).")
 MARKDOWN_LIST = ("# Judul\n\nProgram prioritas tahun ini:\n\n"
                  "1. **Dapur Gizi (Dagi)** di 12 Kampung KB, untuk baduta.\n"
                  "2. **PMT lokal** untuk balita gizi kurang selama 90 hari.\n"
@@ -40,6 +44,14 @@ def test_one_program_in_prose(text: str, name: str, rule: str) -> None:
     assert text[found.program.span.start:found.program.span.end] == found.program.quote
 
 
+@pytest.mark.parametrize("text, names", [
+    (TWO_ACTIVITIES, ["Pelatihan bagi kader", "Pemeriksaan kehamilan kepada ibu hamil"]),
+    (TWO_NAMED, ["Bina Keluarga Remaja (BKR)", "Kampung Keluarga Berkualitas (Kampung KB)"]),
+])
+def test_two_programs_in_one_sentence(text: str, names: list[str]) -> None:
+    assert [p.program.name for p in propose_programs(text, CONFIG)] == names
+
+
 def test_bold_names_of_a_numbered_list_of_programs() -> None:
     found = propose_programs(MARKDOWN_LIST, CONFIG)
     assert [(p.program.name, p.rule) for p in found] == [
@@ -53,6 +65,8 @@ def test_a_heading_opens_a_list_of_programs() -> None:
 
 @pytest.mark.parametrize("text", [
     "Judul\n\nSekda memberikan apresiasi kepada seluruh Organisasi Perangkat Daerah (OPD).",  # no people
+    "Judul\n\nDinas Sosial memberikan bantuan kepada warga terdampak banjir.",  # not people of the topic
+    "Judul\n\nDinas Pemberdayaan Perempuan dan Keluarga Berencana (P3AKB) hadir.",  # an office
     "Judul\n\nPemkot melakukan penimbangan serentak bagi seluruh balita.",     # a measurement
     "Judul\n\nDinas menjalankan upaya penurunan stunting bagi balita.",         # not an activity noun
     "Judul\n\nRapat membahas Program Percepatan Penurunan Stunting.",           # the national policy
