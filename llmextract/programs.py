@@ -20,9 +20,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .candidates import Sentence, split_sentences, words_pattern
+from .candidates import Sentence, clause_bounds, split_sentences, words_pattern
 from .llm import ModelClient
 from .models import Program, Usage
+from .numbers import MONEY, parse_numbers
 from .prompts import Prompt
 from .resources import load_vocab
 
@@ -128,8 +129,11 @@ class ProgramRules:
 
 
 def propose_programs(text: str, config: dict[str, Any], domain: str = "stunting") -> list[Proposal]:
-    """Program proposals in order of appearance, one per name (the first sentence naming it)."""
+    """Program proposals in order of appearance, one per name (the first sentence naming it).
+    A budget is not a stunting figure but part of what a program is: the clause of the money in
+    the program's sentence, or the rest of a list item after its bold name, is its description."""
     rules = ProgramRules.load(config, domain)
+    money = [m for m in parse_numbers(text) if m.kind == MONEY]
     found: dict[str, Proposal] = {}
     list_open = False
     for s in split_sentences(text):
@@ -138,21 +142,25 @@ def propose_programs(text: str, config: dict[str, Any], domain: str = "stunting"
         item = rules.bullet.match(s.line)
         if item:
             if list_open and s.start == s.line_start + len(s.line) - len(s.line.lstrip()):
-                _add(found, _item_name(item["item"]), _line(s), "bullet", True, rules)
+                name, rest = _item_name(item["item"])
+                _add(found, name, _line(s), "bullet", True, rules, rest)
             continue
         stripped = s.line.strip()
         list_open = (stripped.endswith(":") or stripped.startswith("#")) and bool(rules.program_words.search(s.text))
+        budget = next((s.text[a - s.start:b - s.start].strip() for m in money if s.start <= m.start < s.end
+                       for a, b in [clause_bounds(s, m)]), None)
         for name, rule, sure in _names_in(s, rules):
-            _add(found, name, s, rule, sure, rules)
+            _add(found, name, s, rule, sure, rules, budget)
     # A name inside a longer one (the name without its acronym, a cut-off repeat) is the same program.
     return [p for key, p in found.items() if not any(key != other and key in other for other in found)]
 
 
 def _add(found: dict[str, Proposal], name: str, sentence: Sentence, rule: str, sure: bool,
-         rules: ProgramRules) -> None:
+         rules: ProgramRules, description: str | None = None) -> None:
     name = name.strip(" .,;:")
     if rules.keeps(name) and name.lower() not in found:
-        found[name.lower()] = Proposal(Program(name=name, quote=sentence.text, span=sentence.span), rule, sure)
+        program = Program(name=name, description=description or None, quote=sentence.text, span=sentence.span)
+        found[name.lower()] = Proposal(program, rule, sure)
 
 
 def _line(s: Sentence) -> Sentence:
@@ -161,10 +169,11 @@ def _line(s: Sentence) -> Sentence:
     return Sentence(s.line_start + lead, s.line_start + len(s.line.rstrip()), s.line.strip(), s.line_start, s.line)
 
 
-def _item_name(item: str) -> str:
-    """A markdown item's bold name ('**PMT lokal** untuk balita'), else the whole item."""
+def _item_name(item: str) -> tuple[str, str]:
+    """A markdown item's bold name and the rest ('**PMT lokal** untuk balita'), else the whole
+    item and nothing."""
     bold = _BOLD.match(item)
-    return bold["name"] if bold else item
+    return (bold["name"], item[bold.end():].strip(" :,-–")) if bold else (item, "")
 
 
 def _names_in(s: Sentence, rules: ProgramRules) -> Iterator[tuple[str, str, bool]]:

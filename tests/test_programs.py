@@ -59,6 +59,14 @@ def test_bold_names_of_a_numbered_list_of_programs() -> None:
     assert found[0].program.quote == "1. **Dapur Gizi (Dagi)** di 12 Kampung KB, untuk baduta."
 
 
+def test_a_budget_is_part_of_its_programs_description() -> None:
+    [prose] = propose_programs(BUDGET_FOR, CONFIG)
+    assert prose.program.description == "Pemkab mengalokasikan anggaran Rp 2 miliar untuk Pemberian Makanan Tambahan"
+    items = propose_programs(MARKDOWN_LIST, CONFIG)
+    assert [p.program.description for p in items] == [
+        "di 12 Kampung KB, untuk baduta.", "untuk balita gizi kurang selama 90 hari.", "penyuluhan setiap bulan."]
+
+
 def test_a_heading_opens_a_list_of_programs() -> None:
     assert [p.program.name for p in propose_programs(MARKDOWN_HEADING, CONFIG)] == ["Posyandu Keliling"]
 
