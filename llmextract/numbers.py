@@ -23,9 +23,9 @@ number-ish word at a word boundary); the full pattern is tried only there.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from llmextract.grounding import lower_same_length
@@ -46,6 +46,7 @@ CALENDAR_KINDS = frozenset({DATE, TIME, YEAR, PERIOD})
 VALUE_KINDS = frozenset({QUANTITY, PERCENT, MONEY, RANGE, ZERO_TARGET, ORDINAL})
 MAX_DIGITS = 30  # longer digit runs are not quantities (and int() refuses very long strings)
 MAX_NUMBER_WORDS = 12  # 'dua ratus tiga puluh lima ribu ...' never runs longer
+_CALENDAR_GROUPS = {"time": TIME, "date_num": DATE, "date_words": DATE, "period": PERIOD}
 _DATE_SEPARATOR = re.compile(r"[/.-]")
 _CLOCK = re.compile(r"[0-9]{1,2}(?:[:.][0-9]{2})*")
 # Two more numbers after a number, each after a slash: a code or letter number ('440/123/2024'),
@@ -438,8 +439,7 @@ def _date_note(written: str, g: _Grammar) -> str | None:
 
 
 def _calendar(text: str, atom: re.Match[str], g: _Grammar) -> NumberMention:
-    kind = {"time": TIME, "date_num": DATE, "date_words": DATE, "period": PERIOD}[
-        atom.lastgroup or ""]
+    kind = _CALENDAR_GROUPS[atom.lastgroup or ""]
     written = text[atom.start():atom.end()]
     note: str | None
     if kind == TIME:
@@ -580,7 +580,7 @@ def parse_numbers(text: str, *, lowered: str | None = None) -> list[NumberMentio
         kind = atom.lastgroup
         if kind in ("words", "ordinal") and _inside_not_number(text, atom, g):
             continue
-        if kind in ("time", "date_num", "date_words", "period"):
+        if kind in _CALENDAR_GROUPS:
             mentions.append(_calendar(text, atom, g))
             consumed = atom.end()
             continue

@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from llmextract.grounding import MatchStatus, contains, locate, normalize
+from llmextract.models import Span
 
 TEXT = (
     "Berdasarkan data terbaru, jumlah kasus stunting tercatat sebanyak 242 kasus, turun "
@@ -72,6 +73,38 @@ def test_near_prefers_the_closest_occurrence() -> None:
     second = TEXT.rindex("242")
     assert locate(TEXT, "242", whole_words=True).span.start == TEXT.index("242")  # type: ignore[union-attr]
     assert locate(TEXT, "242", near=second - 10, whole_words=True).span.start == second  # type: ignore[union-attr]
+
+
+ROW = "Baduta: 2.756 didampingi, 242 berisiko."
+
+
+@pytest.mark.parametrize(
+    ("needle", "status", "found_text"),
+    [
+        pytest.param("242", MatchStatus.exact, "242", id="value-in-the-part"),
+        pytest.param("BADUTA: 2.756", MatchStatus.normalized, "Baduta: 2.756",
+                     id="normalized-inside-the-part"),
+        pytest.param("300", MatchStatus.not_found, None, id="elsewhere-is-not-inside"),
+    ],
+)
+def test_locate_within_a_part_gives_spans_into_the_whole_text(
+        needle: str, status: MatchStatus, found_text: str | None) -> None:
+    row = Span(start=TEXT.index(ROW), end=TEXT.index(ROW) + len(ROW))
+    match = locate(TEXT, needle, whole_words=True, fuzzy=False, within=row)
+    assert match.status is status
+    if found_text is None:
+        assert match.span is None
+    else:
+        assert match.span is not None and TEXT[match.span.start:match.span.end] == found_text
+        assert row.start <= match.span.start and match.span.end <= row.end
+
+
+def test_within_reads_the_part_as_a_whole_text() -> None:
+    """A quote cut after the '1.' of '1.022' still shows its value '022' (as its own text)."""
+    cut = TEXT.index("1.022") + 2
+    match = locate(TEXT, "022", whole_words=True, within=Span(start=cut, end=cut + 20))
+    assert match.span is not None and match.span.start == cut
+    assert not locate(TEXT, "022", whole_words=True).found
 
 
 def test_fuzzy_can_be_turned_off() -> None:

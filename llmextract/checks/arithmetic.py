@@ -61,7 +61,6 @@ def population_words(population: str | None) -> frozenset[str]:
     return words - vocabulary().generic_population_words
 
 
-@lru_cache(maxsize=4096)
 def _words(text: str) -> frozenset[str]:
     return frozenset(_WORD.findall(text.lower()))
 

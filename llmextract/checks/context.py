@@ -97,14 +97,11 @@ class ArticleContext:
     # --- lookups -------------------------------------------------------------------------
 
     def mention_at(self, span: Span) -> NumberMention | None:
-        """The mention overlapping ``span`` the most (None when no mention overlaps); mentions
-        do not overlap, so only the two before and the two after its start can."""
+        """The mention overlapping ``span`` the most (None when no mention overlaps)."""
         k = bisect.bisect_right(self._mention_starts, span.start)
-        start, end = span.start, span.end
         best, best_overlap = None, 0
         for mention in self.mentions[max(0, k - 2):k + 2]:
-            overlap = ((mention.end if mention.end < end else end)
-                       - (mention.start if mention.start > start else start))
+            overlap = min(mention.end, span.end) - max(mention.start, span.start)
             if overlap > best_overlap:
                 best, best_overlap = mention, overlap
         return best
