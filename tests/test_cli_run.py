@@ -47,19 +47,30 @@ def test_direct_strategy_through_instructor(tmp_path: Path) -> None:
     assert info["base_url"] == "http://127.0.0.1:8080/v1" and info["mode"] == "markdown_json_mode"
 
 
+# The rules settle every number of the seeds; this made-up article keeps one count for the model.
+ARTICLE_WITH_A_COUNT_FOR_THE_MODEL = """Relawan Gizi Turun ke Desa
+
+Kegiatan itu melibatkan 85 relawan dari berbagai komunitas.
+"""
+
+
 @pytest.mark.vcr
 def test_run_seeds_with_the_default_candidates_strategy(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    shutil.copytree(SEEDS, folder)
+    (folder / "zz_volunteers.txt").write_text(ARTICLE_WITH_A_COUNT_FOR_THE_MODEL, encoding="utf-8")
     out = tmp_path / "run"
-    result = CliRunner().invoke(main, ["run", str(SEEDS), *SERVER, "--strategy", "candidates", "--out", str(out)])
+    result = CliRunner().invoke(main, ["run", str(folder), *SERVER, "--strategy", "candidates", "--out", str(out)])
     assert result.exit_code == 0, result.output
     records = [ArticleRecord.model_validate(r) for r in read_jsonl(out / "extractions.jsonl")]
-    assert len(records) == 5
+    assert len(records) == 6
     for record in records:
         assert_items_point_at_their_quotes(record)
     values = {i.value for r in records for i in r.indicators}
-    assert {242, 300, 6160, 292095, 30980} <= values
+    assert {242, 300, 130, 6160, 292095, 30980} <= values
+    assert [r.usage.calls for r in records if r.source_path.endswith("zz_volunteers.txt")] == [1]
     flags = [Flag.model_validate(f) for f in read_jsonl(out / "flags.jsonl")]
     assert any(f.kind == "arithmetic.parts_do_not_sum" for f in flags)
     info = json.loads((out / "run.json").read_text())
-    assert info["counts"]["processed"] == 5 and info["strategy"] == "candidates"
-    assert "5 articles processed, 0 failed" in result.output
+    assert info["counts"]["processed"] == 6 and info["strategy"] == "candidates"
+    assert "6 articles processed, 0 failed" in result.output
