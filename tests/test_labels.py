@@ -17,6 +17,8 @@ ANAPHORA = ("Judul\n\nPrevalensi stunting kabupaten itu 27,4 persen pada 2023. "
             "Angka itu turun dari 31,6 persen pada 2022.")
 ANAPHORA_CHAIN = ("Judul\n\nPada 2023 terdapat 2.480 balita stunting. Pada 2024 jumlahnya 2.200 balita.\n\n"
                   "\"Juni 2025 jumlahnya kini 1.962 balita, atau 4,7 persen dari 41.745 balita,\" katanya.")
+PART_OF_THE_PREVIOUS = ("Judul\n\nTercatat 6.160 keluarga berisiko stunting. "
+                        "Sebanyak 1.208 di antaranya merupakan keluarga dengan ibu hamil.")
 NO_ANAPHORA = "Judul\n\nPrevalensi stunting turun tajam. Realisasi kegiatan itu mencapai 85 persen."
 # A word of intent in an opening clause of purpose does not make the main clause a goal.
 PURPOSE_CLAUSE = ("Judul\n\nUntuk mengejar target daerah, pemkab menyalurkan makanan tambahan "
@@ -36,6 +38,7 @@ BASELINE = "Judul\n\nBupati menargetkan prevalensi stunting turun menjadi 12 per
 @pytest.mark.parametrize("text, value_text, expected", [
     (ANAPHORA, "31,6 persen", [Label.indicator]),
     (ANAPHORA_CHAIN, "4,7 persen", [Label.indicator]),
+    (PART_OF_THE_PREVIOUS, "1.208", [Label.indicator]),
     (NO_ANAPHORA, "85 persen", [Label.indicator, Label.other]),
     (PURPOSE_CLAUSE, "1.850", [Label.indicator]),
     (INTENT_AFTER_PURPOSE, "10 persen", [Label.target]),
