@@ -23,8 +23,17 @@ from .checks.vocabulary import boilerplate_category
 from .extract import StrategyResult
 from .llm import ModelClient
 from .models import Extraction, Span
-from .numbers import (CALENDAR_KINDS, MONEY, ORDINAL, PERCENT, QUANTITY, RANGE, ZERO_TARGET, NumberMention,
-                      parse_numbers)
+from .numbers import (
+    CALENDAR_KINDS,
+    MONEY,
+    ORDINAL,
+    PERCENT,
+    QUANTITY,
+    RANGE,
+    ZERO_TARGET,
+    NumberMention,
+    parse_numbers,
+)
 from .prompts import Prompt
 from .resources import load_vocab
 

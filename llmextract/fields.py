@@ -18,8 +18,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from .candidates import (TABLE_ROW, Candidate, Sentence, clause_bounds, opening_clause_end, right_before,
-                         split_sentences, table_row, words_pattern)
+from .candidates import (
+    TABLE_ROW,
+    Candidate,
+    Sentence,
+    clause_bounds,
+    opening_clause_end,
+    right_before,
+    split_sentences,
+    table_row,
+    words_pattern,
+)
 from .labels import Label, Labelled
 from .models import Extraction, Indicator, Program, Target, TargetKind
 from .numbers import DATE, PERCENT, PERIOD, RANGE, YEAR, ZERO_TARGET, NumberMention, parse_numbers

@@ -25,7 +25,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError, create_model
 
-from .candidates import OPENING_QUOTES, Candidate, clause_bounds, right_before, table_row, words_pattern
+from .candidates import (
+    OPENING_QUOTES,
+    Candidate,
+    clause_bounds,
+    right_before,
+    table_row,
+    words_pattern,
+)
 from .extract import SOURCE_PLACEHOLDER
 from .llm import ModelClient
 from .models import Usage

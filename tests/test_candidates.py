@@ -322,13 +322,13 @@ def test_strategy_on_a_seed_with_a_fake_model() -> None:
     values = [i.value_text for i in result.extraction.indicators]
     assert values == ["30.000", "292.095", "30.980", "10,6%"]
     assert result.usage.calls == 0 and result.problems == []  # the rules settle every candidate
+    for item in result.extraction.indicators:
+        assert item.value_text in item.quote and text[item.span.start:item.span.end] == item.quote
 
 
 def test_strategy_asks_the_model_about_what_the_rules_leave_open() -> None:
     result = CandidatesStrategy().extract(UNSURE_COUNT, FakeClient(replies=REPLY_OTHER_FOR_VOLUNTEERS), PROMPT)  # type: ignore[arg-type]
     assert result.extraction.indicators == [] and result.usage.calls == 1
-    for item in result.extraction.indicators:
-        assert item.value_text in item.quote and text[item.span.start:item.span.end] == item.quote
 
 
 # ------------------------------------------------------------------ an article unlike the seeds
