@@ -23,7 +23,7 @@ number-ish word at a word boundary); the full pattern is tried only there.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -76,11 +76,14 @@ class NumberMention(NamedTuple):
         return self.hedge is not None and _grammar().hedge_is_approximate(self.hedge)
 
 
-def word_trie(tails: Mapping[str, str]) -> str:
+def word_trie(tails: Mapping[str, str], *, first: Iterable[str] = ()) -> str:
     """An alternation of lower-case words as a trie, each word followed by its own pattern
     (its tail), so the regex engine tries one branch per letter instead of one per word, and
     a pattern starting with it can skip to candidate letters (these scans run over every
-    article). A word that begins a longer one is tried after it, so the longest wins."""
+    article). A word that begins a longer one is tried after it, so the longest wins.
+    ``first`` are patterns tried before the words in the same flat alternation: the engine
+    rejects a branch on its first character, where a nested group costs it a backtracking
+    frame at every position tried."""
     root: dict[str, Any] = {}
     for word, tail in tails.items():
         node = root
@@ -88,13 +91,14 @@ def word_trie(tails: Mapping[str, str]) -> str:
             node = node.setdefault(char, {})
         node[""] = tail
 
-    def emit(node: dict[str, Any]) -> str:
-        branches = [re.escape(c) + emit(child) for c, child in sorted(node.items()) if c]
+    def emit(node: dict[str, Any], before: Iterable[str] = ()) -> str:
+        branches = [*before]
+        branches += [re.escape(c) + emit(child) for c, child in sorted(node.items()) if c]
         if "" in node:
             branches.append(node[""])
         return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
-    return emit(root)
+    return emit(root, first)
 
 
 def _phrases(words: Any) -> str:
@@ -144,10 +148,9 @@ class _Grammar:
         # character, where a leading \b would be tried at every position (twice as slow).
         # ``_atoms`` skips the non-ASCII letters the class lets through. Digits glued to a
         # currency word ('rp1.000') start their candidate at the word.
-        currency = "|".join(re.escape(c.lower()) for c in vocab["currency_before"])
-        words = word_trie(dict.fromkeys(first_words, ""))
-        self.candidate = re.compile(
-            rf"[^a-z0-9_](?:[0-9]|(?P<currency>{currency})(?=[0-9])|(?:{words})\b)")
+        tails = dict.fromkeys((w.lower() for w in first_words), r"\b")
+        tails.update(dict.fromkeys((c.lower() for c in vocab["currency_before"]), "(?=[0-9])"))
+        self.candidate = re.compile(rf"[^a-z0-9_]{word_trie(tails, first=['[0-9]'])}")
         self.scale_after = re.compile(rf"\s*({_phrases(self.scales)})(?!\w)", i)
         self.percent_after = re.compile(
             rf"\s*(?:%|(?:{_phrases(w for w in vocab['percent_words'] if w != '%')})(?!\w))", i)
@@ -549,7 +552,9 @@ def _atoms(lowered: str, g: _Grammar) -> list[re.Match[str]]:
         if padded[start].isalnum():  # a non-ASCII letter or digit: no word boundary
             pos = start + 1
             continue
-        atom = g.master.match(lowered, end if candidate.group("currency") else start)
+        # A word glued to digits is a currency word ('rp1.000'): the number starts after it.
+        glued = not lowered[start].isdigit() and lowered[end:end + 1].isdigit()
+        atom = g.master.match(lowered, end if glued else start)
         if atom is None:
             pos = end
             continue
