@@ -67,10 +67,11 @@ def words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
 class SetAsideRules:
     """Words that make a number certainly not a fact, from the vocabulary: a duration, age,
     frequency or measure word after it (``duration_words``, ``measure_words``; not when it
-    starts a relative year such as 'tahun ini'), a place or thing it counts (the domain's ``uncounted_nouns``), a clause opening with a
-    word of distribution ('Satu orang tua asuh mendampingi satu sampai dua anak'), a share in a
-    clause about money (``budget_words``: '8 persen dana desa'; 'Rp 3,2 miliar, naik 20
-    persen'), the audience of an event ('di hadapan 500 warga', '150 peserta')."""
+    starts a relative year such as 'tahun ini'), a place or thing it counts (the domain's
+    ``uncounted_nouns``), a clause opening with a word of distribution ('Satu orang tua asuh
+    mendampingi satu sampai dua anak'), a share in a clause about money (``budget_words``: '8
+    persen dana desa'; 'Rp 3,2 miliar, naik 20 persen'), the audience of an event ('di hadapan
+    500 warga', '260 peserta')."""
 
     duration: re.Pattern[str]
     relative_year: re.Pattern[str]
@@ -253,19 +254,27 @@ def _set_aside_reason(mention: NumberMention, sentence: Sentence | None) -> str 
 def _not_a_count_reason(text: str, mention: NumberMention, sentence: Sentence,
                         rules: SetAsideRules) -> str | None:
     """Why a number in prose is not a stunting figure by the words around it: money (a budget
-    belongs to its program's description) or a share of it, a list item's number, a duration,
-    age or measure, a count of places or things, or a rule per unit ('satu sampai dua anak' per foster parent)."""
+    belongs to its program's description) or a share of it, a list item's number, or (for a
+    count) the words of ``_not_people_reason``."""
     if mention.kind == MONEY:
         return "money: a budget, not a stunting measure"
-    if mention.start == sentence.line_start + len(sentence.line) - len(sentence.line.lstrip()) \
-            and _LIST_MARKER.match(text, sentence.line_start):
+    marker = _LIST_MARKER.match(text, sentence.line_start)
+    if marker and mention.start < marker.end():
         return "the number of a list item"
     start, end = clause_bounds(sentence, mention)
     if mention.kind == PERCENT and (rules.budget.search(text, start, end) or (
             rules.money.search(text, sentence.start, mention.start) and not rules.topic.search(text, start, end))):
         return "a share of a budget, not a stunting measure"
-    if mention.kind not in (QUANTITY, RANGE) or (mention.kind == RANGE and mention.unit):
-        return None
+    if mention.kind == QUANTITY or (mention.kind == RANGE and not mention.unit):
+        return _not_people_reason(text, mention, sentence, start, rules)
+    return None
+
+
+def _not_people_reason(text: str, mention: NumberMention, sentence: Sentence, start: int,
+                       rules: SetAsideRules) -> str | None:
+    """Why a count (from its clause's ``start``) does not count people of the topic: it counts
+    an audience, a duration, age or measure, places or things, or states a rule per unit ('satu
+    sampai dua anak' per foster parent)."""
     after = text[mention.end:sentence.end]
     if right_before(rules.audience_before, text[start:mention.start], mention) or \
             rules.audience_noun.match(after.lstrip()):

@@ -69,7 +69,7 @@ class Rules:
         own: dict[str, Any] = prompt.data.get("rules") or {}
         units = [*domain.get("count_units", []), *domain.get("counted_nouns", []),
                  *lang.get("percent_point_words", [])]
-        relative = {" ".join(k.lower().split()): int(v) for k, v in lang.get("relative_years", {}).items()}
+        relative = {_key(k): int(v) for k, v in lang.get("relative_years", {}).items()}
         return cls(
             indicator_names=sorted(domain.get("indicator_names", []), key=len, reverse=True),
             populations=sorted(domain.get("populations", []), key=len, reverse=True),
@@ -80,7 +80,7 @@ class Rules:
             restatement=words_pattern(tuple(lang.get("restatement_words", []))),
             per_year=list(own.get("per_year", [])),
             level_before={w.lower() for w in own.get("level_before", [])},
-            upper_bounds={h.lower() for h, kind in lang.get("hedges", {}).items() if kind == "upper_bound"},
+            upper_bounds={_key(h) for h, kind in lang.get("hedges", {}).items() if kind == "upper_bound"},
             joiners={w.lower() for w in lang.get("list_words", [])},
             relative_years=relative,
             relative_year=words_pattern(tuple(relative)),
@@ -90,6 +90,11 @@ class Rules:
             name_stop_words={w.lower() for w in own.get("name_stop_words", [])},
             part_of=list(own.get("part_of", [])),
         )
+
+
+def _key(phrase: str) -> str:
+    """A phrase as the vocabulary's dictionaries key it: lower case, single spaces."""
+    return " ".join(phrase.lower().split())
 
 
 @lru_cache(maxsize=256)
@@ -137,6 +142,7 @@ def _gap(a: NumberMention, b: NumberMention) -> int:
 
 
 def _span_gap(a: NumberMention, start: int, end: int) -> int:
+    """Characters between a mention and the text at ``[start, end)``, on either side of it."""
     return start - a.end if start >= a.end else a.start - end
 
 
@@ -167,7 +173,8 @@ def _free_calendar(text: str, start: int, end: int, mentions: list[NumberMention
     return free
 
 
-def _owner(text: str, when: NumberMention, values: list[NumberMention], rules: Rules) -> NumberMention | None:
+def _owner(text: str, when: NumberMention, values: list[NumberMention],
+           rules: Rules) -> NumberMention | None:
     """The value of a clause a year or month belongs to: the value before it when a preposition
     ties it there ('289 balita pada Agustus 2024 menjadi 134 balita'), else the nearest one."""
     before = [v for v in values if v.end <= when.start]
@@ -197,7 +204,8 @@ def find_period(text: str, c: Candidate, mentions: list[NumberMention], rules: R
     cal = _calendar(mentions)
     start, end = clause_bounds(c.sentence, c.mention)
     values = _values(mentions, start, end)
-    here = [m for m in cal if start <= m.start < end and _owner(text, m, values, rules) in (c.mention, None)]
+    here = [m for m in cal
+            if start <= m.start < end and _owner(text, m, values, rules) in (c.mention, None)]
     if here:
         return _period_text(text, min(here, key=lambda m: _gap(c.mention, m)), rules)
     free = _free_calendar(text, c.sentence.start, c.sentence.end, mentions, c.mention)
@@ -273,24 +281,23 @@ def to_indicator(text: str, c: Candidate, mentions: list[NumberMention], rules: 
                 or " ".join(after) or rules.topic)
     unit = _unit(text, m, rules) or _unit_of_whole(text, c, mentions, rules)
     population = row or _nearest(text, start, end, rules.populations, m.start)
-    return Indicator(name=_scoped(name, text, start, end, rules), value=m.value, value_text=m.text, unit=unit, population=population,
+    return Indicator(name=_scoped(name, text, start, end, rules), value=m.value, value_text=m.text,
+                     unit=unit, population=population,
                      period=find_period(text, c, mentions, rules), approximate=m.approximate,
                      quote=c.sentence.text, span=c.sentence.span)
 
 
 def target_kind(text: str, c: Candidate, mentions: list[NumberMention], rules: Rules) -> TargetKind:
-    """per_year when 'setiap tahun' follows or leads up to it in its clause; level for zero stunting, under a ceiling ('di
-    bawah 4 persen') or after 'hingga'/'menjadi'; reduce_by when a word of decrease leads up to
-    the number (from the value before it in the sentence: '..., tetapi masih jauh dari target
-    nasional 14 persen' is a level); level otherwise. A number joined to the one before by 'dan'
-    alone ('menjadi 22 persen pada 2026 dan 18 persen pada 2029') is of the same kind."""
+    """per_year when 'setiap tahun' follows, or leads up to it in its clause; level for zero
+    stunting, under a ceiling ('di bawah 4 persen') or after 'hingga'/'menjadi'; reduce_by when
+    a word of decrease leads up to the number from the value before it ('..., tetapi masih jauh
+    dari target nasional 14 persen' is a level); level otherwise. A number joined to the one
+    before by 'dan' alone ('menjadi 22 persen pada 2026 dan 18 persen pada 2029') is of the
+    same kind."""
     m = c.mention
-    after = text[m.end:c.sentence.end].lower()
-    start, _ = clause_bounds(c.sentence, m)
-    if any(_phrase(p).match(after.lstrip()) or _phrase(p).search(after[:25]) or _phrase(p).search(text, start, m.start)
-           for p in rules.per_year):
+    if _per_year(text, c, rules):
         return TargetKind.per_year
-    if m.kind == ZERO_TARGET or (m.hedge or "") in rules.upper_bounds:
+    if m.kind == ZERO_TARGET or _key(m.hedge or "") in rules.upper_bounds:
         return TargetKind.level
     earlier = _values(mentions, c.sentence.start, m.start)
     lead = [w.lower() for w in _WORD.findall(text[earlier[-1].end if earlier else c.sentence.start:m.start])]
@@ -300,6 +307,15 @@ def target_kind(text: str, c: Candidate, mentions: list[NumberMention], rules: R
     if lead and lead[-1] in rules.level_before:
         return TargetKind.level
     return TargetKind.reduce_by if rules.down_words & set(lead) else TargetKind.level
+
+
+def _per_year(text: str, c: Candidate, rules: Rules) -> bool:
+    """'2 persen setiap tahunnya', 'setiap tahun prevalensi turun minimal 2 persen'."""
+    m = c.mention
+    after = text[m.end:c.sentence.end].lower()
+    start, _ = clause_bounds(c.sentence, m)
+    return any(_phrase(p).match(after.lstrip()) or _phrase(p).search(after[:25])
+               or _phrase(p).search(text, start, m.start) for p in rules.per_year)
 
 
 def article_year(mentions: list[NumberMention]) -> int | None:
@@ -320,14 +336,22 @@ def find_deadline(text: str, c: Candidate, mentions: list[NumberMention], rules:
     opening = opening_clause_end(c.sentence)
     places = [(m.end, end), (start, m.start)] + ([(c.sentence.start, opening)] if opening <= start else [])
     for begin, stop in places:
-        found = [(_gap(m, y), int(y.value or 0)) for y in mentions if y.kind == YEAR and begin <= y.start < stop]
-        year = article_year(mentions)
-        if year is not None:
-            found += [(_span_gap(m, *r.span()), year + rules.relative_years[" ".join(r.group().lower().split())])
-                      for r in rules.relative_year.finditer(text, begin, stop)]
+        found = _years_in(text, m, begin, stop, mentions, rules)
         if found:
             return min(found)[1] or None
     return None
+
+
+def _years_in(text: str, m: NumberMention, begin: int, stop: int, mentions: list[NumberMention],
+              rules: Rules) -> list[tuple[int, int]]:
+    """(distance to ``m``, year) for the years written in ``[begin, stop)`` and the relative ones
+    ('tahun depan': the article's year + 1, when the article is dated)."""
+    found = [(_gap(m, y), int(y.value or 0)) for y in mentions if y.kind == YEAR and begin <= y.start < stop]
+    year = article_year(mentions)
+    if year is not None:
+        found += [(_span_gap(m, *r.span()), year + rules.relative_years[_key(r.group())])
+                  for r in rules.relative_year.finditer(text, begin, stop)]
+    return found
 
 
 def to_target(text: str, c: Candidate, mentions: list[NumberMention], rules: Rules) -> Target:
@@ -339,7 +363,8 @@ def to_target(text: str, c: Candidate, mentions: list[NumberMention], rules: Rul
     return Target(indicator=_scoped(indicator, text, start, end, rules),
                   value=0.0 if m.kind == ZERO_TARGET else m.value,
                   value_max=m.value_max, value_text=m.text, unit=_unit(text, m, rules),
-                  kind=target_kind(text, c, mentions, rules), deadline_year=find_deadline(text, c, mentions, rules),
+                  kind=target_kind(text, c, mentions, rules),
+                  deadline_year=find_deadline(text, c, mentions, rules),
                   quote=c.sentence.text, span=c.sentence.span)
 
 

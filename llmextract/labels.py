@@ -64,9 +64,10 @@ class Labelling:
 class LabelRules:
     """What the rules know before the model is asked, from the vocabulary: the words of intent
     that allow a target (id.yaml ``target_words`` plus the prompt's ``intent_words``), the words
-    before a starting point (``baseline_before``), the words opening a clause of purpose (``purpose_words``), the topic words, the words pointing back to
-    the previous sentence (``anaphora``), the populations (a table row's label) and the nouns
-    whose count is about the topic (``counted_nouns``)."""
+    before a starting point (``baseline_before``), the words opening a clause of purpose
+    (``purpose_words``), the topic words, the words pointing back to the previous sentence
+    (``anaphora``), the populations (a table row's label) and the nouns whose count is about
+    the topic (``counted_nouns``)."""
 
     intent: re.Pattern[str]
     baseline: re.Pattern[str]

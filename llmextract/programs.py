@@ -78,6 +78,7 @@ class ProgramRules:
     hedge_words: frozenset[str]
     people: re.Pattern[str]  # whom an activity is for: the domain's counted nouns, not 'warga'
     budget: re.Pattern[str]
+    budget_for: re.Pattern[str]  # 'anggaran ... untuk Pemberian Makanan Tambahan (PMT)'
     min_words: int
     max_words: int
     not_heads: frozenset[str]
@@ -91,6 +92,8 @@ class ProgramRules:
         giving = {k.lower(): str(v) for k, v in lang.get("giving_verbs", {}).items()}
         verbs = _alternation([*lang.get("program_verbs", []), *giving])
         copulas = "|".join(map(re.escape, config.get("copulas", [])))
+        joiners = _alternation(list(lang.get("list_words", [])))
+        beneficiary = _alternation(list(lang.get("beneficiary_words", [])))
         markers = "|".join(re.escape(b) for b in config.get("bullets", []))
         return cls(
             program_words=re.compile(rf"(?<!\w){words}(?!\w)"),
@@ -98,7 +101,7 @@ class ProgramRules:
             # A bracketed acronym in a list of programs ("Program CSR seperti Gerakan ...
             # (Genting), Satu Telur Satu Minggu (Sate Sami)"), or joined to one ("program Kampung
             # Keluarga Berkualitas (Kampung KB) dan Bina Keluarga Remaja (BKR)").
-            listed=re.compile(rf"(?:(?<!\w){openers}\s+|,\s+|(?<=\))\s+dan\s+){_ACRONYM_NAME}"),
+            listed=re.compile(rf"(?:(?<!\w){openers}\s+|,\s+|(?<=\))\s+{joiners}\s+){_ACRONYM_NAME}"),
             cued=re.compile(rf"(?<!\w){verbs}\s+{_NAMED}"),
             enumeration=re.compile(rf"(?<!\w){openers}\s+(?P<items>[A-Z].*)"),
             openers=openers,
@@ -114,6 +117,7 @@ class ProgramRules:
             hedge_words=frozenset(w.lower() for h in lang.get("hedges", {}) for w in h.split()),
             people=words_pattern(tuple(vocab.get("counted_nouns", []))),
             budget=words_pattern(tuple(lang.get("budget_words", []))),
+            budget_for=re.compile(rf"(?<!\w){beneficiary}\s+{_ACRONYM_NAME}"),
             min_words=int(config.get("min_name_words", 2)),
             max_words=int(config.get("max_name_words", 12)),
             not_heads=frozenset(w.lower() for w in config.get("not_program_heads", [])),
@@ -185,7 +189,7 @@ def _names_in(s: Sentence, rules: ProgramRules) -> Iterator[tuple[str, str, bool
         if activity:
             yield activity, "activity", False
     if rules.budget.search(s.text):
-        for m in re.finditer(rf"(?<!\w)(?:untuk|bagi)\s+{_ACRONYM_NAME}", s.text):
+        for m in rules.budget_for.finditer(s.text):
             yield m["name"], "budget_for", True
     if not rules.program_words.search(s.text):
         return
