@@ -143,6 +143,28 @@ def test_combined_group_is_a_part_unless_the_text_says_total(
     assert serious_kinds(text, groups_extraction(text, combined, total)) == expected
 
 
+IN_PROSE = ("Hingga Juli 2025, {total} baduta dan balita ditimbang, terdiri dari 400 baduta "
+            "dan 900 balita.")
+
+
+@pytest.mark.parametrize(
+    ("total", "expected"),
+    [
+        pytest.param(("1.300", 1300), [], id="breakdown-in-one-sentence-sums"),
+        pytest.param(("1.200", 1200), ["arithmetic.parts_do_not_sum"],
+                     id="breakdown-word-makes-the-combined-group-a-total"),
+    ],
+)
+def test_combined_group_before_terdiri_dari_is_a_total(total: tuple[str, float],
+                                                       expected: list[str]) -> None:
+    text = IN_PROSE.format(total=total[0])
+    items = [Indicator(name=f"{who} ditimbang", value=value, value_text=written, population=who,
+                       period="Juli 2025", quote=text)
+             for who, written, value in [("baduta dan balita", *total), ("baduta", "400", 400),
+                                         ("balita", "900", 900)]]
+    assert serious_kinds(text, Extraction(indicators=items)) == expected
+
+
 def test_total_flagged_once_on_the_stated_total() -> None:
     """The seed 002 shape: one flag, on the total, not on the largest row."""
     flags = [f for f in check(BREAKDOWN, breakdown("didampingi", ("6.160", 6160), ACCOMPANIED))

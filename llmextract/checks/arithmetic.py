@@ -6,9 +6,10 @@ population words are removed, each for its own population (catin, bumil, bufas..
 is either among them or another indicator of that period for everybody:
 
 - among them: the largest, when its population names two or more of the others and its sentence
-  says it counts everybody ("sebanyak 6.160 sasaran", "jumlah", "seluruh"). A combined group
-  written like the other rows ("Baduta dan Balita: 2.756") is one more part: its name joins two
-  groups (and baduta, under two, are balita too), it does not say they were added up;
+  says it is a total: it counts everybody ("sebanyak 6.160 sasaran", "jumlah", "seluruh") or
+  opens a breakdown ("terdiri dari", "rinciannya"). A combined group written like the other rows
+  ("Baduta dan Balita: 2.756") is one more part: its name joins two groups (and baduta, under
+  two, are balita too), it does not say they were added up;
 - outside them: an indicator with no population whose name or clause says what is measured
   ("6.160 sasaran telah didampingi").
 
@@ -69,9 +70,9 @@ def _population(li: LocatedItem) -> frozenset[str]:
     return population_words(li.item.population)  # type: ignore[union-attr]
 
 
-def _says_everybody(ctx: ArticleContext, li: LocatedItem) -> bool:
-    """Whether the sentence of the value says it counts everybody ('6.160 sasaran', 'jumlah'):
-    the text, not the population the extraction wrote, makes a figure a total."""
+def _says_total(ctx: ArticleContext, li: LocatedItem) -> bool:
+    """Whether the sentence of the value says it is a total ('6.160 sasaran', 'jumlah',
+    'terdiri dari'): the text, not the population the extraction wrote, makes a figure a total."""
     if li.value_span is None:
         return False
     start, end = ctx.sentence_range(li.value_span.start)
@@ -81,11 +82,11 @@ def _says_everybody(ctx: ArticleContext, li: LocatedItem) -> bool:
 def _split_total(ctx: ArticleContext, members: list[LocatedItem],
                  ) -> tuple[LocatedItem | None, list[LocatedItem]]:
     """The largest member is the others' total when its population covers two or more of them
-    and the text says it counts everybody; otherwise every member is a part."""
+    and the text says it is a total; otherwise every member is a part."""
     ranked = sorted(members, key=lambda li: li.value or 0.0, reverse=True)
     top, rest = ranked[0], ranked[1:]
     covered = sum(1 for other in rest if _population(other) & _population(top))
-    if covered >= 2 and _says_everybody(ctx, top):
+    if covered >= 2 and _says_total(ctx, top):
         return top, rest
     return None, ranked
 

@@ -42,7 +42,7 @@ class Vocabulary:
     populations: re.Pattern[str]
     generic_population_words: frozenset[str]
     total_words: frozenset[str]
-    total_marks: re.Pattern[str]  # 'jumlah', 'seluruh', '6.160 sasaran': a figure for everybody
+    total_marks: re.Pattern[str]  # 'jumlah', '6.160 sasaran', 'terdiri dari': a total's words
     list_words: frozenset[str]
     percent_units: frozenset[str]
     share_names: re.Pattern[str]
@@ -81,7 +81,8 @@ def vocabulary() -> Vocabulary:
             w.lower() for phrase in [*domain["generic_populations"], *lang["total_words"],
                                      *lang["list_words"]] for w in phrase.split()),
         total_words=frozenset(w.lower() for phrase in lang["total_words"] for w in phrase.split()),
-        total_marks=words_pattern([*lang["total_words"], *domain["generic_populations"]]),
+        total_marks=words_pattern([*lang["total_words"], *domain["generic_populations"],
+                                   *lang["breakdown_words"]]),
         list_words=frozenset(w.lower() for w in lang["list_words"]),
         percent_units=frozenset(u.lower() for u in domain["percent_units"]),
         share_names=words_pattern(domain["share_names"]),
