@@ -35,7 +35,7 @@ from .numbers import (
     parse_numbers,
 )
 from .prompts import Prompt
-from .resources import load_vocab
+from .resources import DEFAULT_DOMAIN, load_vocab
 
 # A sentence ends at . ! ? (optionally followed by a closing quote) before a space and a capital
 # or an opening quote; not after a single capital (M. Rafieq) or a known abbreviation.
@@ -84,7 +84,7 @@ class SetAsideRules:
     audience_noun: re.Pattern[str]
 
     @classmethod
-    def load(cls, domain: str = "stunting") -> SetAsideRules:
+    def load(cls, domain: str = DEFAULT_DOMAIN) -> SetAsideRules:
         lang, words = load_vocab("id"), load_vocab(domain)
         return cls(words_pattern((*lang.get("duration_words", []), *lang.get("measure_words", []))),
                    words_pattern(tuple(lang.get("relative_years", {}))),
@@ -216,7 +216,7 @@ def _is_name_word(mention: NumberMention, sentence: Sentence) -> bool:
             and mention.start > sentence.start and mention.kind != ZERO_TARGET)
 
 
-def find_candidates(text: str, domain: str = "stunting") -> tuple[list[Candidate], list[SetAside]]:
+def find_candidates(text: str, domain: str = DEFAULT_DOMAIN) -> tuple[list[Candidate], list[SetAside]]:
     """Every number of ``text`` either becomes a candidate or is set aside with a reason."""
     sentences = split_sentences(text)
     prose = [s for s in sentences if not s.headline]
@@ -318,10 +318,10 @@ class CandidatesStrategy:
         from .labels import label_candidates
         from .programs import confirm_programs, propose_programs
 
-        candidates, _ = find_candidates(text, str(prompt.data.get("domain", "stunting")))
+        candidates, _ = find_candidates(text, prompt.domain)
         labelled = label_candidates(candidates, client, prompt)
         proposals = propose_programs(text, prompt.data.get("programs") or {},
-                                     str(prompt.data.get("domain", "stunting")))
+                                     prompt.domain)
         programs, problems, usage = confirm_programs(proposals, client, prompt)
         extraction: Extraction = build_extraction(text, labelled.labels, prompt, programs)
         return StrategyResult(extraction, [*labelled.problems, *problems], labelled.usage.add(usage))

@@ -100,7 +100,8 @@ def run(input_path: Path, model: str | None, base_url: str | None, strategy: str
     discrepancy the checks found) and run.json (what ran). Ctrl-C keeps finished articles;
     running the same command again takes them from the cache.
     """
-    from .pipeline import Event, run as run_pipeline
+    from .pipeline import Event
+    from .pipeline import run as run_pipeline
     from .settings import resolve_settings
 
     settings = resolve_settings(model=model, base_url=base_url, strategy=strategy, prompt=prompt,

@@ -64,7 +64,7 @@ class Rules:
 
     @classmethod
     def load(cls, prompt: Prompt) -> Rules:
-        domain = load_vocab(str(prompt.data.get("domain", "stunting")))
+        domain = load_vocab(prompt.domain)
         lang = load_vocab("id")
         own: dict[str, Any] = prompt.data.get("rules") or {}
         units = [*domain.get("count_units", []), *domain.get("counted_nouns", []),
@@ -74,7 +74,7 @@ class Rules:
             indicator_names=sorted(domain.get("indicator_names", []), key=len, reverse=True),
             populations=sorted(domain.get("populations", []), key=len, reverse=True),
             units=words_pattern(tuple(units)),
-            topic=str(own.get("topic", "stunting")),
+            topic=str(own.get("topic", prompt.domain)),
             down_words={w.lower() for w in lang.get("trend_words", {}).get("down", [])},
             change=words_pattern(tuple(w for ws in lang.get("trend_words", {}).values() for w in ws)),
             restatement=words_pattern(tuple(lang.get("restatement_words", []))),

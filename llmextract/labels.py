@@ -81,7 +81,7 @@ class LabelRules:
     @classmethod
     def load(cls, prompt: Prompt) -> LabelRules:
         cfg = prompt.data.get("labelling") or {}
-        domain, lang = load_vocab(str(prompt.data.get("domain", "stunting"))), load_vocab("id")
+        domain, lang = load_vocab(prompt.domain), load_vocab("id")
         intent = [*lang.get("target_words", []), *cfg.get("intent_words", [])]
         return cls(words_pattern(tuple(intent)), words_pattern(tuple(lang.get("baseline_before", []))),
                    words_pattern(tuple(lang.get("purpose_words", []))),

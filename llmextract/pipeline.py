@@ -33,7 +33,14 @@ from .models import SCHEMA_VERSION, ArticleRecord, Flag, Severity, Usage, assign
 from .numbers import parse_numbers
 from .prompts import Prompt, load_prompt
 from .settings import Settings
-from .store import append_error, append_record, load_records, new_run_dir, write_flags, write_run_info
+from .store import (
+    append_error,
+    append_record,
+    load_records,
+    new_run_dir,
+    write_flags,
+    write_run_info,
+)
 
 QUANTITY_KINDS = {"quantity", "percent", "money", "range", "zero_target"}
 
@@ -140,6 +147,7 @@ def _run_info(settings: Settings, client: ModelClient, prompt: Prompt, strategy:
         "embedded": client.endpoint.embedded, "model_fingerprint": client.endpoint.fingerprint,
         "mode": client.mode.value, "strategy": strategy.name,
         "prompt": {"name": prompt.name, "version": prompt.version, "hash": prompt.hash},
+        "domain": prompt.domain,
         "cache": str(settings.cache_dir) if settings.use_cache else None,
         "counts": {
             "articles": total, "processed": len(result.records), "failed": len(result.failed),
@@ -203,12 +211,12 @@ def run(
                     append_record(run_dir, record)
                 result.records.append(record)
                 # Per-article checks as we go (linear); the across-article checks run once, below.
-                notify(Event("article", record=record, flags=check_record(record)))
+                notify(Event("article", record=record, flags=check_record(record, prompt.domain)))
         except KeyboardInterrupt:
             result.interrupted = True
             result.skipped = len(articles) - len(result.records)
         finally:
-            result.flags = check_records(result.records)
+            result.flags = check_records(result.records, prompt.domain)
             write_flags(run_dir, result.flags)
             write_run_info(run_dir, _run_info(settings, model_client, prompt, strategy, input_path,
                                               result, started, time.monotonic() - clock,

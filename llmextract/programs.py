@@ -25,7 +25,7 @@ from .llm import ModelClient
 from .models import Program, Usage
 from .numbers import MONEY, parse_numbers
 from .prompts import Prompt
-from .resources import load_vocab
+from .resources import DEFAULT_DOMAIN, load_vocab
 
 _CAP = r"[A-Z][\w-]*"
 _LINK = r"(?:dan|untuk|bagi|di|ke|&)"
@@ -85,7 +85,7 @@ class ProgramRules:
     not_programs: frozenset[str]
 
     @classmethod
-    def load(cls, config: dict[str, Any], domain: str = "stunting") -> ProgramRules:
+    def load(cls, config: dict[str, Any], domain: str = DEFAULT_DOMAIN) -> ProgramRules:
         lang, vocab = load_vocab("id"), load_vocab(domain)
         words = _alternation(list(config.get("program_words", [])))
         openers = _alternation(list(config.get("list_openers", [])))
@@ -132,7 +132,7 @@ class ProgramRules:
                 and not any(policy in said for policy in self.not_programs))
 
 
-def propose_programs(text: str, config: dict[str, Any], domain: str = "stunting") -> list[Proposal]:
+def propose_programs(text: str, config: dict[str, Any], domain: str = DEFAULT_DOMAIN) -> list[Proposal]:
     """Program proposals in order of appearance, one per name (the first sentence naming it).
     A budget is not a stunting figure but part of what a program is: the clause of the money in
     the program's sentence, or the rest of a list item after its bold name, is its description."""

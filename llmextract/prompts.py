@@ -16,7 +16,7 @@ import jinja2
 import yaml
 
 from .errors import UsageError
-from .resources import prompts_dir
+from .resources import DEFAULT_DOMAIN, prompts_dir
 
 _ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
 
@@ -33,6 +33,12 @@ class Prompt:
     def id(self) -> str:
         """``name@version#hash12``: what ``run.json`` records and cache keys include."""
         return f"{self.name}@{self.version}#{self.hash[:12]}"
+
+    @property
+    def domain(self) -> str:
+        """The vocabulary file (``prompts/vocab/<domain>.yaml``) the rules and checks read for
+        this prompt: a second domain is a new prompt and vocabulary, not new code."""
+        return str(self.data.get("domain") or DEFAULT_DOMAIN)
 
     @property
     def params(self) -> dict[str, Any]:

@@ -17,6 +17,9 @@ import yaml
 
 _PACKAGE = Path(__file__).resolve().parent
 
+# The domain vocabulary (``prompts/vocab/<domain>.yaml``) used when a prompt names none.
+DEFAULT_DOMAIN = "stunting"
+
 
 def prompts_dir() -> Path:
     override = os.environ.get("LLMEXTRACT_PROMPTS_DIR")

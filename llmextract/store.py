@@ -22,6 +22,7 @@ from pydantic import ValidationError
 
 from .errors import UsageError
 from .models import ArticleRecord, Flag
+from .resources import DEFAULT_DOMAIN
 
 EXTRACTIONS = "extractions.jsonl"
 FLAGS = "flags.jsonl"
@@ -110,3 +111,9 @@ def load_flags(run_dir: Path) -> list[Flag]:
 def load_run_info(run_dir: Path) -> dict[str, Any]:
     path = run_dir / RUN
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def run_domain(run_dir: Path) -> str:
+    """The vocabulary the run was checked with, so that re-checking it reads the same words
+    (runs written before the domain was recorded were all stunting runs)."""
+    return str(load_run_info(run_dir).get("domain") or DEFAULT_DOMAIN)

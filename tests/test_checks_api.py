@@ -169,3 +169,45 @@ def test_check_command_refuses_a_folder_without_a_run(tmp_path: Path) -> None:
 
     out = CliRunner().invoke(main, ["check", str(tmp_path)])
     assert out.exit_code == 2
+
+
+def _domain_folder(tmp_path: Path) -> Path:
+    """The repository's prompts with a second domain whose only topic word is 'malaria'."""
+    import shutil
+
+    import yaml
+
+    from llmextract.resources import prompts_dir
+
+    folder = tmp_path / "prompts"
+    shutil.copytree(prompts_dir(), folder)
+    words = yaml.safe_load((folder / "vocab" / "stunting.yaml").read_text("utf-8"))
+    words["topic_words"] = ["malaria"]
+    (folder / "vocab" / "malaria.yaml").write_text(yaml.safe_dump(words), "utf-8")
+    return folder
+
+
+MALARIA = "Kasus malaria di Kota Contoh tercatat 120 kasus pada 2025."
+
+
+def test_checks_read_the_vocabulary_of_the_domain_they_are_given(tmp_path: Path,
+                                                                monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("LLMEXTRACT_PROMPTS_DIR", str(_domain_folder(tmp_path)))
+    empty = Extraction()
+    assert [f.kind for f in check(MALARIA, empty, domain="malaria")] == ["coverage.unused_number"]
+    assert check(MALARIA, empty) == []  # 'malaria' is no stunting word
+
+
+def test_recheck_uses_the_domain_the_run_recorded(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from llmextract.checks.rerun import recheck_run
+    from llmextract.store import append_record
+
+    monkeypatch.setenv("LLMEXTRACT_PROMPTS_DIR", str(_domain_folder(tmp_path)))
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    append_record(run_dir, record("a", 120).model_copy(update={"text": MALARIA, "indicators": []}))
+    assert recheck_run(run_dir).flags == []
+    (run_dir / "run.json").write_text(json.dumps({"domain": "malaria"}), "utf-8")
+    assert [f.kind for f in recheck_run(run_dir).flags] == ["coverage.unused_number"]

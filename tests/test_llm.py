@@ -9,7 +9,6 @@ from collections.abc import Callable
 import diskcache
 import httpx2
 import pytest
-from pydantic import BaseModel
 
 from llmextract.errors import EndpointError, RequestError
 from llmextract.llm import Endpoint, ModelClient, public_url, redact

@@ -21,6 +21,7 @@ from llmextract.checks.roles import check_roles
 from llmextract.checks.source import check_source
 from llmextract.checks.trend import check_trend
 from llmextract.models import SEVERITY_RANK, ArticleRecord, Extraction, Flag
+from llmextract.resources import DEFAULT_DOMAIN
 
 __all__ = ["ARTICLE_CHECKS", "check", "check_record", "check_records", "sort_flags"]
 
@@ -43,23 +44,27 @@ def _run(ctx: ArticleContext) -> list[Flag]:
 
 
 def check(text: str, extraction: Extraction, *, article_id: str = "",
-          date: str | None = None) -> list[Flag]:
-    """Every flag for one article's extraction; ``text`` is the text its spans point into."""
-    return sort_flags(_run(build_context(text, extraction, article_id=article_id, date=date)))
+          date: str | None = None, domain: str = DEFAULT_DOMAIN) -> list[Flag]:
+    """Every flag for one article's extraction; ``text`` is the text its spans point into.
+    ``domain`` names the vocabulary file (``prompts/vocab/<domain>.yaml``) of topic words,
+    populations and units the checks read."""
+    return sort_flags(_run(build_context(text, extraction, article_id=article_id, date=date,
+                                         domain=domain)))
 
 
-def _context(record: ArticleRecord) -> ArticleContext:
+def _context(record: ArticleRecord, domain: str) -> ArticleContext:
     extraction = Extraction(indicators=record.indicators, targets=record.targets,
                             programs=record.programs)
-    return build_context(record.text, extraction, article_id=record.id, date=record.date)
+    return build_context(record.text, extraction, article_id=record.id, date=record.date,
+                         domain=domain)
 
 
-def check_record(record: ArticleRecord) -> list[Flag]:
-    return sort_flags(_run(_context(record)))
+def check_record(record: ArticleRecord, domain: str = DEFAULT_DOMAIN) -> list[Flag]:
+    return sort_flags(_run(_context(record, domain)))
 
 
-def check_records(records: list[ArticleRecord]) -> list[Flag]:
+def check_records(records: list[ArticleRecord], domain: str = DEFAULT_DOMAIN) -> list[Flag]:
     """Per-article flags for every record, plus conflicts between articles of the run."""
-    contexts = [(_context(record), record.region) for record in records]
+    contexts = [(_context(record, domain), record.region) for record in records]
     flags = [flag for ctx, _ in contexts for flag in _run(ctx)]
     return sort_flags(flags + check_across(contexts))

@@ -18,16 +18,16 @@ _BRACKETS = re.compile(r"\([^)]*\)")
 Key = tuple[str, str, str, tuple[int, int]]
 
 
-def _key(region: str | None, li: LocatedItem) -> Key | None:
+def _key(region: str | None, li: LocatedItem, domain: str) -> Key | None:
     item = li.item
     if not isinstance(item, Indicator) or item.approximate or li.value is None or not region:
         return None
     period = period_key(item.period)
     if period is None:
         return None
-    drop = vocabulary().total_words
+    drop = vocabulary(domain).total_words
     name = " ".join(w for w in _BRACKETS.sub(" ", item.name.lower()).split() if w not in drop)
-    unit = "percent" if is_percent_unit(item.unit) else "count"
+    unit = "percent" if is_percent_unit(item.unit, domain) else "count"
     return " ".join(region.lower().split()), name, unit, period
 
 
@@ -38,7 +38,7 @@ def check_across(articles: list[tuple[ArticleContext, str | None]]) -> list[Flag
     for ctx, region in articles:
         regions[ctx.article_id] = region or ""
         for li in ctx.items:
-            key = _key(region, li)
+            key = _key(region, li, ctx.domain)
             if key is not None:
                 reports[key].append((ctx, li))
     flags = []

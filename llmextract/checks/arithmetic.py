@@ -29,6 +29,7 @@ from llmextract.checks.context import ArticleContext, LocatedItem, describe
 from llmextract.checks.vocabulary import vocabulary
 from llmextract.models import Flag, Indicator, Severity, Target
 from llmextract.numbers import PERCENT, QUANTITY
+from llmextract.resources import DEFAULT_DOMAIN
 
 _BRACKETS = re.compile(r"\([^)]*\)")
 _WORD = re.compile(r"[^\W\d_]+")
@@ -37,9 +38,9 @@ _PERCENT_AFTER_PART = 30  # '30.980 keluarga (10,6%)': the share follows its par
 
 
 @lru_cache(maxsize=4096)
-def measure_key(name: str, population: str | None) -> str:
+def measure_key(name: str, population: str | None, domain: str = DEFAULT_DOMAIN) -> str:
     """What is measured, without who: 'ibu hamil (bumil) didampingi' -> 'didampingi'."""
-    vocab = vocabulary()
+    vocab = vocabulary(domain)
     key = _BRACKETS.sub(" ", name.lower())
     if population:
         for word in _groups(population):
@@ -56,18 +57,18 @@ def _groups(population: str) -> list[str]:
 
 
 @lru_cache(maxsize=4096)
-def population_words(population: str | None) -> frozenset[str]:
+def population_words(population: str | None, domain: str = DEFAULT_DOMAIN) -> frozenset[str]:
     """The words naming who is counted, without generic ones ('sasaran', 'seluruh')."""
     words = frozenset(_WORD.findall((population or "").lower()))
-    return words - vocabulary().generic_population_words
+    return words - vocabulary(domain).generic_population_words
 
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(_WORD.findall(text.lower()))
 
 
-def _population(li: LocatedItem) -> frozenset[str]:
-    return population_words(li.item.population)  # type: ignore[union-attr]
+def _population(ctx: ArticleContext, li: LocatedItem) -> frozenset[str]:
+    return population_words(li.item.population, ctx.domain)  # type: ignore[union-attr]
 
 
 def _says_total(ctx: ArticleContext, li: LocatedItem) -> bool:
@@ -76,7 +77,7 @@ def _says_total(ctx: ArticleContext, li: LocatedItem) -> bool:
     if li.value_span is None:
         return False
     start, end = ctx.sentence_range(li.value_span.start)
-    return vocabulary().total_marks.search(ctx.lowered, start, end) is not None
+    return ctx.vocab.total_marks.search(ctx.lowered, start, end) is not None
 
 
 def _split_total(ctx: ArticleContext, members: list[LocatedItem],
@@ -85,7 +86,7 @@ def _split_total(ctx: ArticleContext, members: list[LocatedItem],
     and the text says it is a total; otherwise every member is a part."""
     ranked = sorted(members, key=lambda li: li.value or 0.0, reverse=True)
     top, rest = ranked[0], ranked[1:]
-    covered = sum(1 for other in rest if _population(other) & _population(top))
+    covered = sum(1 for other in rest if _population(ctx, other) & _population(ctx, top))
     if covered >= 2 and _says_total(ctx, top):
         return top, rest
     return None, ranked
@@ -98,7 +99,7 @@ def _outside_totals(ctx: ArticleContext, key: str, parts: list[LocatedItem],
     largest = max(p.value or 0.0 for p in parts)
     found = []
     for li in candidates:
-        if li in parts or _population(li) or (li.value or 0.0) <= largest:
+        if li in parts or _population(ctx, li) or (li.value or 0.0) <= largest:
             continue
         said = _words(li.name)
         if li.value_span is not None:
@@ -119,14 +120,14 @@ def _parts_flags(ctx: ArticleContext) -> list[Flag]:
     for same_period in by_period.values():
         groups: dict[str, list[LocatedItem]] = defaultdict(list)
         for li in same_period:
-            key = measure_key(li.name, li.item.population)  # type: ignore[union-attr]
-            if key and _population(li):
+            key = measure_key(li.name, li.item.population, ctx.domain)  # type: ignore[union-attr]
+            if key and _population(ctx, li):
                 groups[key].append(li)
         for key, members in groups.items():
             if len(members) < 2:
                 continue
             total, parts = _split_total(ctx, members)
-            populations = [_population(p) for p in parts]
+            populations = [_population(ctx, p) for p in parts]
             if len(parts) < 2 or len(set(populations)) != len(populations):
                 continue
             summed = sum(p.value or 0.0 for p in parts)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from llmextract.checks.vocabulary import boilerplate_category, vocabulary, years_in
+from llmextract.checks.vocabulary import Vocabulary, boilerplate_category, vocabulary, years_in
 from llmextract.grounding import Match, MatchStatus, locate, lower_same_length, normalize
 from llmextract.models import Extraction, Flag, Indicator, Program, Severity, Span, Target
 from llmextract.numbers import (
@@ -27,6 +27,7 @@ from llmextract.numbers import (
     parse_mention,
     parse_numbers,
 )
+from llmextract.resources import DEFAULT_DOMAIN
 
 Item = Indicator | Target | Program
 
@@ -86,6 +87,8 @@ class ArticleContext:
     year: int | None
     mentions: list[NumberMention]
     sentence_ends: list[int]
+    domain: str = DEFAULT_DOMAIN  # which vocabulary file the checks read (prompts/vocab/<domain>.yaml)
+    vocab: Vocabulary = field(init=False)
     items: list[LocatedItem] = field(default_factory=list)
     _mention_starts: list[int] = field(default_factory=list)
     _line_categories: dict[int, str | None] = field(default_factory=dict)
@@ -93,6 +96,9 @@ class ArticleContext:
     _clauses: dict[int, tuple[int, int]] = field(default_factory=dict)
     _sentences: dict[int, tuple[int, int]] = field(default_factory=dict)
     _quotes: dict[str, Match] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.vocab = vocabulary(self.domain)
 
     # --- lookups -------------------------------------------------------------------------
 
@@ -159,7 +165,7 @@ class ArticleContext:
         start, end = sentence = self.sentence_range(offset)
         if start not in self._clause_breaks:
             self._clause_breaks[start] = list(map(
-                _SPAN, vocabulary().clause_break.finditer(self.lowered, start, end)))
+                _SPAN, self.vocab.clause_break.finditer(self.lowered, start, end)))
         for brk_start, brk_end in self._clause_breaks[sentence[0]]:
             if brk_end <= offset:
                 start = brk_end
@@ -201,7 +207,7 @@ class ArticleContext:
         """The years the article names relative to its own ('tahun lalu' in 2025 is 2024)."""
         if self.year is None:
             return frozenset()
-        vocab = vocabulary()
+        vocab = self.vocab
         return frozenset(self.year + vocab.relative_years[" ".join(m.group().lower().split())]
                          for m in vocab.relative_year.finditer(self.lowered))
 
@@ -216,7 +222,7 @@ class ArticleContext:
             elif mention.kind in (DATE, PERIOD) and "/" not in mention.text:
                 found.extend(years_in(mention.note))
         if relative and self.year is not None:
-            vocab = vocabulary()
+            vocab = self.vocab
             found.extend(self.year + vocab.relative_years[" ".join(m.group().lower().split())]
                          for m in vocab.relative_year.finditer(self.lowered, start, end))
         return found
@@ -314,13 +320,13 @@ def _same_number_in_quote(ctx: ArticleContext, located: LocatedItem, quote: Span
 
 
 def build_context(text: str, extraction: Extraction, *, article_id: str = "",
-                  date: str | None = None) -> ArticleContext:
+                  date: str | None = None, domain: str = DEFAULT_DOMAIN) -> ArticleContext:
     lowered = lower_same_length(text)
     mentions = parse_numbers(text, lowered=lowered)
     ctx = ArticleContext(
         article_id=article_id, text=text, lowered=lowered, extraction=extraction,
         year=_article_year(date, mentions), mentions=mentions,
-        sentence_ends=list(map(_END, _SENTENCE_END.finditer(text))),
+        sentence_ends=list(map(_END, _SENTENCE_END.finditer(text))), domain=domain,
     )
     ctx._mention_starts = [m.start for m in mentions]
     for name in ("indicators", "targets", "programs"):

@@ -6,7 +6,6 @@ is worth a look, not an error in what was extracted."""
 from __future__ import annotations
 
 from llmextract.checks.context import ArticleContext
-from llmextract.checks.vocabulary import vocabulary
 from llmextract.models import Flag, Severity, Span
 from llmextract.numbers import CALENDAR_KINDS, ORDINAL
 
@@ -28,7 +27,7 @@ def check_coverage(ctx: ArticleContext) -> list[Flag]:
             continue
         start, end = ctx.sentence_range(mention.start)
         if start not in about_topic:
-            about_topic[start] = vocabulary().topic.search(ctx.lowered, start, end) is not None
+            about_topic[start] = ctx.vocab.topic.search(ctx.lowered, start, end) is not None
         if not about_topic[start] or ctx.line_category(mention.start) is not None:
             continue
         flags.append(ctx.flag(

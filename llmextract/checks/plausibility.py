@@ -4,18 +4,18 @@ a negative count, a deadline before the article was written, a year recorded as 
 from __future__ import annotations
 
 from llmextract.checks.context import ArticleContext, LocatedItem, describe
-from llmextract.checks.vocabulary import is_percent_unit, vocabulary
+from llmextract.checks.vocabulary import is_percent_unit
 from llmextract.models import Flag, Indicator, Severity, Target
 from llmextract.numbers import YEAR
 
 
-def _is_share(li: LocatedItem) -> bool:
+def _is_share(ctx: ArticleContext, li: LocatedItem) -> bool:
     unit = li.item.unit  # type: ignore[union-attr]
-    if is_percent_unit(unit):
+    if is_percent_unit(unit, ctx.domain):
         return True
     if li.parsed is not None and li.parsed.unit == "persen":
         return True
-    return unit is None and vocabulary().share_names.search(li.name.lower()) is not None
+    return unit is None and ctx.vocab.share_names.search(li.name.lower()) is not None
 
 
 def _value_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
@@ -27,7 +27,7 @@ def _value_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
             flags.append(ctx.flag(li, field_name, "plausibility.negative", Severity.error,
                                   f"The value {describe(value)} is negative; counts and shares "
                                   f"cannot be.", [li.anchor]))
-        elif value > 100 and _is_share(li):
+        elif value > 100 and _is_share(ctx, li):
             flags.append(ctx.flag(li, field_name, "plausibility.share_over_100", Severity.error,
                                   f"{describe(value)} % is more than the whole population.",
                                   [li.anchor]))

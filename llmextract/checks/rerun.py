@@ -10,7 +10,7 @@ from pathlib import Path
 
 from llmextract.checks import check_records
 from llmextract.models import Flag, Severity
-from llmextract.store import FLAGS, load_flags, load_records, write_flags
+from llmextract.store import FLAGS, load_flags, load_records, run_domain, write_flags
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ def recheck_run(run_dir: Path) -> Recheck:
     """Check every record of ``run_dir`` again and rewrite its flags file."""
     records = load_records(run_dir)
     before = {f.id for f in load_flags(run_dir)}
-    flags = check_records(records)
+    flags = check_records(records, run_domain(run_dir))
     write_flags(run_dir, flags)
     after = {f.id for f in flags}
     return Recheck(articles=len(records), flags=flags, added=len(after - before),

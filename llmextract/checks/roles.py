@@ -8,7 +8,7 @@ commas, brackets and 'dan'); day-month-year dates are left out, as they date the
 from __future__ import annotations
 
 from llmextract.checks.context import ArticleContext, LocatedItem
-from llmextract.checks.vocabulary import vocabulary, years_in
+from llmextract.checks.vocabulary import years_in
 from llmextract.grounding import MatchStatus, contains
 from llmextract.models import Flag, Indicator, Severity, Span, Target
 from llmextract.numbers import ZERO_TARGET
@@ -43,7 +43,7 @@ def _target_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
         return []
     flags = []
     start, end = ctx.sentence_range(li.value_span.start)
-    if not vocabulary().target_words.search(ctx.lowered, start, end):
+    if not ctx.vocab.target_words.search(ctx.lowered, start, end):
         flags.append(ctx.flag(li, "value_text", "roles.target_without_goal", Severity.warning,
                               f"The target value {li.value_text} comes from a sentence that states "
                               f"no goal.", [li.value_span, Span(start=start, end=end)]))
@@ -69,7 +69,7 @@ def _scope_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
     if li.value_span is None or li.value_text is None:
         return []
     start, end = ctx.clause_of(li.value_span.start)
-    scope = vocabulary().scope_words.search(ctx.lowered, start, end)
+    scope = ctx.vocab.scope_words.search(ctx.lowered, start, end)
     if scope is None:
         return []
     word = scope.group().lower()

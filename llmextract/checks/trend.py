@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from llmextract.checks.arithmetic import measure_key
 from llmextract.checks.context import ArticleContext, LocatedItem, describe
-from llmextract.checks.vocabulary import period_key, vocabulary
+from llmextract.checks.vocabulary import period_key
 from llmextract.models import Flag, Indicator, Severity, Span
 
 
@@ -22,14 +22,14 @@ def _series(ctx: ArticleContext) -> list[list[LocatedItem]]:
         if period_key(item.period) is None:
             continue
         sentence_start, _ = ctx.sentence_range(li.value_span.start)
-        key = (sentence_start, measure_key(item.name, item.population) or item.name.lower())
+        key = (sentence_start, measure_key(item.name, item.population, ctx.domain) or item.name.lower())
         groups.setdefault(key, []).append(li)
     return [sorted(g, key=lambda li: li.value_span.start) for g in groups.values()  # type: ignore[union-attr]
             if len(g) > 1]
 
 
 def check_trend(ctx: ArticleContext) -> list[Flag]:
-    vocab = vocabulary()
+    vocab = ctx.vocab
     flags = []
     for series in _series(ctx):
         for first, second in zip(series, series[1:]):

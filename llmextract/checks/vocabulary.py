@@ -1,6 +1,7 @@
 """The word lists the checks read, compiled once: topic, population, trend, goal and clause
-words from ``prompts/vocab/id.yaml`` (the language) and ``prompts/vocab/stunting.yaml`` (the
-domain), and the classification of boilerplate lines. A second domain is a new YAML file."""
+words from ``prompts/vocab/id.yaml`` (the language) and ``prompts/vocab/<domain>.yaml`` (the
+domain, ``stunting`` unless the prompt names another), and the classification of boilerplate
+lines. A second domain is a new YAML file."""
 
 from __future__ import annotations
 
@@ -10,9 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from llmextract.clean import is_boilerplate_line
-from llmextract.grounding import lower_same_length
 from llmextract.numbers import word_trie
-from llmextract.resources import load_vocab
+from llmextract.resources import DEFAULT_DOMAIN, load_vocab
 
 _YEAR_IN = re.compile(r"(?<![0-9])(1[89][0-9]{2}|20[0-9]{2})(?![0-9])")
 
@@ -67,9 +67,11 @@ def _alternation(patterns: Iterable[str]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!)")
 
 
-@lru_cache(maxsize=1)
-def vocabulary() -> Vocabulary:
-    lang, domain = load_vocab("id"), load_vocab("stunting")
+@lru_cache(maxsize=8)
+def vocabulary(domain_name: str = DEFAULT_DOMAIN) -> Vocabulary:
+    """The language's words (``id.yaml``) with those of one domain: the checks of a second
+    domain read its own file, with no change of code."""
+    lang, domain = load_vocab("id"), load_vocab(domain_name)
     start, anywhere = lang["boilerplate_lines"], lang["boilerplate_anywhere"]
     boilerplate = tuple(
         (category, _alternation(patterns), where is anywhere)
@@ -123,8 +125,8 @@ def boilerplate_category(line: str) -> str | None:
     return "site_chrome" if is_boilerplate_line(original) else None
 
 
-def is_percent_unit(unit: str | None) -> bool:
-    return unit is not None and unit.strip().lower() in vocabulary().percent_units
+def is_percent_unit(unit: str | None, domain: str = DEFAULT_DOMAIN) -> bool:
+    return unit is not None and unit.strip().lower() in vocabulary(domain).percent_units
 
 
 @lru_cache(maxsize=4096)
@@ -150,7 +152,3 @@ def period_key(period: str | None) -> tuple[int, int] | None:
     elif "akhir" in low and not month:
         part = 13
     return years[-1], part
-
-
-def is_topic(text: str) -> bool:
-    return vocabulary().topic.search(lower_same_length(text)) is not None

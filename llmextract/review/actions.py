@@ -122,14 +122,16 @@ def _alone(kind: str, item: Item) -> Extraction:
     return Extraction.model_validate({LIST_NAMES[kind]: [item]})
 
 
-def check_item(record: ArticleRecord, kind: str, item: Item) -> list[Flag]:
+def check_item(record: ArticleRecord, kind: str, item: Item, domain: str) -> list[Flag]:
     """The flags the rule-based checks raise about this one item in its article."""
-    flags = check(record.text, _alone(kind, item), article_id=record.id, date=record.date)
+    flags = check(record.text, _alone(kind, item), article_id=record.id, date=record.date,
+                  domain=domain)
     return [f for f in flags if f.item_id == item.id]
 
 
-def _checked(record: ArticleRecord, kind: str, item: Item, note: str) -> None:
-    errors = [f for f in check_item(record, kind, item) if f.severity is Severity.error]
+def _checked(review: Review, record: ArticleRecord, kind: str, item: Item, note: str) -> None:
+    errors = [f for f in check_item(record, kind, item, review.domain)
+              if f.severity is Severity.error]
     if errors and not note.strip():
         raise CorrectionRefused(errors)
 
@@ -149,7 +151,7 @@ def correct_item(store: DecisionStore, review: Review, ident: str, changes: dict
     item = _placed(entry.record, item, near)
     if item == before:
         raise UsageError("the correction changes nothing; accept the item instead")
-    _checked(entry.record, kind, item, note)
+    _checked(review, entry.record, kind, item, note)
     return store.record(key=entry.key, article_id=entry.record.id, action=Action.correct,
                         reviewer=reviewer, item_type=kind, before=item_dict(before),
                         after=item_dict(item), note=note, flag_ids=[f.id for f in entry.flags])
@@ -175,7 +177,7 @@ def add_item(store: DecisionStore, review: Review, article_id: str, kind: str,
     created: Item = getattr(with_id, LIST_NAMES[kind])[0]
     if any(ri.item.id == created.id for ri in review.items):
         raise UsageError(f"{created.id}: this item is already in the run")
-    _checked(record, kind, created, note)
+    _checked(review, record, kind, created, note)
     return store.record(key=created.id, article_id=record.id, action=Action.add,
                         reviewer=reviewer, item_type=kind, before=None, after=item_dict(created),
                         note=note, flag_ids=[flag_id] if flag_id else [])

@@ -33,8 +33,9 @@ from llmextract.models import (
     Target,
     item_type,
 )
+from llmextract.resources import DEFAULT_DOMAIN
 from llmextract.review.decisions import Action, Decision, DecisionStore, latest
-from llmextract.store import load_flags, load_records
+from llmextract.store import load_flags, load_records, run_domain
 
 Item = Indicator | Target | Program
 ITEM_MODELS: dict[str, type[Indicator | Target | Program]] = {
@@ -99,6 +100,7 @@ class Review:
     records: tuple[ArticleRecord, ...]
     items: tuple[ReviewedItem, ...]
     entries: tuple[Entry, ...]
+    domain: str = DEFAULT_DOMAIN  # the vocabulary a correction is checked with, as the run was
 
     def record(self, article_id: str) -> ArticleRecord | None:
         return next((r for r in self.records if r.id == article_id), None)
@@ -157,7 +159,7 @@ def _reviewed_items(record: ArticleRecord, by_item: dict[str, list[Flag]],
 
 
 def build_review(records: list[ArticleRecord], flags: list[Flag],
-                 decisions: list[Decision]) -> Review:
+                 decisions: list[Decision], domain: str = DEFAULT_DOMAIN) -> Review:
     """Merge a run with its decisions (see the module docstring for the statuses)."""
     history: dict[str, list[Decision]] = defaultdict(list)
     for d in sorted(decisions, key=lambda d: d.seq):
@@ -190,7 +192,7 @@ def build_review(records: list[ArticleRecord], flags: list[Flag],
         return (sev, order[e.record.id], start, e.key)
 
     return Review(records=tuple(records), items=tuple(items),
-                  entries=tuple(sorted(entries, key=rank)))
+                  entries=tuple(sorted(entries, key=rank)), domain=domain)
 
 
 def filter_entries(entries: tuple[Entry, ...] | list[Entry], *, article: str | None = None,
@@ -230,4 +232,5 @@ class RunView:
 
     def review(self) -> Review:
         self._reload()
-        return build_review(self._records, self._flags, self.store.all())
+        return build_review(self._records, self._flags, self.store.all(),
+                            run_domain(self.run_dir))
