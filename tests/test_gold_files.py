@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 GOLD_SETS = {
     "seeds": (ROOT / "tests" / "gold" / "seeds.json", ROOT / "seeds"),
     "heldout": (ROOT / "tests" / "heldout" / "gold.json", ROOT / "tests" / "heldout" / "articles"),
+    "blind": (ROOT / "tests" / "blind" / "gold.json", ROOT / "tests" / "blind" / "articles"),
 }
 
 WORDS = (
