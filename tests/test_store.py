@@ -1,0 +1,50 @@
+"""The run folder: appended records survive a crash, a damaged file is named, files are atomic."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from llmextract.errors import UsageError
+from llmextract.models import ArticleRecord
+from llmextract.store import EXTRACTIONS, append_record, load_records, new_run_dir, write_run_info
+
+
+def record(article_id: str, title: str = "t") -> ArticleRecord:
+    return ArticleRecord(id=article_id, source_path=f"{article_id}.txt", title=title, text="x")
+
+
+def test_a_torn_last_line_from_a_crash_is_skipped_and_earlier_articles_kept(tmp_path: Path) -> None:
+    append_record(tmp_path, record("a"))
+    with (tmp_path / EXTRACTIONS).open("a", encoding="utf-8") as fh:
+        fh.write('{"id": "b", "source_pa')
+    assert [r.id for r in load_records(tmp_path)] == ["a"]
+
+
+def test_a_damaged_line_in_the_middle_is_an_error_naming_file_and_line(tmp_path: Path) -> None:
+    append_record(tmp_path, record("a"))
+    with (tmp_path / EXTRACTIONS).open("a", encoding="utf-8") as fh:
+        fh.write("not json\n")
+    append_record(tmp_path, record("b"))
+    with pytest.raises(UsageError, match=rf"{EXTRACTIONS}:2: not a valid record"):
+        load_records(tmp_path)
+
+
+def test_the_latest_record_of_an_article_wins_after_a_resume(tmp_path: Path) -> None:
+    append_record(tmp_path, record("a", "old"))
+    append_record(tmp_path, record("a", "new"))
+    assert [r.title for r in load_records(tmp_path)] == ["new"]
+
+
+def test_run_info_is_replaced_whole_and_leaves_no_temporary_file(tmp_path: Path) -> None:
+    write_run_info(tmp_path, {"status": "running"})
+    write_run_info(tmp_path, {"status": "finished"})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run.json"]
+    assert '"finished"' in (tmp_path / "run.json").read_text("utf-8")
+
+
+def test_two_runs_started_in_the_same_second_get_two_folders(tmp_path: Path) -> None:
+    first = new_run_dir(tmp_path)
+    first.mkdir()
+    assert new_run_dir(tmp_path) != first
