@@ -16,6 +16,7 @@ from llmextract.errors import UsageError
 from llmextract.export import COLUMN_NAMES, export_rows, export_run
 from llmextract.review.decisions import Action
 from llmextract.review.state import RunView
+from llmextract.store import load_flags
 
 FIXTURE = Path(__file__).parent / "fixtures" / "run_small"
 ARTICLE_A = "30eb945147d431ed"
@@ -30,7 +31,8 @@ def run_dir(tmp_path: Path) -> Path:
                  item_type="indicator", after={
                      "id": WRONG_VALUE, "name": "kasus stunting", "value": 300.0,
                      "value_text": "300", "unit": "kasus", "period": "2024", "approximate": True,
-                     "quote": "=sekitar 300 kasus pada 2024"}, note="misread")
+                     "quote": "=sekitar 300 kasus pada 2024"}, note="misread",
+                 flag_ids=[f.id for f in load_flags(run) if f.item_id == WRONG_VALUE])
     return run
 
 

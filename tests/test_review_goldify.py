@@ -11,6 +11,7 @@ from llmextract.gold import load_gold
 from llmextract.goldify import write_run_gold
 from llmextract.review.decisions import Action
 from llmextract.review.state import RunView
+from llmextract.store import load_flags
 
 FIXTURE = Path(__file__).parent / "fixtures" / "run_small"
 ARTICLE_A, ARTICLE_B = "30eb945147d431ed", "a23b16d49f10b564"
@@ -31,7 +32,8 @@ def test_a_reviewed_run_is_valid_gold(run_dir: Path, tmp_path: Path) -> None:
     store = RunView(run_dir).store
     store.record(key=INVENTED, article_id=ARTICLE_B, action=Action.reject, reviewer="ana",
                  note="invented")
-    store.record(key=WRONG_VALUE, article_id=ARTICLE_A, action=Action.accept, reviewer="ana")
+    store.record(key=WRONG_VALUE, article_id=ARTICLE_A, action=Action.accept, reviewer="ana",
+                 flag_ids=[f.id for f in load_flags(run_dir) if f.item_id == WRONG_VALUE])
     result = write_run_gold(run_dir, tmp_path / "gold.json")
     assert (result.kept, result.not_facts, result.unreviewed) == (7, 1, 0)
     gold = load_gold(tmp_path / "gold.json")

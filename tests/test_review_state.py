@@ -30,8 +30,10 @@ def status_of(view: RunView, item_id: str) -> str:
 
 
 def record(view: RunView, key: str, action: Action, **kw: object) -> None:
+    """A decision on the item as the review page records it: with the flags it was shown."""
+    seen = [f.id for f in load_flags(view.run_dir) if f.item_id == key]
     view.store.record(key=key, article_id=ARTICLE_A, action=action, reviewer="ana",
-                      item_type="indicator", **kw)  # type: ignore[arg-type]
+                      item_type="indicator", flag_ids=seen, **kw)  # type: ignore[arg-type]
 
 
 def test_undecided_items_are_needs_review_when_flagged_else_unflagged_ok(run_dir: Path) -> None:
@@ -122,6 +124,21 @@ def test_decisions_stay_attached_when_check_reruns_with_a_new_rule(run_dir: Path
     assert entry is not None and entry.status == "accepted"
     new_entry = review.entry(FINE)
     assert new_entry is not None and new_entry.status == "open"
+
+
+def test_a_new_rule_flagging_an_accepted_item_puts_it_back_in_the_queue(run_dir: Path) -> None:
+    view = RunView(run_dir)
+    record(view, WRONG_VALUE, Action.accept)
+    assert status_of(view, WRONG_VALUE) == "accepted"
+    new_rule = Flag(article_id=ARTICLE_A, item_id=WRONG_VALUE, field="indicators[0].value",
+                    kind="new.rule", severity=Severity.warning, message="A new rule objects.",
+                    spans=[Span(start=0, end=3)]).with_id()
+    write_flags(run_dir, [*load_flags(run_dir), new_rule])
+    entry = view.review().entry(WRONG_VALUE)
+    assert entry is not None and entry.status == "open"
+    assert entry.decision is not None and entry.decision.action is Action.accept  # history kept
+    record(view, WRONG_VALUE, Action.accept)
+    assert status_of(view, WRONG_VALUE) == "accepted"
 
 
 def test_build_review_is_pure(run_dir: Path) -> None:

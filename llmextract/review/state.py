@@ -11,7 +11,8 @@ Item status, from the latest decision for the item:
     rejected      a reviewer removed it (left out of exports and gold)
     corrected     a reviewer replaced its fields (accepting it later keeps it corrected)
     added         a reviewer created it from words of the article
-    needs_review  flagged and not decided yet
+    needs_review  flagged and not decided yet, or decided before a warning or error flag it
+                  has now (a new rule): back in the queue, with its history
     unflagged-ok  no flag and no decision
 """
 
@@ -124,10 +125,16 @@ def item_dict(item: Item) -> dict[str, Any]:
     return item.model_dump(mode="json")
 
 
-def _status(history: list[Decision], flagged: bool) -> str:
+def _status(history: list[Decision], flags: tuple[Flag, ...]) -> str:
     if not history:
-        return NEEDS_REVIEW if flagged else UNFLAGGED_OK
+        return NEEDS_REVIEW if flags else UNFLAGGED_OK
     last = history[-1].action
+    seen = {fid for d in history for fid in d.flag_ids}
+    if last is not Action.reject and any(f.id not in seen and f.severity is not Severity.info
+                                         for f in flags):
+        # A doubt nobody has seen yet (a new rule, via ``llmextract check``): the item goes back
+        # in the queue; its decisions stay in its history and its corrections stay applied.
+        return NEEDS_REVIEW
     if last is Action.accept:
         actions = {d.action for d in history}
         return ADDED if Action.add in actions else CORRECTED if Action.correct in actions else ACCEPTED
@@ -153,7 +160,7 @@ def _reviewed_items(record: ArticleRecord, by_item: dict[str, list[Flag]],
             continue
         flags = tuple(by_item.get(key, ()))
         out.append(ReviewedItem(record=record, item_type=kind, item=current,  # type: ignore[arg-type]
-                                original=original, status=_status(decisions, bool(flags)),
+                                original=original, status=_status(decisions, flags),
                                 flags=flags, decision=decisions[-1] if decisions else None))
     return out
 
