@@ -30,6 +30,9 @@ from .resources import DEFAULT_DOMAIN, load_vocab
 _CAP = r"[A-Z][\w-]*"
 _LINK = r"(?:dan|untuk|bagi|di|ke|&)"
 _NAME = rf"{_CAP}(?:\s+(?:{_LINK}\s+)?{_CAP})*"
+# A name right after a verb, without an acronym: no place joined to it ('menggelar Kelas Ibu Balita
+# di Puskesmas Tanjung' is 'Kelas Ibu Balita').
+_PLAIN_NAME = rf"{_CAP}(?:\s+(?:(?:dan|untuk|bagi|&)\s+)?{_CAP})*"
 _ACRONYM_NAME = rf"(?P<name>{_NAME}\s+\([A-Z][\w ]{{1,20}}\))"
 # Either order: 'Sekolah Lapang Ibu Balita (Selabi)', 'Dashat (Dapur Sehat Atasi Stunting)'.
 _NAMED = rf"(?P<name>{_NAME}\s+\([A-Z][\w ]{{1,20}}\)|[A-Z][\w-]{{1,15}}\s+\({_NAME}\))"
@@ -64,13 +67,17 @@ class ProgramRules:
     after_word: re.Pattern[str]
     listed: re.Pattern[str]
     cued: re.Pattern[str]
+    plain_cued: re.Pattern[str]  # 'menjalankan Jumat Berkah Gizi, yakni ...'
+    events: frozenset[str]  # 'menggelar Rembuk Stunting ...' is a meeting
     enumeration: re.Pattern[str]
     openers: str
     is_program: re.Pattern[str]
     bullet: re.Pattern[str]
     activity: re.Pattern[str]
+    next_activity: re.Pattern[str]  # ', pemeriksaan kesehatan calon pengantin' after an activity
+    means: re.Pattern[str]
     verb: re.Pattern[str]
-    giving: dict[str, str]
+    verb_nouns: dict[str, str]
     activity_noun: re.Pattern[str]
     not_activities: frozenset[str]
     stop_words: frozenset[str]
@@ -89,8 +96,8 @@ class ProgramRules:
         lang, vocab = load_vocab("id"), load_vocab(domain)
         words = _alternation(list(config.get("program_words", [])))
         openers = _alternation(list(config.get("list_openers", [])))
-        giving = {k.lower(): str(v) for k, v in lang.get("giving_verbs", {}).items()}
-        verbs = _alternation([*lang.get("program_verbs", []), *giving])
+        verb_nouns = {k.lower(): str(v) for k, v in lang.get("activity_verbs", {}).items()}
+        verbs = _alternation([*lang.get("program_verbs", []), *verb_nouns])
         copulas = "|".join(map(re.escape, config.get("copulas", [])))
         joiners = _alternation(list(lang.get("list_words", [])))
         beneficiary = _alternation(list(lang.get("beneficiary_words", [])))
@@ -103,13 +110,17 @@ class ProgramRules:
             # Keluarga Berkualitas (Kampung KB) dan Bina Keluarga Remaja (BKR)").
             listed=re.compile(rf"(?:(?<!\w){openers}\s+|,\s+|(?<=\))\s+{joiners}\s+){_ACRONYM_NAME}"),
             cued=re.compile(rf"(?<!\w){verbs}\s+{_NAMED}"),
+            plain_cued=re.compile(rf"(?<!\w){verbs}\s+(?P<name>{_PLAIN_NAME})"),
+            events=frozenset(w.lower() for w in lang.get("event_words", [])),
             enumeration=re.compile(rf"(?<!\w){openers}\s+(?P<items>[A-Z].*)"),
             openers=openers,
             is_program=re.compile(rf"(?<!\w){words}\b[^.]*?\s(?i:{copulas or '(?!)'})\s+(?P<name>[^,.;]+)"),
             bullet=re.compile(rf"\s*(?:{markers or '(?!)'}|[0-9]{{1,2}}[.)])\s+(?P<item>.+)"),
             activity=re.compile(rf"(?<!\w){verbs}\s+(?P<rest>[a-z])"),
+            next_activity=re.compile(rf",\s+(?:{joiners}\s+)?(?P<rest>[a-z])"),
+            means=re.compile(rf"(?<!\w){_alternation(list(lang.get('means_words', [])))}\s*$"),
             verb=re.compile(rf"{verbs}$"),
-            giving=giving,
+            verb_nouns=verb_nouns,
             activity_noun=re.compile(str(lang.get("activity_noun", "(?!)"))),
             not_activities=frozenset(w.lower() for w in vocab.get("not_program_activities", [])),
             stop_words=frozenset(w.lower() for w in lang.get("activity_stop_words", [])),
@@ -182,10 +193,16 @@ def _item_name(item: str) -> tuple[str, str]:
 
 def _names_in(s: Sentence, rules: ProgramRules) -> Iterator[tuple[str, str, bool]]:
     """(name, rule, sure) for every rule matching in a sentence of prose."""
+    named = False
     for m in rules.cued.finditer(s.text):
+        named = True
         yield m["name"], "after_verb", True
-    for m in rules.activity.finditer(s.text):
-        activity = _activity(s.text, m, rules)
+    for m in rules.plain_cued.finditer(s.text):
+        named = True
+        if m["name"].split()[0].lower() not in rules.events:
+            yield m["name"], "name_after_verb", False
+    for m in _activity_starts(s.text, rules):
+        activity = None if named and rules.means.search(s.text, 0, m.start()) else _activity(s.text, m, rules)
         if activity:
             yield activity, "activity", False
     if rules.budget.search(s.text):
@@ -205,16 +222,33 @@ def _names_in(s: Sentence, rules: ProgramRules) -> Iterator[tuple[str, str, bool
             if item[:1].isupper() and not re.search(rules.openers, item) and "(" not in item:
                 yield item, "enumeration", False
     for m in rules.is_program.finditer(s.text):
-        yield m["name"], "copula", False
+        yield _described(m["name"], rules), "copula", False
+
+
+def _activity_starts(text: str, rules: ProgramRules) -> list[re.Match[str]]:
+    """Where activities may start: after a verb of running or of the activity itself, and after
+    a comma that lists a further one ('melanjutkan pemberian tablet tambah darah bagi remaja
+    putri, pemeriksaan kesehatan calon pengantin, serta ...')."""
+    verbs = list(rules.activity.finditer(text))
+    return [*verbs, *rules.next_activity.finditer(text, verbs[0].end())] if verbs else []
+
+
+def _described(name: str, rules: ProgramRules) -> str:
+    """'program andalan adalah pemberian makanan tambahan (PMT) lokal berbahan ikan patin dan telur
+    selama 90 hari bagi 640 balita': the name ends before the first word saying where, how long,
+    why or for how many (``activity_stop_words``, a number)."""
+    cut = next((t.start() for t in _TOKEN.finditer(name)
+                if t.group()[0].isdigit() or t.group().lower() in rules.stop_words), len(name))
+    return name[:cut]
 
 
 def _activity(text: str, verb: re.Match[str], rules: ProgramRules) -> str | None:
     """'menggencarkan pemberian tablet tambah darah bagi remaja putri di sekolah' -> 'Pemberian
-    tablet tambah darah bagi remaja putri': an activity noun (or a verb of giving, turned into
-    its noun) and its object, up to a word ending it, kept only when it is done for people of
+    tablet tambah darah bagi remaja putri': an activity noun (or a verb naming the activity,
+    turned into its noun) and its object, up to a word ending it, kept only when it is done for people of
     the topic; the name ends with them. Numbers and their hedges are left out ('kepada sekitar
     9.400 remaja putri')."""
-    head = rules.giving.get(verb.group().split()[0].lower())
+    head = rules.verb_nouns.get(verb.group().split()[0].lower())
     tokens = list(_TOKEN.finditer(text, verb.start("rest")))
     first = tokens[0].group() if tokens else ""
     if head is None and not (rules.activity_noun.fullmatch(first) and first not in rules.not_activities):

@@ -21,6 +21,15 @@ TWO_ACTIVITIES = ("Judul\n\nDinkes menyelenggarakan pelatihan bagi 120 kader dan
                   "kehamilan kepada ibu hamil di puskesmas.")
 TWO_NAMED = ("Judul\n\nPemkab menjalankan program Kampung Keluarga Berkualitas (Kampung KB) dan Bina Keluarga "
              "Remaja (BKR).")
+NAME_AFTER_A_VERB = "Judul\n\nPemkab menggelar Sabtu Sehat Keluarga, yakni senam dan cek gizi bagi balita."
+VERB_OF_THE_ACTIVITY = "Judul\n\nPuskesmas melatih kembali kader tentang cara menimbang balita."
+SERVICE_NOUN = "Judul\n\nBidan rutin melakukan kunjungan rumah bagi ibu hamil yang anemia."
+COPULA_CUT = ("Judul\n\nProgram unggulan adalah pemberian susu formula lanjutan selama 60 hari bagi 200 "
+              "balita gizi kurang.")
+LISTED_ACTIVITIES = ("Judul\n\nPemkot melanjutkan pemberian vitamin A bagi 900 balita di posyandu, penyuluhan "
+                     "gizi kepada ibu menyusui di puskesmas, serta senam hamil.")
+MEANS_OF_A_NAMED_ONE = ("Judul\n\nDinas Pertanian menjalankan Gerakan Tanam Sayur (Getas) dengan membagikan bibit "
+                        "kepada keluarga berisiko stunting.")
 MARKDOWN_LIST = ("# Judul\n\nProgram prioritas tahun ini:\n\n"
                  "1. **Dapur Gizi (Dagi)** di 12 Kampung KB, untuk baduta.\n"
                  "2. **PMT lokal** untuk balita gizi kurang selama 90 hari.\n"
@@ -37,6 +46,11 @@ MARKDOWN_HEADING = ("# Judul\n\nPemkot memperkuat layanan gizi.\n\n## Program un
     (GIVING_VERB, "Pemberian tablet tambah darah kepada remaja putri", "activity"),
     (CAMPAIGN, "Cegah Stunting", "after_program_word"),
     (CAPITALISED_PROGRAM_WORD, "Gerakan Makan Ikan Bersama (Gemari)", "after_program_word"),
+    (NAME_AFTER_A_VERB, "Sabtu Sehat Keluarga", "name_after_verb"),
+    (VERB_OF_THE_ACTIVITY, "Pelatihan kembali kader tentang cara menimbang balita", "activity"),
+    (SERVICE_NOUN, "Kunjungan rumah bagi ibu hamil", "activity"),
+    (COPULA_CUT, "pemberian susu formula lanjutan", "copula"),
+    (MEANS_OF_A_NAMED_ONE, "Gerakan Tanam Sayur (Getas)", "after_verb"),
 ])
 def test_one_program_in_prose(text: str, name: str, rule: str) -> None:
     [found] = propose_programs(text, CONFIG)
@@ -47,6 +61,7 @@ def test_one_program_in_prose(text: str, name: str, rule: str) -> None:
 @pytest.mark.parametrize("text, names", [
     (TWO_ACTIVITIES, ["Pelatihan bagi kader", "Pemeriksaan kehamilan kepada ibu hamil"]),
     (TWO_NAMED, ["Bina Keluarga Remaja (BKR)", "Kampung Keluarga Berkualitas (Kampung KB)"]),
+    (LISTED_ACTIVITIES, ["Pemberian vitamin A bagi balita", "Penyuluhan gizi kepada ibu menyusui"]),
 ])
 def test_two_programs_in_one_sentence(text: str, names: list[str]) -> None:
     assert [p.program.name for p in propose_programs(text, CONFIG)] == names
@@ -80,6 +95,8 @@ def test_a_heading_opens_a_list_of_programs() -> None:
     "Judul\n\nRapat membahas Program Percepatan Penurunan Stunting.",           # the national policy
     "Judul\n\nTim Penggerak PKK menjalankan Tim Pendamping Keluarga (TPK) di desa.",  # a team
     "Judul\n\nBeberapa kegiatan:\n\n1. Rapat koordinasi.\n2. Kunjungan lapangan.",  # not a list of programs
+    "Judul\n\nBappeda menggelar Rembuk Stunting Tingkat Kota di aula.",  # a meeting
+    "Judul\n\nBupati menerapkan Peraturan Bupati tentang stunting.",  # a regulation
 ])
 def test_not_programs(text: str) -> None:
     assert propose_programs(text, CONFIG) == []
