@@ -48,6 +48,10 @@ _CLAUSE_BREAK = re.compile(r"[,;:()]\s*|\s+(?:dan|serta|sedangkan|sementara)\s+"
 TABLE_ROW = re.compile(r"^\s*(?:(?:[-•·]|\*(?!\*)|[0-9]{1,2}[.)])\s+)?(?P<label>[^:\n]{2,60}?)\s*:\s*")
 # '1. **Dashat** ...', '2) PMT lokal': the number of a list item, at the start of its line.
 _LIST_MARKER = re.compile(r"[ \t]*[0-9]{1,2}[.)][ \t]")
+# 'Rabu (11/11)', 'Senin (16/11/2026)': the short date news writes after a day name.
+_SHORT_DATE = re.compile(r"\(\s*[0-9]{1,2}/[0-9]{1,2}(?:/[0-9]{2,4})?\s*\)")
+# 'Ibu Hasnah (32), warga ...': a one- or two-digit number alone in brackets after a name.
+_AGE_AFTER_NAME = re.compile(r"[A-Z][\w.'-]*\s*\(\s*$")
 OPENING_QUOTES = "\"“‘'(> "  # and a markdown blockquote
 _SPACE_AND_BOLD = " \t\u00a0*_"
 _PREVIOUS_SENTENCES = 3  # how far back 'Angka itu' may point ('jumlahnya' after 'jumlahnya' ...)
@@ -82,6 +86,7 @@ class SetAsideRules:
     topic: re.Pattern[str]
     audience_before: re.Pattern[str]
     audience_noun: re.Pattern[str]
+    back_reference: re.Pattern[str]  # '1.406 balita stunting tersebut': a noun phrase and a demonstrative
 
     @classmethod
     def load(cls, domain: str = DEFAULT_DOMAIN) -> SetAsideRules:
@@ -94,7 +99,13 @@ class SetAsideRules:
                    words_pattern((*lang.get("currency_before", []), *lang.get("currency_after", []))),
                    words_pattern(tuple(words.get("topic_words", []))),
                    words_pattern(tuple(lang.get("audience_before", []))),
-                   words_pattern(tuple(lang.get("audience_nouns", []))))
+                   words_pattern(tuple(lang.get("audience_nouns", []))),
+                   _back_reference(tuple(lang.get("demonstratives", []))))
+
+
+def _back_reference(demonstratives: tuple[str, ...]) -> re.Pattern[str]:
+    """Up to three words after a number, then a demonstrative ('balita stunting tersebut')."""
+    return re.compile(r"(?:\s+[^\W\d_][\w-]*){0,3}\s+" + words_pattern(demonstratives).pattern, re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -233,7 +244,7 @@ def find_candidates(text: str, domain: str = DEFAULT_DOMAIN) -> tuple[list[Candi
         else:
             earlier = [s for s in prose if s.end <= sentence.start][-_PREVIOUS_SENTENCES:]
             candidates.append(Candidate(mention, sentence, tuple(reversed(earlier))))
-    return _drop_restatements(candidates, aside)
+    return _drop_restatements(candidates, aside, rules.back_reference)
 
 
 def _set_aside_reason(mention: NumberMention, sentence: Sentence | None) -> str | None:
@@ -248,7 +259,20 @@ def _set_aside_reason(mention: NumberMention, sentence: Sentence | None) -> str 
         return f"on a boilerplate line ({category})"
     if _is_name_word(mention, sentence):
         return "number word inside a capitalised name"
+    if any(d.start() < mention.start - sentence.start < d.end() for d in _SHORT_DATE.finditer(sentence.text)):
+        return "a date (day/month), not a quantity"
+    if _is_age_after_name(mention, sentence):
+        return "the age of a person named before it"
     return None
+
+
+def _is_age_after_name(mention: NumberMention, sentence: Sentence) -> bool:
+    """News gives a quoted resident's age in brackets after the name ('Ibu Hasnah (32)'): a bare
+    one- or two-digit number there describes the person, it counts nothing."""
+    at, end = mention.start - sentence.start, mention.end - sentence.start
+    return (mention.kind == QUANTITY and len(mention.text) <= 2 and mention.text.isdigit()
+            and sentence.text[end:].lstrip().startswith(")")
+            and bool(_AGE_AFTER_NAME.search(sentence.text, 0, at)))
 
 
 def _not_a_count_reason(text: str, mention: NumberMention, sentence: Sentence,
@@ -290,21 +314,27 @@ def _not_people_reason(text: str, mention: NumberMention, sentence: Sentence, st
     return None
 
 
-def _drop_restatements(candidates: list[Candidate], aside: list[SetAside]) -> tuple[list[Candidate], list[SetAside]]:
-    """A headline number the body repeats, and every zero-stunting slogan after the first one in
-    the body, restate a fact already kept: one item per fact."""
+def _drop_restatements(candidates: list[Candidate], aside: list[SetAside],
+                       back_reference: re.Pattern[str]) -> tuple[list[Candidate], list[SetAside]]:
+    """A headline number the body repeats, a body number pointing back to the same number earlier
+    ('Dari 1.406 balita stunting tersebut, ...'), and every zero-stunting slogan after the first
+    one in the body, restate a fact already kept: one item per fact."""
     body = [c for c in candidates if not c.sentence.headline]
     body_values = {(c.mention.kind, c.mention.value) for c in body}
     first_zero = next((c for c in body if c.mention.kind == ZERO_TARGET), None)
     kept: list[Candidate] = []
+    seen: set[tuple[str, float | None]] = set()
     for c in candidates:
         key = (c.mention.kind, c.mention.value)
         if c.sentence.headline and key in body_values:
             aside.append(SetAside(c.mention, "headline restating a number of the body"))
+        elif key in seen and back_reference.match(c.sentence.text, c.mention.end - c.sentence.start):
+            aside.append(SetAside(c.mention, "pointing back to the same number before it"))
         elif c.mention.kind == ZERO_TARGET and first_zero is not None and c is not first_zero:
             aside.append(SetAside(c.mention, "zero-stunting slogan restating the first one"))
         else:
             kept.append(c)
+        seen.update([key] if not c.sentence.headline else [])
     return kept, aside
 
 

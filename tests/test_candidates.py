@@ -110,6 +110,10 @@ EVERY_YEAR_IS_NOT_A_RULE_PER_UNIT = "Judul\n\nSetiap tahun 300 anak stunting dit
 BUDGET = "Judul\n\nPemkab menyiapkan Rp 1,2 miliar untuk stunting."
 BUDGET_SHARE = "Judul\n\nDana desa, yang minimal 8 persen wajib dialokasikan untuk penanganan stunting."
 BUDGET_GROWTH = "Judul\n\nAnggaran stunting tahun ini Rp 3,2 miliar, naik 20 persen dari tahun sebelumnya."
+SHORT_DATE = "Judul\n\nData 420 balita stunting dipaparkan di aula, Selasa (14/10)."
+AGE_AFTER_NAME = "Judul\n\nSeorang ibu, Rina (27), mengaku anaknya tergolong stunting."
+POINTING_BACK = ("Judul\n\nTercatat 640 balita stunting. Dari 640 balita stunting itu, 500 anak sudah "
+                 "mendapat PMT.")
 AUDIENCE = "Judul\n\nBupati berbicara soal stunting di hadapan sekitar 200 kader. Rakor diikuti 85 peserta."
 
 
@@ -133,6 +137,9 @@ AUDIENCE = "Judul\n\nBupati berbicara soal stunting di hadapan sekitar 200 kader
     (BUDGET_GROWTH, "20 persen", "a share of a budget, not a stunting measure"),
     (AUDIENCE, "200", "the audience of an event, not a stunting figure"),
     (AUDIENCE, "85", "the audience of an event, not a stunting figure"),
+    (SHORT_DATE, "14", "a date (day/month), not a quantity"),
+    (SHORT_DATE, "10", "a date (day/month), not a quantity"),
+    (AGE_AFTER_NAME, "27", "the age of a person named before it"),
 ])
 def test_numbers_that_are_not_counts_are_set_aside(text: str, value_text: str, reason: str) -> None:
     found, aside = find_candidates(text)
@@ -147,6 +154,12 @@ def test_numbers_that_are_not_counts_are_set_aside(text: str, value_text: str, r
 ])
 def test_counts_next_to_those_words_stay_candidates(text: str, value_text: str) -> None:
     assert candidate(text, value_text).value_text == value_text
+
+
+def test_a_number_pointing_back_to_the_same_number_restates_it() -> None:
+    found, aside = find_candidates(POINTING_BACK)
+    assert [c.value_text for c in found] == ["640", "500"]
+    assert [a.reason for a in aside] == ["pointing back to the same number before it"]
 
 
 def test_every_candidate_sentence_is_a_verbatim_single_line_quote() -> None:
