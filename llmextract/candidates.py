@@ -132,6 +132,7 @@ class Candidate:
     mention: NumberMention
     sentence: Sentence
     previous: tuple[Sentence, ...] = ()
+    headline: Sentence | None = None  # what the article says it is about
 
     @property
     def value_text(self) -> str:
@@ -231,6 +232,7 @@ def find_candidates(text: str, domain: str = DEFAULT_DOMAIN) -> tuple[list[Candi
     """Every number of ``text`` either becomes a candidate or is set aside with a reason."""
     sentences = split_sentences(text)
     prose = [s for s in sentences if not s.headline]
+    headline = next((s for s in sentences if s.headline), None)
     rules = SetAsideRules.load(domain)
     candidates: list[Candidate] = []
     aside: list[SetAside] = []
@@ -243,7 +245,7 @@ def find_candidates(text: str, domain: str = DEFAULT_DOMAIN) -> tuple[list[Candi
             aside.append(SetAside(mention, reason or "outside any sentence"))
         else:
             earlier = [s for s in prose if s.end <= sentence.start][-_PREVIOUS_SENTENCES:]
-            candidates.append(Candidate(mention, sentence, tuple(reversed(earlier))))
+            candidates.append(Candidate(mention, sentence, tuple(reversed(earlier)), headline))
     return _drop_restatements(candidates, aside, rules.back_reference)
 
 

@@ -28,6 +28,7 @@ from pydantic import BaseModel, ValidationError, create_model
 from .candidates import (
     OPENING_QUOTES,
     Candidate,
+    Sentence,
     clause_bounds,
     right_before,
     table_row,
@@ -77,6 +78,8 @@ class LabelRules:
     population: re.Pattern[str]
     counted_noun: re.Pattern[str]
     share_of_count: re.Pattern[str]  # '30.980 keluarga (' before '10,6%)': the count's share
+    points: re.Pattern[str]  # '3,5 poin persen': a change of a share
+    per_year: re.Pattern[str]  # '2 poin persen setiap tahun': a pace
 
     @classmethod
     def load(cls, prompt: Prompt) -> LabelRules:
@@ -89,7 +92,9 @@ class LabelRules:
                    words_pattern(tuple(lang.get("anaphora", []))),
                    words_pattern(tuple(domain.get("populations", []))),
                    words_pattern(tuple(domain.get("counted_nouns", []))),
-                   _share_of_count(tuple(domain.get("counted_nouns", []))))
+                   _share_of_count(tuple(domain.get("counted_nouns", []))),
+                   words_pattern(tuple(lang.get("percent_point_words", []))),
+                   words_pattern(tuple((prompt.data.get("rules") or {}).get("per_year", []))))
 
 
 def _share_of_count(counted_nouns: tuple[str, ...]) -> re.Pattern[str]:
@@ -115,17 +120,47 @@ def has_intent(candidate: Candidate, rules: LabelRules) -> bool:
         return False
     cut = max((q.end() for q in _CLOSING_QUOTE.finditer(before)), default=0)
     purpose = rules.purpose.match(before.lstrip(OPENING_QUOTES))
-    if purpose and "," in before:
+    if purpose and "," in before and not _is_pace(candidate, rules):
         cut = max(cut, before.index(",") + 1)
     _, end = clause_bounds(s, m)
     return bool(rules.intent.search(before[cut:]) or rules.intent.search(s.text[m.end - s.start:end - s.start]))
 
 
+def _is_share(candidate: Candidate, rules: LabelRules) -> bool:
+    """A percentage, or a change of one in points ('turun 3,5 poin persen')."""
+    s, m = candidate.sentence, candidate.mention
+    noun = _NOUN_AFTER.match(s.text, m.end - s.start)
+    return m.kind == PERCENT or bool(noun and rules.points.match(s.text, noun.start(1)))
+
+
+def _is_pace(candidate: Candidate, rules: LabelRules) -> bool:
+    """A share per year ('Untuk mencapai target itu, penurunan setidaknya 2 poin persen setiap
+    tahun harus kita jaga'): after a clause of purpose naming a goal, the pace that reaches it is
+    itself a goal (a count after such a clause, '... bagi 1.850 balita', is not)."""
+    s, m = candidate.sentence, candidate.mention
+    _, end = clause_bounds(s, m)
+    return _is_share(candidate, rules) and bool(rules.per_year.search(s.text, m.end - s.start, end - s.start))
+
+
+def _echoes_headline(sentence: Sentence, headline: Sentence | None, rules: LabelRules) -> bool:
+    """The sentence repeats a figure of a headline naming the topic ('Prevalensi stunting ...
+    turun 3,5 poin persen' above '... mengatakan penurunan 3,5 poin persen dalam setahun itu'):
+    it is about what the headline is about. Only decimals and thousands count (a bare '2' or a
+    year says nothing)."""
+    if headline is None or not rules.topic.search(headline.text):
+        return False
+    return bool(set(_NOTABLE_NUMBER.findall(headline.text)) & set(_NOTABLE_NUMBER.findall(sentence.text)))
+
+
+_NOTABLE_NUMBER = re.compile(r"(?<![\d.,])(?:\d+,\d+|\d{1,3}(?:\.\d{3})+)(?![\d.,]\d)")
+
+
 def about_topic(candidate: Candidate, rules: LabelRules) -> bool:
-    """The sentence names the topic, or points back ('Angka itu', 'jumlahnya') to a sentence
-    that does (through at most the candidate's ``previous`` sentences)."""
+    """The sentence names the topic or repeats a figure of a headline naming it, or points back
+    ('Angka itu', 'jumlahnya') to a sentence that does (through at most the candidate's
+    ``previous`` sentences)."""
     for sentence in (candidate.sentence, *candidate.previous):
-        if rules.topic.search(sentence.text):
+        if rules.topic.search(sentence.text) or _echoes_headline(sentence, candidate.headline, rules):
             return True
         if not rules.anaphora.search(sentence.text):
             return False
@@ -150,7 +185,7 @@ def sure_indicator(candidate: Candidate, rules: LabelRules) -> bool:
     row = table_row(candidate)
     if row:
         return bool(rules.population.search(row) or rules.topic.search(row))
-    bare = m.kind == PERCENT or not noun or noun.group(1).split()[0].lower() in _FUNCTION_WORDS
+    bare = _is_share(candidate, rules) or not noun or noun.group(1).split()[0].lower() in _FUNCTION_WORDS
     return bare and about_topic(candidate, rules)
 
 

@@ -34,6 +34,14 @@ QUOTE_ENDED = ("Judul\n\n\"Kami menargetkan prevalensi stunting 10 persen,\" kat
 # The starting point of a goal is measured, not a goal.
 BASELINE = "Judul\n\nBupati menargetkan prevalensi stunting turun menjadi 12 persen, dari saat ini 17,3 persen."
 
+# A figure the headline gives, under a headline naming the topic, is about the topic, and so is
+# the sentence pointing back to it; a figure the headline does not give is not.
+HEADLINE_ECHO = ("Angka stunting Kota Baru turun 2,8 poin persen\n\nWali kota menyebut penurunan 2,8 poin "
+                 "persen itu berkat kerja kader. Angka itu lebih baik dari rata-rata provinsi, 19,5 persen.")
+NO_HEADLINE_ECHO = "Angka stunting Kota Baru turun\n\nWali kota menyebut penurunan 2,8 poin persen itu berkat kader."
+# After a clause of purpose naming a goal, the pace that reaches it is a goal.
+PACE_AFTER_PURPOSE = "Judul\n\nUntuk mengejar target itu, penurunan 1,5 poin persen per tahun wajib dijaga."
+
 
 @pytest.mark.parametrize("text, value_text, expected", [
     (ANAPHORA, "31,6 persen", [Label.indicator]),
@@ -48,6 +56,10 @@ BASELINE = "Judul\n\nBupati menargetkan prevalensi stunting turun menjadi 12 per
     (QUOTE_ENDED, "40", [Label.indicator, Label.other]),
     (BASELINE, "17,3 persen", [Label.indicator]),
     (BASELINE, "12 persen", [Label.target]),
+    (HEADLINE_ECHO, "2,8", [Label.indicator]),
+    (HEADLINE_ECHO, "19,5 persen", [Label.indicator]),
+    (NO_HEADLINE_ECHO, "2,8", [Label.indicator, Label.other]),
+    (PACE_AFTER_PURPOSE, "1,5", [Label.target]),
 ])
 def test_labels_the_rules_leave_open(text: str, value_text: str, expected: list[Label]) -> None:
     assert allowed_labels(candidate(text, value_text), RULES) == expected
