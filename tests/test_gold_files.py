@@ -27,6 +27,7 @@ GOLD_SETS = {
     "seeds": (ROOT / "tests" / "gold" / "seeds.json", ROOT / "seeds"),
     "heldout": (ROOT / "tests" / "heldout" / "gold.json", ROOT / "tests" / "heldout" / "articles"),
     "blind": (ROOT / "tests" / "blind" / "gold.json", ROOT / "tests" / "blind" / "articles"),
+    "blind2": (ROOT / "tests" / "blind2" / "gold.json", ROOT / "tests" / "blind2" / "articles"),
 }
 
 WORDS = (
