@@ -148,7 +148,8 @@ def propose_programs(text: str, config: dict[str, Any], domain: str = DEFAULT_DO
     A budget is not a stunting figure but part of what a program is: the clause of the money in
     the program's sentence, or the rest of a list item after its bold name, is its description."""
     rules = ProgramRules.load(config, domain)
-    money = [m for m in parse_numbers(text) if m.kind == MONEY]
+    mentions = parse_numbers(text)
+    money = [m for m in mentions if m.kind == MONEY]
     found: dict[str, Proposal] = {}
     list_open = False
     for s in split_sentences(text):
@@ -164,10 +165,20 @@ def propose_programs(text: str, config: dict[str, Any], domain: str = DEFAULT_DO
         list_open = (stripped.endswith(":") or stripped.startswith("#")) and bool(rules.program_words.search(s.text))
         budget = next((s.text[a - s.start:b - s.start].strip() for m in money if s.start <= m.start < s.end
                        for a, b in [clause_bounds(s, m)]), None)
-        for name, rule, sure in _names_in(s, rules):
+        numbers = [(m.start - s.start, m.end - s.start) for m in mentions if s.start <= m.start < s.end]
+        for name, rule, sure in _names_in(s, rules, numbers):
             _add(found, name, s, rule, sure, rules, budget)
-    # A name inside a longer one (the name without its acronym, a cut-off repeat) is the same program.
-    return [p for key, p in found.items() if not any(key != other and key in other for other in found)]
+    # A name inside a longer one (the name without its acronym, a cut-off repeat, the name after
+    # its program word: 'Program Satu Desa Satu Ahli Gizi') is the same program.
+    bare = [_bare(key, rules) for key in found]
+    return [p for i, p in enumerate(found.values())
+            if not any(j != i and bare[i] in other and (bare[i] != other or j < i) for j, other in enumerate(bare))]
+
+
+def _bare(key: str, rules: ProgramRules) -> str:
+    """A lower-cased name without a leading program word ('program satu desa ...')."""
+    word = rules.program_words.match(key)
+    return key[word.end():].lstrip() if word and word.end() < len(key) else key
 
 
 def _add(found: dict[str, Proposal], name: str, sentence: Sentence, rule: str, sure: bool,
@@ -191,8 +202,9 @@ def _item_name(item: str) -> tuple[str, str]:
     return (bold["name"], item[bold.end():].strip(" :,-–")) if bold else (item, "")
 
 
-def _names_in(s: Sentence, rules: ProgramRules) -> Iterator[tuple[str, str, bool]]:
-    """(name, rule, sure) for every rule matching in a sentence of prose."""
+def _names_in(s: Sentence, rules: ProgramRules, numbers: list[tuple[int, int]]) -> Iterator[tuple[str, str, bool]]:
+    """(name, rule, sure) for every rule matching in a sentence of prose (``numbers``: the spans
+    of its number mentions, in the sentence)."""
     named = False
     for m in rules.cued.finditer(s.text):
         named = True
@@ -202,7 +214,7 @@ def _names_in(s: Sentence, rules: ProgramRules) -> Iterator[tuple[str, str, bool
         if m["name"].split()[0].lower() not in rules.events:
             yield m["name"], "name_after_verb", False
     for m in _activity_starts(s.text, rules):
-        activity = None if named and rules.means.search(s.text, 0, m.start()) else _activity(s.text, m, rules)
+        activity = None if named and rules.means.search(s.text, 0, m.start()) else _activity(s.text, m, rules, numbers)
         if activity:
             yield activity, "activity", False
     if rules.budget.search(s.text):
@@ -242,12 +254,13 @@ def _described(name: str, rules: ProgramRules) -> str:
     return name[:cut]
 
 
-def _activity(text: str, verb: re.Match[str], rules: ProgramRules) -> str | None:
+def _activity(text: str, verb: re.Match[str], rules: ProgramRules, numbers: list[tuple[int, int]]) -> str | None:
     """'menggencarkan pemberian tablet tambah darah bagi remaja putri di sekolah' -> 'Pemberian
     tablet tambah darah bagi remaja putri': an activity noun (or a verb naming the activity,
     turned into its noun) and its object, up to a word ending it, kept only when it is done for people of
-    the topic; the name ends with them. Numbers and their hedges are left out ('kepada sekitar
-    9.400 remaja putri')."""
+    the topic; the name ends with them. Numbers (``numbers``: their spans in ``text``, number
+    words too) and their hedges are left out ('kepada sekitar 9.400 remaja putri', 'satu sampai
+    dua anak')."""
     head = rules.verb_nouns.get(verb.group().split()[0].lower())
     tokens = list(_TOKEN.finditer(text, verb.start("rest")))
     first = tokens[0].group() if tokens else ""
@@ -256,11 +269,14 @@ def _activity(text: str, verb: re.Match[str], rules: ProgramRules) -> str | None
     words: list[re.Match[str]] = []
     for i, token in enumerate(tokens):
         word = token.group().lower()
-        if token.group()[0].isdigit():
+        if any(a <= token.start() < b for a, b in numbers):
             while words and words[-1].group().lower() in rules.hedge_words:
                 words.pop()
             continue
         people_next = i + 1 < len(tokens) and rules.people.match(text, tokens[i + 1].start())
+        if word == "," and people_next:  # 'mendampingi calon pengantin, ibu hamil, ...': one list
+            words.append(token)
+            continue
         if not (word[0].isalpha() or word.startswith("(")) or len(words) == rules.max_words or (
                 word in rules.stop_words and not (word in rules.beneficiary_words and people_next)) or (
                 words and rules.verb.match(word)):  # '... dan melakukan pemeriksaan ...': the next one
@@ -272,7 +288,7 @@ def _activity(text: str, verb: re.Match[str], rules: ProgramRules) -> str | None
     kept = [w for w in words if w.start() < people[-1]]
     if len(kept) < len(words) and words[len(kept)].group().startswith("("):
         kept.append(words[len(kept)])  # its acronym: 'Tim Pendamping Keluarga (TPK)'
-    name = " ".join([*([head] if head else []), *(w.group() for w in kept)])
+    name = " ".join([*([head] if head else []), *(w.group() for w in kept)]).replace(" ,", ",")
     return name[:1].upper() + name[1:]
 
 

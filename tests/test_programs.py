@@ -30,6 +30,10 @@ LISTED_ACTIVITIES = ("Judul\n\nPemkot melanjutkan pemberian vitamin A bagi 900 b
                      "gizi kepada ibu menyusui di puskesmas, serta senam hamil.")
 MEANS_OF_A_NAMED_ONE = ("Judul\n\nDinas Pertanian menjalankan Gerakan Tanam Sayur (Getas) dengan membagikan bibit "
                         "kepada keluarga berisiko stunting.")
+PEOPLE_LISTED = "Judul\n\nBidan memberikan makanan tambahan kepada balita, ibu hamil dan ibu menyusui di desa."
+NUMBER_WORDS = "Judul\n\nKader membagikan susu kepada dua ratus balita di posyandu."
+AFTER_ITS_PROGRAM_WORD = ("Judul\n\nPemkab meluncurkan Program Satu Kampung Satu Dapur Gizi. Kader menjalankan "
+                          "Satu Kampung Satu Dapur Gizi di Desa Maju.")
 MARKDOWN_LIST = ("# Judul\n\nProgram prioritas tahun ini:\n\n"
                  "1. **Dapur Gizi (Dagi)** di 12 Kampung KB, untuk baduta.\n"
                  "2. **PMT lokal** untuk balita gizi kurang selama 90 hari.\n"
@@ -51,6 +55,9 @@ MARKDOWN_HEADING = ("# Judul\n\nPemkot memperkuat layanan gizi.\n\n## Program un
     (SERVICE_NOUN, "Kunjungan rumah bagi ibu hamil", "activity"),
     (COPULA_CUT, "pemberian susu formula lanjutan", "copula"),
     (MEANS_OF_A_NAMED_ONE, "Gerakan Tanam Sayur (Getas)", "after_verb"),
+    (PEOPLE_LISTED, "Pemberian makanan tambahan kepada balita, ibu hamil dan ibu menyusui", "activity"),
+    (NUMBER_WORDS, "Pembagian susu kepada balita", "activity"),
+    (AFTER_ITS_PROGRAM_WORD, "Program Satu Kampung Satu Dapur Gizi", "name_after_verb"),
 ])
 def test_one_program_in_prose(text: str, name: str, rule: str) -> None:
     [found] = propose_programs(text, CONFIG)
