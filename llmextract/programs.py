@@ -68,7 +68,7 @@ class ProgramRules:
     listed: re.Pattern[str]
     cued: re.Pattern[str]
     plain_cued: re.Pattern[str]  # 'menjalankan Jumat Berkah Gizi, yakni ...'
-    events: frozenset[str]  # 'menggelar Rembuk Stunting ...' is a meeting
+    events: frozenset[str]  # 'menggelar Rembuk Stunting ...' is a meeting (and 'melakukan Pengukuran Serentak' an aim)
     enumeration: re.Pattern[str]
     openers: str
     is_program: re.Pattern[str]
@@ -211,7 +211,7 @@ def _names_in(s: Sentence, rules: ProgramRules, numbers: list[tuple[int, int]]) 
         yield m["name"], "after_verb", True
     for m in rules.plain_cued.finditer(s.text):
         named = True
-        if m["name"].split()[0].lower() not in rules.events:
+        if m["name"].split()[0].lower() not in rules.events | rules.not_activities:
             yield m["name"], "name_after_verb", False
     for m in _activity_starts(s.text, rules):
         activity = None if named and rules.means.search(s.text, 0, m.start()) else _activity(s.text, m, rules, numbers)

@@ -104,6 +104,8 @@ def test_a_heading_opens_a_list_of_programs() -> None:
     "Judul\n\nBeberapa kegiatan:\n\n1. Rapat koordinasi.\n2. Kunjungan lapangan.",  # not a list of programs
     "Judul\n\nBappeda menggelar Rembuk Stunting Tingkat Kota di aula.",  # a meeting
     "Judul\n\nBupati menerapkan Peraturan Bupati tentang stunting.",  # a regulation
+    "Judul\n\nDinkes menerapkan Standar Pelayanan Minimal bagi balita.",  # a standard
+    "Judul\n\nPemkab melakukan Pengukuran Serentak bagi seluruh balita.",  # a measurement, capitalised
 ])
 def test_not_programs(text: str) -> None:
     assert propose_programs(text, CONFIG) == []
