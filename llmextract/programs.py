@@ -75,6 +75,7 @@ class ProgramRules:
     bullet: re.Pattern[str]
     activity: re.Pattern[str]
     next_activity: re.Pattern[str]  # ', pemeriksaan kesehatan calon pengantin' after an activity
+    joiners: frozenset[str]  # 'dan', 'serta'
     means: re.Pattern[str]
     verb: re.Pattern[str]
     verb_nouns: dict[str, str]
@@ -117,7 +118,8 @@ class ProgramRules:
             is_program=re.compile(rf"(?<!\w){words}\b[^.]*?\s(?i:{copulas or '(?!)'})\s+(?P<name>[^,.;]+)"),
             bullet=re.compile(rf"\s*(?:{markers or '(?!)'}|[0-9]{{1,2}}[.)])\s+(?P<item>.+)"),
             activity=re.compile(rf"(?<!\w){verbs}\s+(?P<rest>[a-z])"),
-            next_activity=re.compile(rf",\s+(?:{joiners}\s+)?(?P<rest>[a-z])"),
+            next_activity=re.compile(rf"(?:,\s+(?:{joiners}\s+)?|\s+{joiners}\s+)(?P<rest>[a-z])"),
+            joiners=frozenset(w.lower() for w in lang.get("list_words", [])),
             means=re.compile(rf"(?<!\w){_alternation(list(lang.get('means_words', [])))}\s*$"),
             verb=re.compile(rf"{verbs}$"),
             verb_nouns=verb_nouns,
@@ -231,6 +233,8 @@ def _names_in(s: Sentence, rules: ProgramRules, numbers: list[tuple[int, int]]) 
         yield (f"{m['word']} {m['name']}" if whole else m["name"]), "after_program_word", False
     for m in rules.enumeration.finditer(s.text):
         for item in m["items"].split(", "):
+            joiner, _, rest = item.partition(" ")
+            item = rest if joiner.lower() in rules.joiners else item  # '..., dan Bank Telur'
             if item[:1].isupper() and not re.search(rules.openers, item) and "(" not in item:
                 yield item, "enumeration", False
     for m in rules.is_program.finditer(s.text):
@@ -269,17 +273,17 @@ def _activity(text: str, verb: re.Match[str], rules: ProgramRules, numbers: list
     words: list[re.Match[str]] = []
     for i, token in enumerate(tokens):
         word = token.group().lower()
-        if any(a <= token.start() < b for a, b in numbers):
+        if _is_number(token, numbers):
             while words and words[-1].group().lower() in rules.hedge_words:
                 words.pop()
             continue
-        people_next = i + 1 < len(tokens) and rules.people.match(text, tokens[i + 1].start())
-        if word == "," and people_next:  # 'mendampingi calon pengantin, ibu hamil, ...': one list
+        people_next = _people_next(text, tokens[i + 1:], rules, numbers)
+        if word == "," and people_next:  # 'kepada balita, ibu hamil dan ibu menyusui': one list
             words.append(token)
             continue
         if not (word[0].isalpha() or word.startswith("(")) or len(words) == rules.max_words or (
                 word in rules.stop_words and not (word in rules.beneficiary_words and people_next)) or (
-                words and rules.verb.match(word)):  # '... dan melakukan pemeriksaan ...': the next one
+                words and _next_activity_starts(word, tokens[i + 1:], words, text, rules)):
             break
         words.append(token)
     people = [found.end() for w in words for found in [rules.people.match(text, w.start())] if found]
@@ -290,6 +294,31 @@ def _activity(text: str, verb: re.Match[str], rules: ProgramRules, numbers: list
         kept.append(words[len(kept)])  # its acronym: 'Tim Pendamping Keluarga (TPK)'
     name = " ".join([*([head] if head else []), *(w.group() for w in kept)]).replace(" ,", ",")
     return name[:1].upper() + name[1:]
+
+
+def _is_number(token: re.Match[str], numbers: list[tuple[int, int]]) -> bool:
+    return any(a <= token.start() < b for a, b in numbers)
+
+
+def _people_next(text: str, tokens: list[re.Match[str]], rules: ProgramRules, numbers: list[tuple[int, int]]) -> bool:
+    """People of the topic come next, past a number and its hedge ('untuk 500 balita', 'bagi
+    sekitar 8.500 remaja putri'): the word before them says whom the activity is for."""
+    for token in tokens:
+        if not (_is_number(token, numbers) or token.group().lower() in rules.hedge_words):
+            return bool(rules.people.match(text, token.start()))
+    return False
+
+
+def _next_activity_starts(word: str, rest: list[re.Match[str]], words: list[re.Match[str]], text: str,
+                          rules: ProgramRules) -> bool:
+    """'... dan melakukan pemeriksaan ...': a verb of running starts the next activity; so does a
+    joining word before an activity noun once this one has its people ('penyuluhan gizi bagi
+    calon pengantin dan pemeriksaan kehamilan ...'; but 'pendampingan dan pemberdayaan keluarga'
+    is one, sharing its people)."""
+    following = rest[0].group().lower() if rest else ""
+    complete = any(rules.people.match(text, w.start()) for w in words)
+    return bool(rules.verb.match(word)) or (complete and word in rules.joiners and following not in rules.not_activities
+                                            and bool(rules.activity_noun.fullmatch(following)))
 
 
 def confirm_programs(proposals: list[Proposal], client: ModelClient, prompt: Prompt) -> tuple[list[Program], list[str], Usage]:

@@ -34,6 +34,10 @@ PEOPLE_LISTED = "Judul\n\nBidan memberikan makanan tambahan kepada balita, ibu h
 NUMBER_WORDS = "Judul\n\nKader membagikan susu kepada dua ratus balita di posyandu."
 AFTER_ITS_PROGRAM_WORD = ("Judul\n\nPemkab meluncurkan Program Satu Kampung Satu Dapur Gizi. Kader menjalankan "
                           "Satu Kampung Satu Dapur Gizi di Desa Maju.")
+JOINED_ACTIVITIES = ("Judul\n\nDinkes menyelenggarakan penyuluhan gizi bagi calon pengantin dan pemeriksaan "
+                     "kehamilan bagi ibu hamil.")
+FOR_A_COUNT = "Judul\n\nBaznas memberikan bantuan paket gizi untuk 500 balita gizi kurang."
+ENUMERATION_WITH_AND = "Judul\n\nProgram lain antara lain Posyandu Remaja, Dapur Gizi Kelurahan, dan Bank Telur."
 MARKDOWN_LIST = ("# Judul\n\nProgram prioritas tahun ini:\n\n"
                  "1. **Dapur Gizi (Dagi)** di 12 Kampung KB, untuk baduta.\n"
                  "2. **PMT lokal** untuk balita gizi kurang selama 90 hari.\n"
@@ -58,6 +62,7 @@ MARKDOWN_HEADING = ("# Judul\n\nPemkot memperkuat layanan gizi.\n\n## Program un
     (PEOPLE_LISTED, "Pemberian makanan tambahan kepada balita, ibu hamil dan ibu menyusui", "activity"),
     (NUMBER_WORDS, "Pembagian susu kepada balita", "activity"),
     (AFTER_ITS_PROGRAM_WORD, "Program Satu Kampung Satu Dapur Gizi", "name_after_verb"),
+    (FOR_A_COUNT, "Pemberian bantuan paket gizi untuk balita", "activity"),
 ])
 def test_one_program_in_prose(text: str, name: str, rule: str) -> None:
     [found] = propose_programs(text, CONFIG)
@@ -69,6 +74,8 @@ def test_one_program_in_prose(text: str, name: str, rule: str) -> None:
     (TWO_ACTIVITIES, ["Pelatihan bagi kader", "Pemeriksaan kehamilan kepada ibu hamil"]),
     (TWO_NAMED, ["Bina Keluarga Remaja (BKR)", "Kampung Keluarga Berkualitas (Kampung KB)"]),
     (LISTED_ACTIVITIES, ["Pemberian vitamin A bagi balita", "Penyuluhan gizi kepada ibu menyusui"]),
+    (JOINED_ACTIVITIES, ["Penyuluhan gizi bagi calon pengantin", "Pemeriksaan kehamilan bagi ibu hamil"]),
+    (ENUMERATION_WITH_AND, ["Posyandu Remaja", "Dapur Gizi Kelurahan", "Bank Telur"]),
 ])
 def test_two_programs_in_one_sentence(text: str, names: list[str]) -> None:
     assert [p.program.name for p in propose_programs(text, CONFIG)] == names
