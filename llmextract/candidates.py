@@ -50,6 +50,8 @@ TABLE_ROW = re.compile(r"^\s*(?:(?:[-•·]|\*(?!\*)|[0-9]{1,2}[.)])\s+)?(?P<lab
 _LIST_MARKER = re.compile(r"[ \t]*[0-9]{1,2}[.)][ \t]")
 # 'Rabu (11/11)', 'Senin (16/11/2026)': the short date news writes after a day name.
 _SHORT_DATE = re.compile(r"\(\s*[0-9]{1,2}/[0-9]{1,2}(?:/[0-9]{2,4})?\s*\)")
+# '0813-4700-9870', '(0291) 431226': a phone number the parser reads as numbers.
+_PHONE = re.compile(r"(?<![\d.,])(?:\(0\d{2,4}\)\s*\d{4,8}|(?:\+62|0)\d{2,3}[-\s]\d{3,4}[-\s]\d{3,5})(?!\d)")
 # 'Ibu Hasnah (32), warga ...': a one- or two-digit number alone in brackets after a name.
 _AGE_AFTER_NAME = re.compile(r"[A-Z][\w.'-]*\s*\(\s*$")
 OPENING_QUOTES = "\"“‘'(> "  # and a markdown blockquote
@@ -86,6 +88,7 @@ class SetAsideRules:
     topic: re.Pattern[str]
     audience_before: re.Pattern[str]
     audience_noun: re.Pattern[str]
+    day_of_month: re.Pattern[str]  # 'setiap tanggal 10'
     back_reference: re.Pattern[str]  # '1.406 balita stunting tersebut': a noun phrase and a demonstrative
 
     @classmethod
@@ -100,6 +103,7 @@ class SetAsideRules:
                    words_pattern(tuple(words.get("topic_words", []))),
                    words_pattern(tuple(lang.get("audience_before", []))),
                    words_pattern(tuple(lang.get("audience_nouns", []))),
+                   words_pattern(tuple(lang.get("day_of_month_before", []))),
                    _back_reference(tuple(lang.get("demonstratives", []))))
 
 
@@ -261,11 +265,19 @@ def _set_aside_reason(mention: NumberMention, sentence: Sentence | None) -> str 
         return f"on a boilerplate line ({category})"
     if _is_name_word(mention, sentence):
         return "number word inside a capitalised name"
-    if any(d.start() < mention.start - sentence.start < d.end() for d in _SHORT_DATE.finditer(sentence.text)):
+    if _inside(_SHORT_DATE, mention, sentence):
         return "a date (day/month), not a quantity"
+    if _inside(_PHONE, mention, sentence):
+        return "part of a phone number"
     if _is_age_after_name(mention, sentence):
         return "the age of a person named before it"
     return None
+
+
+def _inside(pattern: re.Pattern[str], mention: NumberMention, sentence: Sentence) -> bool:
+    """The mention lies within a match of ``pattern`` in its sentence."""
+    at = mention.start - sentence.start
+    return any(m.start() <= at < m.end() for m in pattern.finditer(sentence.text))
 
 
 def _is_age_after_name(mention: NumberMention, sentence: Sentence) -> bool:
@@ -298,10 +310,12 @@ def _not_a_count_reason(text: str, mention: NumberMention, sentence: Sentence,
 
 def _not_people_reason(text: str, mention: NumberMention, sentence: Sentence, start: int,
                        rules: SetAsideRules) -> str | None:
-    """Why a count (from its clause's ``start``) does not count people of the topic: it counts
-    an audience, a duration, age or measure, places or things, or states a rule per unit ('satu
-    sampai dua anak' per foster parent)."""
+    """Why a count (from its clause's ``start``) does not count people of the topic: it is a day
+    of the month, counts an audience, a duration, age or measure, places or things, or states a
+    rule per unit ('satu sampai dua anak' per foster parent)."""
     after = text[mention.end:sentence.end]
+    if right_before(rules.day_of_month, text[start:mention.start], mention):
+        return "a day of the month ('setiap tanggal 10'), not a count"
     if right_before(rules.audience_before, text[start:mention.start], mention) or \
             rules.audience_noun.match(after.lstrip()):
         return "the audience of an event, not a stunting figure"

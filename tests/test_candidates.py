@@ -114,6 +114,10 @@ SHORT_DATE = "Judul\n\nData 420 balita stunting dipaparkan di aula, Selasa (14/1
 AGE_AFTER_NAME = "Judul\n\nSeorang ibu, Rina (27), mengaku anaknya tergolong stunting."
 POINTING_BACK = ("Judul\n\nTercatat 640 balita stunting. Dari 640 balita stunting itu, 500 anak sudah "
                  "mendapat PMT.")
+PHONE = "Judul\n\nKonsultasi gizi balita stunting lewat WhatsApp 0812-3344-5566 atau (0274) 551234."
+ADDRESS = "Judul\n\nBalita stunting dilayani di sini.\n\nJl. Merdeka No. 12, Kota Baru 40111"
+RADIO = "Judul\n\nDialog soal stunting disiarkan di 101,5 FM."
+DAY_OF_MONTH = "Judul\n\nPenimbangan balita stunting digelar setiap tanggal 15."
 AUDIENCE = "Judul\n\nBupati berbicara soal stunting di hadapan sekitar 200 kader. Rakor diikuti 85 peserta."
 
 
@@ -140,6 +144,12 @@ AUDIENCE = "Judul\n\nBupati berbicara soal stunting di hadapan sekitar 200 kader
     (SHORT_DATE, "14", "a date (day/month), not a quantity"),
     (SHORT_DATE, "10", "a date (day/month), not a quantity"),
     (AGE_AFTER_NAME, "27", "the age of a person named before it"),
+    (PHONE, "3344-5566", "part of a phone number"),
+    (PHONE, "551234", "part of a phone number"),
+    (ADDRESS, "12", "on a boilerplate line (address)"),
+    (ADDRESS, "40111", "on a boilerplate line (address)"),
+    (RADIO, "101,5", "a duration, age, frequency or measure, not a count"),
+    (DAY_OF_MONTH, "15", "a day of the month ('setiap tanggal 10'), not a count"),
 ])
 def test_numbers_that_are_not_counts_are_set_aside(text: str, value_text: str, reason: str) -> None:
     found, aside = find_candidates(text)
