@@ -117,7 +117,7 @@ class ProgramRules:
             openers=openers,
             is_program=re.compile(rf"(?<!\w){words}\b[^.]*?\s(?i:{copulas or '(?!)'})\s+(?P<name>[^,.;]+)"),
             bullet=re.compile(rf"\s*(?:{markers or '(?!)'}|[0-9]{{1,2}}[.)])\s+(?P<item>.+)"),
-            activity=re.compile(rf"(?<!\w){verbs}\s+(?P<rest>[a-z])"),
+            activity=re.compile(rf"(?<!\w)(?:{verbs}|{_alternation(list(lang.get('activity_cues', [])))})\s+(?P<rest>[a-z])"),
             next_activity=re.compile(rf"(?:,\s+(?:{joiners}\s+)?|\s+{joiners}\s+)(?P<rest>[a-z])"),
             joiners=frozenset(w.lower() for w in lang.get("list_words", [])),
             means=re.compile(rf"(?<!\w){_alternation(list(lang.get('means_words', [])))}\s*$"),
@@ -215,8 +215,12 @@ def _names_in(s: Sentence, rules: ProgramRules, numbers: list[tuple[int, int]]) 
         named = True
         if m["name"].split()[0].lower() not in rules.events | rules.not_activities:
             yield m["name"], "name_after_verb", False
+    listing = False  # a further activity after a comma or 'dan' only once one was found
     for m in _activity_starts(s.text, rules):
+        if m.re is rules.next_activity and not listing:
+            continue
         activity = None if named and rules.means.search(s.text, 0, m.start()) else _activity(s.text, m, rules, numbers)
+        listing = listing or activity is not None
         if activity:
             yield activity, "activity", False
     if rules.budget.search(s.text):
@@ -242,11 +246,13 @@ def _names_in(s: Sentence, rules: ProgramRules, numbers: list[tuple[int, int]]) 
 
 
 def _activity_starts(text: str, rules: ProgramRules) -> list[re.Match[str]]:
-    """Where activities may start: after a verb of running or of the activity itself, and after
-    a comma that lists a further one ('melanjutkan pemberian tablet tambah darah bagi remaja
-    putri, pemeriksaan kesehatan calon pengantin, serta ...')."""
+    """Where activities may start, in order: after a verb of running or of the activity itself
+    (or a word of means, 'melalui'), and after a comma or 'dan' that lists a further one
+    ('melanjutkan pemberian tablet tambah darah bagi remaja putri, pemeriksaan kesehatan calon
+    pengantin, serta ...')."""
     verbs = list(rules.activity.finditer(text))
-    return [*verbs, *rules.next_activity.finditer(text, verbs[0].end())] if verbs else []
+    further = list(rules.next_activity.finditer(text, verbs[0].end())) if verbs else []
+    return sorted([*verbs, *further], key=lambda m: m.start())
 
 
 def _described(name: str, rules: ProgramRules) -> str:

@@ -38,6 +38,7 @@ JOINED_ACTIVITIES = ("Judul\n\nDinkes menyelenggarakan penyuluhan gizi bagi calo
                      "kehamilan bagi ibu hamil.")
 FOR_A_COUNT = "Judul\n\nBaznas memberikan bantuan paket gizi untuk 500 balita gizi kurang."
 ENUMERATION_WITH_AND = "Judul\n\nProgram lain antara lain Posyandu Remaja, Dapur Gizi Kelurahan, dan Bank Telur."
+BY_MEANS_OF = "Judul\n\nPemkab menekan stunting melalui pemberian makanan tambahan bagi balita gizi kurang."
 MARKDOWN_LIST = ("# Judul\n\nProgram prioritas tahun ini:\n\n"
                  "1. **Dapur Gizi (Dagi)** di 12 Kampung KB, untuk baduta.\n"
                  "2. **PMT lokal** untuk balita gizi kurang selama 90 hari.\n"
@@ -63,6 +64,7 @@ MARKDOWN_HEADING = ("# Judul\n\nPemkot memperkuat layanan gizi.\n\n## Program un
     (NUMBER_WORDS, "Pembagian susu kepada balita", "activity"),
     (AFTER_ITS_PROGRAM_WORD, "Program Satu Kampung Satu Dapur Gizi", "name_after_verb"),
     (FOR_A_COUNT, "Pemberian bantuan paket gizi untuk balita", "activity"),
+    (BY_MEANS_OF, "Pemberian makanan tambahan bagi balita", "activity"),
 ])
 def test_one_program_in_prose(text: str, name: str, rule: str) -> None:
     [found] = propose_programs(text, CONFIG)
@@ -111,6 +113,8 @@ def test_a_heading_opens_a_list_of_programs() -> None:
     "Judul\n\nBeberapa kegiatan:\n\n1. Rapat koordinasi.\n2. Kunjungan lapangan.",  # not a list of programs
     "Judul\n\nBappeda menggelar Rembuk Stunting Tingkat Kota di aula.",  # a meeting
     "Judul\n\nBupati menerapkan Peraturan Bupati tentang stunting.",  # a regulation
+    # what a place offers, listed after a word of means that starts no activity
+    "Judul\n\nMelalui rumah gizi, warga mendapat konseling menyusui, dan pemantauan gizi bagi balita.",
     "Judul\n\nDinkes menerapkan Standar Pelayanan Minimal bagi balita.",  # a standard
     "Judul\n\nPemkab melakukan Pengukuran Serentak bagi seluruh balita.",  # a measurement, capitalised
 ])
