@@ -89,6 +89,7 @@ class SetAsideRules:
     audience_before: re.Pattern[str]
     audience_noun: re.Pattern[str]
     day_of_month: re.Pattern[str]  # 'setiap tanggal 10'
+    identifier: re.Pattern[str]  # 'RT 03', 'Nomor 72', 'peringkat 5'
     back_reference: re.Pattern[str]  # '1.406 balita stunting tersebut': a noun phrase and a demonstrative
 
     @classmethod
@@ -104,6 +105,7 @@ class SetAsideRules:
                    words_pattern(tuple(lang.get("audience_before", []))),
                    words_pattern(tuple(lang.get("audience_nouns", []))),
                    words_pattern(tuple(lang.get("day_of_month_before", []))),
+                   words_pattern(tuple(lang.get("identifier_before", []))),
                    _back_reference(tuple(lang.get("demonstratives", []))))
 
 
@@ -311,11 +313,13 @@ def _not_a_count_reason(text: str, mention: NumberMention, sentence: Sentence,
 def _not_people_reason(text: str, mention: NumberMention, sentence: Sentence, start: int,
                        rules: SetAsideRules) -> str | None:
     """Why a count (from its clause's ``start``) does not count people of the topic: it is a day
-    of the month, counts an audience, a duration, age or measure, places or things, or states a
+    of the month or names or ranks something, counts an audience, a duration, age or measure, places or things, or states a
     rule per unit ('satu sampai dua anak' per foster parent)."""
     after = text[mention.end:sentence.end]
     if right_before(rules.day_of_month, text[start:mention.start], mention):
         return "a day of the month ('setiap tanggal 10'), not a count"
+    if right_before(rules.identifier, text[sentence.start:mention.start], mention):
+        return "a number naming or ranking something ('RT 03', 'peringkat 5'), not a count"
     if right_before(rules.audience_before, text[start:mention.start], mention) or \
             rules.audience_noun.match(after.lstrip()):
         return "the audience of an event, not a stunting figure"

@@ -118,6 +118,7 @@ PHONE = "Judul\n\nKonsultasi gizi balita stunting lewat WhatsApp 0812-3344-5566 
 ADDRESS = "Judul\n\nBalita stunting dilayani di sini.\n\nJl. Merdeka No. 12, Kota Baru 40111"
 RADIO = "Judul\n\nDialog soal stunting disiarkan di 101,5 FM."
 DAY_OF_MONTH = "Judul\n\nPenimbangan balita stunting digelar setiap tanggal 15."
+IDENTIFIERS = "Judul\n\nDi RT 04 ada balita stunting; kabupaten itu di peringkat 3 penurunan stunting."
 AUDIENCE = "Judul\n\nBupati berbicara soal stunting di hadapan sekitar 200 kader. Rakor diikuti 85 peserta."
 
 
@@ -150,6 +151,8 @@ AUDIENCE = "Judul\n\nBupati berbicara soal stunting di hadapan sekitar 200 kader
     (ADDRESS, "40111", "on a boilerplate line (address)"),
     (RADIO, "101,5", "a duration, age, frequency or measure, not a count"),
     (DAY_OF_MONTH, "15", "a day of the month ('setiap tanggal 10'), not a count"),
+    (IDENTIFIERS, "04", "a number naming or ranking something ('RT 03', 'peringkat 5'), not a count"),
+    (IDENTIFIERS, "3", "a number naming or ranking something ('RT 03', 'peringkat 5'), not a count"),
 ])
 def test_numbers_that_are_not_counts_are_set_aside(text: str, value_text: str, reason: str) -> None:
     found, aside = find_candidates(text)
