@@ -36,6 +36,7 @@ _PLAIN_NAME = rf"{_CAP}(?:\s+(?:(?:dan|untuk|bagi|&)\s+)?{_CAP})*"
 _ACRONYM_NAME = rf"(?P<name>{_NAME}\s+\([A-Z][\w ]{{1,20}}\))"
 # Either order: 'Sekolah Lapang Ibu Balita (Selabi)', 'Dashat (Dapur Sehat Atasi Stunting)'.
 _NAMED = rf"(?P<name>{_NAME}\s+\([A-Z][\w ]{{1,20}}\)|[A-Z][\w-]{{1,15}}\s+\({_NAME}\))"
+_QUOTE = "[\"“‘']?"  # a name may be quoted: 'program "Jumat Sehat"'
 _BOLD = re.compile(r"\*\*(?P<name>[^*]+?)\*\*")
 # Words, bracketed acronyms, numbers and punctuation of an activity's description.
 _TOKEN = re.compile(r"\([A-Z][\w-]*\)|[^\W\d_][\w-]*|[0-9][0-9.,]*|[^\w\s]")
@@ -105,13 +106,13 @@ class ProgramRules:
         markers = "|".join(re.escape(b) for b in config.get("bullets", []))
         return cls(
             program_words=re.compile(rf"(?<!\w){words}(?!\w)"),
-            after_word=re.compile(rf"(?<!\w)(?P<word>{words})\s+(?P<name>{_NAME}(?:\s+\([A-Z][\w ]{{1,20}}\))?)"),
+            after_word=re.compile(rf"(?<!\w)(?P<word>{words})\s+{_QUOTE}(?P<name>{_NAME}(?:\s+\([A-Z][\w ]{{1,20}}\))?)"),
             # A bracketed acronym in a list of programs ("Program CSR seperti Gerakan ...
             # (Genting), Satu Telur Satu Minggu (Sate Sami)"), or joined to one ("program Kampung
             # Keluarga Berkualitas (Kampung KB) dan Bina Keluarga Remaja (BKR)").
             listed=re.compile(rf"(?:(?<!\w){openers}\s+|,\s+|(?<=\))\s+{joiners}\s+){_ACRONYM_NAME}"),
             cued=re.compile(rf"(?<!\w){verbs}\s+{_NAMED}"),
-            plain_cued=re.compile(rf"(?<!\w){verbs}\s+(?P<name>{_PLAIN_NAME})"),
+            plain_cued=re.compile(rf"(?<!\w){verbs}\s+{_QUOTE}(?P<name>{_PLAIN_NAME})"),
             events=frozenset(w.lower() for w in lang.get("event_words", [])),
             enumeration=re.compile(rf"(?<!\w){openers}\s+(?P<items>[A-Z].*)"),
             openers=openers,

@@ -39,6 +39,7 @@ JOINED_ACTIVITIES = ("Judul\n\nDinkes menyelenggarakan penyuluhan gizi bagi calo
 FOR_A_COUNT = "Judul\n\nBaznas memberikan bantuan paket gizi untuk 500 balita gizi kurang."
 ENUMERATION_WITH_AND = "Judul\n\nProgram lain antara lain Posyandu Remaja, Dapur Gizi Kelurahan, dan Bank Telur."
 BY_MEANS_OF = "Judul\n\nPemkab menekan stunting melalui pemberian makanan tambahan bagi balita gizi kurang."
+QUOTED_NAME = "Judul\n\nPemkot meluncurkan program \"Jumat Sehat Keluarga\" untuk balita."
 MARKDOWN_LIST = ("# Judul\n\nProgram prioritas tahun ini:\n\n"
                  "1. **Dapur Gizi (Dagi)** di 12 Kampung KB, untuk baduta.\n"
                  "2. **PMT lokal** untuk balita gizi kurang selama 90 hari.\n"
@@ -65,6 +66,7 @@ MARKDOWN_HEADING = ("# Judul\n\nPemkot memperkuat layanan gizi.\n\n## Program un
     (AFTER_ITS_PROGRAM_WORD, "Program Satu Kampung Satu Dapur Gizi", "name_after_verb"),
     (FOR_A_COUNT, "Pemberian bantuan paket gizi untuk balita", "activity"),
     (BY_MEANS_OF, "Pemberian makanan tambahan bagi balita", "activity"),
+    (QUOTED_NAME, "Jumat Sehat Keluarga", "after_program_word"),
 ])
 def test_one_program_in_prose(text: str, name: str, rule: str) -> None:
     [found] = propose_programs(text, CONFIG)
