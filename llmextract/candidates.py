@@ -334,10 +334,19 @@ def _not_people_reason(text: str, mention: NumberMention, sentence: Sentence, st
     return None
 
 
+def _distinctive(mention: NumberMention) -> bool:
+    """A share or count unlikely to recur by chance for another fact: a decimal ('21,4 persen') or
+    a number of a hundred or more ('1.406'); small whole numbers ('2', '10 persen') do recur."""
+    value = mention.value
+    return (mention.kind in (PERCENT, QUANTITY) and value is not None
+            and (value != int(value) or value >= 100))
+
+
 def _drop_restatements(candidates: list[Candidate], aside: list[SetAside],
                        back_reference: re.Pattern[str]) -> tuple[list[Candidate], list[SetAside]]:
     """A headline number the body repeats, a body number pointing back to the same number earlier
-    ('Dari 1.406 balita stunting tersebut, ...'), and every zero-stunting slogan after the first
+    ('Dari 1.406 balita stunting tersebut, ...') or repeating a distinctive one (a quotation
+    saying again '21,4 persen'), and every zero-stunting slogan after the first
     one in the body, restate a fact already kept: one item per fact."""
     body = [c for c in candidates if not c.sentence.headline]
     body_values = {(c.mention.kind, c.mention.value) for c in body}
@@ -350,6 +359,8 @@ def _drop_restatements(candidates: list[Candidate], aside: list[SetAside],
             aside.append(SetAside(c.mention, "headline restating a number of the body"))
         elif key in seen and back_reference.match(c.sentence.text, c.mention.end - c.sentence.start):
             aside.append(SetAside(c.mention, "pointing back to the same number before it"))
+        elif key in seen and _distinctive(c.mention):
+            aside.append(SetAside(c.mention, "repeating a distinctive number of the body"))
         elif c.mention.kind == ZERO_TARGET and first_zero is not None and c is not first_zero:
             aside.append(SetAside(c.mention, "zero-stunting slogan restating the first one"))
         else:

@@ -175,6 +175,17 @@ def test_a_number_pointing_back_to_the_same_number_restates_it() -> None:
     assert [a.reason for a in aside] == ["pointing back to the same number before it"]
 
 
+REPEATED = ("Judul\n\nPrevalensi stunting 21,4 persen, atau 2 dari 10 anak. \"Kami prihatin, 21,4 persen "
+            "masih tinggi, 2 dari 10 anak terlalu banyak,\" kata Bupati.")
+
+
+def test_a_repeated_distinctive_number_restates_it_and_a_small_one_is_kept() -> None:
+    found, aside = find_candidates(REPEATED)
+    assert [c.value_text for c in found] == ["21,4 persen", "2", "10", "2", "10"]
+    assert [a.reason for a in aside if a.mention.text == "21,4 persen"] == [
+        "repeating a distinctive number of the body"]
+
+
 def test_every_candidate_sentence_is_a_verbatim_single_line_quote() -> None:
     text = seed("004")
     for c in find_candidates(text)[0]:
