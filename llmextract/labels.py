@@ -79,6 +79,7 @@ class LabelRules:
     counted_noun: re.Pattern[str]
     share_of_count: re.Pattern[str]  # '30.980 keluarga (' before '10,6%)': the count's share
     points: re.Pattern[str]  # '3,5 poin persen': a change of a share
+    role: re.Pattern[str]  # '48 pejabat ... menjadi orang tua asuh': people taking a counted role
     per_year: re.Pattern[str]  # '2 poin persen setiap tahun': a pace
 
     @classmethod
@@ -94,7 +95,14 @@ class LabelRules:
                    words_pattern(tuple(domain.get("counted_nouns", []))),
                    _share_of_count(tuple(domain.get("counted_nouns", []))),
                    words_pattern(tuple(lang.get("percent_point_words", []))),
+                   _taking_a_role(tuple(lang.get("role_words", [])), tuple(domain.get("counted_nouns", []))),
                    words_pattern(tuple((prompt.data.get("rules") or {}).get("per_year", []))))
+
+
+def _taking_a_role(role_words: tuple[str, ...], counted_nouns: tuple[str, ...]) -> re.Pattern[str]:
+    """After a count, before the next clause mark: a word of taking a role and a counted noun."""
+    return re.compile(r"[^,;:()]*?" + words_pattern(role_words).pattern + r"\s+" + words_pattern(counted_nouns).pattern,
+                      re.IGNORECASE)
 
 
 def _share_of_count(counted_nouns: tuple[str, ...]) -> re.Pattern[str]:
@@ -169,13 +177,15 @@ def about_topic(candidate: Candidate, rules: LabelRules) -> bool:
 
 def sure_indicator(candidate: Candidate, rules: LabelRules) -> bool:
     """Certainly a figure about the topic: counted by a noun of the topic ('771 balita', '173
-    orang tua asuh'), or, for another noun, in a clause naming the topic; a bare number or share
+    orang tua asuh') or people taking such a role ('48 pejabat ... menjadi orang tua asuh'), or, for another noun, in a clause naming the topic; a bare number or share
     ('(10,6%)', '18,3 persen') takes the subject of its sentence (``about_topic``) or of its
     table row, and a share in brackets after a count of the topic is that count's ('Kecamatan
     Utara: 312 balita (5,6%)')."""
     s, m = candidate.sentence, candidate.mention
     noun = _NOUN_AFTER.match(s.text, m.end - s.start)
     if noun and rules.counted_noun.match(s.text, noun.start(1)):
+        return True
+    if noun and rules.role.match(s.text, m.end - s.start):
         return True
     if m.kind == PERCENT and rules.share_of_count.search(s.text, 0, m.start - s.start):
         return True

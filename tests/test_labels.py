@@ -42,6 +42,9 @@ NO_HEADLINE_ECHO = "Angka stunting Kota Baru turun\n\nWali kota menyebut penurun
 # After a clause of purpose naming a goal, the pace that reaches it is a goal.
 PACE_AFTER_PURPOSE = "Judul\n\nUntuk mengejar target itu, penurunan 1,5 poin persen per tahun wajib dijaga."
 
+# People counted by the role they take are the workforce.
+TAKING_A_ROLE = "Judul\n\nSebanyak 120 mahasiswa dan dosen direkrut sebagai kader pendamping di desa."
+
 
 @pytest.mark.parametrize("text, value_text, expected", [
     (ANAPHORA, "31,6 persen", [Label.indicator]),
@@ -60,6 +63,7 @@ PACE_AFTER_PURPOSE = "Judul\n\nUntuk mengejar target itu, penurunan 1,5 poin per
     (HEADLINE_ECHO, "19,5 persen", [Label.indicator]),
     (NO_HEADLINE_ECHO, "2,8", [Label.indicator, Label.other]),
     (PACE_AFTER_PURPOSE, "1,5", [Label.target]),
+    (TAKING_A_ROLE, "120", [Label.indicator]),
 ])
 def test_labels_the_rules_leave_open(text: str, value_text: str, expected: list[Label]) -> None:
     assert allowed_labels(candidate(text, value_text), RULES) == expected
