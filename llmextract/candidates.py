@@ -313,8 +313,8 @@ def _not_a_count_reason(text: str, mention: NumberMention, sentence: Sentence,
 def _not_people_reason(text: str, mention: NumberMention, sentence: Sentence, start: int,
                        rules: SetAsideRules) -> str | None:
     """Why a count (from its clause's ``start``) does not count people of the topic: it is a day
-    of the month or names or ranks something, counts an audience, a duration, age or measure, places or things, or states a
-    rule per unit ('satu sampai dua anak' per foster parent)."""
+    of the month or names or ranks something, counts an audience, a duration, age or measure,
+    places or things, or states a rule per unit ('satu sampai dua anak' per foster parent)."""
     after = text[mention.end:sentence.end]
     if right_before(rules.day_of_month, text[start:mention.start], mention):
         return "a day of the month ('setiap tanggal 10'), not a count"
@@ -346,8 +346,8 @@ def _drop_restatements(candidates: list[Candidate], aside: list[SetAside],
                        back_reference: re.Pattern[str]) -> tuple[list[Candidate], list[SetAside]]:
     """A headline number the body repeats, a body number pointing back to the same number earlier
     ('Dari 1.406 balita stunting tersebut, ...') or repeating a distinctive one (a quotation
-    saying again '21,4 persen'), and every zero-stunting slogan after the first
-    one in the body, restate a fact already kept: one item per fact."""
+    saying again '21,4 persen'), and every zero-stunting slogan after the first one in the body,
+    restate a fact already kept: one item per fact."""
     body = [c for c in candidates if not c.sentence.headline]
     body_values = {(c.mention.kind, c.mention.value) for c in body}
     first_zero = next((c for c in body if c.mention.kind == ZERO_TARGET), None)

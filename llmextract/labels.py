@@ -177,10 +177,11 @@ def about_topic(candidate: Candidate, rules: LabelRules) -> bool:
 
 def sure_indicator(candidate: Candidate, rules: LabelRules) -> bool:
     """Certainly a figure about the topic: counted by a noun of the topic ('771 balita', '173
-    orang tua asuh') or people taking such a role ('48 pejabat ... menjadi orang tua asuh'), or, for another noun, in a clause naming the topic; a bare number or share
-    ('(10,6%)', '18,3 persen') takes the subject of its sentence (``about_topic``) or of its
-    table row, and a share in brackets after a count of the topic is that count's ('Kecamatan
-    Utara: 312 balita (5,6%)')."""
+    orang tua asuh') or people taking such a role ('48 pejabat ... menjadi orang tua asuh'),
+    or, for another noun, in a clause naming the topic; a bare number or share ('(10,6%)', '18,3
+    persen') takes the subject of its sentence (``about_topic``) or of its table row, and a share
+    in brackets after a count of the topic is that count's ('Kecamatan Utara: 312 balita
+    (5,6%)')."""
     s, m = candidate.sentence, candidate.mention
     noun = _NOUN_AFTER.match(s.text, m.end - s.start)
     if noun and rules.counted_noun.match(s.text, noun.start(1)):

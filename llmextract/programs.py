@@ -102,11 +102,13 @@ class ProgramRules:
         verbs = _alternation([*lang.get("program_verbs", []), *verb_nouns])
         copulas = "|".join(map(re.escape, config.get("copulas", [])))
         joiners = _alternation(list(lang.get("list_words", [])))
+        cues = _alternation(list(lang.get("activity_cues", [])))
         beneficiary = _alternation(list(lang.get("beneficiary_words", [])))
         markers = "|".join(re.escape(b) for b in config.get("bullets", []))
         return cls(
             program_words=re.compile(rf"(?<!\w){words}(?!\w)"),
-            after_word=re.compile(rf"(?<!\w)(?P<word>{words})\s+{_QUOTE}(?P<name>{_NAME}(?:\s+\([A-Z][\w ]{{1,20}}\))?)"),
+            after_word=re.compile(
+                rf"(?<!\w)(?P<word>{words})\s+{_QUOTE}(?P<name>{_NAME}(?:\s+\([A-Z][\w ]{{1,20}}\))?)"),
             # A bracketed acronym in a list of programs ("Program CSR seperti Gerakan ...
             # (Genting), Satu Telur Satu Minggu (Sate Sami)"), or joined to one ("program Kampung
             # Keluarga Berkualitas (Kampung KB) dan Bina Keluarga Remaja (BKR)").
@@ -118,7 +120,7 @@ class ProgramRules:
             openers=openers,
             is_program=re.compile(rf"(?<!\w){words}\b[^.]*?\s(?i:{copulas or '(?!)'})\s+(?P<name>[^,.;]+)"),
             bullet=re.compile(rf"\s*(?:{markers or '(?!)'}|[0-9]{{1,2}}[.)])\s+(?P<item>.+)"),
-            activity=re.compile(rf"(?<!\w)(?:{verbs}|{_alternation(list(lang.get('activity_cues', [])))})\s+(?P<rest>[a-z])"),
+            activity=re.compile(rf"(?<!\w)(?:{verbs}|{cues})\s+(?P<rest>[a-z])"),
             next_activity=re.compile(rf"(?:,\s+(?:{joiners}\s+)?|\s+{joiners}\s+)(?P<rest>[a-z])"),
             joiners=frozenset(w.lower() for w in lang.get("list_words", [])),
             means=re.compile(rf"(?<!\w){_alternation(list(lang.get('means_words', [])))}\s*$"),
@@ -324,8 +326,8 @@ def _next_activity_starts(word: str, rest: list[re.Match[str]], words: list[re.M
     is one, sharing its people)."""
     following = rest[0].group().lower() if rest else ""
     complete = any(rules.people.match(text, w.start()) for w in words)
-    return bool(rules.verb.match(word)) or (complete and word in rules.joiners and following not in rules.not_activities
-                                            and bool(rules.activity_noun.fullmatch(following)))
+    starts_activity = bool(rules.activity_noun.fullmatch(following)) and following not in rules.not_activities
+    return bool(rules.verb.match(word)) or (complete and word in rules.joiners and starts_activity)
 
 
 def confirm_programs(proposals: list[Proposal], client: ModelClient, prompt: Prompt) -> tuple[list[Program], list[str], Usage]:
