@@ -61,6 +61,7 @@ class Rules:
     period_qualifiers: set[str]
     name_stop_words: set[str]
     part_of: list[str]
+    anaphora: re.Pattern[str]  # 'Meski jumlahnya naik, ...': the time of the sentence before
 
     @classmethod
     def load(cls, prompt: Prompt) -> Rules:
@@ -89,6 +90,7 @@ class Rules:
             period_qualifiers={w.lower() for w in own.get("period_qualifiers", [])},
             name_stop_words={w.lower() for w in own.get("name_stop_words", [])},
             part_of=list(own.get("part_of", [])),
+            anaphora=words_pattern(tuple(lang.get("anaphora", []))),
         )
 
 
@@ -192,7 +194,8 @@ def _sentences(text: str) -> list[Sentence]:
 def find_period(text: str, c: Candidate, mentions: list[NumberMention], rules: Rules) -> str | None:
     """The year or month the number is for: the nearest in its clause that is not another
     value's (``_owner``), else in its sentence (unless it belongs to another number of it), else
-    one stated in the previous line of prose and not claimed by a number there; an event date
+    the latest of the sentence before when this one points back to it, else one stated in the
+    previous line of prose and not claimed by a number there; an event date
     (a full day) is never a period. A change ('turun 53,6 persen') spans two periods: none. A
     restatement ('845 balita hingga Mei 2025, atau 4,8 persen') holds when its value does."""
     before = text[c.sentence.start:c.mention.start]
@@ -211,11 +214,25 @@ def find_period(text: str, c: Candidate, mentions: list[NumberMention], rules: R
     free = _free_calendar(text, c.sentence.start, c.sentence.end, mentions, c.mention)
     if free:
         return _period_text(text, min(free, key=lambda m: _gap(c.mention, m)), rules)
+    pointed = _time_pointed_to(c, mentions, rules)
+    if pointed:
+        return _period_text(text, pointed, rules)
     start, end = _line_before(text, c.sentence.line_start)
     if not _is_row(c.sentence.line) and _values(mentions, start, end):
         return None  # 'Berdasarkan SSGI 2022, prevalensi ... 24,1 persen': that line's own year
     earlier = _free_calendar(text, start, end, mentions)
     return _period_text(text, earlier[-1], rules) if earlier else None
+
+
+def _time_pointed_to(c: Candidate, mentions: list[NumberMention], rules: Rules) -> NumberMention | None:
+    """A sentence with no time of its own that points back ('Meski jumlahnya naik, prevalensinya
+    masih kurang dari 5 persen') speaks of the latest time of the sentence before ('pada Juni
+    2026 mencatat 612 balita, naik dari 587 balita pada Juni 2025': Juni 2026)."""
+    if not c.previous or not rules.anaphora.search(c.sentence.text):
+        return None
+    before = c.previous[0]
+    times = [m for m in _calendar(mentions) if before.start <= m.start < before.end]
+    return max(times, key=lambda m: m.note or str(int(m.value or 0)), default=None)
 
 
 def _is_row(line: str) -> bool:

@@ -33,6 +33,9 @@ TIME_OF_THE_LINE_ABOVE = "Judul\n\nPemkot mencatat penurunan stunting pada tahun
 # A change spans two periods; a restatement ('atau 4,8 persen') holds when its value does.
 CHANGE = "Judul\n\nJumlah balita stunting turun 117 balita dibanding Mei 2024."
 RESTATEMENT = "Judul\n\nPemkot mencatat **845 balita stunting** hingga Mei 2025, atau **4,8 persen** dari balita."
+# A sentence pointing back, with no time of its own, speaks of the latest time of the one before.
+POINTING_BACK = ("Judul\n\nPada Mei 2026 tercatat 540 balita stunting, naik dari 498 balita pada Mei 2025.\n\n"
+                 "Meski jumlahnya naik, prevalensinya 4,1 persen.")
 # A list row's label is who is counted, without its list marker or bold type.
 MARKDOWN_ROW = "Judul\n\nSebaran per kecamatan:\n\n- **Kecamatan Utara**: 312 balita (5,6%)"
 NATIONAL = "Judul\n\nSebagai perbandingan, prevalensi stunting nasional tercatat 21,5 persen."
@@ -59,6 +62,7 @@ def test_unit_is_the_counted_noun(text: str, value_text: str, unit: str) -> None
     (YEAR_OF_THE_LINE_ABOVE, "4.500", None),
     (TIME_OF_THE_LINE_ABOVE, "242", "2025"),
     (RESTATEMENT, "4,8 persen", "Mei 2025"),
+    (POINTING_BACK, "4,1 persen", "Mei 2026"),
 ])
 def test_period(text: str, value_text: str, period: str | None) -> None:
     assert to_indicator(text, candidate(text, value_text), parse_numbers(text), RULES).period == period
