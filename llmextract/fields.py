@@ -273,7 +273,14 @@ def _count_unit(text: str, m: NumberMention, rules: Rules) -> str | None:
 
 
 def _unit(text: str, m: NumberMention, rules: Rules) -> str | None:
-    return "persen" if m.kind == PERCENT or (m.kind == RANGE and m.unit) else _count_unit(text, m, rules)
+    """Percent for a share; the counted noun for a count, inside a zero goal too ('nol kasus' is
+    counted in cases, 'zero stunting' in nothing)."""
+    if m.kind == PERCENT or (m.kind == RANGE and m.unit):
+        return "persen"
+    if m.kind == ZERO_TARGET:
+        noun = rules.units.search(m.text)
+        return " ".join(noun.group().split()) if noun else None
+    return _count_unit(text, m, rules)
 
 
 def _scoped(name: str, text: str, start: int, end: int, rules: Rules) -> str:

@@ -86,6 +86,7 @@ AFTER_A_MEASURE = ("Judul\n\nAngka stunting turun dari 31,6 persen, tetapi masih
 NEXT_YEAR_REDUCTION = DATELINE + "Tahun depan, Pemkab menargetkan jumlah balita stunting berkurang setidaknya 500 anak."
 THIS_YEAR_LEVEL = DATELINE + "Pemkab menargetkan angka stunting ditekan hingga 14 persen tahun ini."
 EVERY_YEAR_BEFORE = "Judul\n\n\"Kami ingin setiap tahun prevalensi stunting turun minimal 2 persen,\" ujarnya."
+ZERO_CASES = DATELINE + "Bupati menargetkan nol kasus stunting baru pada 2027."
 YEAR_BEFORE_IN_ITS_CLAUSE = DATELINE + "\"Target stunting kami tahun depan di bawah 4 persen,\" kata Bupati."
 
 
@@ -98,6 +99,7 @@ YEAR_BEFORE_IN_ITS_CLAUSE = DATELINE + "\"Target stunting kami tahun depan di ba
     (THIS_YEAR_LEVEL, "14 persen", TargetKind.level, 2025, "persen", "angka stunting"),
     (EVERY_YEAR_BEFORE, "2 persen", TargetKind.per_year, None, "persen", "prevalensi stunting"),
     (YEAR_BEFORE_IN_ITS_CLAUSE, "4 persen", TargetKind.level, 2026, "persen", "stunting"),
+    (ZERO_CASES, "nol kasus", TargetKind.level, 2027, "kasus", "kasus stunting"),
 ])
 def test_target_fields(text: str, value_text: str, kind: TargetKind, deadline: int, unit: str,
                        indicator: str) -> None:
