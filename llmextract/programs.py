@@ -99,6 +99,7 @@ class ProgramRules:
         words = _alternation(list(config.get("program_words", [])))
         openers = _alternation(list(config.get("list_openers", [])))
         verb_nouns = {k.lower(): str(v) for k, v in lang.get("activity_verbs", {}).items()}
+        running = _alternation(list(lang.get("program_verbs", [])))
         verbs = _alternation([*lang.get("program_verbs", []), *verb_nouns])
         copulas = "|".join(map(re.escape, config.get("copulas", [])))
         joiners = _alternation(list(lang.get("list_words", [])))
@@ -114,7 +115,8 @@ class ProgramRules:
             # Keluarga Berkualitas (Kampung KB) dan Bina Keluarga Remaja (BKR)").
             listed=re.compile(rf"(?:(?<!\w){openers}\s+|,\s+|(?<=\))\s+{joiners}\s+){_ACRONYM_NAME}"),
             cued=re.compile(rf"(?<!\w){verbs}\s+{_NAMED}"),
-            plain_cued=re.compile(rf"(?<!\w){verbs}\s+{_QUOTE}(?P<name>{_PLAIN_NAME})"),
+            # Only after a verb of running: 'mengunjungi Posyandu Melati' names a place.
+            plain_cued=re.compile(rf"(?<!\w){running}\s+{_QUOTE}(?P<name>{_PLAIN_NAME})"),
             events=frozenset(w.lower() for w in lang.get("event_words", [])),
             enumeration=re.compile(rf"(?<!\w){openers}\s+(?P<items>[A-Z].*)"),
             openers=openers,

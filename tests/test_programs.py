@@ -114,6 +114,8 @@ def test_a_heading_opens_a_list_of_programs() -> None:
     "Judul\n\nTim Penggerak PKK menjalankan Tim Pendamping Keluarga (TPK) di desa.",  # a team
     "Judul\n\nBeberapa kegiatan:\n\n1. Rapat koordinasi.\n2. Kunjungan lapangan.",  # not a list of programs
     "Judul\n\nBappeda menggelar Rembuk Stunting Tingkat Kota di aula.",  # a meeting
+    "Judul\n\nBupati melakukan Kunjungan Kerja ke desa lokus stunting.",  # a visit
+    "Judul\n\nWali kota mengunjungi Posyandu Melati bersama kader.",  # a place
     "Judul\n\nBupati menerapkan Peraturan Bupati tentang stunting.",  # a regulation
     # what a place offers, listed after a word of means that starts no activity
     "Judul\n\nMelalui rumah gizi, warga mendapat konseling menyusui, dan pemantauan gizi bagi balita.",
