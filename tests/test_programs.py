@@ -40,6 +40,7 @@ FOR_A_COUNT = "Judul\n\nBaznas memberikan bantuan paket gizi untuk 500 balita gi
 ENUMERATION_WITH_AND = "Judul\n\nProgram lain antara lain Posyandu Remaja, Dapur Gizi Kelurahan, dan Bank Telur."
 BY_MEANS_OF = "Judul\n\nPemkab menekan stunting melalui pemberian makanan tambahan bagi balita gizi kurang."
 QUOTED_NAME = "Judul\n\nPemkot meluncurkan program \"Jumat Sehat Keluarga\" untuk balita."
+NAMED_SERVICE = "Judul\n\nAda pula layanan Pojok Gizi Keluarga di setiap puskesmas."
 MARKDOWN_LIST = ("# Judul\n\nProgram prioritas tahun ini:\n\n"
                  "1. **Dapur Gizi (Dagi)** di 12 Kampung KB, untuk baduta.\n"
                  "2. **PMT lokal** untuk balita gizi kurang selama 90 hari.\n"
@@ -67,6 +68,7 @@ MARKDOWN_HEADING = ("# Judul\n\nPemkot memperkuat layanan gizi.\n\n## Program un
     (FOR_A_COUNT, "Pemberian bantuan paket gizi untuk balita", "activity"),
     (BY_MEANS_OF, "Pemberian makanan tambahan bagi balita", "activity"),
     (QUOTED_NAME, "Jumat Sehat Keluarga", "after_program_word"),
+    (NAMED_SERVICE, "Pojok Gizi Keluarga", "after_program_word"),
 ])
 def test_one_program_in_prose(text: str, name: str, rule: str) -> None:
     [found] = propose_programs(text, CONFIG)
