@@ -41,6 +41,8 @@ ENUMERATION_WITH_AND = "Judul\n\nProgram lain antara lain Posyandu Remaja, Dapur
 BY_MEANS_OF = "Judul\n\nPemkab menekan stunting melalui pemberian makanan tambahan bagi balita gizi kurang."
 QUOTED_NAME = "Judul\n\nPemkot meluncurkan program \"Jumat Sehat Keluarga\" untuk balita."
 NAMED_SERVICE = "Judul\n\nAda pula layanan Pojok Gizi Keluarga di setiap puskesmas."
+AMONG_THEM = ("Judul\n\nBerbagai program dijalankan, di antaranya Dapur Sehat Keluarga, Bank Telur Desa, "
+              "dan Kelas Ayah Hebat.")
 MARKDOWN_LIST = ("# Judul\n\nProgram prioritas tahun ini:\n\n"
                  "1. **Dapur Gizi (Dagi)** di 12 Kampung KB, untuk baduta.\n"
                  "2. **PMT lokal** untuk balita gizi kurang selama 90 hari.\n"
@@ -82,6 +84,7 @@ def test_one_program_in_prose(text: str, name: str, rule: str) -> None:
     (LISTED_ACTIVITIES, ["Pemberian vitamin A bagi balita", "Penyuluhan gizi kepada ibu menyusui"]),
     (JOINED_ACTIVITIES, ["Penyuluhan gizi bagi calon pengantin", "Pemeriksaan kehamilan bagi ibu hamil"]),
     (ENUMERATION_WITH_AND, ["Posyandu Remaja", "Dapur Gizi Kelurahan", "Bank Telur"]),
+    (AMONG_THEM, ["Dapur Sehat Keluarga", "Bank Telur Desa", "Kelas Ayah Hebat"]),
 ])
 def test_two_programs_in_one_sentence(text: str, names: list[str]) -> None:
     assert [p.program.name for p in propose_programs(text, CONFIG)] == names
