@@ -71,6 +71,7 @@ class ProgramRules:
     plain_cued: re.Pattern[str]  # 'menjalankan Jumat Berkah Gizi, yakni ...'
     events: frozenset[str]  # 'menggelar Rembuk Stunting ...' is a meeting (and 'melakukan Pengukuran Serentak' an aim)
     enumeration: re.Pattern[str]
+    listed_activity: re.Pattern[str]  # 'program seperti pemberian vitamin melalui Posyandu'
     openers: str
     is_program: re.Pattern[str]
     bullet: re.Pattern[str]
@@ -119,6 +120,7 @@ class ProgramRules:
             plain_cued=re.compile(rf"(?<!\w){running}\s+{_QUOTE}(?P<name>{_PLAIN_NAME})"),
             events=frozenset(w.lower() for w in lang.get("event_words", [])),
             enumeration=re.compile(rf"(?<!\w){openers}\s+(?P<items>[A-Z].*)"),
+            listed_activity=re.compile(rf"(?<!\w){openers}\s+(?P<rest>[a-z])"),
             openers=openers,
             is_program=re.compile(rf"(?<!\w){words}\b[^.]*?\s(?i:{copulas or '(?!)'})\s+(?P<name>[^,.;]+)"),
             bullet=re.compile(rf"\s*(?:{markers or '(?!)'}|[0-9]{{1,2}}[.)])\s+(?P<item>.+)"),
@@ -248,6 +250,10 @@ def _names_in(s: Sentence, rules: ProgramRules, numbers: list[tuple[int, int]]) 
                 yield item, "enumeration", False
     for m in rules.is_program.finditer(s.text):
         yield _described(m["name"], rules), "copula", False
+    for m in rules.listed_activity.finditer(s.text):  # 'layanan ... seperti pemberian vitamin'
+        activity = _activity(s.text, m, rules, numbers, for_people=False)
+        if activity:
+            yield activity, "listed_activity", False
 
 
 def _activity_starts(text: str, rules: ProgramRules) -> list[re.Match[str]]:
@@ -269,11 +275,13 @@ def _described(name: str, rules: ProgramRules) -> str:
     return name[:cut]
 
 
-def _activity(text: str, verb: re.Match[str], rules: ProgramRules, numbers: list[tuple[int, int]]) -> str | None:
+def _activity(text: str, verb: re.Match[str], rules: ProgramRules, numbers: list[tuple[int, int]],
+              for_people: bool = True) -> str | None:
     """'menggencarkan pemberian tablet tambah darah bagi remaja putri di sekolah' -> 'Pemberian
     tablet tambah darah bagi remaja putri': an activity noun (or a verb naming the activity,
     turned into its noun) and its object, up to a word ending it, kept only when it is done for people of
-    the topic; the name ends with them. Numbers (``numbers``: their spans in ``text``, number
+    the topic (unless ``for_people`` is off: the sentence already says it lists programs); the
+    name ends with them. Numbers (``numbers``: their spans in ``text``, number
     words too) and their hedges are left out ('kepada sekitar 9.400 remaja putri', 'satu sampai
     dua anak')."""
     head = rules.verb_nouns.get(verb.group().split()[0].lower())
@@ -298,9 +306,9 @@ def _activity(text: str, verb: re.Match[str], rules: ProgramRules, numbers: list
             break
         words.append(token)
     people = [found.end() for w in words for found in [rules.people.match(text, w.start())] if found]
-    if not people:
+    if not people and for_people:
         return None
-    kept = [w for w in words if w.start() < people[-1]]
+    kept = [w for w in words if w.start() < people[-1]] if people else words
     if len(kept) < len(words) and words[len(kept)].group().startswith("("):
         kept.append(words[len(kept)])  # its acronym: 'Tim Pendamping Keluarga (TPK)'
     name = " ".join([*([head] if head else []), *(w.group() for w in kept)]).replace(" ,", ",")

@@ -310,7 +310,8 @@ def test_a_year_stated_for_another_number_is_not_the_period() -> None:
 
 @pytest.mark.parametrize("prefix, expected", [
     ("000", [("Pendampingan dan pemberdayaan keluarga", "activity", False),   # 'Dinas Sosial, Bappeda':
-             ("Pembenahan pada peran Tim Pendamping Keluarga (TPK)", "activity", False)]),  # offices
+             ("Pembenahan pada peran Tim Pendamping Keluarga (TPK)", "activity", False),  # offices
+             ("Pemberian vitamin", "listed_activity", False)]),
     ("001", [("Bapak Asuh dan Ibu Asuh Anak Stunting", "after_program_word", False)]),  # not PPS
     ("002", [("pembagian telur kepada keluarga berisiko stunting", "copula", False),
              ("Pendampingan dan pemantauan oleh Tim Pendamping Keluarga", "bullet", True),

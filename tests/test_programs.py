@@ -43,6 +43,7 @@ QUOTED_NAME = "Judul\n\nPemkot meluncurkan program \"Jumat Sehat Keluarga\" untu
 NAMED_SERVICE = "Judul\n\nAda pula layanan Pojok Gizi Keluarga di setiap puskesmas."
 AMONG_THEM = ("Judul\n\nBerbagai program dijalankan, di antaranya Dapur Sehat Keluarga, Bank Telur Desa, "
               "dan Kelas Ayah Hebat.")
+LISTED_AS_PROGRAMS = "Judul\n\nLayanan dasar tetap jalan, seperti pemberian vitamin melalui posyandu."
 MARKDOWN_LIST = ("# Judul\n\nProgram prioritas tahun ini:\n\n"
                  "1. **Dapur Gizi (Dagi)** di 12 Kampung KB, untuk baduta.\n"
                  "2. **PMT lokal** untuk balita gizi kurang selama 90 hari.\n"
@@ -71,6 +72,7 @@ MARKDOWN_HEADING = ("# Judul\n\nPemkot memperkuat layanan gizi.\n\n## Program un
     (BY_MEANS_OF, "Pemberian makanan tambahan bagi balita", "activity"),
     (QUOTED_NAME, "Jumat Sehat Keluarga", "after_program_word"),
     (NAMED_SERVICE, "Pojok Gizi Keluarga", "after_program_word"),
+    (LISTED_AS_PROGRAMS, "Pemberian vitamin", "listed_activity"),
 ])
 def test_one_program_in_prose(text: str, name: str, rule: str) -> None:
     [found] = propose_programs(text, CONFIG)
