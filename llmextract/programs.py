@@ -250,9 +250,12 @@ def _names_in(s: Sentence, rules: ProgramRules, numbers: list[tuple[int, int]]) 
                 yield item, "enumeration", False
     for m in rules.is_program.finditer(s.text):
         yield _described(m["name"], rules), "copula", False
-    for m in rules.listed_activity.finditer(s.text):  # 'layanan ... seperti pemberian vitamin'
-        activity = _activity(s.text, m, rules, numbers, for_people=False)
-        if activity:
+    # 'layanan ... seperti pemberian vitamin, imunisasi dasar, dan penyuluhan gizi'
+    for opener in rules.listed_activity.finditer(s.text):
+        for m in [opener, *rules.next_activity.finditer(s.text, opener.end())]:
+            activity = _activity(s.text, m, rules, numbers, for_people=False)
+            if not activity:
+                break  # 'yakni tempat pemberian ..., konseling ...': a place's services, not a list
             yield activity, "listed_activity", False
 
 

@@ -44,6 +44,10 @@ NAMED_SERVICE = "Judul\n\nAda pula layanan Pojok Gizi Keluarga di setiap puskesm
 AMONG_THEM = ("Judul\n\nBerbagai program dijalankan, di antaranya Dapur Sehat Keluarga, Bank Telur Desa, "
               "dan Kelas Ayah Hebat.")
 LISTED_AS_PROGRAMS = "Judul\n\nLayanan dasar tetap jalan, seperti pemberian vitamin melalui posyandu."
+LISTED_ACTIVITIES_OF_A_PROGRAM = ("Judul\n\nProgram yang berjalan antara lain pemberian vitamin A, imunisasi "
+                                  "dasar lengkap, dan penyuluhan gizi, kata dia.")
+PLACE_SERVICES = ("Judul\n\nMelalui program itu, desa menyediakan rumah gizi, yakni tempat pemberian makanan, "
+                  "konseling menyusui, dan pemantauan gizi.")
 MARKDOWN_LIST = ("# Judul\n\nProgram prioritas tahun ini:\n\n"
                  "1. **Dapur Gizi (Dagi)** di 12 Kampung KB, untuk baduta.\n"
                  "2. **PMT lokal** untuk balita gizi kurang selama 90 hari.\n"
@@ -87,6 +91,7 @@ def test_one_program_in_prose(text: str, name: str, rule: str) -> None:
     (JOINED_ACTIVITIES, ["Penyuluhan gizi bagi calon pengantin", "Pemeriksaan kehamilan bagi ibu hamil"]),
     (ENUMERATION_WITH_AND, ["Posyandu Remaja", "Dapur Gizi Kelurahan", "Bank Telur"]),
     (AMONG_THEM, ["Dapur Sehat Keluarga", "Bank Telur Desa", "Kelas Ayah Hebat"]),
+    (LISTED_ACTIVITIES_OF_A_PROGRAM, ["Pemberian vitamin A", "Imunisasi dasar lengkap", "Penyuluhan gizi"]),
 ])
 def test_two_programs_in_one_sentence(text: str, names: list[str]) -> None:
     assert [p.program.name for p in propose_programs(text, CONFIG)] == names
@@ -131,3 +136,7 @@ def test_a_heading_opens_a_list_of_programs() -> None:
 ])
 def test_not_programs(text: str) -> None:
     assert propose_programs(text, CONFIG) == []
+
+
+def test_the_services_of_a_place_are_not_a_list_of_programs() -> None:
+    assert "listed_activity" not in {p.rule for p in propose_programs(PLACE_SERVICES, CONFIG)}
