@@ -24,6 +24,8 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from tenacity import retry, retry_if_exception, stop_after_delay, wait_random
+
 from llmextract.errors import UsageError
 
 DATABASE = "review.sqlite"
@@ -97,6 +99,20 @@ def _row(row: sqlite3.Row) -> Decision:
     )
 
 
+def _locked(exc: BaseException) -> bool:
+    return isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc)
+
+
+@retry(retry=retry_if_exception(_locked), wait=wait_random(0.005, 0.05),
+       stop=stop_after_delay(BUSY_TIMEOUT_MS / 1000), reraise=True)
+def _ensure_wal(conn: sqlite3.Connection) -> None:
+    """Switch the file to WAL once. Changing the journal mode does not wait on SQLite's busy
+    timeout: two tabs opening a new database at once got 'database is locked' about once in 50
+    tries on 2 busy cores, so the switch is skipped when done and retried when contended."""
+    if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        conn.execute("PRAGMA journal_mode=WAL")
+
+
 class DecisionStore:
     """The decisions of one run folder. Opens a short-lived connection per call, so one store can
     be shared by the server's threads."""
@@ -112,7 +128,7 @@ class DecisionStore:
             raise UsageError(f"{self.path}: cannot open the review database ({exc})") from None
         try:
             conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA journal_mode=WAL")
+            _ensure_wal(conn)
             conn.execute("PRAGMA synchronous=FULL")
             conn.executescript(_SCHEMA)
             yield conn
