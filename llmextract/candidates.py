@@ -21,6 +21,7 @@ from functools import lru_cache
 
 from .checks.vocabulary import boilerplate_category
 from .extract import StrategyResult
+from .layout import LIST_NUMBER, TABLE_ROW, list_intro
 from .llm import ModelClient
 from .models import Extraction, Span
 from .numbers import (
@@ -43,11 +44,6 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’]?(?=\s+[\"“‘(]?[A-Z0-9])")
 _ABBREVIATION = re.compile(r"(?:^|\s)(?:[A-Z]|dr|Dr|Prof|Ir|Hj?|St|No|Jl|Kab|Kec|Kel|drg|Plt)\.$")
 _LINE_END_PUNCT = ".!?\"”’:;"
 _CLAUSE_BREAK = re.compile(r"[,;:()]\s*|\s+(?:dan|serta|sedangkan|sementara)\s+", re.IGNORECASE)
-# 'Ibu Hamil (Bumil): 1.022 didampingi', '- **Kecamatan Utara**: 312 balita': a row's label, its
-# list marker and bold type left out.
-TABLE_ROW = re.compile(r"^\s*(?:(?:[-•·]|\*(?!\*)|[0-9]{1,2}[.)])\s+)?(?P<label>[^:\n]{2,60}?)\s*:\s*")
-# '1. **Dashat** ...', '2) PMT lokal': the number of a list item, at the start of its line.
-_LIST_MARKER = re.compile(r"[ \t]*[0-9]{1,2}[.)][ \t]")
 # 'Rabu (11/11)', 'Senin (16/11/2026)': the short date news writes after a day name.
 _SHORT_DATE = re.compile(r"\(\s*[0-9]{1,2}/[0-9]{1,2}(?:/[0-9]{2,4})?\s*\)")
 # '0813-4700-9870', '(0291) 431226': a phone number the parser reads as numbers.
@@ -139,6 +135,7 @@ class Candidate:
     sentence: Sentence
     previous: tuple[Sentence, ...] = ()
     headline: Sentence | None = None  # what the article says it is about
+    intro: Sentence | None = None  # the line opening the list this candidate's row is in
 
     @property
     def value_text(self) -> str:
@@ -251,8 +248,23 @@ def find_candidates(text: str, domain: str = DEFAULT_DOMAIN) -> tuple[list[Candi
             aside.append(SetAside(mention, reason or "outside any sentence"))
         else:
             earlier = [s for s in prose if s.end <= sentence.start][-_PREVIOUS_SENTENCES:]
-            candidates.append(Candidate(mention, sentence, tuple(reversed(earlier)), headline))
+            candidates.append(Candidate(mention, sentence, tuple(reversed(earlier)), headline,
+                                        _intro(text, sentence)))
     return _drop_restatements(candidates, aside, rules.back_reference)
+
+
+def _intro(text: str, sentence: Sentence) -> Sentence | None:
+    """The line opening the list whose row holds ``sentence`` (``layout.list_intro``), as one
+    sentence-like span: a row says where, its opener says what is measured."""
+    if sentence.headline:
+        return None
+    found = list_intro(text, sentence.line_start)
+    if found is None:
+        return None
+    start, end = found
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    return Sentence(start, end, text[start:end], line_start, text[line_start:len(text) if line_end < 0 else line_end])
 
 
 def _set_aside_reason(mention: NumberMention, sentence: Sentence | None) -> str | None:
@@ -298,7 +310,7 @@ def _not_a_count_reason(text: str, mention: NumberMention, sentence: Sentence,
     count) the words of ``_not_people_reason``."""
     if mention.kind == MONEY:
         return "money: a budget, not a stunting measure"
-    marker = _LIST_MARKER.match(text, sentence.line_start)
+    marker = LIST_NUMBER.match(text, sentence.line_start)
     if marker and mention.start < marker.end():
         return "the number of a list item"
     start, end = clause_bounds(sentence, mention)

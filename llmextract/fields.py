@@ -30,6 +30,7 @@ from .candidates import (
     words_pattern,
 )
 from .labels import Label, Labelled
+from .layout import is_list_row
 from .models import Extraction, Indicator, Program, Target, TargetKind
 from .numbers import DATE, PERCENT, PERIOD, RANGE, YEAR, ZERO_TARGET, NumberMention, parse_numbers
 from .prompts import Prompt
@@ -217,11 +218,29 @@ def find_period(text: str, c: Candidate, mentions: list[NumberMention], rules: R
     pointed = _time_pointed_to(c, mentions, rules)
     if pointed:
         return _period_text(text, pointed, rules)
+    column = _column_year(c, mentions)
+    if column:
+        return _period_text(text, column, rules)
     start, end = _line_before(text, c.sentence.line_start)
-    if not _is_row(c.sentence.line) and _values(mentions, start, end):
+    if not is_list_row(c.sentence.line) and _values(mentions, start, end):
         return None  # 'Berdasarkan SSGI 2022, prevalensi ... 24,1 persen': that line's own year
     earlier = _free_calendar(text, start, end, mentions)
     return _period_text(text, earlier[-1], rules) if earlier else None
+
+
+def _column_year(c: Candidate, mentions: list[NumberMention]) -> NumberMention | None:
+    """A list opened by a line naming one year per column ('Prevalensi stunting per kabupaten
+    (SKI 2023 → SSGI 2024):') over rows of as many values ('Kabupaten A: 31,2 persen → 27,5
+    persen'): each value is of the year in its place. Any other shape says nothing."""
+    if c.intro is None:
+        return None
+    years = [m for m in mentions if m.kind == YEAR and c.intro.start <= m.start < c.intro.end]
+    label = TABLE_ROW.match(c.sentence.line)
+    start = c.sentence.line_start + (label.end() if label else 0)
+    values = _values(mentions, start, c.sentence.line_start + len(c.sentence.line))
+    if len(years) < 2 or len(years) != len(values) or c.mention not in values:
+        return None
+    return years[values.index(c.mention)]
 
 
 def _time_pointed_to(c: Candidate, mentions: list[NumberMention], rules: Rules) -> NumberMention | None:
@@ -235,11 +254,6 @@ def _time_pointed_to(c: Candidate, mentions: list[NumberMention], rules: Rules) 
     return max(times, key=lambda m: m.note or str(int(m.value or 0)), default=None)
 
 
-def _is_row(line: str) -> bool:
-    """A row of a table or list with a figure ('Catin: 99 didampingi', '- Utara: 312 balita')."""
-    return bool(TABLE_ROW.match(line)) and any(ch.isdigit() for ch in line)
-
-
 def _line_before(text: str, line_start: int) -> tuple[int, int]:
     """The previous line of prose, passing over the rows of a table ('Catin: 99 didampingi'):
     it lends its year to the rows of the table below it, and to a paragraph below a line that
@@ -248,7 +262,7 @@ def _line_before(text: str, line_start: int) -> tuple[int, int]:
     while end > 0:
         start = text.rfind("\n", 0, end - 1) + 1
         line = text[start:end].strip()
-        if line and not _is_row(line):
+        if line and not is_list_row(line):
             return start, end
         end = start
     return 0, 0
@@ -292,12 +306,29 @@ def _scoped(name: str, text: str, start: int, end: int, rules: Rules) -> str:
     return f"{name} {scope.group().lower()}"
 
 
+def _placed_row(text: str, c: Candidate, row: str | None, rules: Rules) -> tuple[str, str | None] | None:
+    """A row naming a place, not a group ('Kabupaten A: 31,2 persen' under 'Prevalensi stunting
+    per kabupaten:'): its name is the measure its opener names, for that place ('prevalensi
+    stunting Kabupaten A'), and its population the opener's, if any (a place is not one). None
+    for other rows, and under an opener naming no measure ('Sebaran per kecamatan:')."""
+    if row is None or c.intro is None or _nearest(row, 0, len(row), rules.populations, 0):
+        return None
+    intro = c.intro
+    measure = _nearest(text, intro.start, intro.end, rules.indicator_names, intro.start)
+    if measure is None:
+        return None
+    return f"{measure} {row}", _nearest(text, intro.start, intro.end, rules.populations, intro.start)
+
+
 def to_indicator(text: str, c: Candidate, mentions: list[NumberMention], rules: Rules) -> Indicator:
     m = c.mention
     start, end = clause_bounds(c.sentence, m)
     row = table_row(c)
     after = _words_after(text, m, end, rules)
-    if row:
+    placed = _placed_row(text, c, row, rules)
+    if placed:
+        name, row = placed
+    elif row:
         name = " ".join([row, *after[:1]])
     else:
         name = (_nearest(text, start, end, rules.indicator_names, m.start)

@@ -163,10 +163,19 @@ def _echoes_headline(sentence: Sentence, headline: Sentence | None, rules: Label
 _NOTABLE_NUMBER = re.compile(r"(?<![\d.,])(?:\d+,\d+|\d{1,3}(?:\.\d{3})+)(?![\d.,]\d)")
 
 
+def introduced(candidate: Candidate, rules: LabelRules) -> bool:
+    """The candidate is in a list row whose opening line names the topic ('Prevalensi stunting
+    per kabupaten (SKI 2023 → SSGI 2024):' above '1. Kabupaten A: 31,2 persen → 27,5 persen'):
+    the row says where, the opener says what."""
+    return candidate.intro is not None and bool(rules.topic.search(candidate.intro.text))
+
+
 def about_topic(candidate: Candidate, rules: LabelRules) -> bool:
-    """The sentence names the topic or repeats a figure of a headline naming it, or points back
-    ('Angka itu', 'jumlahnya') to a sentence that does (through at most the candidate's
-    ``previous`` sentences)."""
+    """The sentence names the topic or repeats a figure of a headline naming it, is a list row
+    under an opener naming it (``introduced``), or points back ('Angka itu', 'jumlahnya') to a
+    sentence that does (through at most the candidate's ``previous`` sentences)."""
+    if introduced(candidate, rules):
+        return True
     for sentence in (candidate.sentence, *candidate.previous):
         if rules.topic.search(sentence.text) or _echoes_headline(sentence, candidate.headline, rules):
             return True
@@ -179,9 +188,10 @@ def sure_indicator(candidate: Candidate, rules: LabelRules) -> bool:
     """Certainly a figure about the topic: counted by a noun of the topic ('771 balita', '173
     orang tua asuh') or people taking such a role ('48 pejabat ... menjadi orang tua asuh'),
     or, for another noun, in a clause naming the topic; a bare number or share ('(10,6%)', '18,3
-    persen') takes the subject of its sentence (``about_topic``) or of its table row, and a share
-    in brackets after a count of the topic is that count's ('Kecamatan Utara: 312 balita
-    (5,6%)')."""
+    persen') takes the subject of its sentence (``about_topic``) or of its table row (the row's
+    label, else the list's opening line: 'Kabupaten A: 31,2 persen' under 'Prevalensi stunting
+    per kabupaten:'), and a share in brackets after a count of the topic is that count's
+    ('Kecamatan Utara: 312 balita (5,6%)')."""
     s, m = candidate.sentence, candidate.mention
     noun = _NOUN_AFTER.match(s.text, m.end - s.start)
     if noun and rules.counted_noun.match(s.text, noun.start(1)):
@@ -194,9 +204,11 @@ def sure_indicator(candidate: Candidate, rules: LabelRules) -> bool:
     if rules.topic.search(s.text, start - s.start, end - s.start):
         return True
     row = table_row(candidate)
-    if row:
-        return bool(rules.population.search(row) or rules.topic.search(row))
+    if row and (rules.population.search(row) or rules.topic.search(row)):
+        return True
     bare = _is_share(candidate, rules) or not noun or noun.group(1).split()[0].lower() in _FUNCTION_WORDS
+    if row:
+        return bare and introduced(candidate, rules)
     return bare and about_topic(candidate, rules)
 
 

@@ -186,6 +186,18 @@ def test_a_repeated_distinctive_number_restates_it_and_a_small_one_is_kept() -> 
         "repeating a distinctive number of the body"]
 
 
+LIST_UNDER_AN_OPENER = ("Judul\n\nBalita stunting per kecamatan:\n\n- Kecamatan Barat: 231 balita (5,1%)\n"
+                        "- Kecamatan Timur: 198 balita (4,4%)\n\nPosyandu melayani 4.500 balita.")
+
+
+def test_a_list_row_knows_the_line_opening_its_list() -> None:
+    found, _ = find_candidates(LIST_UNDER_AN_OPENER)
+    intros = {c.value_text: c.intro.text if c.intro else None for c in found}
+    assert intros == {"231": "Balita stunting per kecamatan:", "5,1%": "Balita stunting per kecamatan:",
+                      "198": "Balita stunting per kecamatan:", "4,4%": "Balita stunting per kecamatan:",
+                      "4.500": None}
+
+
 def test_every_candidate_sentence_is_a_verbatim_single_line_quote() -> None:
     text = seed("004")
     for c in find_candidates(text)[0]:

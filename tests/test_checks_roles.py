@@ -164,3 +164,19 @@ def test_coverage_ignores_dates_years_and_other_topics() -> None:
 def test_coverage_flags_are_info() -> None:
     flags = [f for f in check(TEXT, replaced(indicators=[])) if f.kind.startswith("coverage.")]
     assert flags and all(f.severity is Severity.info and f.item_id is None for f in flags)
+
+
+# A row naming a place under a line naming the topic, and a sentence pointing back to the one
+# before it in its paragraph, are about the topic; rows under another subject and a sentence
+# not pointing back are not, nor is a list item's own number.
+LISTED = ("Judul\n\nBerikut prevalensi stunting per kabupaten (SKI 2023 → SSGI 2024):\n\n"
+          "1. Kabupaten A: 31,2 persen → 27,5 persen\n\n"
+          "Tingkat kemiskinan per kabupaten:\n\n1. Kabupaten A: 11,4 persen\n\n"
+          "Prevalensi stunting turun. Angka itu di atas rata-rata nasional yang tercatat 19,8 persen.\n\n"
+          "Prevalensi stunting turun. Rata-rata nasional tercatat 18,5 persen.")
+
+
+def test_coverage_reads_list_openers_and_sentences_pointing_back() -> None:
+    flagged = [LISTED[f.spans[0].start:f.spans[0].end] for f in check(LISTED, Extraction())
+               if f.kind == "coverage.unused_number"]
+    assert flagged == ["31,2 persen", "27,5 persen", "19,8 persen"]

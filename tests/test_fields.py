@@ -73,6 +73,29 @@ def test_a_list_row_names_who_is_counted() -> None:
     assert (item.name, item.population, item.unit) == ("Kecamatan Utara", "Kecamatan Utara", "persen")
 
 
+PLACE_ROWS = ("Judul\n\nBerikut prevalensi stunting balita per kabupaten (SKI 2023 → SSGI 2024):\n\n"
+              "1. Kabupaten A: 31,2 persen → 27,5 persen\n2. Kabupaten B: 26,8 persen → 22,9 persen")
+# One year per column only when the opener names as many years as the row has values.
+UNEVEN_COLUMNS = ("Judul\n\nPrevalensi stunting per kabupaten, SSGI 2024:\n\n"
+                  "1. Kabupaten A: 31,2 persen → 27,5 persen")
+
+
+@pytest.mark.parametrize("text, value_text, name, period", [
+    (PLACE_ROWS, "31,2 persen", "prevalensi stunting Kabupaten A", "2023"),
+    (PLACE_ROWS, "27,5 persen", "prevalensi stunting Kabupaten A", "2024"),
+    (PLACE_ROWS, "22,9 persen", "prevalensi stunting Kabupaten B", "2024"),
+])
+def test_a_row_naming_a_place_takes_its_openers_measure_and_column_year(
+        text: str, value_text: str, name: str, period: str) -> None:
+    item = to_indicator(text, candidate(text, value_text), parse_numbers(text), RULES)
+    assert (item.name, item.population, item.period) == (name, "balita", period)
+
+
+def test_uneven_columns_take_no_year_by_place() -> None:
+    first = to_indicator(UNEVEN_COLUMNS, candidate(UNEVEN_COLUMNS, "31,2 persen"), parse_numbers(UNEVEN_COLUMNS), RULES)
+    assert first.period == "2024"  # the opener's one year, as for any row below a line with a year
+
+
 def test_a_figure_above_the_region_says_so_in_its_name() -> None:
     item = to_indicator(NATIONAL, candidate(NATIONAL, "21,5 persen"), parse_numbers(NATIONAL), RULES)
     assert item.name == "prevalensi stunting nasional"

@@ -42,6 +42,17 @@ NO_HEADLINE_ECHO = "Angka stunting Kota Baru turun\n\nWali kota menyebut penurun
 # After a clause of purpose naming a goal, the pace that reaches it is a goal.
 PACE_AFTER_PURPOSE = "Judul\n\nUntuk mengejar target itu, penurunan 1,5 poin persen per tahun wajib dijaga."
 
+# A list row naming a place takes its subject from the line opening the list: the topic when
+# that line names it (after ':' or directly above the rows), nothing otherwise.
+PLACE_ROWS = ("Judul\n\nPrevalensi stunting di dua kabupaten menurut SKI 2023 dan SSGI 2024:\n\n"
+              "1. Kabupaten A: 31,2 persen → 27,5 persen\n2. Kabupaten B: 26,8 persen → 22,9 persen")
+ROWS_DIRECTLY_BELOW = "Judul\n\nAngka stunting per kecamatan turun tahun ini.\n- Kecamatan Barat: 4,1 persen"
+ROWS_OF_ANOTHER_TOPIC = "Judul\n\nTingkat kemiskinan per kabupaten:\n\n1. Kabupaten A: 11,2 persen"
+ROWS_AFTER_A_PARAGRAPH = "Judul\n\nAngka stunting per kecamatan turun tahun ini.\n\n- Kecamatan Barat: 4,1 persen"
+# A sentence pointing back to the one before it, which names the topic.
+POINTING_BACK_TO_THE_TOPIC = ("Judul\n\nPrevalensi stunting provinsi 24,1 persen pada 2024. Angka itu masih di "
+                              "atas rata-rata nasional SSGI 2024 yang tercatat 19,8 persen.")
+
 # People counted by the role they take are the workforce.
 TAKING_A_ROLE = "Judul\n\nSebanyak 120 mahasiswa dan dosen direkrut sebagai kader pendamping di desa."
 
@@ -64,6 +75,12 @@ TAKING_A_ROLE = "Judul\n\nSebanyak 120 mahasiswa dan dosen direkrut sebagai kade
     (NO_HEADLINE_ECHO, "2,8", [Label.indicator, Label.other]),
     (PACE_AFTER_PURPOSE, "1,5", [Label.target]),
     (TAKING_A_ROLE, "120", [Label.indicator]),
+    (PLACE_ROWS, "31,2 persen", [Label.indicator]),
+    (PLACE_ROWS, "22,9 persen", [Label.indicator]),
+    (ROWS_DIRECTLY_BELOW, "4,1 persen", [Label.indicator]),
+    (ROWS_OF_ANOTHER_TOPIC, "11,2 persen", [Label.indicator, Label.other]),
+    (ROWS_AFTER_A_PARAGRAPH, "4,1 persen", [Label.indicator, Label.other]),
+    (POINTING_BACK_TO_THE_TOPIC, "19,8 persen", [Label.indicator]),
 ])
 def test_labels_the_rules_leave_open(text: str, value_text: str, expected: list[Label]) -> None:
     assert allowed_labels(candidate(text, value_text), RULES) == expected

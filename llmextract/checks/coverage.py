@@ -1,17 +1,39 @@
 """Coverage: numbers in sentences about the topic that no extracted item uses, so a reviewer
 sees what the model missed. Dates, times, years, periods and ordinals are not quantities to
 extract; numbers in boilerplate lines are not the article's. Severity is info: a missed number
-is worth a look, not an error in what was extracted."""
+is worth a look, not an error in what was extracted.
+
+A sentence is about the topic when it names it, when it is a list row under an opening line
+naming it ('Kabupaten A: 31,2 persen' under 'Prevalensi stunting per kabupaten:'), or when it
+points back ('Angka itu ...') to the sentence before it in its paragraph that names it: the
+same subjects the labelling rules give a bare number, so what they miss is shown."""
 
 from __future__ import annotations
 
 from llmextract.checks.context import ArticleContext
+from llmextract.layout import LIST_NUMBER, list_intro
 from llmextract.models import Flag, Severity, Span
 from llmextract.numbers import CALENDAR_KINDS, ORDINAL
 
 
 def _overlaps(start: int, end: int, spans: list[Span]) -> bool:
     return any(s.start < end and start < s.end for s in spans)
+
+
+def _about_topic(ctx: ArticleContext, start: int, end: int) -> bool:
+    """Whether the sentence at ``[start, end)`` is about the topic (see the module's note)."""
+    topic, lowered = ctx.vocab.topic, ctx.lowered
+    if topic.search(lowered, start, end):
+        return True
+    line_start = ctx.text.rfind("\n", 0, start) + 1
+    intro = list_intro(ctx.text, line_start)
+    if intro is not None:
+        return topic.search(lowered, *intro) is not None
+    before = ctx.text[line_start:start].rstrip()
+    if not before or not ctx.vocab.anaphora.search(lowered, start, end):
+        return False
+    prev_start, prev_end = ctx.sentence_range(line_start + len(before) - 1)
+    return prev_start >= line_start and topic.search(lowered, prev_start, prev_end) is not None
 
 
 def check_coverage(ctx: ArticleContext) -> list[Flag]:
@@ -27,8 +49,11 @@ def check_coverage(ctx: ArticleContext) -> list[Flag]:
             continue
         start, end = ctx.sentence_range(mention.start)
         if start not in about_topic:
-            about_topic[start] = ctx.vocab.topic.search(ctx.lowered, start, end) is not None
+            about_topic[start] = _about_topic(ctx, start, end)
         if not about_topic[start] or ctx.line_category(mention.start) is not None:
+            continue
+        item_number = LIST_NUMBER.match(ctx.text, ctx.text.rfind("\n", 0, mention.start) + 1)
+        if item_number and mention.start < item_number.end():
             continue
         flags.append(ctx.flag(
             None, "text", "coverage.unused_number", Severity.info,

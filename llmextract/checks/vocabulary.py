@@ -39,6 +39,7 @@ class Vocabulary:
     """The compiled word lists the checks use (from id.yaml and stunting.yaml)."""
 
     topic: re.Pattern[str]
+    anaphora: re.Pattern[str]  # 'angka itu': a sentence about what the one before is about
     populations: re.Pattern[str]
     generic_population_words: frozenset[str]
     total_words: frozenset[str]
@@ -78,6 +79,7 @@ def vocabulary(domain_name: str = DEFAULT_DOMAIN) -> Vocabulary:
         for where in (start, anywhere) for category, patterns in where.items())
     return Vocabulary(
         topic=words_pattern(domain["topic_words"]),
+        anaphora=words_pattern(lang["anaphora"]),
         populations=words_pattern(domain["populations"]),
         generic_population_words=frozenset(
             w.lower() for phrase in [*domain["generic_populations"], *lang["total_words"],
