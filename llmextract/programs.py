@@ -79,12 +79,14 @@ class ProgramRules:
     next_activity: re.Pattern[str]  # ', pemeriksaan kesehatan calon pengantin' after an activity
     joiners: frozenset[str]  # 'dan', 'serta'
     means: re.Pattern[str]
+    through_name: re.Pattern[str]  # 'Melalui Genting, ... menyalurkan paket pangan ...': the program's means
     verb: re.Pattern[str]
     verb_nouns: dict[str, str]
     activity_noun: re.Pattern[str]
     not_activities: frozenset[str]
     stop_words: frozenset[str]
     beneficiary_words: frozenset[str]
+    time_words: frozenset[str]  # 'selama 56 hari kepada 4.300 balita': the people come after the time
     hedge_words: frozenset[str]
     people: re.Pattern[str]  # whom an activity is for: the domain's counted nouns, not 'warga'
     budget: re.Pattern[str]
@@ -128,12 +130,14 @@ class ProgramRules:
             next_activity=re.compile(rf"(?:,\s+(?:{joiners}\s+)?|\s+{joiners}\s+)(?P<rest>[a-z])"),
             joiners=frozenset(w.lower() for w in lang.get("list_words", [])),
             means=re.compile(rf"(?<!\w){_alternation(list(lang.get('means_words', [])))}\s*$"),
+            through_name=re.compile(rf"(?<!\w){cues}\s+{_QUOTE}{_CAP}"),
             verb=re.compile(rf"{verbs}$"),
             verb_nouns=verb_nouns,
             activity_noun=re.compile(str(lang.get("activity_noun", "(?!)"))),
             not_activities=frozenset(w.lower() for w in vocab.get("not_program_activities", [])),
             stop_words=frozenset(w.lower() for w in lang.get("activity_stop_words", [])),
             beneficiary_words=frozenset(w.lower() for w in lang.get("beneficiary_words", [])),
+            time_words=frozenset(w.lower() for w in lang.get("activity_time_words", [])),
             hedge_words=frozenset(w.lower() for h in lang.get("hedges", {}) for w in h.split()),
             people=words_pattern(tuple(vocab.get("counted_nouns", []))),
             budget=words_pattern(tuple(lang.get("budget_words", []))),
@@ -223,8 +227,11 @@ def _names_in(s: Sentence, rules: ProgramRules, numbers: list[tuple[int, int]]) 
         if m["name"].split()[0].lower() not in rules.events | rules.not_activities:
             yield m["name"], "name_after_verb", False
     listing = False  # a further activity after a comma or 'dan' only once one was found
+    # A program named by a word of means before the activities ('Melalui Genting, orang tua asuh
+    # menyalurkan paket pangan ...') is what they are done under, not a further program.
+    through = rules.through_name.search(s.text)
     for m in _activity_starts(s.text, rules):
-        if m.re is rules.next_activity and not listing:
+        if (m.re is rules.next_activity and not listing) or (through and through.start() < m.start()):
             continue
         activity = None if named and rules.means.search(s.text, 0, m.start()) else _activity(s.text, m, rules, numbers)
         listing = listing or activity is not None
@@ -293,6 +300,7 @@ def _activity(text: str, verb: re.Match[str], rules: ProgramRules, numbers: list
     if head is None and not (rules.activity_noun.fullmatch(first) and first not in rules.not_activities):
         return None
     words: list[re.Match[str]] = []
+    people_later = False  # 'menyalurkan makanan tambahan selama 56 hari kepada 4.300 balita'
     for i, token in enumerate(tokens):
         word = token.group().lower()
         if _is_number(token, numbers):
@@ -306,10 +314,11 @@ def _activity(text: str, verb: re.Match[str], rules: ProgramRules, numbers: list
         if not (word[0].isalpha() or word.startswith("(")) or len(words) == rules.max_words or (
                 word in rules.stop_words and not (word in rules.beneficiary_words and people_next)) or (
                 words and _next_activity_starts(word, tokens[i + 1:], words, text, rules)):
+            people_later = word in rules.time_words and _people_after_time(text, tokens[i + 1:], rules, numbers)
             break
         words.append(token)
     people = [found.end() for w in words for found in [rules.people.match(text, w.start())] if found]
-    if not people and for_people:
+    if not people and for_people and not people_later:
         return None
     kept = [w for w in words if w.start() < people[-1]] if people else words
     if len(kept) < len(words) and words[len(kept)].group().startswith("("):
@@ -328,6 +337,20 @@ def _people_next(text: str, tokens: list[re.Match[str]], rules: ProgramRules, nu
     for token in tokens:
         if not (_is_number(token, numbers) or token.group().lower() in rules.hedge_words):
             return bool(rules.people.match(text, token.start()))
+    return False
+
+
+def _people_after_time(text: str, tokens: list[re.Match[str]], rules: ProgramRules,
+                       numbers: list[tuple[int, int]]) -> bool:
+    """A short phrase of time ('selama 56 hari', 'setiap pekan') then a word saying whom for and
+    people of the topic: the activity before the time is done for them, though its name ends
+    before the time ('menyalurkan makanan tambahan ... selama 56 hari kepada 4.300 balita')."""
+    for i, token in enumerate(tokens[:4]):
+        word = token.group().lower()
+        if word in rules.beneficiary_words:
+            return _people_next(text, tokens[i + 1:], rules, numbers)
+        if not (_is_number(token, numbers) or word.isalpha()) or word in rules.stop_words:
+            return False
     return False
 
 

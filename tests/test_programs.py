@@ -48,6 +48,9 @@ LISTED_ACTIVITIES_OF_A_PROGRAM = ("Judul\n\nProgram yang berjalan antara lain pe
                                   "dasar lengkap, dan penyuluhan gizi, kata dia.")
 PLACE_SERVICES = ("Judul\n\nMelalui program itu, desa menyediakan rumah gizi, yakni tempat pemberian makanan, "
                   "konseling menyusui, dan pemantauan gizi.")
+PEOPLE_AFTER_THE_TIME = ("Judul\n\nDinas Sosial menyalurkan susu formula selama 30 hari kepada lebih dari 600 "
+                         "ibu hamil di desa lokus.")
+PEOPLE_AFTER_HOW_OFTEN = "Judul\n\nSekolah membagikan tablet tambah darah setiap minggu kepada siswi kelas 7."
 MARKDOWN_LIST = ("# Judul\n\nProgram prioritas tahun ini:\n\n"
                  "1. **Dapur Gizi (Dagi)** di 12 Kampung KB, untuk baduta.\n"
                  "2. **PMT lokal** untuk balita gizi kurang selama 90 hari.\n"
@@ -77,6 +80,8 @@ MARKDOWN_HEADING = ("# Judul\n\nPemkot memperkuat layanan gizi.\n\n## Program un
     (QUOTED_NAME, "Jumat Sehat Keluarga", "after_program_word"),
     (NAMED_SERVICE, "Pojok Gizi Keluarga", "after_program_word"),
     (LISTED_AS_PROGRAMS, "Pemberian vitamin", "listed_activity"),
+    (PEOPLE_AFTER_THE_TIME, "Penyaluran susu formula", "activity"),
+    (PEOPLE_AFTER_HOW_OFTEN, "Pembagian tablet tambah darah", "activity"),
 ])
 def test_one_program_in_prose(text: str, name: str, rule: str) -> None:
     [found] = propose_programs(text, CONFIG)
@@ -133,6 +138,9 @@ def test_a_heading_opens_a_list_of_programs() -> None:
     "Judul\n\nMelalui rumah gizi, warga mendapat konseling menyusui, dan pemantauan gizi bagi balita.",
     "Judul\n\nDinkes menerapkan Standar Pelayanan Minimal bagi balita.",  # a standard
     "Judul\n\nPemkab melakukan Pengukuran Serentak bagi seluruh balita.",  # a measurement, capitalised
+    # the workings of a program named by a word of means before them
+    "Judul\n\nLewat Gemari, nelayan membagikan ikan segar setiap pekan kepada 300 balita.",
+    "Judul\n\nDinas menyalurkan beras selama sebulan kepada warga.",  # people not of the topic
 ])
 def test_not_programs(text: str) -> None:
     assert propose_programs(text, CONFIG) == []
