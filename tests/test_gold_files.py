@@ -28,6 +28,7 @@ GOLD_SETS = {
     "heldout": (ROOT / "tests" / "heldout" / "gold.json", ROOT / "tests" / "heldout" / "articles"),
     "blind": (ROOT / "tests" / "blind" / "gold.json", ROOT / "tests" / "blind" / "articles"),
     "blind2": (ROOT / "tests" / "blind2" / "gold.json", ROOT / "tests" / "blind2" / "articles"),
+    "blind3": (ROOT / "tests" / "blind3" / "gold.json", ROOT / "tests" / "blind3" / "articles"),
 }
 
 WORDS = (
