@@ -5,7 +5,8 @@ a capitalised name after a program word ("gerakan program Bapak Asuh dan Ibu Asu
 Stunting", "kampanye Cegah Stunting"), a capitalised name with its acronym in brackets in a
 list of programs ("Gerakan Orang Tua Asuh Cegah Stunting (Genting), Satu Telur Satu Minggu (Sate
 Sami)") or right after a verb of running it ("menjalankan Sekolah Lapang Ibu Balita (Selabi)",
-"anggaran ... untuk Pemberian Makanan Tambahan (PMT)"), an activity done for people after such
+"anggaran ... untuk Pemberian Makanan Tambahan (PMT)"), a place opened whose name says it serves
+the topic ("membuka Rumah Pemulihan Gizi (RPG)"), an activity done for people after such
 a verb ("menggencarkan pemberian tablet tambah darah bagi remaja putri", "memberikan tablet
 tambah darah kepada 9.400 remaja putri"), and the items of a bulleted or numbered list
 introduced as programs (the bold name of a markdown item). Each proposal keeps its sentence (a
@@ -50,7 +51,8 @@ def _alternation(words: list[str]) -> str:
 @dataclass(frozen=True)
 class Proposal:
     """A program name found by a rule. ``sure`` proposals (a bracketed acronym in a list of
-    programs or after a verb of running it, a bullet of a list introduced as programs) are kept
+    programs or after a verb of running it, a place opened named for the topic, a bullet of a list
+    introduced as programs) are kept
     as they are; the others (a capitalised name after a program word, an item of an
     enumeration, 'program ... adalah X', an activity) go to the model to confirm when the prompt
     asks for it."""
@@ -69,6 +71,8 @@ class ProgramRules:
     listed: re.Pattern[str]
     cued: re.Pattern[str]
     plain_cued: re.Pattern[str]  # 'menjalankan Jumat Berkah Gizi, yakni ...'
+    opened: re.Pattern[str]  # 'membuka Rumah Pemulihan Gizi (RPG)'
+    service_words: re.Pattern[str]  # 'Gizi': an opened place named for the topic's service
     events: frozenset[str]  # 'menggelar Rembuk Stunting ...' is a meeting (and 'melakukan Pengukuran Serentak' an aim)
     enumeration: re.Pattern[str]
     listed_activity: re.Pattern[str]  # 'program seperti pemberian vitamin melalui Posyandu'
@@ -120,6 +124,11 @@ class ProgramRules:
             cued=re.compile(rf"(?<!\w){verbs}\s+{_NAMED}"),
             # Only after a verb of running: 'mengunjungi Posyandu Melati' names a place.
             plain_cued=re.compile(rf"(?<!\w){running}\s+{_QUOTE}(?P<name>{_PLAIN_NAME})"),
+            # A place opened is a program only when its name says it serves the topic: 'membuka
+            # Rumah Pemulihan Gizi (RPG)', not 'meresmikan Rumah Sakit Umum Daerah (RSUD)'.
+            opened=re.compile(rf"(?<!\w){_alternation(list(lang.get('opening_verbs', [])))}\s+{_QUOTE}"
+                              rf"(?P<name>{_PLAIN_NAME}(?:\s+\([A-Z][\w ]{{1,20}}\))?)"),
+            service_words=words_pattern(tuple(vocab.get("service_name_words", []))),
             events=frozenset(w.lower() for w in lang.get("event_words", [])),
             enumeration=re.compile(rf"(?<!\w){openers}\s+(?P<items>[A-Z].*)"),
             listed_activity=re.compile(rf"(?<!\w){openers}\s+(?P<rest>[a-z])"),
@@ -226,6 +235,10 @@ def _names_in(s: Sentence, rules: ProgramRules, numbers: list[tuple[int, int]]) 
         named = True
         if m["name"].split()[0].lower() not in rules.events | rules.not_activities:
             yield m["name"], "name_after_verb", False
+    for m in rules.opened.finditer(s.text):
+        if rules.service_words.search(m["name"]) and m["name"].split()[0].lower() not in rules.events:
+            named = True
+            yield m["name"], "opened", True
     listing = False  # a further activity after a comma or 'dan' only once one was found
     # A program named by a word of means before the activities ('Melalui Genting, orang tua asuh
     # menyalurkan paket pangan ...') is what they are done under, not a further program.

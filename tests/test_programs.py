@@ -51,6 +51,7 @@ PLACE_SERVICES = ("Judul\n\nMelalui program itu, desa menyediakan rumah gizi, ya
 PEOPLE_AFTER_THE_TIME = ("Judul\n\nDinas Sosial menyalurkan susu formula selama 30 hari kepada lebih dari 600 "
                          "ibu hamil di desa lokus.")
 PEOPLE_AFTER_HOW_OFTEN = "Judul\n\nSekolah membagikan tablet tambah darah setiap minggu kepada siswi kelas 7."
+OPENED = "Judul\n\nPuskesmas membuka Pojok Laktasi Keluarga (PLK), tempat ibu menyusui berkonsultasi."
 MARKDOWN_LIST = ("# Judul\n\nProgram prioritas tahun ini:\n\n"
                  "1. **Dapur Gizi (Dagi)** di 12 Kampung KB, untuk baduta.\n"
                  "2. **PMT lokal** untuk balita gizi kurang selama 90 hari.\n"
@@ -81,6 +82,7 @@ MARKDOWN_HEADING = ("# Judul\n\nPemkot memperkuat layanan gizi.\n\n## Program un
     (NAMED_SERVICE, "Pojok Gizi Keluarga", "after_program_word"),
     (LISTED_AS_PROGRAMS, "Pemberian vitamin", "listed_activity"),
     (PEOPLE_AFTER_THE_TIME, "Penyaluran susu formula", "activity"),
+    (OPENED, "Pojok Laktasi Keluarga (PLK)", "opened"),
     (PEOPLE_AFTER_HOW_OFTEN, "Pembagian tablet tambah darah", "activity"),
 ])
 def test_one_program_in_prose(text: str, name: str, rule: str) -> None:
@@ -140,6 +142,8 @@ def test_a_heading_opens_a_list_of_programs() -> None:
     "Judul\n\nPemkab melakukan Pengukuran Serentak bagi seluruh balita.",  # a measurement, capitalised
     # the workings of a program named by a word of means before them
     "Judul\n\nLewat Gemari, nelayan membagikan ikan segar setiap pekan kepada 300 balita.",
+    "Judul\n\nBupati meresmikan Rumah Sakit Umum Daerah (RSUD) Sehat Sentosa bagi balita.",  # not named for the topic
+    "Judul\n\nBupati membuka Rapat Koordinasi Gizi Daerah di aula.",  # a meeting
     "Judul\n\nDinas menyalurkan beras selama sebulan kepada warga.",  # people not of the topic
 ])
 def test_not_programs(text: str) -> None:
