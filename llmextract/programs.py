@@ -86,6 +86,8 @@ class ProgramRules:
     through_name: re.Pattern[str]  # 'Melalui Genting, ... menyalurkan paket pangan ...': the program's means
     verb: re.Pattern[str]
     verb_nouns: dict[str, str]
+    team_work: re.Pattern[str]  # '186 Tim Pendamping Keluarga kini mendampingi 4.870 keluarga'
+    team_nouns: dict[str, str]  # 'mendampingi': 'pendampingan'
     activity_noun: re.Pattern[str]
     not_activities: frozenset[str]
     stop_words: frozenset[str]
@@ -106,6 +108,8 @@ class ProgramRules:
         words = _alternation(list(config.get("program_words", [])))
         openers = _alternation(list(config.get("list_openers", [])))
         verb_nouns = {k.lower(): str(v) for k, v in lang.get("activity_verbs", {}).items()}
+        team_nouns = {k.lower(): str(v) for k, v in lang.get("team_verbs", {}).items()}
+        teams = _alternation(list(vocab.get("teams", [])))
         running = _alternation(list(lang.get("program_verbs", [])))
         verbs = _alternation([*lang.get("program_verbs", []), *verb_nouns])
         copulas = "|".join(map(re.escape, config.get("copulas", [])))
@@ -142,6 +146,11 @@ class ProgramRules:
             through_name=re.compile(rf"(?<!\w){cues}\s+{_QUOTE}{_CAP}"),
             verb=re.compile(rf"{verbs}$"),
             verb_nouns=verb_nouns,
+            # Only a counted team (a number before it) and at most two words before its verb:
+            # 'mendampingi' alone also describes a single person's help ('pendampingan anak').
+            team_work=re.compile(rf"(?<![\w.,])[0-9][0-9.]*\s+(?P<team>{teams}(?:\s+\([A-Z][\w ]{{1,20}}\))?)"
+                                 rf"(?:\s+[a-z]+){{0,2}}\s+(?P<verb>{_alternation(list(team_nouns))})\s+(?P<rest>\S)"),
+            team_nouns=team_nouns,
             activity_noun=re.compile(str(lang.get("activity_noun", "(?!)"))),
             not_activities=frozenset(w.lower() for w in vocab.get("not_program_activities", [])),
             stop_words=frozenset(w.lower() for w in lang.get("activity_stop_words", [])),
@@ -250,6 +259,10 @@ def _names_in(s: Sentence, rules: ProgramRules, numbers: list[tuple[int, int]]) 
         listing = listing or activity is not None
         if activity:
             yield activity, "activity", False
+    for m in rules.team_work.finditer(s.text):
+        work = _activity(s.text, m, rules, numbers, head=rules.team_nouns[m["verb"].lower()])
+        if work:
+            yield f"{work} oleh {m['team']}", "team_work", False
     if rules.budget.search(s.text):
         for m in rules.budget_for.finditer(s.text):
             yield m["name"], "budget_for", True
@@ -299,15 +312,15 @@ def _described(name: str, rules: ProgramRules) -> str:
 
 
 def _activity(text: str, verb: re.Match[str], rules: ProgramRules, numbers: list[tuple[int, int]],
-              for_people: bool = True) -> str | None:
+              for_people: bool = True, head: str | None = None) -> str | None:
     """'menggencarkan pemberian tablet tambah darah bagi remaja putri di sekolah' -> 'Pemberian
     tablet tambah darah bagi remaja putri': an activity noun (or a verb naming the activity,
     turned into its noun) and its object, up to a word ending it, kept only when it is done for people of
     the topic (unless ``for_people`` is off: the sentence already says it lists programs); the
     name ends with them. Numbers (``numbers``: their spans in ``text``, number
     words too) and their hedges are left out ('kepada sekitar 9.400 remaja putri', 'satu sampai
-    dua anak')."""
-    head = rules.verb_nouns.get(verb.group().split()[0].lower())
+    dua anak'). ``head``: the noun of a verb found by another rule (a counted team's work)."""
+    head = head or rules.verb_nouns.get(verb.group().split()[0].lower())
     tokens = list(_TOKEN.finditer(text, verb.start("rest")))
     first = tokens[0].group() if tokens else ""
     if head is None and not (rules.activity_noun.fullmatch(first) and first not in rules.not_activities):
