@@ -88,6 +88,8 @@ class ProgramRules:
     verb_nouns: dict[str, str]
     team_work: re.Pattern[str]  # '186 Tim Pendamping Keluarga kini mendampingi 4.870 keluarga'
     team_nouns: dict[str, str]  # 'mendampingi': 'pendampingan'
+    passive: re.Pattern[str]  # '115 kader posyandu ... kini dilatih ulang'
+    passive_nouns: dict[str, str]  # 'dilatih': 'pelatihan'
     activity_noun: re.Pattern[str]
     not_activities: frozenset[str]
     stop_words: frozenset[str]
@@ -110,6 +112,9 @@ class ProgramRules:
         verb_nouns = {k.lower(): str(v) for k, v in lang.get("activity_verbs", {}).items()}
         team_nouns = {k.lower(): str(v) for k, v in lang.get("team_verbs", {}).items()}
         teams = _alternation(list(vocab.get("teams", [])))
+        passive_nouns = {k.lower(): str(v) for k, v in lang.get("passive_activity_verbs", {}).items()}
+        again = _alternation(list(lang.get("again_words", [])))
+        counted = _alternation(list(vocab.get("counted_nouns", [])))
         running = _alternation(list(lang.get("program_verbs", [])))
         verbs = _alternation([*lang.get("program_verbs", []), *verb_nouns])
         copulas = "|".join(map(re.escape, config.get("copulas", [])))
@@ -151,6 +156,11 @@ class ProgramRules:
             team_work=re.compile(rf"(?<![\w.,])[0-9][0-9.]*\s+(?P<team>{teams}(?:\s+\([A-Z][\w ]{{1,20}}\))?)"
                                  rf"(?:\s+[a-z]+){{0,2}}\s+(?P<verb>{_alternation(list(team_nouns))})\s+(?P<rest>\S)"),
             team_nouns=team_nouns,
+            # People counted, then (words of one clause between) what is done to them: '115 kader
+            # posyandu aktif di wilayahnya kini dilatih ulang' is 'Pelatihan ulang kader'.
+            passive=re.compile(rf"(?<![\w.,])[0-9][0-9.]*\s+(?P<people>{counted})(?!\w)(?:\s+[a-z]+){{0,5}}?"
+                               rf"\s+(?P<verb>{_alternation(list(passive_nouns))})(?:\s+(?P<again>{again}))?(?!\w)"),
+            passive_nouns=passive_nouns,
             activity_noun=re.compile(str(lang.get("activity_noun", "(?!)"))),
             not_activities=frozenset(w.lower() for w in vocab.get("not_program_activities", [])),
             stop_words=frozenset(w.lower() for w in lang.get("activity_stop_words", [])),
@@ -263,6 +273,9 @@ def _names_in(s: Sentence, rules: ProgramRules, numbers: list[tuple[int, int]]) 
         work = _activity(s.text, m, rules, numbers, head=rules.team_nouns[m["verb"].lower()])
         if work:
             yield f"{work} oleh {m['team']}", "team_work", False
+    for m in rules.passive.finditer(s.text):
+        yield " ".join(filter(None, [rules.passive_nouns[m["verb"].lower()].capitalize(), m["again"], m["people"]])), \
+            "passive", False
     if rules.budget.search(s.text):
         for m in rules.budget_for.finditer(s.text):
             yield m["name"], "budget_for", True

@@ -53,6 +53,7 @@ PEOPLE_AFTER_THE_TIME = ("Judul\n\nDinas Sosial menyalurkan susu formula selama 
 PEOPLE_AFTER_HOW_OFTEN = "Judul\n\nSekolah membagikan tablet tambah darah setiap minggu kepada siswi kelas 7."
 OPENED = "Judul\n\nPuskesmas membuka Pojok Laktasi Keluarga (PLK), tempat ibu menyusui berkonsultasi."
 COUNTED_TEAM = "Judul\n\nSebanyak 90 Tim Pendamping Keluarga (TPK) kini mendampingi 1.200 ibu hamil di desa."
+TRAINED_AGAIN = "Judul\n\nSebanyak 60 bidan desa di kecamatan itu dilatih kembali menimbang bayi."
 MARKDOWN_LIST = ("# Judul\n\nProgram prioritas tahun ini:\n\n"
                  "1. **Dapur Gizi (Dagi)** di 12 Kampung KB, untuk baduta.\n"
                  "2. **PMT lokal** untuk balita gizi kurang selama 90 hari.\n"
@@ -85,6 +86,7 @@ MARKDOWN_HEADING = ("# Judul\n\nPemkot memperkuat layanan gizi.\n\n## Program un
     (PEOPLE_AFTER_THE_TIME, "Penyaluran susu formula", "activity"),
     (OPENED, "Pojok Laktasi Keluarga (PLK)", "opened"),
     (COUNTED_TEAM, "Pendampingan ibu hamil oleh Tim Pendamping Keluarga (TPK)", "team_work"),
+    (TRAINED_AGAIN, "Pelatihan kembali bidan", "passive"),
     (PEOPLE_AFTER_HOW_OFTEN, "Pembagian tablet tambah darah", "activity"),
 ])
 def test_one_program_in_prose(text: str, name: str, rule: str) -> None:
@@ -149,6 +151,7 @@ def test_a_heading_opens_a_list_of_programs() -> None:
     "Judul\n\nTPK juga mendampingi balita yang sakit di rumah.",  # a team not counted
     "Judul\n\nBidan Rina mendampingi 12 ibu hamil setiap bulan.",  # one person's help
     "Judul\n\nSebanyak 40 TPK mendampingi kepala desa meninjau lokasi.",  # not people of the topic
+    "Judul\n\nKader yang dilatih tahun lalu kini aktif di posyandu.",  # nobody counted
     "Judul\n\nDinas menyalurkan beras selama sebulan kepada warga.",  # people not of the topic
 ])
 def test_not_programs(text: str) -> None:
