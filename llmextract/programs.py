@@ -8,7 +8,9 @@ Sami)") or right after a verb of running it ("menjalankan Sekolah Lapang Ibu Bal
 "anggaran ... untuk Pemberian Makanan Tambahan (PMT)"), a place opened whose name says it serves
 the topic ("membuka Rumah Pemulihan Gizi (RPG)"), an activity done for people after such
 a verb ("menggencarkan pemberian tablet tambah darah bagi remaja putri", "memberikan tablet
-tambah darah kepada 9.400 remaja putri"), and the items of a bulleted or numbered list
+tambah darah kepada 9.400 remaja putri"), the work of a counted team or what is done to people
+counted ("186 Tim Pendamping Keluarga kini mendampingi 4.870 keluarga", "115 kader ... dilatih
+ulang"), and the items of a bulleted or numbered list
 introduced as programs (the bold name of a markdown item). Each proposal keeps its sentence (a
 list item: its line) as the quote. The words are data: the prompt's ``programs`` section, the
 language's verbs in ``id.yaml``, the domain's populations and non-programs in the domain file.
@@ -95,6 +97,7 @@ class ProgramRules:
     stop_words: frozenset[str]
     beneficiary_words: frozenset[str]
     time_words: frozenset[str]  # 'selama 56 hari kepada 4.300 balita': the people come after the time
+    durations: frozenset[str]  # 'hari', 'pekan'
     hedge_words: frozenset[str]
     people: re.Pattern[str]  # whom an activity is for: the domain's counted nouns, not 'warga'
     budget: re.Pattern[str]
@@ -111,10 +114,9 @@ class ProgramRules:
         openers = _alternation(list(config.get("list_openers", [])))
         verb_nouns = {k.lower(): str(v) for k, v in lang.get("activity_verbs", {}).items()}
         team_nouns = {k.lower(): str(v) for k, v in lang.get("team_verbs", {}).items()}
-        teams = _alternation(list(vocab.get("teams", [])))
+        workforce = _alternation(list(vocab.get("workforce", [])))
         passive_nouns = {k.lower(): str(v) for k, v in lang.get("passive_activity_verbs", {}).items()}
         again = _alternation(list(lang.get("again_words", [])))
-        counted = _alternation(list(vocab.get("counted_nouns", [])))
         running = _alternation(list(lang.get("program_verbs", [])))
         verbs = _alternation([*lang.get("program_verbs", []), *verb_nouns])
         copulas = "|".join(map(re.escape, config.get("copulas", [])))
@@ -153,12 +155,12 @@ class ProgramRules:
             verb_nouns=verb_nouns,
             # Only a counted team (a number before it) and at most two words before its verb:
             # 'mendampingi' alone also describes a single person's help ('pendampingan anak').
-            team_work=re.compile(rf"(?<![\w.,])[0-9][0-9.]*\s+(?P<team>{teams}(?:\s+\([A-Z][\w ]{{1,20}}\))?)"
+            team_work=re.compile(rf"(?<![\w.,])[0-9][0-9.]*\s+(?P<team>{workforce}(?:\s+\([A-Z][\w ]{{1,20}}\))?)"
                                  rf"(?:\s+[a-z]+){{0,2}}\s+(?P<verb>{_alternation(list(team_nouns))})\s+(?P<rest>\S)"),
             team_nouns=team_nouns,
-            # People counted, then (words of one clause between) what is done to them: '115 kader
+            # The workforce counted, then (words of one clause between) what is done to them: '115 kader
             # posyandu aktif di wilayahnya kini dilatih ulang' is 'Pelatihan ulang kader'.
-            passive=re.compile(rf"(?<![\w.,])[0-9][0-9.]*\s+(?P<people>{counted})(?!\w)(?:\s+[a-z]+){{0,5}}?"
+            passive=re.compile(rf"(?<![\w.,])[0-9][0-9.]*\s+(?P<people>{workforce})(?!\w)(?:\s+[a-z]+){{0,5}}?"
                                rf"\s+(?P<verb>{_alternation(list(passive_nouns))})(?:\s+(?P<again>{again}))?(?!\w)"),
             passive_nouns=passive_nouns,
             activity_noun=re.compile(str(lang.get("activity_noun", "(?!)"))),
@@ -166,6 +168,7 @@ class ProgramRules:
             stop_words=frozenset(w.lower() for w in lang.get("activity_stop_words", [])),
             beneficiary_words=frozenset(w.lower() for w in lang.get("beneficiary_words", [])),
             time_words=frozenset(w.lower() for w in lang.get("activity_time_words", [])),
+            durations=frozenset(w.lower() for w in lang.get("duration_words", [])),
             hedge_words=frozenset(w.lower() for h in lang.get("hedges", {}) for w in h.split()),
             people=words_pattern(tuple(vocab.get("counted_nouns", []))),
             budget=words_pattern(tuple(lang.get("budget_words", []))),
@@ -388,8 +391,8 @@ def _people_after_time(text: str, tokens: list[re.Match[str]], rules: ProgramRul
         word = token.group().lower()
         if word in rules.beneficiary_words:
             return _people_next(text, tokens[i + 1:], rules, numbers)
-        if not (_is_number(token, numbers) or word.isalpha()) or word in rules.stop_words:
-            return False
+        if not (_is_number(token, numbers) or word in rules.durations):
+            return False  # 'membagikan hadiah selama acara kepada 30 anak': not a time
     return False
 
 

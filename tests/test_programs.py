@@ -151,6 +151,9 @@ def test_a_heading_opens_a_list_of_programs() -> None:
     "Judul\n\nTPK juga mendampingi balita yang sakit di rumah.",  # a team not counted
     "Judul\n\nBidan Rina mendampingi 12 ibu hamil setiap bulan.",  # one person's help
     "Judul\n\nSebanyak 40 TPK mendampingi kepala desa meninjau lokasi.",  # not people of the topic
+    "Judul\n\nSebanyak 20 anak yang dilatih menari tampil di acara itu.",  # not the workforce
+    "Judul\n\nDinas membagikan hadiah selama acara kepada 30 balita.",  # 'acara' is no time
+    "Judul\n\nBupati meresmikan Gedung Gizi Center di kompleks dinas.",  # a building
     "Judul\n\nKader yang dilatih tahun lalu kini aktif di posyandu.",  # nobody counted
     "Judul\n\nDinas menyalurkan beras selama sebulan kepada warga.",  # people not of the topic
 ])
