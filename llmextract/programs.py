@@ -10,7 +10,8 @@ the topic ("membuka Rumah Pemulihan Gizi (RPG)"), an activity done for people af
 a verb ("menggencarkan pemberian tablet tambah darah bagi remaja putri", "memberikan tablet
 tambah darah kepada 9.400 remaja putri"), the work of a counted team or what is done to people
 counted ("186 Tim Pendamping Keluarga kini mendampingi 4.870 keluarga", "115 kader ... dilatih
-ulang"), and the items of a bulleted or numbered list
+ulang"), the giving of the topic's aid to people counted ("baru 198 orang yang menerima makanan
+tambahan"), and the items of a bulleted or numbered list
 introduced as programs (the bold name of a markdown item). Each proposal keeps its sentence (a
 list item: its line) as the quote. The words are data: the prompt's ``programs`` section, the
 language's verbs in ``id.yaml``, the domain's populations and non-programs in the domain file.
@@ -92,6 +93,8 @@ class ProgramRules:
     team_nouns: dict[str, str]  # 'mendampingi': 'pendampingan'
     passive: re.Pattern[str]  # '115 kader posyandu ... kini dilatih ulang'
     passive_nouns: dict[str, str]  # 'dilatih': 'pelatihan'
+    received: re.Pattern[str]  # '198 orang yang menerima makanan tambahan'
+    receiving_nouns: dict[str, str]  # 'menerima': 'pemberian'
     activity_noun: re.Pattern[str]
     not_activities: frozenset[str]
     stop_words: frozenset[str]
@@ -117,6 +120,7 @@ class ProgramRules:
         workforce = _alternation(list(vocab.get("workforce", [])))
         passive_nouns = {k.lower(): str(v) for k, v in lang.get("passive_activity_verbs", {}).items()}
         again = _alternation(list(lang.get("again_words", [])))
+        receiving = {k.lower(): str(v) for k, v in lang.get("receiving_verbs", {}).items()}
         running = _alternation(list(lang.get("program_verbs", [])))
         verbs = _alternation([*lang.get("program_verbs", []), *verb_nouns])
         copulas = "|".join(map(re.escape, config.get("copulas", [])))
@@ -163,6 +167,10 @@ class ProgramRules:
             passive=re.compile(rf"(?<![\w.,])[0-9][0-9.]*\s+(?P<people>{workforce})(?!\w)(?:\s+[a-z]+){{0,5}}?"
                                rf"\s+(?P<verb>{_alternation(list(passive_nouns))})(?:\s+(?P<again>{again}))?(?!\w)"),
             passive_nouns=passive_nouns,
+            # People counted who received the topic's aid: the giving of it is a program.
+            received=re.compile(rf"(?<![\w.,])[0-9][0-9.]*(?:\s+[a-z]+){{1,3}}?\s+(?P<verb>{_alternation(list(receiving))})"
+                                rf"\s+(?P<aid>{_alternation(list(vocab.get('aid_words', [])))})(?!\w)"),
+            receiving_nouns=receiving,
             activity_noun=re.compile(str(lang.get("activity_noun", "(?!)"))),
             not_activities=frozenset(w.lower() for w in vocab.get("not_program_activities", [])),
             stop_words=frozenset(w.lower() for w in lang.get("activity_stop_words", [])),
@@ -279,6 +287,9 @@ def _names_in(s: Sentence, rules: ProgramRules, numbers: list[tuple[int, int]]) 
     for m in rules.passive.finditer(s.text):
         yield " ".join(filter(None, [rules.passive_nouns[m["verb"].lower()].capitalize(), m["again"], m["people"]])), \
             "passive", False
+    if rules.people.search(s.text):
+        for m in rules.received.finditer(s.text):
+            yield f"{rules.receiving_nouns[m['verb'].lower()].capitalize()} {m['aid']}", "received", False
     if rules.budget.search(s.text):
         for m in rules.budget_for.finditer(s.text):
             yield m["name"], "budget_for", True

@@ -54,6 +54,7 @@ PEOPLE_AFTER_HOW_OFTEN = "Judul\n\nSekolah membagikan tablet tambah darah setiap
 OPENED = "Judul\n\nPuskesmas membuka Pojok Laktasi Keluarga (PLK), tempat ibu menyusui berkonsultasi."
 COUNTED_TEAM = "Judul\n\nSebanyak 90 Tim Pendamping Keluarga (TPK) kini mendampingi 1.200 ibu hamil di desa."
 TRAINED_AGAIN = "Judul\n\nSebanyak 60 bidan desa di kecamatan itu dilatih kembali menimbang bayi."
+RECEIVED = "Judul\n\nDari 400 ibu hamil anemia, baru 250 orang yang mendapat tablet tambah darah."
 MARKDOWN_LIST = ("# Judul\n\nProgram prioritas tahun ini:\n\n"
                  "1. **Dapur Gizi (Dagi)** di 12 Kampung KB, untuk baduta.\n"
                  "2. **PMT lokal** untuk balita gizi kurang selama 90 hari.\n"
@@ -87,6 +88,7 @@ MARKDOWN_HEADING = ("# Judul\n\nPemkot memperkuat layanan gizi.\n\n## Program un
     (OPENED, "Pojok Laktasi Keluarga (PLK)", "opened"),
     (COUNTED_TEAM, "Pendampingan ibu hamil oleh Tim Pendamping Keluarga (TPK)", "team_work"),
     (TRAINED_AGAIN, "Pelatihan kembali bidan", "passive"),
+    (RECEIVED, "Pemberian tablet tambah darah", "received"),
     (PEOPLE_AFTER_HOW_OFTEN, "Pembagian tablet tambah darah", "activity"),
 ])
 def test_one_program_in_prose(text: str, name: str, rule: str) -> None:
@@ -154,6 +156,8 @@ def test_a_heading_opens_a_list_of_programs() -> None:
     "Judul\n\nSebanyak 20 anak yang dilatih menari tampil di acara itu.",  # not the workforce
     "Judul\n\nDinas membagikan hadiah selama acara kepada 30 balita.",  # 'acara' is no time
     "Judul\n\nBupati meresmikan Gedung Gizi Center di kompleks dinas.",  # a building
+    "Judul\n\nSebanyak 12 desa menerima penghargaan karena stunting balita turun.",  # not the topic's aid
+    "Judul\n\nSebanyak 80 warga menerima makanan tambahan saat bazar.",  # not people of the topic
     "Judul\n\nKader yang dilatih tahun lalu kini aktif di posyandu.",  # nobody counted
     "Judul\n\nDinas menyalurkan beras selama sebulan kepada warga.",  # people not of the topic
 ])
