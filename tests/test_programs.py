@@ -158,6 +158,7 @@ def test_a_heading_opens_a_list_of_programs() -> None:
     "Judul\n\nBupati meresmikan Gedung Gizi Center di kompleks dinas.",  # a building
     "Judul\n\nSebanyak 12 desa menerima penghargaan karena stunting balita turun.",  # not the topic's aid
     "Judul\n\nSebanyak 80 warga menerima makanan tambahan saat bazar.",  # not people of the topic
+    "Judul\n\nCamat membuka Pekan Gizi Nasional tingkat kecamatan.",  # an event
     "Judul\n\nKader yang dilatih tahun lalu kini aktif di posyandu.",  # nobody counted
     "Judul\n\nDinas menyalurkan beras selama sebulan kepada warga.",  # people not of the topic
 ])
