@@ -40,6 +40,8 @@ _PLAIN_NAME = rf"{_CAP}(?:\s+(?:(?:dan|untuk|bagi|&)\s+)?{_CAP})*"
 _ACRONYM_NAME = rf"(?P<name>{_NAME}\s+\([A-Z][\w ]{{1,20}}\))"
 # Either order: 'Sekolah Lapang Ibu Balita (Selabi)', 'Dashat (Dapur Sehat Atasi Stunting)'.
 _NAMED = rf"(?P<name>{_NAME}\s+\([A-Z][\w ]{{1,20}}\)|[A-Z][\w-]{{1,15}}\s+\({_NAME}\))"
+# A count written in digits, not the tail of a larger one ('4.870'): people counted before a verb.
+_COUNT = r"(?<![\w.,])[0-9][0-9.]*"
 _QUOTE = "[\"“‘']?"  # a name may be quoted: 'program "Jumat Sehat"'
 _BOLD = re.compile(r"\*\*(?P<name>[^*]+?)\*\*")
 # Words, bracketed acronyms, numbers and punctuation of an activity's description.
@@ -49,6 +51,12 @@ _TOKEN = re.compile(r"\([A-Z][\w-]*\)|[^\W\d_][\w-]*|[0-9][0-9.,]*|[^\w\s]")
 def _alternation(words: list[str]) -> str:
     """Case-insensitive words inside an otherwise case-sensitive pattern (names are capitalised)."""
     return "(?i:" + ("|".join(re.escape(w) for w in words) or "(?!)") + ")"
+
+
+def _verb_nouns(lang: dict[str, Any], key: str) -> dict[str, str]:
+    """A vocabulary map from a verb to the noun of its activity ('dilatih': 'pelatihan'), keyed
+    lower-case because the verbs are matched case-insensitively."""
+    return {k.lower(): str(v) for k, v in lang.get(key, {}).items()}
 
 
 @dataclass(frozen=True)
@@ -115,12 +123,12 @@ class ProgramRules:
         lang, vocab = load_vocab("id"), load_vocab(domain)
         words = _alternation(list(config.get("program_words", [])))
         openers = _alternation(list(config.get("list_openers", [])))
-        verb_nouns = {k.lower(): str(v) for k, v in lang.get("activity_verbs", {}).items()}
-        team_nouns = {k.lower(): str(v) for k, v in lang.get("team_verbs", {}).items()}
+        verb_nouns = _verb_nouns(lang, "activity_verbs")
+        team_nouns = _verb_nouns(lang, "team_verbs")
         workforce = _alternation(list(vocab.get("workforce", [])))
-        passive_nouns = {k.lower(): str(v) for k, v in lang.get("passive_activity_verbs", {}).items()}
+        passive_nouns = _verb_nouns(lang, "passive_activity_verbs")
         again = _alternation(list(lang.get("again_words", [])))
-        receiving = {k.lower(): str(v) for k, v in lang.get("receiving_verbs", {}).items()}
+        receiving = _verb_nouns(lang, "receiving_verbs")
         running = _alternation(list(lang.get("program_verbs", [])))
         verbs = _alternation([*lang.get("program_verbs", []), *verb_nouns])
         copulas = "|".join(map(re.escape, config.get("copulas", [])))
@@ -159,16 +167,16 @@ class ProgramRules:
             verb_nouns=verb_nouns,
             # Only a counted team (a number before it) and at most two words before its verb:
             # 'mendampingi' alone also describes a single person's help ('pendampingan anak').
-            team_work=re.compile(rf"(?<![\w.,])[0-9][0-9.]*\s+(?P<team>{workforce}(?:\s+\([A-Z][\w ]{{1,20}}\))?)"
+            team_work=re.compile(rf"{_COUNT}\s+(?P<team>{workforce}(?:\s+\([A-Z][\w ]{{1,20}}\))?)"
                                  rf"(?:\s+[a-z]+){{0,2}}\s+(?P<verb>{_alternation(list(team_nouns))})\s+(?P<rest>\S)"),
             team_nouns=team_nouns,
             # The workforce counted, then (words of one clause between) what is done to them: '115 kader
             # posyandu aktif di wilayahnya kini dilatih ulang' is 'Pelatihan ulang kader'.
-            passive=re.compile(rf"(?<![\w.,])[0-9][0-9.]*\s+(?P<people>{workforce})(?!\w)(?:\s+[a-z]+){{0,5}}?"
+            passive=re.compile(rf"{_COUNT}\s+(?P<people>{workforce})(?!\w)(?:\s+[a-z]+){{0,5}}?"
                                rf"\s+(?P<verb>{_alternation(list(passive_nouns))})(?:\s+(?P<again>{again}))?(?!\w)"),
             passive_nouns=passive_nouns,
             # People counted who received the topic's aid: the giving of it is a program.
-            received=re.compile(rf"(?<![\w.,])[0-9][0-9.]*(?:\s+[a-z]+){{1,3}}?\s+(?P<verb>{_alternation(list(receiving))})"
+            received=re.compile(rf"{_COUNT}(?:\s+[a-z]+){{1,3}}?\s+(?P<verb>{_alternation(list(receiving))})"
                                 rf"\s+(?P<aid>{_alternation(list(vocab.get('aid_words', [])))})(?!\w)"),
             receiving_nouns=receiving,
             activity_noun=re.compile(str(lang.get("activity_noun", "(?!)"))),
