@@ -231,15 +231,18 @@ def _is_name_word(mention: NumberMention, sentence: Sentence) -> bool:
             and mention.start > sentence.start and mention.kind != ZERO_TARGET)
 
 
-def find_candidates(text: str, domain: str = DEFAULT_DOMAIN) -> tuple[list[Candidate], list[SetAside]]:
-    """Every number of ``text`` either becomes a candidate or is set aside with a reason."""
+def find_candidates(text: str, domain: str = DEFAULT_DOMAIN, *,
+                    mentions: list[NumberMention] | None = None,
+                    ) -> tuple[list[Candidate], list[SetAside]]:
+    """Every number of ``text`` either becomes a candidate or is set aside with a reason.
+    ``mentions``: ``parse_numbers(text)`` when the caller has it already."""
     sentences = split_sentences(text)
     prose = [s for s in sentences if not s.headline]
     headline = next((s for s in sentences if s.headline), None)
     rules = SetAsideRules.load(domain)
     candidates: list[Candidate] = []
     aside: list[SetAside] = []
-    for mention in parse_numbers(text):
+    for mention in parse_numbers(text) if mentions is None else mentions:
         sentence = next((s for s in sentences if s.start <= mention.start < s.end), None)
         reason = _set_aside_reason(mention, sentence)
         if reason is None and sentence is not None:
@@ -391,10 +394,12 @@ class CandidatesStrategy:
         from .labels import label_candidates
         from .programs import confirm_programs, propose_programs
 
-        candidates, _ = find_candidates(text, prompt.domain)
+        mentions = parse_numbers(text)  # once: candidates, programs and fields all read it
+        candidates, _ = find_candidates(text, prompt.domain, mentions=mentions)
         labelled = label_candidates(candidates, client, prompt)
         proposals = propose_programs(text, prompt.data.get("programs") or {},
-                                     prompt.domain)
+                                     prompt.domain, mentions=mentions)
         programs, problems, usage = confirm_programs(proposals, client, prompt)
-        extraction: Extraction = build_extraction(text, labelled.labels, prompt, programs)
+        extraction: Extraction = build_extraction(text, labelled.labels, prompt, programs,
+                                                  mentions=mentions)
         return StrategyResult(extraction, [*labelled.problems, *problems], labelled.usage.add(usage))

@@ -424,10 +424,12 @@ def to_target(text: str, c: Candidate, mentions: list[NumberMention], rules: Rul
 
 
 def build_extraction(text: str, labelled: list[Labelled], prompt: Prompt,
-                     programs: list[Program] | None = None) -> Extraction:
-    """The record: one indicator or target per candidate the model kept, fields by rules."""
+                     programs: list[Program] | None = None, *,
+                     mentions: list[NumberMention] | None = None) -> Extraction:
+    """The record: one indicator or target per candidate the model kept, fields by rules.
+    ``mentions``: ``parse_numbers(text)`` when the caller has it already."""
     rules = Rules.load(prompt)
-    mentions = parse_numbers(text)
+    mentions = parse_numbers(text) if mentions is None else mentions
     out = Extraction(programs=list(programs or []))
     for item in labelled:
         if item.label is Label.indicator:

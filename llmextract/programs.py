@@ -27,7 +27,7 @@ from typing import Any
 from .candidates import Sentence, clause_bounds, split_sentences, words_pattern
 from .llm import ModelClient
 from .models import Program, Usage
-from .numbers import MONEY, parse_numbers
+from .numbers import MONEY, NumberMention, parse_numbers
 from .prompts import Prompt
 from .resources import DEFAULT_DOMAIN, load_vocab
 
@@ -203,12 +203,13 @@ class ProgramRules:
                 and not any(policy in said for policy in self.not_programs))
 
 
-def propose_programs(text: str, config: dict[str, Any], domain: str = DEFAULT_DOMAIN) -> list[Proposal]:
+def propose_programs(text: str, config: dict[str, Any], domain: str = DEFAULT_DOMAIN, *,
+                     mentions: list[NumberMention] | None = None) -> list[Proposal]:
     """Program proposals in order of appearance, one per name (the first sentence naming it).
     A budget is not a stunting figure but part of what a program is: the clause of the money in
     the program's sentence, or the rest of a list item after its bold name, is its description."""
     rules = ProgramRules.load(config, domain)
-    mentions = parse_numbers(text)
+    mentions = parse_numbers(text) if mentions is None else mentions
     money = [m for m in mentions if m.kind == MONEY]
     found: dict[str, Proposal] = {}
     list_open = False

@@ -50,14 +50,6 @@ def _gold_articles() -> list[tuple[str, str]]:
             for article in json.loads(gold.read_text("utf-8"))["articles"]]
 
 
-def _occurrences(text: str, needle: str) -> list[int]:
-    found, at = [], text.find(needle)
-    while at >= 0:
-        found.append(at)
-        at = text.find(needle, at + 1)
-    return found
-
-
 def _said(entry: dict[str, Any]) -> list[str]:
     parts = (entry.get("value_text"), entry.get("period"), entry.get("deadline_year"))
     return [str(p).lower() for p in parts if p is not None]
@@ -81,8 +73,9 @@ def _problems(raw: str, gold: dict[str, Any]) -> list[str]:
         token = match.group(0)
         if ROMAN_UPPER.match(token.upper()) and not ROMAN_UPPER.match(token):
             continue  # a lower-case 'i' or 'v' is a letter, not a roman numeral
-        covering = [entry for entry in entries for start in _occurrences(raw, entry["quote"])
-                    if start <= match.start() and match.end() <= start + len(entry["quote"])]
+        covering = [entry for entry in entries
+                    if any(q.start() <= match.start() and match.end() <= q.end()
+                           for q in re.finditer(re.escape(entry["quote"]), raw))]
         low = token.lower()
         if not any(low in said or said in low for entry in covering for said in _said(entry)):
             context = raw[max(0, match.start() - 40): match.end() + 40].replace("\n", " ")

@@ -224,6 +224,7 @@ class RunView:
 
     def __init__(self, run_dir: Path) -> None:
         self.run_dir = run_dir
+        self.domain = run_domain(run_dir)  # run.json is written once, by the run
         self.store = DecisionStore(run_dir)
         self._stamp: tuple[int, ...] = ()
         self._records: list[ArticleRecord] = []
@@ -239,5 +240,4 @@ class RunView:
 
     def review(self) -> Review:
         self._reload()
-        return build_review(self._records, self._flags, self.store.all(),
-                            run_domain(self.run_dir))
+        return build_review(self._records, self._flags, self.store.all(), self.domain)
