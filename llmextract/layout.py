@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 
+# '- ', '• ', '* ' (not markdown bold), '1. ', '2) ': a list marker.
+_MARKER = r"(?:[-•·]|\*(?!\*)|[0-9]{1,2}[.)])"
 # 'Ibu Hamil (Bumil): 1.022 didampingi', '- **Kecamatan Utara**: 312 balita': a row's label, its
 # list marker and bold type left out.
-TABLE_ROW = re.compile(r"^\s*(?:(?:[-•·]|\*(?!\*)|[0-9]{1,2}[.)])\s+)?(?P<label>[^:\n]{2,60}?)\s*:\s*")
-# '- ', '• ', '* ', '1. ', '2) ': a list marker at the start of a line.
-_LIST_MARKER = re.compile(r"^\s*(?:[-•·]|\*(?!\*)|[0-9]{1,2}[.)])\s+")
+TABLE_ROW = re.compile(rf"^\s*(?:{_MARKER}\s+)?(?P<label>[^:\n]{{2,60}}?)\s*:\s*")
+_LIST_MARKER = re.compile(rf"^\s*{_MARKER}\s+")
 # '1. **Dashat** ...', '2) PMT lokal': the number of a list item, at the start of its line.
 LIST_NUMBER = re.compile(r"[ \t]*[0-9]{1,2}[.)][ \t]")
 # A row is short: a paragraph of prose that happens to open with 'Label:' is not one.
