@@ -232,10 +232,12 @@ def _is_name_word(mention: NumberMention, sentence: Sentence) -> bool:
 
 
 def find_candidates(text: str, domain: str = DEFAULT_DOMAIN, *,
-                    mentions: list[NumberMention] | None = None,
+                    mentions: list[NumberMention] | None = None, sure_only: bool = False,
                     ) -> tuple[list[Candidate], list[SetAside]]:
     """Every number of ``text`` either becomes a candidate or is set aside with a reason.
-    ``mentions``: ``parse_numbers(text)`` when the caller has it already."""
+    ``mentions``: ``parse_numbers(text)`` when the caller has it already. ``sure_only`` keeps
+    only the rules that are certain (dates, ordinals, boilerplate lines, names, phone numbers,
+    ages, restatements) and leaves the words around a number for the model to read."""
     sentences = split_sentences(text)
     prose = [s for s in sentences if not s.headline]
     headline = next((s for s in sentences if s.headline), None)
@@ -245,7 +247,7 @@ def find_candidates(text: str, domain: str = DEFAULT_DOMAIN, *,
     for mention in parse_numbers(text) if mentions is None else mentions:
         sentence = next((s for s in sentences if s.start <= mention.start < s.end), None)
         reason = _set_aside_reason(mention, sentence)
-        if reason is None and sentence is not None:
+        if reason is None and sentence is not None and not sure_only:
             reason = _not_a_count_reason(text, mention, sentence, rules)
         if reason or sentence is None:
             aside.append(SetAside(mention, reason or "outside any sentence"))

@@ -84,11 +84,13 @@ def _summary_table(records: list[Any], flags: list[Any]) -> Table:
 
 @main.command(epilog=SETTINGS_HELP)
 @click.argument("input_path", metavar="PATH", type=click.Path(path_type=Path))
-@click.option("--model", help="Model name (e.g. gpt-4o-mini, qwen2.5:7b).")
+@click.option("--model", help="Model name (e.g. gpt-4o-mini, qwen2.5:7b), or embedded:qwen2.5-coder-1.5b (the default) / embedded:gemma-3-270m.")
 @click.option("--base-url", help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1 (Ollama).")
-@click.option("--strategy", type=click.Choice(["direct", "candidates"]),
-              help="direct: the model writes the record; candidates: the model labels numbers the "
-                   "parser found. Default: candidates for the embedded model, direct otherwise.")
+@click.option("--strategy", type=click.Choice(["read", "direct", "candidates"]),
+              help="read: the model reads the article and labels every number the parser found, "
+                   "and lists programs (default); direct: the model writes the record; "
+                   "candidates: rules decide, a base model labels one number at a time "
+                   "(default for embedded:gemma-3-270m).")
 @click.option("--prompt", help="Prompt template name in prompts/ (default: the strategy's own).")
 @click.option("--out", type=click.Path(path_type=Path),
               help="Run folder (default runs/<UTC timestamp>/). Reusing one resumes it.")

@@ -58,9 +58,13 @@ def strategy_named(name: str) -> Strategy:
         from .candidates import CandidatesStrategy
 
         return CandidatesStrategy()
+    if name == "read":
+        from .reading import ReadStrategy
+
+        return ReadStrategy()
     from .errors import UsageError
 
-    raise UsageError(f"unknown strategy {name!r}; choose direct or candidates")
+    raise UsageError(f"unknown strategy {name!r}; choose read, direct or candidates")
 
 
 def attach_spans(text: str, extraction: Extraction) -> Extraction:

@@ -212,20 +212,24 @@ class ModelClient:
         source: str,
         params: dict[str, Any],
         prompt_version: str,
+        context: dict[str, str] | None = None,
     ) -> Structured:
         """Ask for ``response_model``; validators see the article as ``info.context['source']``.
 
         Messages may reference the article as ``{{ source }}`` (instructor renders messages as
         templates when a context is given, so the article itself must not be pasted in: a ``{{``
-        inside it would break the rendering)."""
+        inside it would break the rendering). ``context`` adds other such variables (text taken
+        from the article, like the candidate list), rendered the same way."""
         schema = response_model.model_json_schema()
         extra: dict[str, Any] = {}
         if self.mode == instructor.Mode.MD_JSON:
             # llama.cpp's server (and vLLM, Ollama) turn this into a grammar; OpenAI's
             # json_schema form is refused by llama.cpp.
             extra["response_format"] = {"type": "json_object", "schema": schema}
+        variables = {**(context or {}), "source": source}
         key = self._key("structured", {"messages": messages, "source": source, "schema": schema,
-                                       "params": params, "prompt": prompt_version})
+                                       "params": params, "prompt": prompt_version,
+                                       **({"context": context} if context else {})})
         hit = self._cached(key)
         if hit is not None:
             value = response_model.model_validate(hit["value"]) if hit["value"] is not None else None
@@ -242,7 +246,7 @@ class ModelClient:
                         messages=messages,  # type: ignore[arg-type]
                         response_model=response_model,
                         max_retries=self.validation_retries,
-                        context={"source": source},
+                        context=variables,
                         **params,
                         **extra,
                     )

@@ -47,6 +47,15 @@ class TargetKind(str, Enum):
     per_year = "per_year"
 
 
+class Scope(str, Enum):
+    """Whose figure it is: the article's own region (or a place in it), or a province or the
+    nation quoted for comparison (an item with a scope, not an error)."""
+
+    local = "local"
+    provincial = "provincial"
+    national = "national"
+
+
 def _require_in_source(value: str, info: ValidationInfo) -> str:
     """Reject a ``value_text`` or ``quote`` that is not in the article.
 
@@ -78,6 +87,9 @@ class Indicator(BaseModel):
         default=None, description="Who is counted: balita, baduta, bumil, catin, keluarga..."
     )
     period: str | None = Field(default=None, description="Year or period as written, e.g. '2024'.")
+    year: int | None = Field(default=None, description="The year the period names, when it names one.")
+    scope: Scope = Field(default=Scope.local, description="local, provincial or national.")
+    place: str | None = Field(default=None, description="The place the figure is about, as written.")
     approximate: bool = Field(
         default=False, description="True when hedged: sekitar, lebih dari, hampir, kurang dari."
     )
@@ -98,6 +110,8 @@ class Target(BaseModel):
     unit: str | None = Field(default=None, description="e.g. 'persen', 'kasus'.")
     kind: TargetKind = Field(default=TargetKind.level)
     deadline_year: int | None = Field(default=None, description="Year by which, when given.")
+    scope: Scope = Field(default=Scope.local, description="local, provincial or national.")
+    place: str | None = Field(default=None, description="The place the target is for, as written.")
     quote: str = Field(description="The sentence or clause of the article, copied verbatim.")
     span: Span | None = Field(default=None, description="Offsets of the quote in the text.")
 

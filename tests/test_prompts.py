@@ -15,7 +15,7 @@ from llmextract.resources import load_vocab, prompts_dir
 @pytest.mark.parametrize("name", available_prompts())
 def test_every_shipped_prompt_loads_and_its_domain_vocabulary_exists(name: str) -> None:
     prompt = load_prompt(name)
-    assert prompt.strategy in ("direct", "candidates")
+    assert prompt.strategy in ("read", "direct", "candidates")
     assert load_vocab(prompt.domain), f"prompts/vocab/{prompt.domain}.yaml is missing or empty"
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from llmextract.checks.context import ArticleContext, LocatedItem
 from llmextract.checks.vocabulary import years_in
 from llmextract.grounding import MatchStatus, contains
-from llmextract.models import Flag, Indicator, Severity, Span, Target
+from llmextract.models import Flag, Indicator, Program, Scope, Severity, Span, Target
 from llmextract.numbers import ZERO_TARGET
 
 _MIN_PIECE_WORDS = 3
@@ -74,8 +74,8 @@ def _scope_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
         return []
     word = scope.group().lower()
     said = " ".join(filter(None, [li.name, getattr(li.item, "population", None)])).lower()
-    if word in said:
-        return []
+    if word in said or getattr(li.item, "scope", Scope.local) is not Scope.local:
+        return []  # the item says whose figure it is: a comparison figure, not an error
     return [ctx.flag(li, "value_text", "roles.scope_not_local", Severity.warning,
                      f"The article gives {li.value_text} as a {word} figure, not the region's "
                      f"own, but the item does not say so.",
@@ -126,11 +126,26 @@ def _stitched_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
     return []
 
 
+def _office_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
+    """'Dinas Kesehatan', 'Tim Pendamping Keluarga', 'Camat Pekalongan Barat': an office, a
+    team or an official named as a program (the name starts with one of ``office_heads`` and
+    says no activity): the reader decides whether the article means a program."""
+    if not isinstance(li.item, Program):
+        return []
+    words = li.item.name.split()
+    if not words or words[0].lower() not in ctx.vocab.office_heads or \
+            ctx.vocab.activity_words.search(li.item.name.lower()):
+        return []
+    return [ctx.flag(li, "name", "roles.office_as_program", Severity.warning,
+                     f"'{li.item.name}' names an office, team or official, not what is done: "
+                     "is it a program?", [li.item.span])]
+
+
 def check_roles(ctx: ArticleContext) -> list[Flag]:
     flags: list[Flag] = []
     for li in ctx.items:
         flags += _period_flags(ctx, li) + _target_flags(ctx, li) + _stitched_flags(ctx, li)
-        flags += _scope_flags(ctx, li)
+        flags += _scope_flags(ctx, li) + _office_flags(ctx, li)
     return flags + _zero_flags(ctx)
 
 

@@ -60,6 +60,8 @@ class Vocabulary:
     boilerplate_max_line: int
     months: dict[str, int]
     month: re.Pattern[str]
+    office_heads: frozenset[str]  # 'Dinas', 'Camat': a name starting so is an office or official
+    activity_words: re.Pattern[str]  # 'pemberian', 'program': a name saying what is done
 
 
 def _alternation(patterns: Iterable[str]) -> re.Pattern[str]:
@@ -109,6 +111,8 @@ def vocabulary(domain_name: str = DEFAULT_DOMAIN) -> Vocabulary:
         boilerplate_max_line=int(lang["boilerplate_max_line"]),
         months={k.lower(): int(v) for k, v in lang["months"].items()},
         month=words_pattern(lang["months"]),
+        office_heads=frozenset(w.lower() for w in lang["office_heads"]),
+        activity_words=words_pattern(lang["activity_words"]),
     )
 
 
