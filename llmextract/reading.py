@@ -76,8 +76,8 @@ class NumberReading(BaseModel):
     @field_validator("id")
     @classmethod
     def _shown(cls, value: str, info: ValidationInfo) -> str:
-        ids = _context(info, "ids")
-        if ids is not None and value not in ids.split():
+        ids = _context(info, "ids")  # empty for the programs question: its numbers are ignored
+        if ids and value not in ids.split():
             raise ValueError(f"id {value!r} is not in the list of numbers; use one of: {ids}")
         return value
 
@@ -162,9 +162,10 @@ class ReadStrategy:
         programs = _programs(text, got[0].programs) if got[0] is not None else []
         labelled.sort(key=lambda item: item.candidate.mention.start)
         extraction = build_extraction(text, labelled, prompt, programs, mentions=mentions)
-        starts = {s.id: s.candidate.mention.start for s in shown}
-        _apply(extraction, sorted(readings.values(), key=lambda r: starts[r.id]),
-               _article_topic(prompt))
+        by_id = {s.id: s.candidate for s in shown}
+        ordered = sorted(((r, by_id[r.id]) for r in readings.values()),
+                         key=lambda pair: pair[1].mention.start)
+        _apply(extraction, ordered, _article_topic(prompt))
         return StrategyResult(extraction, problems, usage)
 
     def _ask(self, text: str, part: list[Shown], client: ModelClient,
@@ -206,17 +207,19 @@ def _programs(text: str, found: list[ProgramReading]) -> list[Program]:
     return out
 
 
-def _apply(extraction: Extraction, readings: list[NumberReading], topic: str) -> None:
+def _apply(extraction: Extraction, readings: list[tuple[NumberReading, Candidate]],
+           topic: str) -> None:
     """The model's reading of each number onto the item the rules built for it (both in text
     order): the scope and place it gave, its name when the rules found only the topic word, its
     period when the rules found none; the year as an integer from the period."""
     indicators = iter(extraction.indicators)
     targets = iter(extraction.targets)
-    for reading in readings:
+    for reading, candidate in readings:
         item: Indicator | Target | None = next(
             indicators if reading.label is Label.indicator else targets, None)
         if item is None:
             continue
+        item.unit = item.unit or candidate.mention.unit  # 'rupiah' for money
         item.scope = reading.scope
         item.place = reading.place
         if isinstance(item, Indicator):

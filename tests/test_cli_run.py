@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from llmextract.cli import main
 from llmextract.models import ArticleRecord, Flag
+from llmextract.numbers import parse_numbers
 
 from .conftest import SEEDS
 
@@ -74,3 +75,28 @@ def test_run_seeds_with_the_default_candidates_strategy(tmp_path: Path) -> None:
     info = json.loads((out / "run.json").read_text())
     assert info["counts"]["processed"] == 6 and info["strategy"] == "candidates"
     assert "6 articles processed, 0 failed" in result.output
+
+
+QWEN = ["--base-url", "http://127.0.0.1:8080/v1", "--model", "qwen2.5-coder-1.5b-instruct-q4_k_m"]
+
+
+@pytest.mark.vcr
+def test_the_default_read_strategy_with_the_embedded_instruct_model(tmp_path: Path) -> None:
+    """Replayed from the real Qwen2.5-Coder-1.5B-Instruct server: two calls for the seed (its
+    numbers, then its programs); every value is the parser's, every quote is in the article."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    seed = next(SEEDS.glob("000_*"))
+    shutil.copy(seed, folder)
+    out = tmp_path / "run"
+    result = CliRunner().invoke(main, ["run", str(folder), *QWEN, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    [record] = [ArticleRecord.model_validate(r) for r in read_jsonl(out / "extractions.jsonl")]
+    assert record.strategy == "read" and record.prompt.startswith("read@1#")
+    assert record.usage.calls == 2 and record.usage.completion_tokens > 0
+    assert_items_point_at_their_quotes(record)
+    assert {242, 300} <= {i.value for i in record.indicators}
+    numbers = {m.text for m in parse_numbers(record.text)}
+    assert all(i.value_text in numbers for i in [*record.indicators, *record.targets])
+    info = json.loads((out / "run.json").read_text())
+    assert info["strategy"] == "read" and info["counts"]["processed"] == 1
