@@ -40,7 +40,36 @@ def new_run_dir(root: Path = Path("runs")) -> Path:
     return path
 
 
+def repair_torn_tail(path: Path) -> int:
+    """A crash mid-write leaves a last line without its newline: cut the file back to its last
+    complete line, so the next record starts on a line of its own. Returns the bytes cut."""
+    if not path.is_file():
+        return 0
+    with path.open("rb+") as fh:
+        size = fh.seek(0, os.SEEK_END)
+        if size == 0:
+            return 0
+        fh.seek(size - 1)
+        if fh.read(1) == b"\n":
+            return 0
+        keep, block = 0, 1 << 16
+        pos = size
+        while pos > 0:  # find the last newline from the end, a block at a time
+            start = max(0, pos - block)
+            fh.seek(start)
+            at = fh.read(pos - start).rfind(b"\n")
+            if at >= 0:
+                keep = start + at + 1
+                break
+            pos = start
+        fh.truncate(keep)
+        fh.flush()
+        os.fsync(fh.fileno())
+        return size - keep
+
+
 def _append_line(path: Path, line: str) -> None:
+    repair_torn_tail(path)
     with path.open("a", encoding="utf-8") as fh:
         fh.write(line + "\n")
         fh.flush()

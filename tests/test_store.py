@@ -48,3 +48,17 @@ def test_two_runs_started_in_the_same_second_get_two_folders(tmp_path: Path) -> 
     first = new_run_dir(tmp_path)
     first.mkdir()
     assert new_run_dir(tmp_path) != first
+
+
+def test_a_torn_last_line_is_cut_before_the_next_record_is_appended(tmp_path: Path) -> None:
+    """A kill mid-write left half a record; resuming must not glue the next record onto it."""
+    from llmextract.store import EXTRACTIONS, append_error, repair_torn_tail
+
+    path = tmp_path / EXTRACTIONS
+    path.write_text('{"whole": 1}\n{"torn": ', encoding="utf-8")
+    append_error(tmp_path, "x.txt", "why")  # another file: unaffected
+    assert repair_torn_tail(path) == len('{"torn": ')
+    assert path.read_text(encoding="utf-8") == '{"whole": 1}\n'
+    assert repair_torn_tail(path) == 0
+    path.write_text('{"torn": ', encoding="utf-8")
+    assert repair_torn_tail(path) == len('{"torn": ') and path.read_text() == ""
