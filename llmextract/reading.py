@@ -7,12 +7,13 @@ a headline or slogan restating the body (``candidates.find_candidates``'s sure r
 other number goes to the model with a few words of context, in ONE structured call per article
 (a long article in parts), together with the article itself. The model answers by candidate id
 (an enum in the JSON schema, so llama.cpp's grammar cannot produce another id): a label from a
-closed set, what is measured, scope, place and period; and it lists the article's programs.
+closed set, what is measured, scope, place and period; then, in a second question after the
+same prefix (so the server evaluates the article once), the article's programs by name.
 
 The model never writes a number. Values, units, spans and the target kind come from the parser
-and the field rules; the names, places, periods and program quotes the model writes are
-validated against the article (instructor re-asks on a miss). What still is not in the article
-after the re-asks is dropped and recorded in ``problems``, and the checks flag the rest.
+and the field rules. An id not shown or a program name not in the article makes instructor
+re-ask; what it writes of a number (what, place, period) is kept only where the article has it,
+and the checks flag the rest.
 """
 
 from __future__ import annotations
@@ -80,11 +81,6 @@ class NumberReading(BaseModel):
         if ids and value not in ids.split():
             raise ValueError(f"id {value!r} is not in the list of numbers; use one of: {ids}")
         return value
-
-    @field_validator("what", "place", "period")
-    @classmethod
-    def _grounded(cls, value: str | None, info: ValidationInfo) -> str | None:
-        return _in_article(value, info, str(info.field_name))
 
 
 class Reading(BaseModel):
@@ -165,7 +161,7 @@ class ReadStrategy:
         by_id = {s.id: s.candidate for s in shown}
         ordered = sorted(((r, by_id[r.id]) for r in readings.values()),
                          key=lambda pair: pair[1].mention.start)
-        _apply(extraction, ordered, _article_topic(prompt))
+        _apply(text, extraction, ordered, _article_topic(prompt))
         return StrategyResult(extraction, problems, usage)
 
     def _ask(self, text: str, part: list[Shown], client: ModelClient,
@@ -207,7 +203,17 @@ def _programs(text: str, found: list[ProgramReading]) -> list[Program]:
     return out
 
 
-def _apply(extraction: Extraction, readings: list[tuple[NumberReading, Candidate]],
+def _grounded(text: str, words: str | None) -> str | None:
+    """A name, place or period the model wrote, kept only when the article has it (case and
+    spacing aside). Not a re-ask: on 2 CPU cores one costs as much as the answer itself, and
+    the rules already gave the item a name and a period."""
+    if not words or not words.strip():
+        return None
+    words = " ".join(words.split())
+    return words if words.lower() in " ".join(text.split()).lower() else None
+
+
+def _apply(text: str, extraction: Extraction, readings: list[tuple[NumberReading, Candidate]],
            topic: str) -> None:
     """The model's reading of each number onto the item the rules built for it (both in text
     order): the scope and place it gave, its name when the rules found only the topic word, its
@@ -215,18 +221,19 @@ def _apply(extraction: Extraction, readings: list[tuple[NumberReading, Candidate
     indicators = iter(extraction.indicators)
     targets = iter(extraction.targets)
     for reading, candidate in readings:
+        what, place, period = (_grounded(text, v) for v in (reading.what, reading.place, reading.period))
         item: Indicator | Target | None = next(
             indicators if reading.label is Label.indicator else targets, None)
         if item is None:
             continue
         item.unit = item.unit or candidate.mention.unit  # 'rupiah' for money
         item.scope = reading.scope
-        item.place = reading.place
+        item.place = place
         if isinstance(item, Indicator):
-            if reading.what and item.name in (topic, ""):
-                item.name = reading.what
-            if item.period is None and reading.period:
-                item.period = reading.period
+            if what and item.name in (topic, ""):
+                item.name = what
+            if item.period is None and period:
+                item.period = period
             item.year = year_of(item.period)
         elif item.deadline_year is None:
-            item.deadline_year = year_of(reading.period)
+            item.deadline_year = year_of(period)
