@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from .errors import ArticleError, UsageError
+from llmextract.errors import ArticleError, UsageError
 
 SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl")
 

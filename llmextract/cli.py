@@ -20,8 +20,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from . import __version__
-from .errors import LLMExtractError, UsageError
+from llmextract import __version__
+from llmextract.errors import LLMExtractError, UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -103,9 +103,9 @@ def run(input_path: Path, model: str | None, base_url: str | None, strategy: str
     discrepancy the checks found) and run.json (what ran). Ctrl-C keeps finished articles;
     running the same command again takes them from the cache.
     """
-    from .pipeline import Event
-    from .pipeline import run as run_pipeline
-    from .settings import resolve_settings
+    from llmextract.pipeline import Event
+    from llmextract.pipeline import run as run_pipeline
+    from llmextract.settings import resolve_settings
 
     settings = resolve_settings(model=model, base_url=base_url, strategy=strategy, prompt=prompt,
                                 cache_dir=cache_dir, use_cache=not no_cache)
@@ -147,7 +147,7 @@ def run(input_path: Path, model: str | None, base_url: str | None, strategy: str
 @click.option("--out", type=click.Path(path_type=Path), default=Path("schemas"), show_default=True)
 def schema(out: Path) -> None:
     """Write the JSON Schemas of the output records (extractions.jsonl, flags.jsonl)."""
-    from .schema import write_schemas
+    from llmextract.schema import write_schemas
 
     for path in write_schemas(out):
         console.print(str(path), highlight=False)
@@ -166,8 +166,8 @@ def eval_command(run_dir: Path, gold_path: Path, as_json: bool) -> None:
     """Score a run against hand-made gold: precision, recall and F1 of numbers and programs, per
     article and overall, for all items and for those that passed the checks; every miss, false
     item and partial match (right number, other year or unit) listed."""
-    from .eval_report import format_report
-    from .evaluate import evaluate_run
+    from llmextract.dataset.eval_report import format_report
+    from llmextract.dataset.evaluate import evaluate_run
 
     report = evaluate_run(run_dir, gold_path)
     if as_json:
@@ -187,7 +187,7 @@ def eval_command(run_dir: Path, gold_path: Path, as_json: bool) -> None:
 def diff_command(run_a: Path, run_b: Path, gold_path: Path | None, as_json: bool) -> None:
     """What changed from RUN_A to RUN_B over the same articles (another model, prompt or
     strategy): items gained (+), lost (-) and changed (~), per article."""
-    from .diff import diff_run_dirs, format_diff
+    from llmextract.dataset.diff import diff_run_dirs, format_diff
 
     result = diff_run_dirs(run_a, run_b, gold_path)
     if as_json:
@@ -222,14 +222,14 @@ def review(run_dir: Path, list_open: bool, accept_ids: tuple[str, ...],
     """Settle flagged items. Without options: serve a review page on 127.0.0.1 (the URL carries
     a token; keep it private) and open it in the browser when one is available; Ctrl-C stops
     it. Decisions are kept in RUN_DIR/review.sqlite with who, when, before, after and note."""
-    from .review.decisions import Action, default_reviewer
-    from .review.state import OPEN, RunView
+    from llmextract.dataset.decisions import Action, default_reviewer
+    from llmextract.dataset.reviewed import OPEN, RunView
 
     who = reviewer or default_reviewer()
     if note and not (accept_ids or reject_ids):
         raise UsageError("--note goes with --accept or --reject")
     if accept_ids or reject_ids:
-        from .review.actions import decide_many
+        from llmextract.review.actions import decide_many
 
         view = RunView(run_dir)
         choices = [(i, Action.accept) for i in accept_ids] + [(i, Action.reject) for i in reject_ids]
@@ -245,7 +245,7 @@ def review(run_dir: Path, list_open: bool, accept_ids: tuple[str, ...],
                 click.echo("\t".join([f.id, f.severity.value, f.kind, entry.record.source_path,
                                       f.item_id or "-", message]))
         return
-    from .review.server import serve
+    from llmextract.review.server import serve
 
     try:
         serve(run_dir, reviewer=who, port=port, open_browser=not no_browser,
@@ -267,7 +267,7 @@ def export_command(run_dir: Path, fmt: str, out: Path | None, only_reviewed: boo
     status, flag kinds and latest decision. Rejected items are left out; flagged items not yet
     decided are kept with status needs_review unless --only-reviewed. xlsx and parquet need the
     'export' extra."""
-    from .export import export_run
+    from llmextract.dataset.export import export_run
 
     path, rows = export_run(run_dir, fmt, out, only_reviewed=only_reviewed)
     click.echo(f"{rows} rows -> {path}")
@@ -280,7 +280,7 @@ def export_command(run_dir: Path, fmt: str, out: Path | None, only_reviewed: boo
 def report_command(run_dir: Path, out: Path | None) -> None:
     """Write one self-contained HTML file to share: every article with its items highlighted,
     the flags and the review decisions. It loads nothing from anywhere."""
-    from .report import write_report
+    from llmextract.review.report import write_report
 
     click.echo(str(write_report(run_dir, out)))
 
@@ -293,7 +293,7 @@ def gold_command(run_dir: Path, out: Path | None) -> None:
     """Turn a reviewed run into gold for `llmextract eval`: accepted, corrected, added and
     unflagged items are kept, rejected numbers become not_facts, undecided flagged items are
     left out."""
-    from .goldify import write_run_gold
+    from llmextract.dataset.goldify import write_run_gold
 
     path = out or run_dir / "gold.json"
     result = write_run_gold(run_dir, path)
@@ -312,8 +312,8 @@ def gold_command(run_dir: Path, out: Path | None) -> None:
 def check_command(run_dir: Path) -> None:
     """Run the checks again over a finished run (after the rules or vocabularies changed) and
     rewrite RUN_DIR/flags.jsonl. Reads extractions.jsonl; never calls a model."""
-    from .checks.rerun import recheck_run
-    from .models import Severity
+    from llmextract.runs import recheck_run
+    from llmextract.models import Severity
 
     result = recheck_run(run_dir)
     click.echo(f"{result.articles} articles checked: {result.count(Severity.error)} errors, "

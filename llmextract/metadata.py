@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from .clean import Cleaned
-from .resources import load_vocab
+from llmextract.text.clean import Cleaned
+from llmextract.resources import load_vocab
 
 
 @dataclass(frozen=True)

@@ -21,19 +21,19 @@ from typing import Any
 import diskcache
 import instructor
 
-from . import __version__
-from .articles import Article, read_articles
-from .checks import check_record, check_records
-from .clean import clean_text
-from .errors import ArticleError, EndpointError, RequestError
-from .extract import Strategy, attach_spans, strategy_named
-from .llm import Endpoint, ModelClient, public_url
-from .metadata import read_metadata
-from .models import SCHEMA_VERSION, ArticleRecord, Flag, Severity, Usage, assign_item_ids
-from .numbers import parse_numbers
-from .prompts import Prompt, load_prompt
-from .settings import Settings
-from .store import (
+from llmextract import __version__
+from llmextract.articles import Article, read_articles
+from llmextract.checks import check_record, check_records
+from llmextract.text.clean import clean_text
+from llmextract.errors import ArticleError, EndpointError, RequestError
+from llmextract.extract import Strategy, attach_spans, strategy_named
+from llmextract.llm import Endpoint, ModelClient, public_url
+from llmextract.metadata import read_metadata
+from llmextract.models import SCHEMA_VERSION, ArticleRecord, Flag, Severity, Usage, assign_item_ids
+from llmextract.text.numbers import parse_numbers
+from llmextract.prompts import Prompt, load_prompt
+from llmextract.settings import Settings
+from llmextract.store import (
     append_error,
     append_record,
     load_records,
@@ -109,7 +109,7 @@ def has_numbers(text: str) -> bool:
 def open_endpoint(settings: Settings, notify: Listener) -> Iterator[Endpoint]:
     """The configured endpoint, or the embedded server for as long as the run lasts."""
     if settings.embedded:
-        from .local_model import NOTICE, embedded_endpoint
+        from llmextract.local_model import NOTICE, embedded_endpoint
 
         notify(Event("note", NOTICE))
         settings.cache_dir.mkdir(parents=True, exist_ok=True)

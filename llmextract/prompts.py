@@ -15,8 +15,8 @@ from typing import Any
 import jinja2
 import yaml
 
-from .errors import UsageError
-from .resources import DEFAULT_DOMAIN, prompts_dir
+from llmextract.errors import UsageError
+from llmextract.resources import DEFAULT_DOMAIN, prompts_dir
 
 _ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
 

@@ -20,9 +20,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .errors import UsageError
-from .models import ArticleRecord, Flag
-from .resources import DEFAULT_DOMAIN
+from llmextract.errors import UsageError
+from llmextract.models import ArticleRecord, Flag
+from llmextract.resources import DEFAULT_DOMAIN
 
 EXTRACTIONS = "extractions.jsonl"
 FLAGS = "flags.jsonl"

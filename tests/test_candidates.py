@@ -9,14 +9,15 @@ from typing import Any
 
 import pytest
 
-from llmextract.candidates import CandidatesStrategy, find_candidates, split_sentences
-from llmextract.clean import clean_text
-from llmextract.fields import Rules, find_period, to_indicator, to_target
-from llmextract.labels import Label, LabelRules, allowed_labels, label_candidates, marked_sentence
+from llmextract.extract.candidates import CandidatesStrategy
+from llmextract.extract.candidates.propose import find_candidates, split_sentences
+from llmextract.text.clean import clean_text
+from llmextract.extract.candidates.fields import Rules, find_period, to_indicator, to_target
+from llmextract.extract.candidates.label import Label, LabelRules, allowed_labels, label_candidates, marked_sentence
 from llmextract.llm import Structured
 from llmextract.models import TargetKind, Usage
-from llmextract.numbers import parse_numbers
-from llmextract.programs import confirm_programs, propose_programs
+from llmextract.text.numbers import parse_numbers
+from llmextract.extract.candidates.programs import confirm_programs, propose_programs
 from llmextract.prompts import Prompt, load_prompt
 
 from .conftest import SEEDS

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from llmextract.clean import clean_text
+from llmextract.text.clean import clean_text
 
 from .conftest import SEEDS
 

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from llmextract.cli import main
-from llmextract.diff import RunDiff, diff_run_dirs, diff_runs, field_changes, format_diff
+from llmextract.dataset.diff import RunDiff, diff_run_dirs, diff_runs, field_changes, format_diff
 from llmextract.models import ArticleRecord, Indicator, Target, TargetKind
 from llmextract.store import load_records
 

@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from llmextract.articles import read_file
-from llmextract.clean import clean_text
+from llmextract.text.clean import clean_text
 from llmextract.cli import main
-from llmextract.eval_report import EvalReport, Score, format_report
-from llmextract.evaluate import (
+from llmextract.dataset.eval_report import EvalReport, Score, format_report
+from llmextract.dataset.evaluate import (
     PROGRAM_NAME_THRESHOLD,
     evaluate,
     evaluate_run,
@@ -24,9 +24,9 @@ from llmextract.evaluate import (
     unit_key,
     years,
 )
-from llmextract.gold import load_gold
+from llmextract.dataset.gold import load_gold
 from llmextract.models import ArticleRecord, Extraction, Indicator, Program, Target
-from llmextract.numbers import parse_mention, parse_numbers
+from llmextract.text.numbers import parse_mention, parse_numbers
 from llmextract.store import load_records
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from llmextract.errors import UsageError
-from llmextract.export import COLUMN_NAMES, export_rows, export_run
-from llmextract.review.decisions import Action
-from llmextract.review.state import RunView
+from llmextract.dataset.export import COLUMN_NAMES, export_rows, export_run
+from llmextract.dataset.decisions import Action
+from llmextract.dataset.reviewed import RunView
 from llmextract.store import load_flags
 
 FIXTURE = Path(__file__).parent / "fixtures" / "run_small"

@@ -26,10 +26,10 @@ from typing import Any
 import pytest
 
 from llmextract.checks import check
-from llmextract.clean import clean_text
-from llmextract.grounding import locate
+from llmextract.text.clean import clean_text
+from llmextract.text.alignment import locate
 from llmextract.models import Extraction, Flag, Severity
-from llmextract.numbers import parse_value
+from llmextract.text.numbers import parse_value
 
 from .conftest import ROOT, SEEDS
 

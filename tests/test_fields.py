@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from llmextract.fields import Rules, to_indicator, to_target
+from llmextract.extract.candidates.fields import Rules, to_indicator, to_target
 from llmextract.models import TargetKind
-from llmextract.numbers import parse_numbers
+from llmextract.text.numbers import parse_numbers
 from llmextract.prompts import load_prompt
 
 from .test_candidates import candidate

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from llmextract.errors import UsageError
-from llmextract.gold import Gold, GoldArticle, GoldProgram, NotFact, load_gold, write_gold
+from llmextract.dataset.gold import Gold, GoldArticle, GoldProgram, NotFact, load_gold, write_gold
 from llmextract.models import Indicator, Span
 
 SEED_GOLD = Path(__file__).resolve().parent / "gold" / "seeds.json"

@@ -5,7 +5,7 @@ validate as ``Extraction``; every quote must be verbatim on one line and survive
 every ``value_text`` must sit in its quote and every period in the article. Last, every
 number-like token of an article must lie in the quote of an item or not-fact that names it, so
 no number was overlooked. The tokens come from the regular expression below, written for these
-tests, not from ``llmextract.numbers``, so the gold is not shaped by the parser under test.
+tests, not from ``llmextract.text.numbers``, so the gold is not shaped by the parser under test.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 
 from llmextract.articles import read_file
-from llmextract.clean import clean_text
-from llmextract.gold import load_gold
+from llmextract.text.clean import clean_text
+from llmextract.dataset.gold import load_gold
 from llmextract.models import Extraction
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from llmextract.grounding import MatchStatus, contains, locate, normalize
+from llmextract.text.alignment import MatchStatus, contains, locate, normalize
 from llmextract.models import Span
 
 TEXT = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from llmextract.labels import Label, LabelRules, allowed_labels
+from llmextract.extract.candidates.label import Label, LabelRules, allowed_labels
 from llmextract.prompts import load_prompt
 
 from .test_candidates import candidate

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from llmextract import numbers
-from llmextract.numbers import NumberMention, parse_mention, parse_numbers, parse_value
+from llmextract.text import numbers
+from llmextract.text.numbers import NumberMention, parse_mention, parse_numbers, parse_value
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from llmextract.errors import EndpointError
-from llmextract.extract import StrategyResult
+from llmextract.extract.base import StrategyResult
 from llmextract.llm import Endpoint, ModelClient
 from llmextract.models import Extraction, Indicator, Usage
 from llmextract.pipeline import Event, run

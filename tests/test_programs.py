@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from llmextract.programs import propose_programs
+from llmextract.extract.candidates.programs import propose_programs
 from llmextract.prompts import load_prompt
 
 CONFIG = load_prompt("candidates").data["programs"]

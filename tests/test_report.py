@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from llmextract.report import write_report
-from llmextract.review.decisions import Action
-from llmextract.review.state import RunView
+from llmextract.review.report import write_report
+from llmextract.dataset.decisions import Action
+from llmextract.dataset.reviewed import RunView
 
 FIXTURE = Path(__file__).parent / "fixtures" / "run_small"
 INVENTED = "I890e473a"

@@ -16,8 +16,8 @@ from llmextract.review.actions import (
     decide,
     decide_many,
 )
-from llmextract.review.decisions import Action
-from llmextract.review.state import RunView
+from llmextract.dataset.decisions import Action
+from llmextract.dataset.reviewed import RunView
 
 FIXTURE = Path(__file__).parent / "fixtures" / "run_small"
 ARTICLE_A, ARTICLE_B = "30eb945147d431ed", "a23b16d49f10b564"

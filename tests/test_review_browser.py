@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from llmextract.export import export_run
-from llmextract.review.decisions import DecisionStore
+from llmextract.dataset.export import export_run
+from llmextract.dataset.decisions import DecisionStore
 from llmextract.review.server import bind, create_app
 
 playwright_api = pytest.importorskip("playwright.sync_api")

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from llmextract.gold import load_gold
-from llmextract.goldify import write_run_gold
-from llmextract.review.decisions import Action
-from llmextract.review.state import RunView
+from llmextract.dataset.gold import load_gold
+from llmextract.dataset.goldify import write_run_gold
+from llmextract.dataset.decisions import Action
+from llmextract.dataset.reviewed import RunView
 from llmextract.store import load_flags
 
 FIXTURE = Path(__file__).parent / "fixtures" / "run_small"

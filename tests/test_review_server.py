@@ -10,7 +10,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from llmextract.errors import UsageError
-from llmextract.review.decisions import DecisionStore
+from llmextract.dataset.decisions import DecisionStore
 from llmextract.review.server import bind, create_app
 
 FIXTURE = Path(__file__).parent / "fixtures" / "run_small"

@@ -10,8 +10,8 @@ import pytest
 
 from llmextract.checks import check_records
 from llmextract.models import Flag, Severity, Span
-from llmextract.review.decisions import Action, DecisionStore
-from llmextract.review.state import RunView, build_review, filter_entries
+from llmextract.dataset.decisions import Action, DecisionStore
+from llmextract.dataset.reviewed import RunView, build_review, filter_entries
 from llmextract.store import load_flags, load_records, write_flags
 
 FIXTURE = Path(__file__).parent / "fixtures" / "run_small"

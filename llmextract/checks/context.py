@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from llmextract.checks.vocabulary import Vocabulary, boilerplate_category, vocabulary, years_in
-from llmextract.grounding import Match, MatchStatus, locate, lower_same_length, normalize
+from llmextract.vocabulary import Vocabulary, boilerplate_category, vocabulary, years_in
+from llmextract.text.alignment import Match, MatchStatus, locate, lower_same_length, normalize
 from llmextract.models import Extraction, Flag, Indicator, Program, Severity, Span, Target
-from llmextract.numbers import (
+from llmextract.text.numbers import (
     CALENDAR_KINDS,
     DATE,
     PERIOD,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from llmextract.checks.arithmetic import measure_key
 from llmextract.checks.context import ArticleContext, LocatedItem, describe
-from llmextract.checks.vocabulary import period_key
+from llmextract.vocabulary import period_key
 from llmextract.models import Flag, Indicator, Severity, Span
 
 

@@ -47,9 +47,9 @@ from llmextract.review.actions import (
     correct_item,
     decide,
 )
-from llmextract.review.decisions import Action, Decision
+from llmextract.dataset.decisions import Action, Decision
 from llmextract.review.evidence import article_marks, highlight, nearby_numbers
-from llmextract.review.state import (
+from llmextract.dataset.reviewed import (
     ITEM_MODELS,
     STATUS_FILTERS,
     Entry,

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from llmextract.grounding import lower_same_length
+from llmextract.text.alignment import lower_same_length
 from llmextract.resources import load_vocab
 
 QUANTITY = "quantity"

@@ -35,7 +35,7 @@ from llmextract.models import (
     item_type,
 )
 from llmextract.resources import DEFAULT_DOMAIN
-from llmextract.review.decisions import Action, Decision, DecisionStore, latest
+from llmextract.dataset.decisions import Action, Decision, DecisionStore, latest
 from llmextract.store import load_flags, load_records, run_domain
 
 Item = Indicator | Target | Program

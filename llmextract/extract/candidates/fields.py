@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from .candidates import (
+from llmextract.extract.candidates.propose import (
     TABLE_ROW,
     Candidate,
     Sentence,
@@ -29,12 +29,12 @@ from .candidates import (
     table_row,
     words_pattern,
 )
-from .labels import Label, Labelled
-from .layout import is_list_row
-from .models import Extraction, Indicator, Program, Target, TargetKind
-from .numbers import DATE, PERCENT, PERIOD, RANGE, YEAR, ZERO_TARGET, NumberMention, parse_numbers
-from .prompts import Prompt
-from .resources import load_vocab
+from llmextract.extract.candidates.label import Label, Labelled
+from llmextract.text.layout import is_list_row
+from llmextract.models import Extraction, Indicator, Program, Target, TargetKind
+from llmextract.text.numbers import DATE, PERCENT, PERIOD, RANGE, YEAR, ZERO_TARGET, NumberMention, parse_numbers
+from llmextract.prompts import Prompt
+from llmextract.resources import load_vocab
 
 _WORD = re.compile(r"[^\W\d_][\w-]*")
 _SPACES = re.compile(r"[ \t\u00a0]*")

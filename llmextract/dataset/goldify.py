@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .gold import Gold, GoldArticle, GoldProgram, NotFact, write_gold
-from .models import Indicator, Program, Target
-from .review.state import (
+from llmextract.dataset.gold import Gold, GoldArticle, GoldProgram, NotFact, write_gold
+from llmextract.models import Indicator, Program, Target
+from llmextract.dataset.reviewed import (
     ACCEPTED,
     ADDED,
     CORRECTED,
@@ -23,7 +23,7 @@ from .review.state import (
     Review,
     RunView,
 )
-from .store import require_run_dir
+from llmextract.store import require_run_dir
 
 KEPT = frozenset({ACCEPTED, CORRECTED, ADDED, UNFLAGGED_OK})
 

@@ -10,8 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from llmextract.clean import is_boilerplate_line
-from llmextract.numbers import word_trie
+from llmextract.text.clean import is_boilerplate_line
+from llmextract.text.numbers import word_trie
 from llmextract.resources import DEFAULT_DOMAIN, load_vocab
 
 _YEAR_IN = re.compile(r"(?<![0-9])(1[89][0-9]{2}|20[0-9]{2})(?![0-9])")

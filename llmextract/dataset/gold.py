@@ -14,8 +14,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
-from .errors import UsageError
-from .models import Indicator, Program, Target
+from llmextract.errors import UsageError
+from llmextract.models import Indicator, Program, Target
 
 GOLD_FORMAT = "llmextract-gold/1"
 

@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .models import Segment
-from .resources import load_vocab
+from llmextract.text.spans import Segment
+from llmextract.resources import load_vocab
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from .eval_report import ArticleEval, EvalReport, ItemRef, clip, describe, fig
-from .evaluate import (
+from llmextract.dataset.eval_report import ArticleEval, EvalReport, ItemRef, clip, describe, fig
+from llmextract.dataset.evaluate import (
     PROGRAM_NAME_THRESHOLD,
     evaluate_run,
     item_ref,
@@ -25,8 +25,8 @@ from .evaluate import (
     same_number,
     subject,
 )
-from .models import ArticleRecord, Indicator, Program, Target
-from .store import load_records
+from llmextract.models import ArticleRecord, Indicator, Program, Target
+from llmextract.store import load_records
 
 Item = Indicator | Target | Program
 

@@ -22,7 +22,7 @@ from typing import TypeVar
 
 from rapidfuzz import fuzz
 
-from .eval_report import (
+from llmextract.dataset.eval_report import (
     ArticleEval,
     EvalReport,
     FalseItem,
@@ -34,11 +34,11 @@ from .eval_report import (
     Score,
     Totals,
 )
-from .gold import Gold, GoldArticle, NotFact, load_gold
-from .models import ArticleRecord, Flag, Indicator, ItemType, Program, Severity, Target
-from .numbers import parse_numbers, parse_value
-from .resources import load_vocab
-from .store import ERRORS, load_flags, load_records
+from llmextract.dataset.gold import Gold, GoldArticle, NotFact, load_gold
+from llmextract.models import ArticleRecord, Flag, Indicator, ItemType, Program, Severity, Target
+from llmextract.text.numbers import parse_numbers, parse_value
+from llmextract.resources import load_vocab
+from llmextract.store import ERRORS, load_flags, load_records
 
 PROGRAM_NAME_THRESHOLD = 85.0
 """Similarity (0-100, see ``name_similarity``) a program name needs against a gold name or alias."""

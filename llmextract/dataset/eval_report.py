@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, computed_field
 
-from .models import ItemType
+from llmextract.models import ItemType
 
 
 class Score(BaseModel):

@@ -19,12 +19,11 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .checks.vocabulary import boilerplate_category
-from .extract import StrategyResult
-from .layout import LIST_NUMBER, TABLE_ROW, list_intro
-from .llm import ModelClient
-from .models import Extraction, Span
-from .numbers import (
+from llmextract.vocabulary import boilerplate_category
+from llmextract.text.layout import LIST_NUMBER, TABLE_ROW, list_intro
+from llmextract.llm import ModelClient
+from llmextract.models import Extraction, Span
+from llmextract.text.numbers import (
     CALENDAR_KINDS,
     MONEY,
     ORDINAL,
@@ -35,8 +34,8 @@ from .numbers import (
     NumberMention,
     parse_numbers,
 )
-from .prompts import Prompt
-from .resources import DEFAULT_DOMAIN, load_vocab
+from llmextract.prompts import Prompt
+from llmextract.resources import DEFAULT_DOMAIN, load_vocab
 
 # A sentence ends at . ! ? (optionally followed by a closing quote) before a space and a capital
 # or an opening quote; not after a single capital (M. Rafieq) or a known abbreviation.
@@ -382,24 +381,3 @@ def _drop_restatements(candidates: list[Candidate], aside: list[SetAside],
             kept.append(c)
         seen.update([key] if not c.sentence.headline else [])
     return kept, aside
-
-
-class CandidatesStrategy:
-    """Parser candidates labelled by the model; the default for the embedded model."""
-
-    name = "candidates"
-
-    def extract(self, text: str, client: ModelClient, prompt: Prompt) -> StrategyResult:
-        from .fields import build_extraction
-        from .labels import label_candidates
-        from .programs import confirm_programs, propose_programs
-
-        mentions = parse_numbers(text)  # once: candidates, programs and fields all read it
-        candidates, _ = find_candidates(text, prompt.domain, mentions=mentions)
-        labelled = label_candidates(candidates, client, prompt)
-        proposals = propose_programs(text, prompt.data.get("programs") or {},
-                                     prompt.domain, mentions=mentions)
-        programs, problems, usage = confirm_programs(proposals, client, prompt)
-        extraction: Extraction = build_extraction(text, labelled.labels, prompt, programs,
-                                                  mentions=mentions)
-        return StrategyResult(extraction, [*labelled.problems, *problems], labelled.usage.add(usage))

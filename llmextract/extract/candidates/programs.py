@@ -24,12 +24,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .candidates import Sentence, clause_bounds, split_sentences, words_pattern
-from .llm import ModelClient
-from .models import Program, Usage
-from .numbers import MONEY, NumberMention, parse_numbers
-from .prompts import Prompt
-from .resources import DEFAULT_DOMAIN, load_vocab
+from llmextract.extract.candidates.propose import Sentence, clause_bounds, split_sentences, words_pattern
+from llmextract.extract.candidates.label import ask_label
+from llmextract.llm import ModelClient
+from llmextract.models import Program, Usage
+from llmextract.text.numbers import MONEY, NumberMention, parse_numbers
+from llmextract.prompts import Prompt
+from llmextract.resources import DEFAULT_DOMAIN, load_vocab
 
 _CAP = r"[A-Z][\w-]*"
 _LINK = r"(?:dan|untuk|bagi|di|ke|&)"
@@ -431,8 +432,6 @@ def _next_activity_starts(word: str, rest: list[re.Match[str]], words: list[re.M
 def confirm_programs(proposals: list[Proposal], client: ModelClient, prompt: Prompt) -> tuple[list[Program], list[str], Usage]:
     """Keep the sure proposals; ask the model (labels ``program`` / ``other``) about the rest when
     the prompt's ``programs.confirm`` is on."""
-    from .labels import ask_label
-
     confirm = bool((prompt.data.get("programs") or {}).get("confirm", False))
     kept: list[Program] = []
     problems: list[str] = []

@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError, create_model
 
-from .candidates import (
+from llmextract.extract.candidates.propose import (
     OPENING_QUOTES,
     Candidate,
     Sentence,
@@ -34,12 +34,12 @@ from .candidates import (
     table_row,
     words_pattern,
 )
-from .extract import SOURCE_PLACEHOLDER
-from .llm import ModelClient
-from .models import Usage
-from .numbers import PERCENT, ZERO_TARGET
-from .prompts import Prompt
-from .resources import load_vocab
+from llmextract.extract.base import SOURCE_PLACEHOLDER
+from llmextract.llm import ModelClient
+from llmextract.models import Usage
+from llmextract.text.numbers import PERCENT, ZERO_TARGET
+from llmextract.prompts import Prompt
+from llmextract.resources import load_vocab
 
 
 class Label(str, Enum):

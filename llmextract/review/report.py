@@ -12,11 +12,11 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from .models import Severity
-from .review.evidence import article_marks, highlight
-from .review.state import OPEN, Entry, Review, ReviewedItem, RunView
-from .review.templating import stylesheet, templates
-from .store import load_run_info, require_run_dir, write_atomic
+from llmextract.models import Severity
+from llmextract.review.evidence import article_marks, highlight
+from llmextract.dataset.reviewed import OPEN, Entry, Review, ReviewedItem, RunView
+from llmextract.review.templating import stylesheet, templates
+from llmextract.store import load_run_info, require_run_dir, write_atomic
 
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 

@@ -27,7 +27,7 @@ from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
-from llmextract.models import Span
+from llmextract.text.spans import Span
 
 FUZZY_THRESHOLD = 90.0
 FUZZY_MIN_LENGTH = 12

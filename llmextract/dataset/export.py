@@ -17,10 +17,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .errors import UsageError
-from .models import Indicator, Program, Target
-from .review.state import NEEDS_REVIEW, REJECTED, Review, ReviewedItem, RunView
-from .store import require_run_dir, write_atomic
+from llmextract.errors import UsageError
+from llmextract.models import Indicator, Program, Target
+from llmextract.dataset.reviewed import NEEDS_REVIEW, REJECTED, Review, ReviewedItem, RunView
+from llmextract.store import require_run_dir, write_atomic
 
 FORMATS = ("csv", "xlsx", "jsonl", "parquet")
 EXTRA_HINT = "pip install 'llmextract-stunting[export]'"

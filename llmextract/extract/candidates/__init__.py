@@ -1,0 +1,32 @@
+"""The ``candidates`` strategy, wired: the parser proposes (``propose``), the model labels
+(``label``), rules fill the record (``fields``) and the program names (``programs``). The
+modules import downwards only: propose <- label <- fields, programs <- this wiring."""
+
+from __future__ import annotations
+
+from llmextract.extract.base import StrategyResult
+from llmextract.extract.candidates.fields import build_extraction
+from llmextract.extract.candidates.label import label_candidates
+from llmextract.extract.candidates.programs import confirm_programs, propose_programs
+from llmextract.extract.candidates.propose import find_candidates
+from llmextract.llm import ModelClient
+from llmextract.models import Extraction
+from llmextract.prompts import Prompt
+from llmextract.text.numbers import parse_numbers
+
+
+class CandidatesStrategy:
+    """Parser candidates labelled by the model; the default for the embedded model."""
+
+    name = "candidates"
+
+    def extract(self, text: str, client: ModelClient, prompt: Prompt) -> StrategyResult:
+        mentions = parse_numbers(text)  # once: candidates, programs and fields all read it
+        candidates, _ = find_candidates(text, prompt.domain, mentions=mentions)
+        labelled = label_candidates(candidates, client, prompt)
+        proposals = propose_programs(text, prompt.data.get("programs") or {},
+                                     prompt.domain, mentions=mentions)
+        programs, problems, usage = confirm_programs(proposals, client, prompt)
+        extraction: Extraction = build_extraction(text, labelled.labels, prompt, programs,
+                                                  mentions=mentions)
+        return StrategyResult(extraction, [*labelled.problems, *problems], labelled.usage.add(usage))
