@@ -1,3 +1,5 @@
 """llmextract: news articles in, a checked dataset of indicators, targets and programs out."""
 
-__version__ = "0.1.0"
+from llmextract.version import __version__
+
+__all__ = ["__version__"]

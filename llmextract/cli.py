@@ -20,7 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from llmextract import __version__
+from llmextract.version import __version__
 from llmextract.errors import LLMExtractError, UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])

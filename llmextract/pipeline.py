@@ -21,7 +21,7 @@ from typing import Any
 import diskcache
 import instructor
 
-from llmextract import __version__
+from llmextract.version import __version__
 from llmextract.articles import Article, read_articles
 from llmextract.checks import check_record, check_records
 from llmextract.text.clean import clean_text
