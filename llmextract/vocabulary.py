@@ -11,28 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from llmextract.text.clean import is_boilerplate_line
-from llmextract.text.numbers import word_trie
+from llmextract.text.words import words_pattern, years_in
 from llmextract.resources import DEFAULT_DOMAIN, load_vocab
-
-_YEAR_IN = re.compile(r"(?<![0-9])(1[89][0-9]{2}|20[0-9]{2})(?![0-9])")
-
-
-def words_pattern(words: Iterable[str]) -> re.Pattern[str]:
-    """Whole-word alternation of vocabulary phrases (longest first), to run on lower-cased
-    text: case-sensitive matching is several times faster than IGNORECASE. The phrases form a
-    trie and the word boundary before a phrase is checked after its first word, so the engine
-    skips to candidate letters instead of testing a leading look-behind at every position
-    (two to twenty times faster)."""
-    rests: dict[str, list[str]] = {}
-    for phrase in sorted({w.lower() for w in words if w.strip()}, key=len, reverse=True):
-        first, *rest = phrase.split()
-        rests.setdefault(first, []).append("".join(rf"\s+{re.escape(p)}" for p in rest))
-    if not rests:
-        return re.compile(r"(?!)")
-    tails = {first: rf"(?<!\w{re.escape(first)})(?:{'|'.join(alts)})"
-             for first, alts in rests.items()}
-    return re.compile(rf"(?:{word_trie(tails)})(?!\w)")
-
 
 @dataclass(frozen=True)
 class Vocabulary:
@@ -129,13 +109,6 @@ def boilerplate_category(line: str) -> str | None:
 
 def is_percent_unit(unit: str | None, domain: str = DEFAULT_DOMAIN) -> bool:
     return unit is not None and unit.strip().lower() in vocabulary(domain).percent_units
-
-
-@lru_cache(maxsize=4096)
-def years_in(text: str | None) -> tuple[int, ...]:
-    """The years written in a period or a date note ('Juli 2025' -> 2025); the same few
-    periods are asked about for every item."""
-    return tuple(int(y) for y in _YEAR_IN.findall(text or ""))
 
 
 @lru_cache(maxsize=4096)

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from llmextract.vocabulary import Vocabulary, boilerplate_category, vocabulary, years_in
+from llmextract.text.words import years_in
+from llmextract.vocabulary import Vocabulary, boilerplate_category, vocabulary
 from llmextract.text.alignment import Match, MatchStatus, locate, lower_same_length, normalize
 from llmextract.models import Extraction, Flag, Indicator, Program, Severity, Span, Target
 from llmextract.text.numbers import (

@@ -37,6 +37,7 @@ from llmextract.dataset.eval_report import (
 from llmextract.dataset.gold import Gold, GoldArticle, NotFact, load_gold
 from llmextract.models import ArticleRecord, Flag, Indicator, ItemType, Program, Severity, Target
 from llmextract.text.numbers import parse_numbers, parse_value
+from llmextract.text.words import years_in
 from llmextract.resources import load_vocab
 from llmextract.store import ERRORS, load_flags, load_records
 
@@ -87,11 +88,8 @@ def unit_key(unit: str | None) -> str | None:
     return "%" if key in _percent_words() else key
 
 
-_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|2[01]\d\d)(?!\d)")
-
-
 def years(period: str | None) -> frozenset[int]:
-    return frozenset(int(y) for y in _YEAR.findall(period or ""))
+    return frozenset(years_in(period))
 
 
 def number_differences(extracted: NumberItem, gold: NumberItem) -> list[FieldDiff]:

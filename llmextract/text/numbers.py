@@ -30,6 +30,7 @@ from typing import Any, NamedTuple
 
 from llmextract.text.alignment import lower_same_length
 from llmextract.resources import load_vocab
+from llmextract.text.words import word_trie
 
 QUANTITY = "quantity"
 PERCENT = "percent"
@@ -41,6 +42,8 @@ YEAR = "year"
 ORDINAL = "ordinal"
 ZERO_TARGET = "zero_target"
 PERIOD = "period"
+# The one unit a percentage is recorded in, whatever the article wrote (%, persen, prosen).
+PERCENT_UNIT = "persen"
 
 CALENDAR_KINDS = frozenset({DATE, TIME, YEAR, PERIOD})
 VALUE_KINDS = frozenset({QUANTITY, PERCENT, MONEY, RANGE, ZERO_TARGET, ORDINAL})
@@ -74,31 +77,6 @@ class NumberMention(NamedTuple):
     def approximate(self) -> bool:
         """Hedged by sekitar, lebih dari, hampir, kurang dari... (not by 'mencapai')."""
         return self.hedge is not None and _grammar().hedge_is_approximate(self.hedge)
-
-
-def word_trie(tails: Mapping[str, str], *, first: Iterable[str] = ()) -> str:
-    """An alternation of lower-case words as a trie, each word followed by its own pattern
-    (its tail), so the regex engine tries one branch per letter instead of one per word, and
-    a pattern starting with it can skip to candidate letters (these scans run over every
-    article). A word that begins a longer one is tried after it, so the longest wins.
-    ``first`` are patterns tried before the words in the same flat alternation: the engine
-    rejects a branch on its first character, where a nested group costs it a backtracking
-    frame at every position tried."""
-    root: dict[str, Any] = {}
-    for word, tail in tails.items():
-        node = root
-        for char in word.lower():
-            node = node.setdefault(char, {})
-        node[""] = tail
-
-    def emit(node: dict[str, Any], before: Iterable[str] = ()) -> str:
-        branches = [*before]
-        branches += [re.escape(c) + emit(child) for c, child in sorted(node.items()) if c]
-        if "" in node:
-            branches.append(node[""])
-        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-
-    return emit(root, first)
 
 
 def _phrases(words: Any) -> str:
@@ -405,7 +383,7 @@ def _read(text: str, atom: re.Match[str], g: _Grammar, floor: int) -> _Reading |
     percent = g.percent_after.match(text, reading.end) if after in g.percent_starts else None
     if percent:
         reading.end = percent.end()
-        reading.kind, reading.unit, reading.plain_digits = PERCENT, "persen", None
+        reading.kind, reading.unit, reading.plain_digits = PERCENT, PERCENT_UNIT, None
         reading.token_after = _token_after(text, reading.end)
         return reading
     currency = (g.currency_before.search(text, max(floor, start - 8), start)

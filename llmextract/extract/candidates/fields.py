@@ -27,12 +27,12 @@ from llmextract.extract.candidates.propose import (
     right_before,
     split_sentences,
     table_row,
-    words_pattern,
 )
 from llmextract.extract.candidates.label import Label, Labelled
 from llmextract.text.layout import is_list_row
 from llmextract.models import Extraction, Indicator, Program, Target, TargetKind
-from llmextract.text.numbers import DATE, PERCENT, PERIOD, RANGE, YEAR, ZERO_TARGET, NumberMention, parse_numbers
+from llmextract.text.words import words_pattern
+from llmextract.text.numbers import PERCENT_UNIT, DATE, PERCENT, PERIOD, RANGE, YEAR, ZERO_TARGET, NumberMention, parse_numbers
 from llmextract.prompts import Prompt
 from llmextract.resources import load_vocab
 
@@ -75,23 +75,23 @@ class Rules:
         return cls(
             indicator_names=sorted(domain.get("indicator_names", []), key=len, reverse=True),
             populations=sorted(domain.get("populations", []), key=len, reverse=True),
-            units=words_pattern(tuple(units)),
+            units=words_pattern(tuple(units), ignore_case=True),
             topic=str(own.get("topic", prompt.domain)),
             down_words={w.lower() for w in lang.get("trend_words", {}).get("down", [])},
-            change=words_pattern(tuple(w for ws in lang.get("trend_words", {}).values() for w in ws)),
-            restatement=words_pattern(tuple(lang.get("restatement_words", []))),
+            change=words_pattern(tuple(w for ws in lang.get("trend_words", {}).values() for w in ws), ignore_case=True),
+            restatement=words_pattern(tuple(lang.get("restatement_words", [])), ignore_case=True),
             per_year=list(own.get("per_year", [])),
             level_before={w.lower() for w in own.get("level_before", [])},
             upper_bounds={_key(h) for h, kind in lang.get("hedges", {}).items() if kind == "upper_bound"},
             joiners={w.lower() for w in lang.get("list_words", [])},
             relative_years=relative,
-            relative_year=words_pattern(tuple(relative)),
-            scope=words_pattern(tuple(lang.get("scope_words", []))),
+            relative_year=words_pattern(tuple(relative), ignore_case=True),
+            scope=words_pattern(tuple(lang.get("scope_words", [])), ignore_case=True),
             period_prepositions={w.lower() for w in lang.get("period_prepositions", [])},
             period_qualifiers={w.lower() for w in own.get("period_qualifiers", [])},
             name_stop_words={w.lower() for w in own.get("name_stop_words", [])},
             part_of=list(own.get("part_of", [])),
-            anaphora=words_pattern(tuple(lang.get("anaphora", []))),
+            anaphora=words_pattern(tuple(lang.get("anaphora", [])), ignore_case=True),
         )
 
 
@@ -290,7 +290,7 @@ def _unit(text: str, m: NumberMention, rules: Rules) -> str | None:
     """Percent for a share; the counted noun for a count, inside a zero goal too ('nol kasus' is
     counted in cases, 'zero stunting' in nothing)."""
     if m.kind == PERCENT or (m.kind == RANGE and m.unit):
-        return "persen"
+        return PERCENT_UNIT
     if m.kind == ZERO_TARGET:
         noun = rules.units.search(m.text)
         return " ".join(noun.group().split()) if noun else None

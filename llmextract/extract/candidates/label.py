@@ -32,11 +32,11 @@ from llmextract.extract.candidates.propose import (
     clause_bounds,
     right_before,
     table_row,
-    words_pattern,
 )
 from llmextract.extract.base import SOURCE_PLACEHOLDER
 from llmextract.llm import ModelClient
 from llmextract.models import Usage
+from llmextract.text.words import words_pattern
 from llmextract.text.numbers import PERCENT, ZERO_TARGET
 from llmextract.prompts import Prompt
 from llmextract.resources import load_vocab
@@ -87,28 +87,28 @@ class LabelRules:
         cfg = prompt.data.get("labelling") or {}
         domain, lang = load_vocab(prompt.domain), load_vocab("id")
         intent = [*lang.get("target_words", []), *cfg.get("intent_words", [])]
-        return cls(words_pattern(tuple(intent)), words_pattern(tuple(lang.get("baseline_before", []))),
-                   words_pattern(tuple(lang.get("purpose_words", []))),
-                   words_pattern(tuple(domain.get("topic_words", []))),
-                   words_pattern(tuple(lang.get("anaphora", []))),
-                   words_pattern(tuple(domain.get("populations", []))),
-                   words_pattern(tuple(domain.get("counted_nouns", []))),
+        return cls(words_pattern(tuple(intent), ignore_case=True), words_pattern(tuple(lang.get("baseline_before", [])), ignore_case=True),
+                   words_pattern(tuple(lang.get("purpose_words", [])), ignore_case=True),
+                   words_pattern(tuple(domain.get("topic_words", [])), ignore_case=True),
+                   words_pattern(tuple(lang.get("anaphora", [])), ignore_case=True),
+                   words_pattern(tuple(domain.get("populations", [])), ignore_case=True),
+                   words_pattern(tuple(domain.get("counted_nouns", [])), ignore_case=True),
                    _share_of_count(tuple(domain.get("counted_nouns", []))),
-                   words_pattern(tuple(lang.get("percent_point_words", []))),
+                   words_pattern(tuple(lang.get("percent_point_words", [])), ignore_case=True),
                    _taking_a_role(tuple(lang.get("role_words", [])), tuple(domain.get("counted_nouns", []))),
-                   words_pattern(tuple((prompt.data.get("rules") or {}).get("per_year", []))))
+                   words_pattern(tuple((prompt.data.get("rules") or {}).get("per_year", [])), ignore_case=True))
 
 
 def _taking_a_role(role_words: tuple[str, ...], counted_nouns: tuple[str, ...]) -> re.Pattern[str]:
     """After a count, before the next clause mark: a word of taking a role and a counted noun."""
-    return re.compile(r"[^,;:()]*?" + words_pattern(role_words).pattern + r"\s+" + words_pattern(counted_nouns).pattern,
+    return re.compile(r"[^,;:()]*?" + words_pattern(role_words, ignore_case=True).pattern + r"\s+" + words_pattern(counted_nouns, ignore_case=True).pattern,
                       re.IGNORECASE)
 
 
 def _share_of_count(counted_nouns: tuple[str, ...]) -> re.Pattern[str]:
     """A count of a noun of the topic and an opening bracket, at the end of the text before a
     share: '231 balita stunting (' before '5,1%)'."""
-    nouns = words_pattern(counted_nouns).pattern
+    nouns = words_pattern(counted_nouns, ignore_case=True).pattern
     return re.compile(rf"[0-9][0-9.,]*\s+{nouns}(?:\s+[^\W\d_][\w-]*){{0,3}}\s*\(\s*$", re.IGNORECASE)
 
 

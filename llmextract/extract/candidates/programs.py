@@ -24,10 +24,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from llmextract.extract.candidates.propose import Sentence, clause_bounds, split_sentences, words_pattern
 from llmextract.extract.candidates.label import ask_label
+from llmextract.extract.candidates.propose import Sentence, clause_bounds, split_sentences
 from llmextract.llm import ModelClient
 from llmextract.models import Program, Usage
+from llmextract.text.words import words_pattern
 from llmextract.text.numbers import MONEY, NumberMention, parse_numbers
 from llmextract.prompts import Prompt
 from llmextract.resources import DEFAULT_DOMAIN, load_vocab
@@ -152,7 +153,7 @@ class ProgramRules:
             # Rumah Pemulihan Gizi (RPG)', not 'meresmikan Rumah Sakit Umum Daerah (RSUD)'.
             opened=re.compile(rf"(?<!\w){_alternation(list(lang.get('opening_verbs', [])))}\s+{_QUOTE}"
                               rf"(?P<name>{_PLAIN_NAME}(?:\s+\([A-Z][\w ]{{1,20}}\))?)"),
-            service_words=words_pattern(tuple(vocab.get("service_name_words", []))),
+            service_words=words_pattern(tuple(vocab.get("service_name_words", [])), ignore_case=True),
             events=frozenset(w.lower() for w in lang.get("event_words", [])),
             enumeration=re.compile(rf"(?<!\w){openers}\s+(?P<items>[A-Z].*)"),
             listed_activity=re.compile(rf"(?<!\w){openers}\s+(?P<rest>[a-z])"),
@@ -187,8 +188,8 @@ class ProgramRules:
             time_words=frozenset(w.lower() for w in lang.get("activity_time_words", [])),
             durations=frozenset(w.lower() for w in lang.get("duration_words", [])),
             hedge_words=frozenset(w.lower() for h in lang.get("hedges", {}) for w in h.split()),
-            people=words_pattern(tuple(vocab.get("counted_nouns", []))),
-            budget=words_pattern(tuple(lang.get("budget_words", []))),
+            people=words_pattern(tuple(vocab.get("counted_nouns", [])), ignore_case=True),
+            budget=words_pattern(tuple(lang.get("budget_words", [])), ignore_case=True),
             budget_for=re.compile(rf"(?<!\w){beneficiary}\s+{_ACRONYM_NAME}"),
             min_words=int(config.get("min_name_words", 2)),
             max_words=int(config.get("max_name_words", 12)),

@@ -23,6 +23,7 @@ from llmextract.vocabulary import boilerplate_category
 from llmextract.text.layout import LIST_NUMBER, TABLE_ROW, list_intro
 from llmextract.llm import ModelClient
 from llmextract.models import Extraction, Span
+from llmextract.text.words import words_pattern
 from llmextract.text.numbers import (
     CALENDAR_KINDS,
     MONEY,
@@ -54,16 +55,6 @@ _SPACE_AND_BOLD = " \t\u00a0*_"
 _PREVIOUS_SENTENCES = 3  # how far back 'Angka itu' may point ('jumlahnya' after 'jumlahnya' ...)
 
 
-@lru_cache(maxsize=32)
-def words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
-    """Whole words or phrases of the vocabulary (any run of spaces between their words),
-    case-insensitive, longest first so that a match at a position takes the longest phrase
-    ('ibu hamil' before 'ibu')."""
-    ordered = sorted(map(str, words), key=len, reverse=True)
-    alternation = "|".join(r"\s+".join(map(re.escape, w.split())) for w in ordered)
-    return re.compile(rf"(?<!\w)(?:{alternation or '(?!)'})(?!\w)", re.IGNORECASE)
-
-
 @dataclass(frozen=True)
 class SetAsideRules:
     """Words that make a number certainly not a fact, from the vocabulary: a duration, age,
@@ -90,23 +81,23 @@ class SetAsideRules:
     @classmethod
     def load(cls, domain: str = DEFAULT_DOMAIN) -> SetAsideRules:
         lang, words = load_vocab("id"), load_vocab(domain)
-        return cls(words_pattern((*lang.get("duration_words", []), *lang.get("measure_words", []))),
-                   words_pattern(tuple(lang.get("relative_years", {}))),
-                   words_pattern(tuple(words.get("uncounted_nouns", []))),
-                   words_pattern(tuple(lang.get("distributive_words", []))),
-                   words_pattern(tuple(lang.get("budget_words", []))),
-                   words_pattern((*lang.get("currency_before", []), *lang.get("currency_after", []))),
-                   words_pattern(tuple(words.get("topic_words", []))),
-                   words_pattern(tuple(lang.get("audience_before", []))),
-                   words_pattern(tuple(lang.get("audience_nouns", []))),
-                   words_pattern(tuple(lang.get("day_of_month_before", []))),
-                   words_pattern(tuple(lang.get("identifier_before", []))),
+        return cls(words_pattern((*lang.get("duration_words", []), *lang.get("measure_words", [])), ignore_case=True),
+                   words_pattern(tuple(lang.get("relative_years", {})), ignore_case=True),
+                   words_pattern(tuple(words.get("uncounted_nouns", [])), ignore_case=True),
+                   words_pattern(tuple(lang.get("distributive_words", [])), ignore_case=True),
+                   words_pattern(tuple(lang.get("budget_words", [])), ignore_case=True),
+                   words_pattern((*lang.get("currency_before", []), *lang.get("currency_after", [])), ignore_case=True),
+                   words_pattern(tuple(words.get("topic_words", [])), ignore_case=True),
+                   words_pattern(tuple(lang.get("audience_before", [])), ignore_case=True),
+                   words_pattern(tuple(lang.get("audience_nouns", [])), ignore_case=True),
+                   words_pattern(tuple(lang.get("day_of_month_before", [])), ignore_case=True),
+                   words_pattern(tuple(lang.get("identifier_before", [])), ignore_case=True),
                    _back_reference(tuple(lang.get("demonstratives", []))))
 
 
 def _back_reference(demonstratives: tuple[str, ...]) -> re.Pattern[str]:
     """Up to three words after a number, then a demonstrative ('balita stunting tersebut')."""
-    return re.compile(r"(?:\s+[^\W\d_][\w-]*){0,3}\s+" + words_pattern(demonstratives).pattern, re.IGNORECASE)
+    return re.compile(r"(?:\s+[^\W\d_][\w-]*){0,3}\s+" + words_pattern(demonstratives, ignore_case=True).pattern, re.IGNORECASE)
 
 
 @dataclass(frozen=True)
