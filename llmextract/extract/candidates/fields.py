@@ -163,7 +163,7 @@ def _free_calendar(text: str, start: int, end: int, mentions: list[NumberMention
     time of all three)."""
     free = []
     for year in _calendar([m for m in mentions if start <= m.start < end]):
-        sentence = next((s for s in _sentences(text) if s.start <= year.start < s.end), None)
+        sentence = next((s for s in split_sentences(text) if s.start <= year.start < s.end), None)
         if sentence is None:
             free.append(year)
             continue
@@ -185,11 +185,6 @@ def _owner(text: str, when: NumberMention, values: list[NumberMention],
     if before and words and words[-1].lower() in rules.period_prepositions:
         return before[-1]
     return min(values, key=lambda v: _gap(v, when), default=None)
-
-
-@lru_cache(maxsize=4)
-def _sentences(text: str) -> list[Sentence]:
-    return split_sentences(text)
 
 
 def find_period(text: str, c: Candidate, mentions: list[NumberMention], rules: Rules) -> str | None:

@@ -20,10 +20,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from llmextract.vocabulary import boilerplate_category
+from llmextract.text.alignment import lower_same_length
 from llmextract.text.layout import LIST_NUMBER, TABLE_ROW, list_intro
 from llmextract.llm import ModelClient
 from llmextract.models import Extraction, Span
+from llmextract.text.sentences import Sentence, clause_within, split_sentences
 from llmextract.text.words import words_pattern
+from llmextract.vocabulary import vocabulary
 from llmextract.text.numbers import (
     CALENDAR_KINDS,
     MONEY,
@@ -38,12 +41,6 @@ from llmextract.text.numbers import (
 from llmextract.prompts import Prompt
 from llmextract.resources import DEFAULT_DOMAIN, load_vocab
 
-# A sentence ends at . ! ? (optionally followed by a closing quote) before a space and a capital
-# or an opening quote; not after a single capital (M. Rafieq) or a known abbreviation.
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’]?(?=\s+[\"“‘(]?[A-Z0-9])")
-_ABBREVIATION = re.compile(r"(?:^|\s)(?:[A-Z]|dr|Dr|Prof|Ir|Hj?|St|No|Jl|Kab|Kec|Kel|drg|Plt)\.$")
-_LINE_END_PUNCT = ".!?\"”’:;"
-_CLAUSE_BREAK = re.compile(r"[,;:()]\s*|\s+(?:dan|serta|sedangkan|sementara)\s+", re.IGNORECASE)
 # 'Rabu (11/11)', 'Senin (16/11/2026)': the short date news writes after a day name.
 _SHORT_DATE = re.compile(r"\(\s*[0-9]{1,2}/[0-9]{1,2}(?:/[0-9]{2,4})?\s*\)")
 # '0813-4700-9870', '(0291) 431226': a phone number the parser reads as numbers.
@@ -101,22 +98,6 @@ def _back_reference(demonstratives: tuple[str, ...]) -> re.Pattern[str]:
 
 
 @dataclass(frozen=True)
-class Sentence:
-    """A sentence of the cleaned text; never crosses a line break, so it is a verbatim quote."""
-
-    start: int
-    end: int
-    text: str
-    line_start: int
-    line: str
-    headline: bool = False
-
-    @property
-    def span(self) -> Span:
-        return Span(start=self.start, end=self.end)
-
-
-@dataclass(frozen=True)
 class Candidate:
     """A number the model is asked to label, with the sentence it stands in and the prose
     sentences before it, nearest first (what 'Angka itu' or 'jumlahnya' points back to)."""
@@ -140,58 +121,25 @@ class SetAside:
     reason: str
 
 
-def split_sentences(text: str) -> list[Sentence]:
-    """Sentences line by line; lines of the leading block without closing punctuation (site
-    sections, titles, repeated headlines) are marked ``headline``."""
-    sentences: list[Sentence] = []
-    in_header = True
-    pos = 0
-    for line in text.split("\n"):
-        line_start, pos = pos, pos + len(line) + 1
-        stripped = line.strip()
-        if not stripped:
-            continue
-        if stripped[-1] in _LINE_END_PUNCT:
-            in_header = False
-        headline = in_header
-        cut = 0
-        for m in _SENTENCE_END.finditer(line):
-            if _ABBREVIATION.search(line[: m.start()]):
-                continue
-            sentences.extend(_sentence(line, line_start, cut, m.end(), headline))
-            cut = m.end()
-        sentences.extend(_sentence(line, line_start, cut, len(line), headline))
-    return sentences
-
-
-def _sentence(line: str, line_start: int, start: int, end: int, headline: bool) -> list[Sentence]:
-    while start < end and line[start].isspace():
-        start += 1
-    while end > start and line[end - 1].isspace():
-        end -= 1
-    if start == end:
-        return []
-    return [Sentence(line_start + start, line_start + end, line[start:end], line_start, line, headline)]
+def _clause_breaks(sentence: Sentence) -> list[tuple[int, int]]:
+    pattern = vocabulary().clause_break
+    lowered = lower_same_length(sentence.text)
+    return [(sentence.start + a, sentence.start + b)
+            for a, b in (m.span() for m in pattern.finditer(lowered))]
 
 
 def clause_bounds(sentence: Sentence, mention: NumberMention) -> tuple[int, int]:
-    """The clause around the mention (between commas, colons, brackets or a joining 'dan'), as
-    offsets into the text. A break inside the mention itself (a range, '10,6') is ignored."""
-    start, end = sentence.start, sentence.end
-    for m in _CLAUSE_BREAK.finditer(sentence.text):
-        a, b = sentence.start + m.start(), sentence.start + m.end()
-        if b <= mention.start:
-            start = b
-        elif a >= mention.end:
-            end = a
-            break
-    return start, end
+    """The clause around the mention (between commas, colons, brackets or a joining 'dan', the
+    vocabulary's ``clause_marks`` and ``clause_words``), as offsets into the text. A break inside
+    the mention itself (a range, '10,6') is ignored."""
+    return clause_within(_clause_breaks(sentence), sentence.start, sentence.end,
+                         mention.start, mention.end)
 
 
 def opening_clause_end(sentence: Sentence) -> int:
     """Where the sentence's first clause ends ('Tahun depan, ...'), as an offset into the text."""
-    brk = _CLAUSE_BREAK.search(sentence.text)
-    return sentence.start + brk.start() if brk else sentence.end
+    breaks = _clause_breaks(sentence)
+    return breaks[0][0] if breaks else sentence.end
 
 
 def right_before(pattern: re.Pattern[str], before: str, mention: NumberMention) -> bool:
