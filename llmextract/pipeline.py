@@ -27,6 +27,7 @@ from llmextract.checks import check_record, check_records
 from llmextract.text.clean import clean_text
 from llmextract.errors import ArticleError, EndpointError, RequestError
 from llmextract.extract import Strategy, attach_spans, strategy_named
+from llmextract.client import Client
 from llmextract.llm import Endpoint, ModelClient, public_url
 from llmextract.metadata import read_metadata
 from llmextract.models import SCHEMA_VERSION, ArticleRecord, Flag, Severity, Usage, assign_item_ids
@@ -74,7 +75,7 @@ class RunResult:
         return not self.failed and not self.skipped and not self.interrupted
 
 
-def process_article(article: Article, client: ModelClient, strategy: Strategy, prompt: Prompt) -> ArticleRecord:
+def process_article(article: Article, client: Client, strategy: Strategy, prompt: Prompt) -> ArticleRecord:
     """One article through clean -> extract; spans located and item ids assigned."""
     started = time.monotonic()
     cleaned = clean_text(article.text)
@@ -128,7 +129,13 @@ def make_client(endpoint: Endpoint, settings: Settings) -> ModelClient:
     return ModelClient(endpoint, cache=cache, mode=mode)
 
 
-def _run_info(settings: Settings, client: ModelClient, prompt: Prompt, strategy: Strategy,
+def choose_strategy(settings: Settings, prompt: Prompt) -> Strategy:
+    """The strategy the settings name; a prompt chosen without a strategy brings its own."""
+    return strategy_named(prompt.strategy if settings.prompt and not settings.strategy
+                          else settings.strategy_name)
+
+
+def _run_info(settings: Settings, client: Client, prompt: Prompt, strategy: Strategy,
               input_path: Path, result: RunResult, started: datetime, seconds: float,
               total: int) -> dict[str, Any]:
     usage = Usage()
@@ -145,7 +152,7 @@ def _run_info(settings: Settings, client: ModelClient, prompt: Prompt, strategy:
         "input": str(input_path),
         "model": client.endpoint.model, "base_url": client.endpoint.label,
         "embedded": client.endpoint.embedded, "model_fingerprint": client.endpoint.fingerprint,
-        "mode": client.mode.value, "strategy": strategy.name,
+        "mode": _mode(client), "strategy": strategy.name,
         "prompt": {"name": prompt.name, "version": prompt.version, "hash": prompt.hash},
         "domain": prompt.domain,
         "cache": str(settings.cache_dir) if settings.use_cache else None,
@@ -167,7 +174,7 @@ def run(
     settings: Settings,
     *,
     out_dir: Path | None = None,
-    client: ModelClient | None = None,
+    client: Client | None = None,
     strategy: Strategy | None = None,
     listener: Listener | None = None,
 ) -> RunResult:
@@ -176,8 +183,7 @@ def run(
     notify = listener or (lambda event: None)
     articles, bad = read_articles(input_path)
     prompt = load_prompt(settings.prompt_name)
-    strategy = strategy or strategy_named(prompt.strategy if settings.prompt and not settings.strategy
-                                          else settings.strategy_name)
+    strategy = strategy or choose_strategy(settings, prompt)
     run_dir = out_dir or new_run_dir()
     run_dir.mkdir(parents=True, exist_ok=True)
     started, clock = datetime.now(timezone.utc), time.monotonic()
@@ -224,8 +230,13 @@ def run(
     return result
 
 
+def _mode(client: Client) -> str | None:
+    mode = getattr(client, "mode", None)  # how a ModelClient talks to its endpoint
+    return None if mode is None else str(mode.value)
+
+
 @contextmanager
-def _given(client: ModelClient) -> Iterator[ModelClient]:
+def _given(client: Client) -> Iterator[Client]:
     yield client
 
 

@@ -21,7 +21,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("llmextract.models",),
     ("llmextract.vocabulary", "llmextract.prompts", "llmextract.llm", "llmextract.settings",
      "llmextract.local_model", "llmextract.articles", "llmextract.metadata", "llmextract.store",
-     "llmextract.schema"),
+     "llmextract.schema", "llmextract.client"),
     ("llmextract.extract",),
     ("llmextract.checks",),
     ("llmextract.pipeline", "llmextract.runs"),

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from llmextract.text.alignment import locate
-from llmextract.llm import ModelClient
+from llmextract.client import Client
 from llmextract.models import Extraction, Usage
 from llmextract.prompts import Prompt
 
@@ -25,7 +25,7 @@ class StrategyResult:
 class Strategy(Protocol):
     name: str
 
-    def extract(self, text: str, client: ModelClient, prompt: Prompt) -> StrategyResult: ...
+    def extract(self, text: str, client: Client, prompt: Prompt) -> StrategyResult: ...
 
 
 def attach_spans(text: str, extraction: Extraction) -> Extraction:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from llmextract.extract.base import SOURCE_PLACEHOLDER, StrategyResult
-from llmextract.llm import ModelClient
+from llmextract.client import Client
 from llmextract.models import Extraction
 from llmextract.prompts import Prompt
 
@@ -13,7 +13,7 @@ class DirectStrategy:
 
     name = "direct"
 
-    def extract(self, text: str, client: ModelClient, prompt: Prompt) -> StrategyResult:
+    def extract(self, text: str, client: Client, prompt: Prompt) -> StrategyResult:
         # The article reaches the model through instructor's context as {{ source }}: pasting it
         # into the message would break instructor's template rendering on a literal "{{".
         messages = [

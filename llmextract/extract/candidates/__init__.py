@@ -9,7 +9,7 @@ from llmextract.extract.candidates.fields import build_extraction
 from llmextract.extract.candidates.label import label_candidates
 from llmextract.extract.candidates.programs import confirm_programs, propose_programs
 from llmextract.extract.candidates.propose import find_candidates
-from llmextract.llm import ModelClient
+from llmextract.client import Client
 from llmextract.models import Extraction
 from llmextract.prompts import Prompt
 from llmextract.text.numbers import parse_numbers
@@ -20,7 +20,7 @@ class CandidatesStrategy:
 
     name = "candidates"
 
-    def extract(self, text: str, client: ModelClient, prompt: Prompt) -> StrategyResult:
+    def extract(self, text: str, client: Client, prompt: Prompt) -> StrategyResult:
         mentions = parse_numbers(text)  # once: candidates, programs and fields all read it
         candidates, _ = find_candidates(text, prompt.domain, mentions=mentions)
         labelled = label_candidates(candidates, client, prompt)

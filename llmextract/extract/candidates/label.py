@@ -4,7 +4,7 @@ The label set is an enum, and each request allows only the labels the rules leav
 candidate (a zero-stunting slogan is a target or nothing; a number without a word of intent
 before it cannot be a target). What the rules are sure of they settle themselves, so the model
 is asked only about the rest (measured in ``docs/quality.md``: asked about every candidate, the
-270M base model loses most indicators). Two paths reach the model, both through ``ModelClient`` so they
+270M base model loses most indicators). Two paths reach the model, both through ``Client`` so they
 are cached and recorded alike, and both end in the same Pydantic validation:
 
 - ``completion``: a plain few-shot prompt on ``/v1/completions`` whose answer is held to the
@@ -34,7 +34,7 @@ from llmextract.extract.candidates.propose import (
     table_row,
 )
 from llmextract.extract.base import SOURCE_PLACEHOLDER
-from llmextract.llm import ModelClient
+from llmextract.client import Client
 from llmextract.models import Usage
 from llmextract.text.words import words_pattern
 from llmextract.text.numbers import PERCENT, ZERO_TARGET
@@ -253,7 +253,7 @@ def _response_model(allowed: list[str]) -> type[BaseModel]:
     return create_model("Label", label=(choice, ...))
 
 
-def ask_label(client: ModelClient, prompt: Prompt, shown: str, allowed: list[str], *,
+def ask_label(client: Client, prompt: Prompt, shown: str, allowed: list[str], *,
               kind: str = "") -> tuple[str | None, list[str], Usage]:
     """One label from ``allowed`` for the text ``shown``, by the prompt's path: a completion held
     by a grammar, or a chat answer validated by a ``Literal`` response model. ``kind`` picks the
@@ -282,7 +282,7 @@ def ask_label(client: ModelClient, prompt: Prompt, shown: str, allowed: list[str
         return None, [str(exc.errors()[0]["msg"])], usage
 
 
-def label_candidates(candidates: list[Candidate], client: ModelClient, prompt: Prompt) -> Labelling:
+def label_candidates(candidates: list[Candidate], client: Client, prompt: Prompt) -> Labelling:
     """Ask the model for one label per candidate the rules leave open (one request each; the
     few-shot prefix is the same for all, so llama.cpp reads only the new sentence)."""
     cfg: dict[str, Any] = prompt.data.get("labelling") or {}

@@ -26,7 +26,7 @@ from typing import Any
 
 from llmextract.extract.candidates.label import ask_label
 from llmextract.extract.candidates.propose import Sentence, clause_bounds, split_sentences
-from llmextract.llm import ModelClient
+from llmextract.client import Client
 from llmextract.models import Program, Usage
 from llmextract.text.words import words_pattern
 from llmextract.text.numbers import MONEY, NumberMention, parse_numbers
@@ -430,7 +430,7 @@ def _next_activity_starts(word: str, rest: list[re.Match[str]], words: list[re.M
     return bool(rules.verb.match(word)) or (complete and word in rules.joiners and starts_activity)
 
 
-def confirm_programs(proposals: list[Proposal], client: ModelClient, prompt: Prompt) -> tuple[list[Program], list[str], Usage]:
+def confirm_programs(proposals: list[Proposal], client: Client, prompt: Prompt) -> tuple[list[Program], list[str], Usage]:
     """Keep the sure proposals; ask the model (labels ``program`` / ``other``) about the rest when
     the prompt's ``programs.confirm`` is on."""
     confirm = bool((prompt.data.get("programs") or {}).get("confirm", False))

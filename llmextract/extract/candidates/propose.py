@@ -22,7 +22,7 @@ from functools import lru_cache
 from llmextract.vocabulary import boilerplate_category
 from llmextract.text.alignment import lower_same_length
 from llmextract.text.layout import LIST_NUMBER, TABLE_ROW, list_intro
-from llmextract.llm import ModelClient
+from llmextract.client import Client
 from llmextract.models import Extraction, Span
 from llmextract.text.sentences import Sentence, clause_within, split_sentences
 from llmextract.text.words import words_pattern
