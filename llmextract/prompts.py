@@ -16,7 +16,7 @@ import jinja2
 import yaml
 
 from llmextract.errors import UsageError
-from llmextract.resources import DEFAULT_DOMAIN, prompts_dir
+from llmextract.resources import DEFAULT_DOMAIN, DEFAULT_LANGUAGE, prompts_dir
 
 _ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
 
@@ -39,6 +39,11 @@ class Prompt:
         """The vocabulary file (``prompts/vocab/<domain>.yaml``) the rules and checks read for
         this prompt: a second domain is a new prompt and vocabulary, not new code."""
         return str(self.data.get("domain") or DEFAULT_DOMAIN)
+
+    @property
+    def language(self) -> str:
+        """The language file (``prompts/vocab/<language>.yaml``) of the article's words."""
+        return str(self.data.get("language") or DEFAULT_LANGUAGE)
 
     @property
     def params(self) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from llmextract.text.clean import is_boilerplate_line
 from llmextract.text.words import words_pattern, years_in
-from llmextract.resources import DEFAULT_DOMAIN, load_vocab
+from llmextract.resources import DEFAULT_DOMAIN, DEFAULT_LANGUAGE, load_vocab
 
 @dataclass(frozen=True)
 class Vocabulary:
@@ -49,10 +49,10 @@ def _alternation(patterns: Iterable[str]) -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=8)
-def vocabulary(domain_name: str = DEFAULT_DOMAIN) -> Vocabulary:
+def vocabulary(domain_name: str = DEFAULT_DOMAIN, language: str = DEFAULT_LANGUAGE) -> Vocabulary:
     """The language's words (``id.yaml``) with those of one domain: the checks of a second
     domain read its own file, with no change of code."""
-    lang, domain = load_vocab("id"), load_vocab(domain_name)
+    lang, domain = load_vocab(language), load_vocab(domain_name)
     start, anywhere = lang["boilerplate_lines"], lang["boilerplate_anywhere"]
     boilerplate = tuple(
         (category, _alternation(patterns), where is anywhere)

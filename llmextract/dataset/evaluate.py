@@ -38,7 +38,7 @@ from llmextract.dataset.gold import Gold, GoldArticle, NotFact, load_gold
 from llmextract.models import ArticleRecord, Flag, Indicator, ItemType, Program, Severity, Target
 from llmextract.text.numbers import parse_numbers, parse_value
 from llmextract.text.words import years_in
-from llmextract.resources import load_vocab
+from llmextract.resources import DEFAULT_LANGUAGE, load_vocab
 from llmextract.store import ERRORS, load_flags, load_records
 
 PROGRAM_NAME_THRESHOLD = 85.0
@@ -75,9 +75,9 @@ def same_number(extracted: NumberItem, gold: NumberItem) -> bool:
     )
 
 
-@lru_cache(maxsize=1)
-def _percent_words() -> frozenset[str]:
-    return frozenset(str(w).lower() for w in load_vocab("id").get("percent_words", []))
+@lru_cache(maxsize=4)
+def _percent_words(language: str = DEFAULT_LANGUAGE) -> frozenset[str]:
+    return frozenset(str(w).lower() for w in load_vocab(language).words("percent_words"))
 
 
 def unit_key(unit: str | None) -> str | None:

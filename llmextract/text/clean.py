@@ -31,7 +31,7 @@ class Cleaned:
 
 @lru_cache(maxsize=None)
 def _drop_pattern() -> re.Pattern[str]:
-    patterns = load_vocab("boilerplate").get("drop_line_patterns", [])
+    patterns = load_vocab("boilerplate").words("drop_line_patterns")
     return re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!)", re.IGNORECASE)
 
 
@@ -41,7 +41,7 @@ def is_boilerplate_line(line: str) -> bool:
 
 def clean_text(raw: str) -> Cleaned:
     raw = raw.replace("\r\n", "\n").replace("\r", "\n") if "\r" in raw else raw
-    drop_repeats = bool(load_vocab("boilerplate").get("drop_repeated_lines", True))
+    drop_repeats = load_vocab("boilerplate").flag("drop_repeated_lines")
     seen: set[str] = set()
     parts: list[str] = []
     segments: list[Segment] = []

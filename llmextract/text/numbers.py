@@ -29,7 +29,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from llmextract.text.alignment import lower_same_length
-from llmextract.resources import load_vocab
+from llmextract.resources import DEFAULT_LANGUAGE, load_vocab
 from llmextract.text.words import word_trie
 
 QUANTITY = "quantity"
@@ -200,9 +200,9 @@ def _master_pattern(vocab: dict[str, Any], word: str, month: str, period_number:
     )
 
 
-@lru_cache(maxsize=1)
-def _grammar() -> _Grammar:
-    return _Grammar(load_vocab("id"))
+@lru_cache(maxsize=4)
+def _grammar(language: str = DEFAULT_LANGUAGE) -> _Grammar:
+    return _Grammar(load_vocab(language))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -22,10 +22,12 @@ class CandidatesStrategy:
 
     def extract(self, text: str, client: Client, prompt: Prompt) -> StrategyResult:
         mentions = parse_numbers(text)  # once: candidates, programs and fields all read it
-        candidates, _ = find_candidates(text, prompt.domain, mentions=mentions)
+        candidates, _ = find_candidates(text, prompt.domain, mentions=mentions,
+                                        language=prompt.language)
         labelled = label_candidates(candidates, client, prompt)
         proposals = propose_programs(text, prompt.data.get("programs") or {},
-                                     prompt.domain, mentions=mentions)
+                                     prompt.domain, mentions=mentions,
+                                     language=prompt.language)
         programs, problems, usage = confirm_programs(proposals, client, prompt)
         extraction: Extraction = build_extraction(text, labelled.labels, prompt, programs,
                                                   mentions=mentions)

@@ -67,31 +67,31 @@ class Rules:
     @classmethod
     def load(cls, prompt: Prompt) -> Rules:
         domain = load_vocab(prompt.domain)
-        lang = load_vocab("id")
+        lang = load_vocab(prompt.language)
         own: dict[str, Any] = prompt.data.get("rules") or {}
-        units = [*domain.get("count_units", []), *domain.get("counted_nouns", []),
-                 *lang.get("percent_point_words", [])]
-        relative = {_key(k): int(v) for k, v in lang.get("relative_years", {}).items()}
+        units = [*domain.words("count_units"), *domain.words("counted_nouns"),
+                 *lang.words("percent_point_words")]
+        relative = {_key(k): int(v) for k, v in lang.table("relative_years").items()}
         return cls(
-            indicator_names=sorted(domain.get("indicator_names", []), key=len, reverse=True),
-            populations=sorted(domain.get("populations", []), key=len, reverse=True),
+            indicator_names=sorted(domain.words("indicator_names"), key=len, reverse=True),
+            populations=sorted(domain.words("populations"), key=len, reverse=True),
             units=words_pattern(tuple(units), ignore_case=True),
             topic=str(own.get("topic", prompt.domain)),
-            down_words={w.lower() for w in lang.get("trend_words", {}).get("down", [])},
-            change=words_pattern(tuple(w for ws in lang.get("trend_words", {}).values() for w in ws), ignore_case=True),
-            restatement=words_pattern(tuple(lang.get("restatement_words", [])), ignore_case=True),
+            down_words={w.lower() for w in lang.table("trend_words").get("down", [])},
+            change=words_pattern(tuple(w for ws in lang.table("trend_words").values() for w in ws), ignore_case=True),
+            restatement=words_pattern(tuple(lang.words("restatement_words")), ignore_case=True),
             per_year=list(own.get("per_year", [])),
             level_before={w.lower() for w in own.get("level_before", [])},
-            upper_bounds={_key(h) for h, kind in lang.get("hedges", {}).items() if kind == "upper_bound"},
-            joiners={w.lower() for w in lang.get("list_words", [])},
+            upper_bounds={_key(h) for h, kind in lang.table("hedges").items() if kind == "upper_bound"},
+            joiners={w.lower() for w in lang.words("list_words")},
             relative_years=relative,
             relative_year=words_pattern(tuple(relative), ignore_case=True),
-            scope=words_pattern(tuple(lang.get("scope_words", [])), ignore_case=True),
-            period_prepositions={w.lower() for w in lang.get("period_prepositions", [])},
+            scope=words_pattern(tuple(lang.words("scope_words")), ignore_case=True),
+            period_prepositions={w.lower() for w in lang.words("period_prepositions")},
             period_qualifiers={w.lower() for w in own.get("period_qualifiers", [])},
             name_stop_words={w.lower() for w in own.get("name_stop_words", [])},
             part_of=list(own.get("part_of", [])),
-            anaphora=words_pattern(tuple(lang.get("anaphora", [])), ignore_case=True),
+            anaphora=words_pattern(tuple(lang.words("anaphora")), ignore_case=True),
         )
 
 

@@ -85,17 +85,17 @@ class LabelRules:
     @classmethod
     def load(cls, prompt: Prompt) -> LabelRules:
         cfg = prompt.data.get("labelling") or {}
-        domain, lang = load_vocab(prompt.domain), load_vocab("id")
-        intent = [*lang.get("target_words", []), *cfg.get("intent_words", [])]
-        return cls(words_pattern(tuple(intent), ignore_case=True), words_pattern(tuple(lang.get("baseline_before", [])), ignore_case=True),
-                   words_pattern(tuple(lang.get("purpose_words", [])), ignore_case=True),
-                   words_pattern(tuple(domain.get("topic_words", [])), ignore_case=True),
-                   words_pattern(tuple(lang.get("anaphora", [])), ignore_case=True),
-                   words_pattern(tuple(domain.get("populations", [])), ignore_case=True),
-                   words_pattern(tuple(domain.get("counted_nouns", [])), ignore_case=True),
-                   _share_of_count(tuple(domain.get("counted_nouns", []))),
-                   words_pattern(tuple(lang.get("percent_point_words", [])), ignore_case=True),
-                   _taking_a_role(tuple(lang.get("role_words", [])), tuple(domain.get("counted_nouns", []))),
+        domain, lang = load_vocab(prompt.domain), load_vocab(prompt.language)
+        intent = [*lang.words("target_words"), *cfg.get("intent_words", [])]
+        return cls(words_pattern(tuple(intent), ignore_case=True), words_pattern(tuple(lang.words("baseline_before")), ignore_case=True),
+                   words_pattern(tuple(lang.words("purpose_words")), ignore_case=True),
+                   words_pattern(tuple(domain.words("topic_words")), ignore_case=True),
+                   words_pattern(tuple(lang.words("anaphora")), ignore_case=True),
+                   words_pattern(tuple(domain.words("populations")), ignore_case=True),
+                   words_pattern(tuple(domain.words("counted_nouns")), ignore_case=True),
+                   _share_of_count(tuple(domain.words("counted_nouns"))),
+                   words_pattern(tuple(lang.words("percent_point_words")), ignore_case=True),
+                   _taking_a_role(tuple(lang.words("role_words")), tuple(domain.words("counted_nouns"))),
                    words_pattern(tuple((prompt.data.get("rules") or {}).get("per_year", [])), ignore_case=True))
 
 

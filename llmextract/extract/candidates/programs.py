@@ -31,7 +31,7 @@ from llmextract.models import Program, Usage
 from llmextract.text.words import words_pattern
 from llmextract.text.numbers import MONEY, NumberMention, parse_numbers
 from llmextract.prompts import Prompt
-from llmextract.resources import DEFAULT_DOMAIN, load_vocab
+from llmextract.resources import DEFAULT_DOMAIN, DEFAULT_LANGUAGE, load_vocab
 
 _CAP = r"[A-Z][\w-]*"
 _LINK = r"(?:dan|untuk|bagi|di|ke|&)"
@@ -121,22 +121,23 @@ class ProgramRules:
     not_programs: frozenset[str]
 
     @classmethod
-    def load(cls, config: dict[str, Any], domain: str = DEFAULT_DOMAIN) -> ProgramRules:
-        lang, vocab = load_vocab("id"), load_vocab(domain)
+    def load(cls, config: dict[str, Any], domain: str = DEFAULT_DOMAIN,
+             language: str = DEFAULT_LANGUAGE) -> ProgramRules:
+        lang, vocab = load_vocab(language), load_vocab(domain)
         words = _alternation(list(config.get("program_words", [])))
         openers = _alternation(list(config.get("list_openers", [])))
         verb_nouns = _verb_nouns(lang, "activity_verbs")
         team_nouns = _verb_nouns(lang, "team_verbs")
-        workforce = _alternation(list(vocab.get("workforce", [])))
+        workforce = _alternation(list(vocab.words("workforce")))
         passive_nouns = _verb_nouns(lang, "passive_activity_verbs")
-        again = _alternation(list(lang.get("again_words", [])))
+        again = _alternation(list(lang.words("again_words")))
         receiving = _verb_nouns(lang, "receiving_verbs")
-        running = _alternation(list(lang.get("program_verbs", [])))
-        verbs = _alternation([*lang.get("program_verbs", []), *verb_nouns])
+        running = _alternation(list(lang.words("program_verbs")))
+        verbs = _alternation([*lang.words("program_verbs"), *verb_nouns])
         copulas = "|".join(map(re.escape, config.get("copulas", [])))
-        joiners = _alternation(list(lang.get("list_words", [])))
-        cues = _alternation(list(lang.get("activity_cues", [])))
-        beneficiary = _alternation(list(lang.get("beneficiary_words", [])))
+        joiners = _alternation(list(lang.words("list_words")))
+        cues = _alternation(list(lang.words("activity_cues")))
+        beneficiary = _alternation(list(lang.words("beneficiary_words")))
         markers = "|".join(re.escape(b) for b in config.get("bullets", []))
         return cls(
             program_words=re.compile(rf"(?<!\w){words}(?!\w)"),
@@ -153,8 +154,8 @@ class ProgramRules:
             # Rumah Pemulihan Gizi (RPG)', not 'meresmikan Rumah Sakit Umum Daerah (RSUD)'.
             opened=re.compile(rf"(?<!\w){_alternation(list(lang.get('opening_verbs', [])))}\s+{_QUOTE}"
                               rf"(?P<name>{_PLAIN_NAME}(?:\s+\([A-Z][\w ]{{1,20}}\))?)"),
-            service_words=words_pattern(tuple(vocab.get("service_name_words", [])), ignore_case=True),
-            events=frozenset(w.lower() for w in lang.get("event_words", [])),
+            service_words=words_pattern(tuple(vocab.words("service_name_words")), ignore_case=True),
+            events=frozenset(w.lower() for w in lang.words("event_words")),
             enumeration=re.compile(rf"(?<!\w){openers}\s+(?P<items>[A-Z].*)"),
             listed_activity=re.compile(rf"(?<!\w){openers}\s+(?P<rest>[a-z])"),
             openers=openers,
@@ -162,7 +163,7 @@ class ProgramRules:
             bullet=re.compile(rf"\s*(?:{markers or '(?!)'}|[0-9]{{1,2}}[.)])\s+(?P<item>.+)"),
             activity=re.compile(rf"(?<!\w)(?:{verbs}|{cues})\s+(?P<rest>[a-z])"),
             next_activity=re.compile(rf"(?:,\s+(?:{joiners}\s+)?|\s+{joiners}\s+)(?P<rest>[a-z])"),
-            joiners=frozenset(w.lower() for w in lang.get("list_words", [])),
+            joiners=frozenset(w.lower() for w in lang.words("list_words")),
             means=re.compile(rf"(?<!\w){_alternation(list(lang.get('means_words', [])))}\s*$"),
             through_name=re.compile(rf"(?<!\w){cues}\s+{_QUOTE}{_CAP}"),
             verb=re.compile(rf"{verbs}$"),
@@ -182,19 +183,19 @@ class ProgramRules:
                                 rf"\s+(?P<aid>{_alternation(list(vocab.get('aid_words', [])))})(?!\w)"),
             receiving_nouns=receiving,
             activity_noun=re.compile(str(lang.get("activity_noun", "(?!)"))),
-            not_activities=frozenset(w.lower() for w in vocab.get("not_program_activities", [])),
-            stop_words=frozenset(w.lower() for w in lang.get("activity_stop_words", [])),
-            beneficiary_words=frozenset(w.lower() for w in lang.get("beneficiary_words", [])),
-            time_words=frozenset(w.lower() for w in lang.get("activity_time_words", [])),
-            durations=frozenset(w.lower() for w in lang.get("duration_words", [])),
-            hedge_words=frozenset(w.lower() for h in lang.get("hedges", {}) for w in h.split()),
-            people=words_pattern(tuple(vocab.get("counted_nouns", [])), ignore_case=True),
-            budget=words_pattern(tuple(lang.get("budget_words", [])), ignore_case=True),
+            not_activities=frozenset(w.lower() for w in vocab.words("not_program_activities")),
+            stop_words=frozenset(w.lower() for w in lang.words("activity_stop_words")),
+            beneficiary_words=frozenset(w.lower() for w in lang.words("beneficiary_words")),
+            time_words=frozenset(w.lower() for w in lang.words("activity_time_words")),
+            durations=frozenset(w.lower() for w in lang.words("duration_words")),
+            hedge_words=frozenset(w.lower() for h in lang.table("hedges") for w in h.split()),
+            people=words_pattern(tuple(vocab.words("counted_nouns")), ignore_case=True),
+            budget=words_pattern(tuple(lang.words("budget_words")), ignore_case=True),
             budget_for=re.compile(rf"(?<!\w){beneficiary}\s+{_ACRONYM_NAME}"),
             min_words=int(config.get("min_name_words", 2)),
             max_words=int(config.get("max_name_words", 12)),
             not_heads=frozenset(w.lower() for w in config.get("not_program_heads", [])),
-            not_programs=frozenset(" ".join(w.lower().split()) for w in vocab.get("not_programs", [])),
+            not_programs=frozenset(" ".join(w.lower().split()) for w in vocab.words("not_programs")),
         )
 
     def keeps(self, name: str) -> bool:
@@ -206,11 +207,12 @@ class ProgramRules:
 
 
 def propose_programs(text: str, config: dict[str, Any], domain: str = DEFAULT_DOMAIN, *,
-                     mentions: list[NumberMention] | None = None) -> list[Proposal]:
+                     mentions: list[NumberMention] | None = None,
+                     language: str = DEFAULT_LANGUAGE) -> list[Proposal]:
     """Program proposals in order of appearance, one per name (the first sentence naming it).
     A budget is not a stunting figure but part of what a program is: the clause of the money in
     the program's sentence, or the rest of a list item after its bold name, is its description."""
-    rules = ProgramRules.load(config, domain)
+    rules = ProgramRules.load(config, domain, language)
     mentions = parse_numbers(text) if mentions is None else mentions
     money = [m for m in mentions if m.kind == MONEY]
     found: dict[str, Proposal] = {}

@@ -39,7 +39,7 @@ from llmextract.text.numbers import (
     parse_numbers,
 )
 from llmextract.prompts import Prompt
-from llmextract.resources import DEFAULT_DOMAIN, load_vocab
+from llmextract.resources import DEFAULT_DOMAIN, DEFAULT_LANGUAGE, load_vocab
 
 # 'Rabu (11/11)', 'Senin (16/11/2026)': the short date news writes after a day name.
 _SHORT_DATE = re.compile(r"\(\s*[0-9]{1,2}/[0-9]{1,2}(?:/[0-9]{2,4})?\s*\)")
@@ -76,20 +76,20 @@ class SetAsideRules:
     back_reference: re.Pattern[str]  # '1.406 balita stunting tersebut': a noun phrase and a demonstrative
 
     @classmethod
-    def load(cls, domain: str = DEFAULT_DOMAIN) -> SetAsideRules:
-        lang, words = load_vocab("id"), load_vocab(domain)
-        return cls(words_pattern((*lang.get("duration_words", []), *lang.get("measure_words", [])), ignore_case=True),
-                   words_pattern(tuple(lang.get("relative_years", {})), ignore_case=True),
-                   words_pattern(tuple(words.get("uncounted_nouns", [])), ignore_case=True),
-                   words_pattern(tuple(lang.get("distributive_words", [])), ignore_case=True),
-                   words_pattern(tuple(lang.get("budget_words", [])), ignore_case=True),
-                   words_pattern((*lang.get("currency_before", []), *lang.get("currency_after", [])), ignore_case=True),
-                   words_pattern(tuple(words.get("topic_words", [])), ignore_case=True),
-                   words_pattern(tuple(lang.get("audience_before", [])), ignore_case=True),
-                   words_pattern(tuple(lang.get("audience_nouns", [])), ignore_case=True),
-                   words_pattern(tuple(lang.get("day_of_month_before", [])), ignore_case=True),
-                   words_pattern(tuple(lang.get("identifier_before", [])), ignore_case=True),
-                   _back_reference(tuple(lang.get("demonstratives", []))))
+    def load(cls, domain: str = DEFAULT_DOMAIN, language: str = DEFAULT_LANGUAGE) -> SetAsideRules:
+        lang, words = load_vocab(language), load_vocab(domain)
+        return cls(words_pattern((*lang.words("duration_words"), *lang.words("measure_words")), ignore_case=True),
+                   words_pattern(tuple(lang.table("relative_years")), ignore_case=True),
+                   words_pattern(tuple(words.words("uncounted_nouns")), ignore_case=True),
+                   words_pattern(tuple(lang.words("distributive_words")), ignore_case=True),
+                   words_pattern(tuple(lang.words("budget_words")), ignore_case=True),
+                   words_pattern((*lang.words("currency_before"), *lang.words("currency_after")), ignore_case=True),
+                   words_pattern(tuple(words.words("topic_words")), ignore_case=True),
+                   words_pattern(tuple(lang.words("audience_before")), ignore_case=True),
+                   words_pattern(tuple(lang.words("audience_nouns")), ignore_case=True),
+                   words_pattern(tuple(lang.words("day_of_month_before")), ignore_case=True),
+                   words_pattern(tuple(lang.words("identifier_before")), ignore_case=True),
+                   _back_reference(tuple(lang.words("demonstratives"))))
 
 
 def _back_reference(demonstratives: tuple[str, ...]) -> re.Pattern[str]:
@@ -171,13 +171,14 @@ def _is_name_word(mention: NumberMention, sentence: Sentence) -> bool:
 
 def find_candidates(text: str, domain: str = DEFAULT_DOMAIN, *,
                     mentions: list[NumberMention] | None = None,
+                    language: str = DEFAULT_LANGUAGE,
                     ) -> tuple[list[Candidate], list[SetAside]]:
     """Every number of ``text`` either becomes a candidate or is set aside with a reason.
     ``mentions``: ``parse_numbers(text)`` when the caller has it already."""
     sentences = split_sentences(text)
     prose = [s for s in sentences if not s.headline]
     headline = next((s for s in sentences if s.headline), None)
-    rules = SetAsideRules.load(domain)
+    rules = SetAsideRules.load(domain, language)
     candidates: list[Candidate] = []
     aside: list[SetAside] = []
     for mention in parse_numbers(text) if mentions is None else mentions:
