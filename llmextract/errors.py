@@ -3,7 +3,8 @@
     LLMExtractError
     ├── UsageError          bad arguments or settings (exit 2)
     ├── ArticleError        one input file cannot be read; the run goes on (counted as failed)
-    ├── EndpointError       the model endpoint is unreachable, refuses the key or the model (stops the run)
+    ├── EndpointError       the model endpoint is unreachable, refuses the key or the model
+    │                       (stops the run)
     ├── RequestError        the endpoint refused one article's request (that article fails)
     ├── LocalModelError     the embedded model cannot start (extra not installed, no GGUF)
     └── VocabularyError     a vocabulary file lacks a key the code reads, or holds the wrong type

@@ -12,10 +12,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cache
 
-from llmextract.text.clean import Cleaned
 from llmextract.resources import DEFAULT_LANGUAGE, load_vocab
+from llmextract.text.clean import Cleaned
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class Metadata:
     date: str | None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _region_pattern() -> re.Pattern[str]:
     vocab = load_vocab("metadata")
     words = [*vocab["region_prefixes"], *vocab.table("region_aliases")]
@@ -33,7 +33,7 @@ def _region_pattern() -> re.Pattern[str]:
     return re.compile(rf"\b({alt})\s+((?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+)?)")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _date_pattern(language: str = DEFAULT_LANGUAGE) -> tuple[re.Pattern[str], dict[str, int]]:
     months: dict[str, int] = load_vocab(language).table("months")
     names = "|".join(sorted(months, key=len, reverse=True))
@@ -45,7 +45,8 @@ def _date_pattern(language: str = DEFAULT_LANGUAGE) -> tuple[re.Pattern[str], di
 
 
 def find_date(text: str) -> str | None:
-    """The first full date in the text as ISO ``YYYY-MM-DD`` (``29/07/2025``, ``5 Desember 2024``)."""
+    """The first full date in the text as ISO ``YYYY-MM-DD`` (``29/07/2025``, ``5 Desember
+    2024``)."""
     pattern, months = _date_pattern()
     for m in pattern.finditer(text):
         try:
@@ -62,7 +63,8 @@ def find_date(text: str) -> str | None:
 def find_region(text: str) -> str | None:
     aliases: dict[str, str] = load_vocab("metadata").table("region_aliases")
     found = Counter(
-        f"{aliases.get(m.group(1), m.group(1))} {m.group(2)}" for m in _region_pattern().finditer(text)
+        f"{aliases.get(m.group(1), m.group(1))} {m.group(2)}"
+        for m in _region_pattern().finditer(text)
     )
     return found.most_common(1)[0][0] if found else None
 

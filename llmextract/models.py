@@ -16,7 +16,7 @@ import json
 from enum import Enum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from .text.alignment import MatchStatus, locate
 from .text.spans import Segment, Span

@@ -21,17 +21,14 @@ from typing import Any
 import diskcache
 import instructor
 
-from llmextract.version import __version__
 from llmextract.articles import Article, read_articles
 from llmextract.checks import check_record, check_records
-from llmextract.text.clean import clean_text
+from llmextract.client import Client
 from llmextract.errors import ArticleError, EndpointError, RequestError
 from llmextract.extract import Strategy, attach_spans, strategy_named
-from llmextract.client import Client
 from llmextract.llm import Endpoint, ModelClient, public_url
 from llmextract.metadata import read_metadata
 from llmextract.models import SCHEMA_VERSION, ArticleRecord, Flag, Severity, Usage, assign_item_ids
-from llmextract.text.numbers import parse_numbers
 from llmextract.prompts import Prompt, load_prompt
 from llmextract.settings import Settings
 from llmextract.store import (
@@ -42,6 +39,9 @@ from llmextract.store import (
     write_flags,
     write_run_info,
 )
+from llmextract.text.clean import clean_text
+from llmextract.text.numbers import parse_numbers
+from llmextract.version import __version__
 
 QUANTITY_KINDS = {"quantity", "percent", "money", "range", "zero_target"}
 
@@ -75,7 +75,9 @@ class RunResult:
         return not self.failed and not self.skipped and not self.interrupted
 
 
-def process_article(article: Article, client: Client, strategy: Strategy, prompt: Prompt) -> ArticleRecord:
+def process_article(
+    article: Article, client: Client, strategy: Strategy, prompt: Prompt
+) -> ArticleRecord:
     """One article through clean -> extract; spans located and item ids assigned."""
     started = time.monotonic()
     cleaned = clean_text(article.text)
@@ -117,8 +119,12 @@ def open_endpoint(settings: Settings, notify: Listener) -> Iterator[Endpoint]:
         with embedded_endpoint(settings.cache_dir) as endpoint:
             yield endpoint
     else:
-        yield Endpoint(model=settings.model or "", base_url=settings.base_url, api_key=settings.api_key,
-                       fingerprint=public_url(settings.base_url) or "openai")
+        yield Endpoint(
+            model=settings.model or "",
+            base_url=settings.base_url,
+            api_key=settings.api_key,
+            fingerprint=public_url(settings.base_url) or "openai",
+        )
 
 
 def make_client(endpoint: Endpoint, settings: Settings) -> ModelClient:
@@ -131,33 +137,52 @@ def make_client(endpoint: Endpoint, settings: Settings) -> ModelClient:
 
 def choose_strategy(settings: Settings, prompt: Prompt) -> Strategy:
     """The strategy the settings name; a prompt chosen without a strategy brings its own."""
-    return strategy_named(prompt.strategy if settings.prompt and not settings.strategy
-                          else settings.strategy_name)
+    return strategy_named(
+        prompt.strategy if settings.prompt and not settings.strategy else settings.strategy_name
+    )
 
 
-def _run_info(settings: Settings, client: Client, prompt: Prompt, strategy: Strategy,
-              input_path: Path, result: RunResult, started: datetime, seconds: float,
-              total: int) -> dict[str, Any]:
+def _run_info(
+    settings: Settings,
+    client: Client,
+    prompt: Prompt,
+    strategy: Strategy,
+    input_path: Path,
+    result: RunResult,
+    started: datetime,
+    seconds: float,
+    total: int,
+) -> dict[str, Any]:
     usage = Usage()
     for record in result.records:
         usage = usage.add(record.usage)
     by_severity = {s.value: sum(f.severity == s for f in result.flags) for s in Severity}
-    status = "interrupted" if result.interrupted else ("stopped" if result.stopped_by else "finished")
+    status = (
+        "interrupted" if result.interrupted else ("stopped" if result.stopped_by else "finished")
+    )
     return {
-        "tool": "llmextract", "version": __version__, "schema_version": SCHEMA_VERSION,
+        "tool": "llmextract",
+        "version": __version__,
+        "schema_version": SCHEMA_VERSION,
         "python": platform.python_version(),
-        "status": status, "stopped_by": result.stopped_by,
+        "status": status,
+        "stopped_by": result.stopped_by,
         "started": started.isoformat(timespec="seconds"),
         "seconds": round(seconds, 2),
         "input": str(input_path),
-        "model": client.endpoint.model, "base_url": client.endpoint.label,
-        "embedded": client.endpoint.embedded, "model_fingerprint": client.endpoint.fingerprint,
-        "mode": _mode(client), "strategy": strategy.name,
+        "model": client.endpoint.model,
+        "base_url": client.endpoint.label,
+        "embedded": client.endpoint.embedded,
+        "model_fingerprint": client.endpoint.fingerprint,
+        "mode": _mode(client),
+        "strategy": strategy.name,
         "prompt": {"name": prompt.name, "version": prompt.version, "hash": prompt.hash},
         "domain": prompt.domain,
         "cache": str(settings.cache_dir) if settings.use_cache else None,
         "counts": {
-            "articles": total, "processed": len(result.records), "failed": len(result.failed),
+            "articles": total,
+            "processed": len(result.records),
+            "failed": len(result.failed),
             "not_attempted": result.skipped,
             "indicators": sum(len(r.indicators) for r in result.records),
             "targets": sum(len(r.targets) for r in result.records),
@@ -192,7 +217,7 @@ def run(
         _fail(run_dir, result, err, notify)
     done = {(r.id, r.model, r.prompt): r for r in _previous(run_dir)}
 
-    with (_given(client) if client else open_endpoint(settings, notify)) as endpoint_or_client:
+    with _given(client) if client else open_endpoint(settings, notify) as endpoint_or_client:
         model_client = client or make_client(endpoint_or_client, settings)  # type: ignore[arg-type]
         notify(Event("start", total=len(articles)))
         try:
@@ -202,8 +227,13 @@ def run(
                     record = done[key]
                 else:
                     if not has_numbers(clean_text(article.text).text):
-                        notify(Event("note", f"{article.source_path}: no numbers in the article; "
-                                             "only programs can be extracted"))
+                        notify(
+                            Event(
+                                "note",
+                                f"{article.source_path}: no numbers in the article; "
+                                "only programs can be extracted",
+                            )
+                        )
                     try:
                         record = process_article(article, model_client, strategy, prompt)
                     except RequestError as exc:
@@ -224,9 +254,20 @@ def run(
         finally:
             result.flags = check_records(result.records, prompt.domain)
             write_flags(run_dir, result.flags)
-            write_run_info(run_dir, _run_info(settings, model_client, prompt, strategy, input_path,
-                                              result, started, time.monotonic() - clock,
-                                              len(articles) + len(bad)))
+            write_run_info(
+                run_dir,
+                _run_info(
+                    settings,
+                    model_client,
+                    prompt,
+                    strategy,
+                    input_path,
+                    result,
+                    started,
+                    time.monotonic() - clock,
+                    len(articles) + len(bad),
+                ),
+            )
     return result
 
 

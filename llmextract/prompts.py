@@ -18,7 +18,9 @@ import yaml
 from llmextract.errors import UsageError
 from llmextract.resources import DEFAULT_DOMAIN, DEFAULT_LANGUAGE, prompts_dir
 
-_ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
+_ENV = jinja2.Environment(
+    undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False
+)
 
 
 @dataclass(frozen=True)
@@ -68,12 +70,18 @@ def load_prompt(name: str) -> Prompt:
     path = Path(name) if name.endswith(".yaml") else prompts_dir() / f"{name}.yaml"
     if not path.is_file():
         raise UsageError(
-            f"prompt {name!r} not found in {prompts_dir()}; available: {', '.join(available_prompts())}"
+            f"prompt {name!r} not found in {prompts_dir()}; "
+            f"available: {', '.join(available_prompts())}"
         )
     raw = path.read_bytes()
     data = yaml.safe_load(raw)
     for key in ("version", "strategy"):
         if key not in data:
             raise UsageError(f"{path}: prompt file lacks {key!r}")
-    return Prompt(path.stem, str(data["version"]), str(data["strategy"]),
-                  hashlib.sha256(raw).hexdigest(), data)
+    return Prompt(
+        path.stem,
+        str(data["version"]),
+        str(data["strategy"]),
+        hashlib.sha256(raw).hexdigest(),
+        data,
+    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,7 @@ def prompts_dir() -> Path:
     return installed if installed.is_dir() else _PACKAGE.parent / "prompts"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load_yaml(path: Path) -> dict[str, Any]:
     with path.open(encoding="utf-8") as fh:
         data = yaml.safe_load(fh) or {}
@@ -84,7 +84,7 @@ class VocabFile(Mapping[str, Any]):
         return bool(self._typed(key, bool, "true or false"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _vocab_file(path: Path) -> VocabFile:
     return VocabFile(path, _load_yaml(path))
 

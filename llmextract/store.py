@@ -65,7 +65,9 @@ def append_record(run_dir: Path, record: ArticleRecord) -> None:
 
 
 def append_error(run_dir: Path, source: str, reason: str) -> None:
-    _append_line(run_dir / ERRORS, json.dumps({"source": source, "reason": reason}, ensure_ascii=False))
+    _append_line(
+        run_dir / ERRORS, json.dumps({"source": source, "reason": reason}, ensure_ascii=False)
+    )
 
 
 def write_flags(run_dir: Path, flags: Iterable[Flag]) -> None:

@@ -10,9 +10,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from llmextract.resources import DEFAULT_DOMAIN, DEFAULT_LANGUAGE, load_vocab
 from llmextract.text.clean import is_boilerplate_line
 from llmextract.text.words import words_pattern, years_in
-from llmextract.resources import DEFAULT_DOMAIN, DEFAULT_LANGUAGE, load_vocab
+
 
 @dataclass(frozen=True)
 class Vocabulary:

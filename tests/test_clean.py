@@ -12,8 +12,10 @@ def test_every_kept_character_maps_back_to_the_original(path) -> None:
     raw = path.read_text(encoding="utf-8")
     cleaned = clean_text(raw)
     for seg in cleaned.segments:
-        assert cleaned.text[seg.clean_start:seg.clean_start + seg.length] == \
-            raw[seg.original_start:seg.original_start + seg.length]
+        assert (
+            cleaned.text[seg.clean_start : seg.clean_start + seg.length]
+            == raw[seg.original_start : seg.original_start + seg.length]
+        )
     for offset in (0, len(cleaned.text) // 2, len(cleaned.text) - 1):
         assert raw[cleaned.to_original(offset)] == cleaned.text[offset]
 
@@ -21,7 +23,11 @@ def test_every_kept_character_maps_back_to_the_original(path) -> None:
 @pytest.mark.parametrize(
     ("raw", "gone", "kept"),
     [
-        ("Kasus 242.\nBACA JUGA:Tim Tekab 308 Polres Metro\nTarget 14 persen.", "308", "Target 14 persen."),
+        (
+            "Kasus 242.\nBACA JUGA:Tim Tekab 308 Polres Metro\nTarget 14 persen.",
+            "308",
+            "Target 14 persen.",
+        ),
         ("A 1.\nBaca juga: Persik Kediri 2-1\nB 2.", "Persik", "B 2."),
         ("Isi.\nCek Berita dan Artikel lainnya di Google News", "Google News", "Isi."),
         ("Isi.\nTinggalkan Balasan\nKomentar", "Balasan", "Isi."),

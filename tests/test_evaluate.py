@@ -10,7 +10,6 @@ import pytest
 from click.testing import CliRunner
 
 from llmextract.articles import read_file
-from llmextract.text.clean import clean_text
 from llmextract.cli import main
 from llmextract.dataset.eval_report import EvalReport, Score, format_report
 from llmextract.dataset.evaluate import (
@@ -26,8 +25,9 @@ from llmextract.dataset.evaluate import (
 )
 from llmextract.dataset.gold import load_gold
 from llmextract.models import ArticleRecord, Extraction, Indicator, Program, Target
-from llmextract.text.numbers import parse_mention, parse_numbers
 from llmextract.store import load_records
+from llmextract.text.clean import clean_text
+from llmextract.text.numbers import parse_mention, parse_numbers
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from llmextract.errors import UsageError
-from llmextract.dataset.export import COLUMN_NAMES, export_rows, export_run
 from llmextract.dataset.decisions import Action
+from llmextract.dataset.export import COLUMN_NAMES, export_rows, export_run
 from llmextract.dataset.reviewed import RunView
+from llmextract.errors import UsageError
 from llmextract.store import load_flags
 
 FIXTURE = Path(__file__).parent / "fixtures" / "run_small"
@@ -27,12 +27,25 @@ WRONG_VALUE, INVENTED, FINE = "Iea03eb26", "I890e473a", "I56e39eed"
 def run_dir(tmp_path: Path) -> Path:
     run = Path(shutil.copytree(FIXTURE, tmp_path / "run"))
     store = RunView(run).store
-    store.record(key=WRONG_VALUE, article_id=ARTICLE_A, action=Action.correct, reviewer="ana",
-                 item_type="indicator", after={
-                     "id": WRONG_VALUE, "name": "kasus stunting", "value": 300.0,
-                     "value_text": "300", "unit": "kasus", "period": "2024", "approximate": True,
-                     "quote": "=sekitar 300 kasus pada 2024"}, note="misread",
-                 flag_ids=[f.id for f in load_flags(run) if f.item_id == WRONG_VALUE])
+    store.record(
+        key=WRONG_VALUE,
+        article_id=ARTICLE_A,
+        action=Action.correct,
+        reviewer="ana",
+        item_type="indicator",
+        after={
+            "id": WRONG_VALUE,
+            "name": "kasus stunting",
+            "value": 300.0,
+            "value_text": "300",
+            "unit": "kasus",
+            "period": "2024",
+            "approximate": True,
+            "quote": "=sekitar 300 kasus pada 2024",
+        },
+        note="misread",
+        flag_ids=[f.id for f in load_flags(run) if f.item_id == WRONG_VALUE],
+    )
     return run
 
 
@@ -53,7 +66,9 @@ def test_statuses_and_decisions_in_rows(run_dir: Path) -> None:
 
 
 def test_rejected_items_are_left_out(run_dir: Path) -> None:
-    RunView(run_dir).store.record(key=INVENTED, article_id="b", action=Action.reject, reviewer="ana")
+    RunView(run_dir).store.record(
+        key=INVENTED, article_id="b", action=Action.reject, reviewer="ana"
+    )
     assert INVENTED not in rows_by_id(run_dir)
 
 
@@ -76,7 +91,7 @@ def read_xlsx(path: Path) -> list[dict[str, Any]]:
     from openpyxl import load_workbook
 
     rows = list(load_workbook(path).active.iter_rows(values_only=True))
-    return [dict(zip(rows[0], r)) for r in rows[1:]]
+    return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
 
 
 def read_parquet(path: Path) -> list[dict[str, Any]]:
@@ -85,8 +100,10 @@ def read_parquet(path: Path) -> list[dict[str, Any]]:
     return pq.read_table(path).to_pylist()
 
 
-@pytest.mark.parametrize("fmt, read", [
-    ("csv", read_csv), ("jsonl", read_jsonl), ("xlsx", read_xlsx), ("parquet", read_parquet)])
+@pytest.mark.parametrize(
+    "fmt, read",
+    [("csv", read_csv), ("jsonl", read_jsonl), ("xlsx", read_xlsx), ("parquet", read_parquet)],
+)
 def test_every_format_has_the_same_rows_and_columns(run_dir: Path, fmt: str, read: Any) -> None:
     path, count = export_run(run_dir, fmt)
     assert path == run_dir / f"export.{fmt}"
@@ -104,8 +121,9 @@ def test_unknown_format(run_dir: Path) -> None:
 
 
 @pytest.mark.parametrize("fmt, module", [("xlsx", "openpyxl"), ("parquet", "pyarrow")])
-def test_missing_extra_is_one_clear_error(run_dir: Path, monkeypatch: pytest.MonkeyPatch,
-                                          fmt: str, module: str) -> None:
+def test_missing_extra_is_one_clear_error(
+    run_dir: Path, monkeypatch: pytest.MonkeyPatch, fmt: str, module: str
+) -> None:
     monkeypatch.setitem(sys.modules, module, None)
     with pytest.raises(UsageError, match=r"\[export\]"):
         export_run(run_dir, fmt, run_dir / f"out.{fmt}")

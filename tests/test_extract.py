@@ -34,6 +34,8 @@ def test_an_unknown_strategy_names_the_choices() -> None:
     ],
     ids=["exact", "whitespace", "absent"],
 )
-def test_spans_are_attached_where_the_quote_is(quote: str, expected: tuple[int, int] | None) -> None:
+def test_spans_are_attached_where_the_quote_is(
+    quote: str, expected: tuple[int, int] | None
+) -> None:
     got = attach_spans(TEXT, Extraction(programs=[program(quote)])).programs[0].span
     assert (None if got is None else (got.start, got.end)) == expected

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from llmextract.errors import UsageError
 from llmextract.dataset.gold import Gold, GoldArticle, GoldProgram, NotFact, load_gold, write_gold
+from llmextract.errors import UsageError
 from llmextract.models import Indicator, Span
 
 SEED_GOLD = Path(__file__).resolve().parent / "gold" / "seeds.json"

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from llmextract.text.alignment import MatchStatus, contains, locate, normalize
 from llmextract.models import Span
+from llmextract.text.alignment import MatchStatus, contains, locate, normalize
 
 TEXT = (
     "Berdasarkan data terbaru, jumlah kasus stunting tercatat sebanyak 242 kasus, turun "

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from llmextract.errors import UsageError
 from llmextract.dataset.decisions import DATABASE, Action, DecisionStore, default_reviewer, latest
+from llmextract.errors import UsageError
 
 
 def test_reading_a_run_never_creates_the_database(tmp_path: Path) -> None:

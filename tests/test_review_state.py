@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from llmextract.checks import check_records
-from llmextract.models import Flag, Severity, Span
 from llmextract.dataset.decisions import Action, DecisionStore
 from llmextract.dataset.reviewed import RunView, build_review, filter_entries
+from llmextract.models import Flag, Severity, Span
 from llmextract.store import load_flags, load_records, write_flags
 
 FIXTURE = Path(__file__).parent / "fixtures" / "run_small"

@@ -30,10 +30,15 @@ def test_key_alone_selects_openai_default_model(monkeypatch: pytest.MonkeyPatch)
     assert "sk-test" not in repr(s)
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [({"model": "gpt-4o-mini"}, "needs OPENAI_API_KEY"),
-                                                 ({"base_url": "localhost:8080"}, "not an http"),
-                                                 ({"strategy": "magic"}, "choose direct or candidates")],
-                         ids=["model-without-key-or-url", "url-without-scheme", "unknown-strategy"])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"model": "gpt-4o-mini"}, "needs OPENAI_API_KEY"),
+        ({"base_url": "localhost:8080"}, "not an http"),
+        ({"strategy": "magic"}, "choose direct or candidates"),
+    ],
+    ids=["model-without-key-or-url", "url-without-scheme", "unknown-strategy"],
+)
 def test_unusable_settings_are_usage_errors(kwargs: dict, message: str) -> None:
     with pytest.raises(UsageError, match=message):
         resolve_settings(**kwargs)

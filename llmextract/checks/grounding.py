@@ -6,10 +6,10 @@ from __future__ import annotations
 import math
 
 from llmextract.checks.context import ArticleContext, LocatedItem, calendar, describe
-from llmextract.vocabulary import is_percent_unit
-from llmextract.text.alignment import MatchStatus
 from llmextract.models import Flag, Indicator, Severity
+from llmextract.text.alignment import MatchStatus
 from llmextract.text.numbers import PERCENT_UNIT, ZERO_TARGET
+from llmextract.vocabulary import is_percent_unit
 
 
 def same(a: float, b: float) -> bool:

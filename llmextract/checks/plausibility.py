@@ -4,9 +4,9 @@ a negative count, a deadline before the article was written, a year recorded as 
 from __future__ import annotations
 
 from llmextract.checks.context import ArticleContext, LocatedItem, describe
-from llmextract.vocabulary import is_percent_unit
 from llmextract.models import Flag, Indicator, Severity, Target
 from llmextract.text.numbers import PERCENT_UNIT, YEAR
+from llmextract.vocabulary import is_percent_unit
 
 
 def _is_share(ctx: ArticleContext, li: LocatedItem) -> bool:

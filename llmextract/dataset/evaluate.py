@@ -36,10 +36,10 @@ from llmextract.dataset.eval_report import (
 )
 from llmextract.dataset.gold import Gold, GoldArticle, NotFact, load_gold
 from llmextract.models import ArticleRecord, Flag, Indicator, ItemType, Program, Severity, Target
-from llmextract.text.numbers import parse_numbers, parse_value
-from llmextract.text.words import years_in
 from llmextract.resources import DEFAULT_LANGUAGE, load_vocab
 from llmextract.store import ERRORS, load_flags, load_records
+from llmextract.text.numbers import parse_numbers, parse_value
+from llmextract.text.words import years_in
 
 PROGRAM_NAME_THRESHOLD = 85.0
 """Similarity (0-100, see ``name_similarity``) a program name needs against a gold name or alias."""

@@ -17,9 +17,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from llmextract.dataset.reviewed import NEEDS_REVIEW, REJECTED, Review, ReviewedItem, RunView
 from llmextract.errors import UsageError
 from llmextract.models import Indicator, Program, Target
-from llmextract.dataset.reviewed import NEEDS_REVIEW, REJECTED, Review, ReviewedItem, RunView
 from llmextract.store import require_run_dir, write_atomic
 
 FORMATS = ("csv", "xlsx", "jsonl", "parquet")

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from llmextract.dataset.gold import Gold, GoldArticle, GoldProgram, NotFact, write_gold
-from llmextract.models import Indicator, Program, Target
 from llmextract.dataset.reviewed import (
     ACCEPTED,
     ADDED,
@@ -23,6 +22,7 @@ from llmextract.dataset.reviewed import (
     Review,
     RunView,
 )
+from llmextract.models import Indicator, Program, Target
 from llmextract.store import require_run_dir
 
 KEPT = frozenset({ACCEPTED, CORRECTED, ADDED, UNFLAGGED_OK})
@@ -63,11 +63,18 @@ def gold_from_review(review: Review) -> GoldResult:
         elif ri.status == REJECTED and not isinstance(item, Program):
             not_facts += 1
             note = ri.decision.note if ri.decision else ""
-            article.not_facts.append(NotFact(value_text=item.value_text, quote=item.quote,
-                                             why="rejected in review" + (f": {note}" if note else "")))
+            article.not_facts.append(
+                NotFact(
+                    value_text=item.value_text,
+                    quote=item.quote,
+                    why="rejected in review" + (f": {note}" if note else ""),
+                )
+            )
         elif ri.status == NEEDS_REVIEW:
             unreviewed += 1
-    return GoldResult(Gold(articles=articles), kept=kept, not_facts=not_facts, unreviewed=unreviewed)
+    return GoldResult(
+        Gold(articles=articles), kept=kept, not_facts=not_facts, unreviewed=unreviewed
+    )
 
 
 def write_run_gold(run_dir: Path, out: Path) -> GoldResult:

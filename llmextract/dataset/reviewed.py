@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from llmextract.dataset.decisions import Action, Decision, DecisionStore, latest
 from llmextract.models import (
     SEVERITY_RANK,
     ArticleRecord,
@@ -35,12 +36,14 @@ from llmextract.models import (
     item_type,
 )
 from llmextract.resources import DEFAULT_DOMAIN
-from llmextract.dataset.decisions import Action, Decision, DecisionStore, latest
 from llmextract.store import load_flags, load_records, run_domain
 
 Item = Indicator | Target | Program
 ITEM_MODELS: dict[str, type[Indicator | Target | Program]] = {
-    "indicator": Indicator, "target": Target, "program": Program}
+    "indicator": Indicator,
+    "target": Target,
+    "program": Program,
+}
 
 ACCEPTED, REJECTED, CORRECTED, ADDED = "accepted", "rejected", "corrected", "added"
 NEEDS_REVIEW, UNFLAGGED_OK, OPEN = "needs_review", "unflagged-ok", "open"
@@ -130,14 +133,17 @@ def _status(history: list[Decision], flags: tuple[Flag, ...]) -> str:
         return NEEDS_REVIEW if flags else UNFLAGGED_OK
     last = history[-1].action
     seen = {fid for d in history for fid in d.flag_ids}
-    if last is not Action.reject and any(f.id not in seen and f.severity is not Severity.info
-                                         for f in flags):
+    if last is not Action.reject and any(
+        f.id not in seen and f.severity is not Severity.info for f in flags
+    ):
         # A doubt nobody has seen yet (a new rule, via ``llmextract check``): the item goes back
         # in the queue; its decisions stay in its history and its corrections stay applied.
         return NEEDS_REVIEW
     if last is Action.accept:
         actions = {d.action for d in history}
-        return ADDED if Action.add in actions else CORRECTED if Action.correct in actions else ACCEPTED
+        return (
+            ADDED if Action.add in actions else CORRECTED if Action.correct in actions else ACCEPTED
+        )
     return {Action.reject: REJECTED, Action.correct: CORRECTED, Action.add: ADDED}[last]
 
 
@@ -146,27 +152,43 @@ def _current(kind: str, original: Item | None, history: list[Decision]) -> Item 
     return item_from_dict(kind, after[-1]) if after else original
 
 
-def _reviewed_items(record: ArticleRecord, by_item: dict[str, list[Flag]],
-                    history: dict[str, list[Decision]]) -> list[ReviewedItem]:
+def _reviewed_items(
+    record: ArticleRecord, by_item: dict[str, list[Flag]], history: dict[str, list[Decision]]
+) -> list[ReviewedItem]:
     out: list[ReviewedItem] = []
     base = [(item_type(i), i) for i in record.items()]
     known = {i.id for _, i in base}
-    added = [(ds[0].item_type or "indicator", None, key) for key, ds in history.items()
-             if key not in known and ds[0].action is Action.add and ds[0].article_id == record.id]
+    added = [
+        (ds[0].item_type or "indicator", None, key)
+        for key, ds in history.items()
+        if key not in known and ds[0].action is Action.add and ds[0].article_id == record.id
+    ]
     for kind, original, key in [(k, i, i.id) for k, i in base] + added:
         decisions = history.get(key, [])
         current = _current(kind, original, decisions)
         if current is None:
             continue
         flags = tuple(by_item.get(key, ()))
-        out.append(ReviewedItem(record=record, item_type=kind, item=current,  # type: ignore[arg-type]
-                                original=original, status=_status(decisions, flags),
-                                flags=flags, decision=decisions[-1] if decisions else None))
+        out.append(
+            ReviewedItem(
+                record=record,
+                item_type=kind,
+                item=current,  # type: ignore[arg-type]
+                original=original,
+                status=_status(decisions, flags),
+                flags=flags,
+                decision=decisions[-1] if decisions else None,
+            )
+        )
     return out
 
 
-def build_review(records: list[ArticleRecord], flags: list[Flag],
-                 decisions: list[Decision], domain: str = DEFAULT_DOMAIN) -> Review:
+def build_review(
+    records: list[ArticleRecord],
+    flags: list[Flag],
+    decisions: list[Decision],
+    domain: str = DEFAULT_DOMAIN,
+) -> Review:
     """Merge a run with its decisions (see the module docstring for the statuses)."""
     history: dict[str, list[Decision]] = defaultdict(list)
     for d in sorted(decisions, key=lambda d: d.seq):
@@ -181,31 +203,58 @@ def build_review(records: list[ArticleRecord], flags: list[Flag],
     order = {r.id: n for n, r in enumerate(records)}
     records_by_id = {r.id: r for r in records}
 
-    entries = [Entry(key=ri.item.id, record=ri.record, reviewed=ri, flags=ri.flags,
-                     status=OPEN if ri.status == NEEDS_REVIEW else ri.status, decision=ri.decision)
-               for ri in items if ri.flags or ri.decision]
+    entries = [
+        Entry(
+            key=ri.item.id,
+            record=ri.record,
+            reviewed=ri,
+            flags=ri.flags,
+            status=OPEN if ri.status == NEEDS_REVIEW else ri.status,
+            decision=ri.decision,
+        )
+        for ri in items
+        if ri.flags or ri.decision
+    ]
     item_ids = {ri.item.id for ri in items}
     for f in flags:  # flags about the whole article, or about an item no longer in the run
         if f.item_id in item_ids or f.article_id not in records_by_id:
             continue
         decision = last.get(f.id)
-        status = (ACCEPTED if decision else ADDED if f.id in settled_by_add else OPEN)
-        entries.append(Entry(key=f.id, record=records_by_id[f.article_id], reviewed=None,
-                             flags=(f,), status=status, decision=decision))
+        status = ACCEPTED if decision else ADDED if f.id in settled_by_add else OPEN
+        entries.append(
+            Entry(
+                key=f.id,
+                record=records_by_id[f.article_id],
+                reviewed=None,
+                flags=(f,),
+                status=status,
+                decision=decision,
+            )
+        )
 
     def rank(e: Entry) -> tuple[Any, ...]:
         start = min((s.start for f in e.flags for s in f.spans), default=-1)
         sev = SEVERITY_RANK[e.severity] if e.severity else len(SEVERITY_RANK)
         return (sev, order[e.record.id], start, e.key)
 
-    return Review(records=tuple(records), items=tuple(items),
-                  entries=tuple(sorted(entries, key=rank)), domain=domain)
+    return Review(
+        records=tuple(records),
+        items=tuple(items),
+        entries=tuple(sorted(entries, key=rank)),
+        domain=domain,
+    )
 
 
-def filter_entries(entries: tuple[Entry, ...] | list[Entry], *, article: str | None = None,
-                   kind: str | None = None, status: str | None = None) -> list[Entry]:
+def filter_entries(
+    entries: tuple[Entry, ...] | list[Entry],
+    *,
+    article: str | None = None,
+    kind: str | None = None,
+    status: str | None = None,
+) -> list[Entry]:
     """The queue narrowed by article id, flag kind and status ('open', 'settled' or a decided
     status)."""
+
     def keep(e: Entry) -> bool:
         if article and e.record.id != article:
             return False

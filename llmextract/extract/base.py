@@ -7,10 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from llmextract.text.alignment import locate
 from llmextract.client import Client
 from llmextract.models import Extraction, Usage
 from llmextract.prompts import Prompt
+from llmextract.text.alignment import locate
 
 SOURCE_PLACEHOLDER = "{{ source }}"
 

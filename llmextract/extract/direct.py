@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from llmextract.extract.base import SOURCE_PLACEHOLDER, StrategyResult
 from llmextract.client import Client
+from llmextract.extract.base import SOURCE_PLACEHOLDER, StrategyResult
 from llmextract.models import Extraction
 from llmextract.prompts import Prompt
 

@@ -12,9 +12,9 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
+from llmextract.dataset.reviewed import OPEN, Entry, Review, ReviewedItem, RunView
 from llmextract.models import Severity
 from llmextract.review.evidence import article_marks, highlight
-from llmextract.dataset.reviewed import OPEN, Entry, Review, ReviewedItem, RunView
 from llmextract.review.templating import stylesheet, templates
 from llmextract.store import load_run_info, require_run_dir, write_atomic
 
@@ -31,20 +31,34 @@ def render_report(review: Review, run_name: str, run_info: dict[str, Any]) -> st
         entries[e.record.id].append(e)
     articles = []
     for record in review.records:
-        focus = [s for e in entries[record.id] if e.status == OPEN for f in e.flags for s in f.spans]
-        articles.append({
-            "record": record,
-            "chunks": highlight(record.text, article_marks(items[record.id], focus=focus)),
-            "rows": items[record.id],
-            "article_flags": [e for e in entries[record.id] if e.reviewed is None],
-        })
+        focus = [
+            s for e in entries[record.id] if e.status == OPEN for f in e.flags for s in f.spans
+        ]
+        articles.append(
+            {
+                "record": record,
+                "chunks": highlight(record.text, article_marks(items[record.id], focus=focus)),
+                "rows": items[record.id],
+                "article_flags": [e for e in entries[record.id] if e.reviewed is None],
+            }
+        )
     statuses = Counter(ri.status for ri in review.items)
     severities = Counter(f.severity.value for e in review.entries for f in e.flags)
-    return templates().get_template("report.html").render(
-        run_name=run_name, run_info=run_info, css=stylesheet(), csp=REPORT_CSP,
-        counts=review.counts(), statuses=sorted(statuses.items()),
-        severities=[(s.value, severities.get(s.value, 0)) for s in Severity],
-        types=Counter(ri.item_type for ri in review.items), articles=articles)
+    return (
+        templates()
+        .get_template("report.html")
+        .render(
+            run_name=run_name,
+            run_info=run_info,
+            css=stylesheet(),
+            csp=REPORT_CSP,
+            counts=review.counts(),
+            statuses=sorted(statuses.items()),
+            severities=[(s.value, severities.get(s.value, 0)) for s in Severity],
+            types=Counter(ri.item_type for ri in review.items),
+            articles=articles,
+        )
+    )
 
 
 def write_report(run_dir: Path, out: Path | None = None) -> Path:

@@ -2,17 +2,18 @@
 
 Only whole lines are dropped (related links, share and comment widgets, repeated titles) and
 runs of blank lines are squeezed, so a kept line is verbatim and ``segments`` maps any offset in
-the cleaned text back to the original file. The patterns are data: ``prompts/vocab/boilerplate.yaml``.
+the cleaned text back to the original file. The patterns are data:
+``prompts/vocab/boilerplate.yaml``.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 
-from llmextract.text.spans import Segment
 from llmextract.resources import load_vocab
+from llmextract.text.spans import Segment
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class Cleaned:
         return offset
 
 
-@lru_cache(maxsize=None)
+@cache
 def _drop_pattern() -> re.Pattern[str]:
     patterns = load_vocab("boilerplate").words("drop_line_patterns")
     return re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!)", re.IGNORECASE)
@@ -65,7 +66,9 @@ def clean_text(raw: str) -> Cleaned:
         seen.add(stripped)
         lead = len(line) - len(line.lstrip())
         body = line.strip()
-        segments.append(Segment(clean_start=clean_len, original_start=start + lead, length=len(body)))
+        segments.append(
+            Segment(clean_start=clean_len, original_start=start + lead, length=len(body))
+        )
         parts.append(body + "\n")
         clean_len += len(body) + 1
         last_blank = False

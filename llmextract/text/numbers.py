@@ -23,13 +23,12 @@ number-ish word at a word boundary); the full pattern is tried only there.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from llmextract.text.alignment import lower_same_length
 from llmextract.resources import DEFAULT_LANGUAGE, load_vocab
+from llmextract.text.alignment import lower_same_length
 from llmextract.text.words import word_trie
 
 QUANTITY = "quantity"

@@ -58,7 +58,7 @@ def _pieces(text: str) -> Iterator[tuple[int, str, int, int, bool]]:
             mark = m.start() + 1
             if _ABBREVIATION.search(line, max(0, mark - _ABBREVIATION_CHARS), mark):
                 continue
-            piece = line[cut:m.end()]
+            piece = line[cut : m.end()]
             body = piece.strip()
             if body:
                 start = cut + len(piece) - len(piece.lstrip())
@@ -79,8 +79,10 @@ def _pieces(text: str) -> Iterator[tuple[int, str, int, int, bool]]:
 def split_sentences(text: str) -> tuple[Sentence, ...]:
     """The sentences of the text, line by line (see ``_pieces``). Cached: the extraction rules
     and the checks of one article read the same sentences."""
-    return tuple(Sentence(line_start + start, line_start + end, line[start:end], line_start,
-                          line, headline) for line_start, line, start, end, headline in _pieces(text))
+    return tuple(
+        Sentence(line_start + start, line_start + end, line[start:end], line_start, line, headline)
+        for line_start, line, start, end, headline in _pieces(text)
+    )
 
 
 def sentence_ends(text: str) -> list[int]:
@@ -88,8 +90,9 @@ def sentence_ends(text: str) -> list[int]:
     return [s.end for s in split_sentences(text)]
 
 
-def clause_within(breaks: Iterable[tuple[int, int]], start: int, end: int,
-                  lo: int, hi: int) -> tuple[int, int]:
+def clause_within(
+    breaks: Iterable[tuple[int, int]], start: int, end: int, lo: int, hi: int
+) -> tuple[int, int]:
     """The clause of ``[start, end)`` holding ``[lo, hi)``: from the end of the last break ending
     at or before ``lo`` to the start of the first break starting at or after ``hi``. ``breaks``
     are ``(start, end)`` offsets in text order; a break inside ``[lo, hi)`` is ignored."""

@@ -4,12 +4,12 @@ modules import downwards only: propose <- label <- fields, programs <- this wiri
 
 from __future__ import annotations
 
+from llmextract.client import Client
 from llmextract.extract.base import StrategyResult
 from llmextract.extract.candidates.fields import build_extraction
 from llmextract.extract.candidates.label import label_candidates
 from llmextract.extract.candidates.programs import confirm_programs, propose_programs
 from llmextract.extract.candidates.propose import find_candidates
-from llmextract.client import Client
 from llmextract.models import Extraction
 from llmextract.prompts import Prompt
 from llmextract.text.numbers import parse_numbers
@@ -22,13 +22,21 @@ class CandidatesStrategy:
 
     def extract(self, text: str, client: Client, prompt: Prompt) -> StrategyResult:
         mentions = parse_numbers(text)  # once: candidates, programs and fields all read it
-        candidates, _ = find_candidates(text, prompt.domain, mentions=mentions,
-                                        language=prompt.language)
+        candidates, _ = find_candidates(
+            text, prompt.domain, mentions=mentions, language=prompt.language
+        )
         labelled = label_candidates(candidates, client, prompt)
-        proposals = propose_programs(text, prompt.data.get("programs") or {},
-                                     prompt.domain, mentions=mentions,
-                                     language=prompt.language)
+        proposals = propose_programs(
+            text,
+            prompt.data.get("programs") or {},
+            prompt.domain,
+            mentions=mentions,
+            language=prompt.language,
+        )
         programs, problems, usage = confirm_programs(proposals, client, prompt)
-        extraction: Extraction = build_extraction(text, labelled.labels, prompt, programs,
-                                                  mentions=mentions)
-        return StrategyResult(extraction, [*labelled.problems, *problems], labelled.usage.add(usage))
+        extraction: Extraction = build_extraction(
+            text, labelled.labels, prompt, programs, mentions=mentions
+        )
+        return StrategyResult(
+            extraction, [*labelled.problems, *problems], labelled.usage.add(usage)
+        )

@@ -18,23 +18,32 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from llmextract.extract.candidates.label import Label, Labelled
 from llmextract.extract.candidates.propose import (
     TABLE_ROW,
     Candidate,
-    Sentence,
     clause_bounds,
     opening_clause_end,
     right_before,
     split_sentences,
     table_row,
 )
-from llmextract.extract.candidates.label import Label, Labelled
-from llmextract.text.layout import is_list_row
 from llmextract.models import Extraction, Indicator, Program, Target, TargetKind
-from llmextract.text.words import words_pattern
-from llmextract.text.numbers import PERCENT_UNIT, DATE, PERCENT, PERIOD, RANGE, YEAR, ZERO_TARGET, NumberMention, parse_numbers
 from llmextract.prompts import Prompt
 from llmextract.resources import load_vocab
+from llmextract.text.layout import is_list_row
+from llmextract.text.numbers import (
+    DATE,
+    PERCENT,
+    PERCENT_UNIT,
+    PERIOD,
+    RANGE,
+    YEAR,
+    ZERO_TARGET,
+    NumberMention,
+    parse_numbers,
+)
+from llmextract.text.words import words_pattern
 
 _WORD = re.compile(r"[^\W\d_][\w-]*")
 _SPACES = re.compile(r"[ \t\u00a0]*")
@@ -69,8 +78,11 @@ class Rules:
         domain = load_vocab(prompt.domain)
         lang = load_vocab(prompt.language)
         own: dict[str, Any] = prompt.data.get("rules") or {}
-        units = [*domain.words("count_units"), *domain.words("counted_nouns"),
-                 *lang.words("percent_point_words")]
+        units = [
+            *domain.words("count_units"),
+            *domain.words("counted_nouns"),
+            *lang.words("percent_point_words"),
+        ]
         relative = {_key(k): int(v) for k, v in lang.table("relative_years").items()}
         return cls(
             indicator_names=sorted(domain.words("indicator_names"), key=len, reverse=True),
@@ -78,11 +90,15 @@ class Rules:
             units=words_pattern(tuple(units), ignore_case=True),
             topic=str(own.get("topic", prompt.domain)),
             down_words={w.lower() for w in lang.table("trend_words").get("down", [])},
-            change=words_pattern(tuple(w for ws in lang.table("trend_words").values() for w in ws), ignore_case=True),
+            change=words_pattern(
+                tuple(w for ws in lang.table("trend_words").values() for w in ws), ignore_case=True
+            ),
             restatement=words_pattern(tuple(lang.words("restatement_words")), ignore_case=True),
             per_year=list(own.get("per_year", [])),
             level_before={w.lower() for w in own.get("level_before", [])},
-            upper_bounds={_key(h) for h, kind in lang.table("hedges").items() if kind == "upper_bound"},
+            upper_bounds={
+                _key(h) for h, kind in lang.table("hedges").items() if kind == "upper_bound"
+            },
             joiners={w.lower() for w in lang.words("list_words")},
             relative_years=relative,
             relative_year=words_pattern(tuple(relative), ignore_case=True),
@@ -108,11 +124,17 @@ def _phrase(words: str) -> re.Pattern[str]:
 
 def _nearest(text: str, start: int, end: int, phrases: list[str], at: int) -> str | None:
     """The vocabulary phrase in ``text[start:end]`` closest to offset ``at``, as written."""
-    found = [(abs(m.start() - at), m.group()) for p in phrases for m in _phrase(p).finditer(text, start, end)]
+    found = [
+        (abs(m.start() - at), m.group())
+        for p in phrases
+        for m in _phrase(p).finditer(text, start, end)
+    ]
     return min(found)[1] if found else None
 
 
-def _words_after(text: str, mention: NumberMention, end: int, rules: Rules, limit: int = 3) -> list[str]:
+def _words_after(
+    text: str, mention: NumberMention, end: int, rules: Rules, limit: int = 3
+) -> list[str]:
     words: list[str] = []
     for m in _WORD.finditer(text, mention.end, end):
         if m.group().lower() in rules.name_stop_words or len(words) == limit:
@@ -122,15 +144,23 @@ def _words_after(text: str, mention: NumberMention, end: int, rules: Rules, limi
 
 
 def _calendar(mentions: list[NumberMention]) -> list[NumberMention]:
-    return [m for m in mentions if m.kind in (YEAR, PERIOD) or (m.kind == DATE and m.note and len(m.note) == 7)]
+    return [
+        m
+        for m in mentions
+        if m.kind in (YEAR, PERIOD) or (m.kind == DATE and m.note and len(m.note) == 7)
+    ]
 
 
 def _period_text(text: str, m: NumberMention, rules: Rules) -> str:
     """'akhir tahun 2023' keeps its qualifier; 'tahun 2024' is just '2024'."""
-    words = text[max(0, m.start - 30):m.start].split()
+    words = text[max(0, m.start - 30) : m.start].split()
     lead: list[str] = []
     for word in reversed(words):
-        if word.lower() in rules.period_qualifiers or (lead and word.lower() in {"tahun", "bulan"}) or word.lower() in {"tahun", "bulan"}:
+        if (
+            word.lower() in rules.period_qualifiers
+            or (lead and word.lower() in {"tahun", "bulan"})
+            or word.lower() in {"tahun", "bulan"}
+        ):
             lead.insert(0, word)
         else:
             break
@@ -154,8 +184,13 @@ def _values(mentions: list[NumberMention], start: int, end: int) -> list[NumberM
     return [m for m in mentions if start <= m.start < end and m.kind not in (YEAR, PERIOD, DATE)]
 
 
-def _free_calendar(text: str, start: int, end: int, mentions: list[NumberMention],
-                   mention: NumberMention | None = None) -> list[NumberMention]:
+def _free_calendar(
+    text: str,
+    start: int,
+    end: int,
+    mentions: list[NumberMention],
+    mention: NumberMention | None = None,
+) -> list[NumberMention]:
     """Years and months in ``text[start:end]`` that no other number claims: not in the clause of
     another value of their sentence ('turun dibandingkan tahun 2024 yang mencapai 300 kasus'),
     unless, in the sentence of ``mention`` itself, they open it before all of its values ('Hasil
@@ -169,19 +204,24 @@ def _free_calendar(text: str, start: int, end: int, mentions: list[NumberMention
             continue
         values = _values(mentions, sentence.start, sentence.end)
         opens = mention is not None and all(year.start < n.start for n in values)
-        claimed = any(s0 <= year.start < s1 for n in values if n != mention
-                      for s0, s1 in [clause_bounds(sentence, n)])
+        claimed = any(
+            s0 <= year.start < s1
+            for n in values
+            if n != mention
+            for s0, s1 in [clause_bounds(sentence, n)]
+        )
         if opens or not claimed:
             free.append(year)
     return free
 
 
-def _owner(text: str, when: NumberMention, values: list[NumberMention],
-           rules: Rules) -> NumberMention | None:
+def _owner(
+    text: str, when: NumberMention, values: list[NumberMention], rules: Rules
+) -> NumberMention | None:
     """The value of a clause a year or month belongs to: the value before it when a preposition
     ties it there ('289 balita pada Agustus 2024 menjadi 134 balita'), else the nearest one."""
     before = [v for v in values if v.end <= when.start]
-    words = _WORD.findall(text[before[-1].end if before else 0:when.start])
+    words = _WORD.findall(text[before[-1].end if before else 0 : when.start])
     if before and words and words[-1].lower() in rules.period_prepositions:
         return before[-1]
     return min(values, key=lambda v: _gap(v, when), default=None)
@@ -194,7 +234,7 @@ def find_period(text: str, c: Candidate, mentions: list[NumberMention], rules: R
     previous line of prose and not claimed by a number there; an event date
     (a full day) is never a period. A change ('turun 53,6 persen') spans two periods: none. A
     restatement ('845 balita hingga Mei 2025, atau 4,8 persen') holds when its value does."""
-    before = text[c.sentence.start:c.mention.start]
+    before = text[c.sentence.start : c.mention.start]
     if right_before(rules.change, before, c.mention):
         return None
     earlier = _values(mentions, c.sentence.start, c.mention.start)
@@ -203,8 +243,11 @@ def find_period(text: str, c: Candidate, mentions: list[NumberMention], rules: R
     cal = _calendar(mentions)
     start, end = clause_bounds(c.sentence, c.mention)
     values = _values(mentions, start, end)
-    here = [m for m in cal
-            if start <= m.start < end and _owner(text, m, values, rules) in (c.mention, None)]
+    here = [
+        m
+        for m in cal
+        if start <= m.start < end and _owner(text, m, values, rules) in (c.mention, None)
+    ]
     if here:
         return _period_text(text, min(here, key=lambda m: _gap(c.mention, m)), rules)
     free = _free_calendar(text, c.sentence.start, c.sentence.end, mentions, c.mention)
@@ -238,7 +281,9 @@ def _column_year(c: Candidate, mentions: list[NumberMention]) -> NumberMention |
     return years[values.index(c.mention)]
 
 
-def _time_pointed_to(c: Candidate, mentions: list[NumberMention], rules: Rules) -> NumberMention | None:
+def _time_pointed_to(
+    c: Candidate, mentions: list[NumberMention], rules: Rules
+) -> NumberMention | None:
     """A sentence with no time of its own that points back ('Meski jumlahnya naik, prevalensinya
     masih kurang dari 5 persen') speaks of the latest time of the sentence before ('pada Juni
     2026 mencatat 612 balita, naik dari 587 balita pada Juni 2025': Juni 2026)."""
@@ -263,12 +308,18 @@ def _line_before(text: str, line_start: int) -> tuple[int, int]:
     return 0, 0
 
 
-def _unit_of_whole(text: str, c: Candidate, mentions: list[NumberMention], rules: Rules) -> str | None:
+def _unit_of_whole(
+    text: str, c: Candidate, mentions: list[NumberMention], rules: Rules
+) -> str | None:
     """'6.160 sasaran ..., dengan 1.725 di antaranya': a part counts what its whole counts."""
-    rest = text[c.mention.end:c.sentence.end].lstrip()
+    rest = text[c.mention.end : c.sentence.end].lstrip()
     if not any(_phrase(p).match(rest) for p in rules.part_of):
         return None
-    wholes = [m for m in mentions if c.sentence.start <= m.start < c.mention.start and m.kind not in (YEAR, PERIOD, DATE)]
+    wholes = [
+        m
+        for m in mentions
+        if c.sentence.start <= m.start < c.mention.start and m.kind not in (YEAR, PERIOD, DATE)
+    ]
     if not wholes:
         return None
     return _count_unit(text, wholes[-1], rules)
@@ -301,7 +352,9 @@ def _scoped(name: str, text: str, start: int, end: int, rules: Rules) -> str:
     return f"{name} {scope.group().lower()}"
 
 
-def _placed_row(text: str, c: Candidate, row: str | None, rules: Rules) -> tuple[str, str | None] | None:
+def _placed_row(
+    text: str, c: Candidate, row: str | None, rules: Rules
+) -> tuple[str, str | None] | None:
     """A row naming a place, not a group ('Kabupaten A: 31,2 persen' under 'Prevalensi stunting
     per kabupaten:'): its name is the measure its opener names, for that place ('prevalensi
     stunting Kabupaten A'), and its population the opener's, if any (a place is not one). None
@@ -312,7 +365,9 @@ def _placed_row(text: str, c: Candidate, row: str | None, rules: Rules) -> tuple
     measure = _nearest(text, intro.start, intro.end, rules.indicator_names, intro.start)
     if measure is None:
         return None
-    return f"{measure} {row}", _nearest(text, intro.start, intro.end, rules.populations, intro.start)
+    return f"{measure} {row}", _nearest(
+        text, intro.start, intro.end, rules.populations, intro.start
+    )
 
 
 def to_indicator(text: str, c: Candidate, mentions: list[NumberMention], rules: Rules) -> Indicator:
@@ -326,15 +381,25 @@ def to_indicator(text: str, c: Candidate, mentions: list[NumberMention], rules: 
     elif row:
         name = " ".join([row, *after[:1]])
     else:
-        name = (_nearest(text, start, end, rules.indicator_names, m.start)
-                or _nearest(text, c.sentence.start, c.sentence.end, rules.indicator_names, m.start)
-                or " ".join(after) or rules.topic)
+        name = (
+            _nearest(text, start, end, rules.indicator_names, m.start)
+            or _nearest(text, c.sentence.start, c.sentence.end, rules.indicator_names, m.start)
+            or " ".join(after)
+            or rules.topic
+        )
     unit = _unit(text, m, rules) or _unit_of_whole(text, c, mentions, rules)
     population = row or _nearest(text, start, end, rules.populations, m.start)
-    return Indicator(name=_scoped(name, text, start, end, rules), value=m.value, value_text=m.text,
-                     unit=unit, population=population,
-                     period=find_period(text, c, mentions, rules), approximate=m.approximate,
-                     quote=c.sentence.text, span=c.sentence.span)
+    return Indicator(
+        name=_scoped(name, text, start, end, rules),
+        value=m.value,
+        value_text=m.text,
+        unit=unit,
+        population=population,
+        period=find_period(text, c, mentions, rules),
+        approximate=m.approximate,
+        quote=c.sentence.text,
+        span=c.sentence.span,
+    )
 
 
 def target_kind(text: str, c: Candidate, mentions: list[NumberMention], rules: Rules) -> TargetKind:
@@ -350,9 +415,16 @@ def target_kind(text: str, c: Candidate, mentions: list[NumberMention], rules: R
     if m.kind == ZERO_TARGET or _key(m.hedge or "") in rules.upper_bounds:
         return TargetKind.level
     earlier = _values(mentions, c.sentence.start, m.start)
-    lead = [w.lower() for w in _WORD.findall(text[earlier[-1].end if earlier else c.sentence.start:m.start])]
-    lead = lead[:len(lead) - len((m.hedge or "").split())]
-    if earlier and set(lead) <= rules.joiners | rules.period_prepositions and rules.joiners & set(lead):
+    lead = [
+        w.lower()
+        for w in _WORD.findall(text[earlier[-1].end if earlier else c.sentence.start : m.start])
+    ]
+    lead = lead[: len(lead) - len((m.hedge or "").split())]
+    if (
+        earlier
+        and set(lead) <= rules.joiners | rules.period_prepositions
+        and rules.joiners & set(lead)
+    ):
         return target_kind(text, Candidate(earlier[-1], c.sentence), mentions, rules)
     if lead and lead[-1] in rules.level_before:
         return TargetKind.level
@@ -362,10 +434,14 @@ def target_kind(text: str, c: Candidate, mentions: list[NumberMention], rules: R
 def _per_year(text: str, c: Candidate, rules: Rules) -> bool:
     """'2 persen setiap tahunnya', 'setiap tahun prevalensi turun minimal 2 persen'."""
     m = c.mention
-    after = text[m.end:c.sentence.end].lower()
+    after = text[m.end : c.sentence.end].lower()
     start, _ = clause_bounds(c.sentence, m)
-    return any(_phrase(p).match(after.lstrip()) or _phrase(p).search(after[:25])
-               or _phrase(p).search(text, start, m.start) for p in rules.per_year)
+    return any(
+        _phrase(p).match(after.lstrip())
+        or _phrase(p).search(after[:25])
+        or _phrase(p).search(text, start, m.start)
+        for p in rules.per_year
+    )
 
 
 def article_year(mentions: list[NumberMention]) -> int | None:
@@ -377,14 +453,18 @@ def article_year(mentions: list[NumberMention]) -> int | None:
     return None
 
 
-def find_deadline(text: str, c: Candidate, mentions: list[NumberMention], rules: Rules) -> int | None:
+def find_deadline(
+    text: str, c: Candidate, mentions: list[NumberMention], rules: Rules
+) -> int | None:
     """The year nearest the number in its clause, after it first ('pada tahun 2026', 'tahun ini',
     'tahun depan') then before it ('Target kami tahun depan di bawah 4 persen'), else the one
     opening its sentence ('Tahun depan, Pemkab menargetkan ... 500 anak')."""
     m = c.mention
     start, end = clause_bounds(c.sentence, m)
     opening = opening_clause_end(c.sentence)
-    places = [(m.end, end), (start, m.start)] + ([(c.sentence.start, opening)] if opening <= start else [])
+    places = [(m.end, end), (start, m.start)] + (
+        [(c.sentence.start, opening)] if opening <= start else []
+    )
     for begin, stop in places:
         found = _years_in(text, m, begin, stop, mentions, rules)
         if found:
@@ -392,35 +472,54 @@ def find_deadline(text: str, c: Candidate, mentions: list[NumberMention], rules:
     return None
 
 
-def _years_in(text: str, m: NumberMention, begin: int, stop: int, mentions: list[NumberMention],
-              rules: Rules) -> list[tuple[int, int]]:
+def _years_in(
+    text: str, m: NumberMention, begin: int, stop: int, mentions: list[NumberMention], rules: Rules
+) -> list[tuple[int, int]]:
     """(distance to ``m``, year) for the years written in ``[begin, stop)`` and the relative ones
     ('tahun depan': the article's year + 1, when the article is dated)."""
-    found = [(_gap(m, y), int(y.value or 0)) for y in mentions if y.kind == YEAR and begin <= y.start < stop]
+    found = [
+        (_gap(m, y), int(y.value or 0))
+        for y in mentions
+        if y.kind == YEAR and begin <= y.start < stop
+    ]
     year = article_year(mentions)
     if year is not None:
-        found += [(_span_gap(m, *r.span()), year + rules.relative_years[_key(r.group())])
-                  for r in rules.relative_year.finditer(text, begin, stop)]
+        found += [
+            (_span_gap(m, *r.span()), year + rules.relative_years[_key(r.group())])
+            for r in rules.relative_year.finditer(text, begin, stop)
+        ]
     return found
 
 
 def to_target(text: str, c: Candidate, mentions: list[NumberMention], rules: Rules) -> Target:
     m = c.mention
     start, end = clause_bounds(c.sentence, m)
-    indicator = (_nearest(text, start, end, rules.indicator_names, m.start)
-                 or _nearest(text, c.sentence.start, c.sentence.end, rules.indicator_names, m.start)
-                 or rules.topic)
-    return Target(indicator=_scoped(indicator, text, start, end, rules),
-                  value=0.0 if m.kind == ZERO_TARGET else m.value,
-                  value_max=m.value_max, value_text=m.text, unit=_unit(text, m, rules),
-                  kind=target_kind(text, c, mentions, rules),
-                  deadline_year=find_deadline(text, c, mentions, rules),
-                  quote=c.sentence.text, span=c.sentence.span)
+    indicator = (
+        _nearest(text, start, end, rules.indicator_names, m.start)
+        or _nearest(text, c.sentence.start, c.sentence.end, rules.indicator_names, m.start)
+        or rules.topic
+    )
+    return Target(
+        indicator=_scoped(indicator, text, start, end, rules),
+        value=0.0 if m.kind == ZERO_TARGET else m.value,
+        value_max=m.value_max,
+        value_text=m.text,
+        unit=_unit(text, m, rules),
+        kind=target_kind(text, c, mentions, rules),
+        deadline_year=find_deadline(text, c, mentions, rules),
+        quote=c.sentence.text,
+        span=c.sentence.span,
+    )
 
 
-def build_extraction(text: str, labelled: list[Labelled], prompt: Prompt,
-                     programs: list[Program] | None = None, *,
-                     mentions: list[NumberMention] | None = None) -> Extraction:
+def build_extraction(
+    text: str,
+    labelled: list[Labelled],
+    prompt: Prompt,
+    programs: list[Program] | None = None,
+    *,
+    mentions: list[NumberMention] | None = None,
+) -> Extraction:
     """The record: one indicator or target per candidate the model kept, fields by rules.
     ``mentions``: ``parse_numbers(text)`` when the caller has it already."""
     rules = Rules.load(prompt)
@@ -432,4 +531,3 @@ def build_extraction(text: str, labelled: list[Labelled], prompt: Prompt,
         elif item.label is Label.target:
             out.targets.append(to_target(text, item.candidate, mentions, rules))
     return out
-

@@ -25,6 +25,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError, create_model
 
+from llmextract.client import Client
+from llmextract.extract.base import SOURCE_PLACEHOLDER
 from llmextract.extract.candidates.propose import (
     OPENING_QUOTES,
     Candidate,
@@ -33,13 +35,11 @@ from llmextract.extract.candidates.propose import (
     right_before,
     table_row,
 )
-from llmextract.extract.base import SOURCE_PLACEHOLDER
-from llmextract.client import Client
 from llmextract.models import Usage
-from llmextract.text.words import words_pattern
-from llmextract.text.numbers import PERCENT, ZERO_TARGET
 from llmextract.prompts import Prompt
 from llmextract.resources import load_vocab
+from llmextract.text.numbers import PERCENT, ZERO_TARGET
+from llmextract.text.words import words_pattern
 
 
 class Label(str, Enum):
@@ -87,29 +87,41 @@ class LabelRules:
         cfg = prompt.data.get("labelling") or {}
         domain, lang = load_vocab(prompt.domain), load_vocab(prompt.language)
         intent = [*lang.words("target_words"), *cfg.get("intent_words", [])]
-        return cls(words_pattern(tuple(intent), ignore_case=True), words_pattern(tuple(lang.words("baseline_before")), ignore_case=True),
-                   words_pattern(tuple(lang.words("purpose_words")), ignore_case=True),
-                   words_pattern(tuple(domain.words("topic_words")), ignore_case=True),
-                   words_pattern(tuple(lang.words("anaphora")), ignore_case=True),
-                   words_pattern(tuple(domain.words("populations")), ignore_case=True),
-                   words_pattern(tuple(domain.words("counted_nouns")), ignore_case=True),
-                   _share_of_count(tuple(domain.words("counted_nouns"))),
-                   words_pattern(tuple(lang.words("percent_point_words")), ignore_case=True),
-                   _taking_a_role(tuple(lang.words("role_words")), tuple(domain.words("counted_nouns"))),
-                   words_pattern(tuple((prompt.data.get("rules") or {}).get("per_year", [])), ignore_case=True))
+        return cls(
+            words_pattern(tuple(intent), ignore_case=True),
+            words_pattern(tuple(lang.words("baseline_before")), ignore_case=True),
+            words_pattern(tuple(lang.words("purpose_words")), ignore_case=True),
+            words_pattern(tuple(domain.words("topic_words")), ignore_case=True),
+            words_pattern(tuple(lang.words("anaphora")), ignore_case=True),
+            words_pattern(tuple(domain.words("populations")), ignore_case=True),
+            words_pattern(tuple(domain.words("counted_nouns")), ignore_case=True),
+            _share_of_count(tuple(domain.words("counted_nouns"))),
+            words_pattern(tuple(lang.words("percent_point_words")), ignore_case=True),
+            _taking_a_role(tuple(lang.words("role_words")), tuple(domain.words("counted_nouns"))),
+            words_pattern(
+                tuple((prompt.data.get("rules") or {}).get("per_year", [])), ignore_case=True
+            ),
+        )
 
 
 def _taking_a_role(role_words: tuple[str, ...], counted_nouns: tuple[str, ...]) -> re.Pattern[str]:
     """After a count, before the next clause mark: a word of taking a role and a counted noun."""
-    return re.compile(r"[^,;:()]*?" + words_pattern(role_words, ignore_case=True).pattern + r"\s+" + words_pattern(counted_nouns, ignore_case=True).pattern,
-                      re.IGNORECASE)
+    return re.compile(
+        r"[^,;:()]*?"
+        + words_pattern(role_words, ignore_case=True).pattern
+        + r"\s+"
+        + words_pattern(counted_nouns, ignore_case=True).pattern,
+        re.IGNORECASE,
+    )
 
 
 def _share_of_count(counted_nouns: tuple[str, ...]) -> re.Pattern[str]:
     """A count of a noun of the topic and an opening bracket, at the end of the text before a
     share: '231 balita stunting (' before '5,1%)'."""
     nouns = words_pattern(counted_nouns, ignore_case=True).pattern
-    return re.compile(rf"[0-9][0-9.,]*\s+{nouns}(?:\s+[^\W\d_][\w-]*){{0,3}}\s*\(\s*$", re.IGNORECASE)
+    return re.compile(
+        rf"[0-9][0-9.,]*\s+{nouns}(?:\s+[^\W\d_][\w-]*){{0,3}}\s*\(\s*$", re.IGNORECASE
+    )
 
 
 _CLOSING_QUOTE = re.compile(r"[\"”’],?\s")
@@ -123,7 +135,7 @@ def has_intent(candidate: Candidate, rules: LabelRules) -> bool:
     own clause; never for the starting point of the change ('turun menjadi 12 persen, dari saat
     ini 17,3 persen')."""
     s, m = candidate.sentence, candidate.mention
-    before = s.text[:m.start - s.start]
+    before = s.text[: m.start - s.start]
     if right_before(rules.baseline, before, m):
         return False
     cut = max((q.end() for q in _CLOSING_QUOTE.finditer(before)), default=0)
@@ -131,7 +143,10 @@ def has_intent(candidate: Candidate, rules: LabelRules) -> bool:
     if purpose and "," in before and not _is_pace(candidate, rules):
         cut = max(cut, before.index(",") + 1)
     _, end = clause_bounds(s, m)
-    return bool(rules.intent.search(before[cut:]) or rules.intent.search(s.text[m.end - s.start:end - s.start]))
+    return bool(
+        rules.intent.search(before[cut:])
+        or rules.intent.search(s.text[m.end - s.start : end - s.start])
+    )
 
 
 def _is_share(candidate: Candidate, rules: LabelRules) -> bool:
@@ -147,7 +162,9 @@ def _is_pace(candidate: Candidate, rules: LabelRules) -> bool:
     itself a goal (a count after such a clause, '... bagi 1.850 balita', is not)."""
     s, m = candidate.sentence, candidate.mention
     _, end = clause_bounds(s, m)
-    return _is_share(candidate, rules) and bool(rules.per_year.search(s.text, m.end - s.start, end - s.start))
+    return _is_share(candidate, rules) and bool(
+        rules.per_year.search(s.text, m.end - s.start, end - s.start)
+    )
 
 
 def _echoes_headline(sentence: Sentence, headline: Sentence | None, rules: LabelRules) -> bool:
@@ -157,7 +174,9 @@ def _echoes_headline(sentence: Sentence, headline: Sentence | None, rules: Label
     year says nothing)."""
     if headline is None or not rules.topic.search(headline.text):
         return False
-    return bool(set(_NOTABLE_NUMBER.findall(headline.text)) & set(_NOTABLE_NUMBER.findall(sentence.text)))
+    return bool(
+        set(_NOTABLE_NUMBER.findall(headline.text)) & set(_NOTABLE_NUMBER.findall(sentence.text))
+    )
 
 
 _NOTABLE_NUMBER = re.compile(r"(?<![\d.,])(?:\d+,\d+|\d{1,3}(?:\.\d{3})+)(?![\d.,]\d)")
@@ -177,7 +196,9 @@ def about_topic(candidate: Candidate, rules: LabelRules) -> bool:
     if introduced(candidate, rules):
         return True
     for sentence in (candidate.sentence, *candidate.previous):
-        if rules.topic.search(sentence.text) or _echoes_headline(sentence, candidate.headline, rules):
+        if rules.topic.search(sentence.text) or _echoes_headline(
+            sentence, candidate.headline, rules
+        ):
             return True
         if not rules.anaphora.search(sentence.text):
             return False
@@ -206,16 +227,34 @@ def sure_indicator(candidate: Candidate, rules: LabelRules) -> bool:
     row = table_row(candidate)
     if row and (rules.population.search(row) or rules.topic.search(row)):
         return True
-    bare = _is_share(candidate, rules) or not noun or noun.group(1).split()[0].lower() in _FUNCTION_WORDS
+    bare = (
+        _is_share(candidate, rules)
+        or not noun
+        or noun.group(1).split()[0].lower() in _FUNCTION_WORDS
+    )
     if row:
         return bare and introduced(candidate, rules)
     return bare and about_topic(candidate, rules)
 
 
-_FUNCTION_WORDS = {"di", "pada", "yang", "dan", "dari", "ke", "untuk", "dengan", "atau", "per", "tahun"}
+_FUNCTION_WORDS = {
+    "di",
+    "pada",
+    "yang",
+    "dan",
+    "dari",
+    "ke",
+    "untuk",
+    "dengan",
+    "atau",
+    "per",
+    "tahun",
+}
 
 
-def allowed_labels(candidate: Candidate, rules: LabelRules, trust_rules: bool = True) -> list[Label]:
+def allowed_labels(
+    candidate: Candidate, rules: LabelRules, trust_rules: bool = True
+) -> list[Label]:
     """The labels the rules leave open. A zero-stunting slogan is a goal; only a sentence with a
     word of intent can hold a target. With ``trust_rules``, the rules also settle what they are
     sure of (a goal after a word of intent, ``sure_indicator``); only the rest goes to the model."""
@@ -237,7 +276,9 @@ def marked_sentence(candidate: Candidate, mark: str, window: int = 0) -> str:
     a, b = m.start - s.start, m.end - s.start
     before, after = s.text[:a], s.text[b:]
     if window > 0:
-        before = " ".join(before.split(" ")[-window - 1:]) if before.count(" ") > window else before
+        before = (
+            " ".join(before.split(" ")[-window - 1 :]) if before.count(" ") > window else before
+        )
         after = " ".join(after.split(" ")[: window + 1]) if after.count(" ") > window else after
     return f"{before}{left}{s.text[a:b]}{right}{after}"
 
@@ -253,8 +294,9 @@ def _response_model(allowed: list[str]) -> type[BaseModel]:
     return create_model("Label", label=(choice, ...))
 
 
-def ask_label(client: Client, prompt: Prompt, shown: str, allowed: list[str], *,
-              kind: str = "") -> tuple[str | None, list[str], Usage]:
+def ask_label(
+    client: Client, prompt: Prompt, shown: str, allowed: list[str], *, kind: str = ""
+) -> tuple[str | None, list[str], Usage]:
     """One label from ``allowed`` for the text ``shown``, by the prompt's path: a completion held
     by a grammar, or a chat answer validated by a ``Literal`` response model. ``kind`` picks the
     templates and examples (``""`` for numbers, ``"program_"`` for program names). A reply
@@ -267,8 +309,9 @@ def ask_label(client: Client, prompt: Prompt, shown: str, allowed: list[str], *,
             {"role": "system", "content": prompt.render(f"{kind}system", examples=examples)},
             {"role": "user", "content": prompt.render(f"{kind}user", sentence=SOURCE_PLACEHOLDER)},
         ]
-        got = client.structured(messages, model, source=shown, params=prompt.params,
-                                prompt_version=prompt.id)
+        got = client.structured(
+            messages, model, source=shown, params=prompt.params, prompt_version=prompt.id
+        )
         if got.value is None:
             return None, got.problems or ["no answer"], got.usage
         return str(got.value.label), got.problems, got.usage  # type: ignore[attr-defined]
@@ -299,8 +342,12 @@ def label_candidates(candidates: list[Candidate], client: Client, prompt: Prompt
         if len(allowed) == 1:
             out.labels.append(Labelled(candidate, allowed[0]))
             continue
-        answer, problems, usage = ask_label(client, prompt, marked_sentence(candidate, mark, window),
-                                            [label.value for label in allowed])
+        answer, problems, usage = ask_label(
+            client,
+            prompt,
+            marked_sentence(candidate, mark, window),
+            [label.value for label in allowed],
+        )
         out.usage = out.usage.add(usage)
         out.problems.extend(f"label for {candidate.value_text!r}: {p}" for p in problems)
         out.labels.append(Labelled(candidate, Label(answer) if answer else Label.other))

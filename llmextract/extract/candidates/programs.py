@@ -24,14 +24,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from llmextract.client import Client
 from llmextract.extract.candidates.label import ask_label
 from llmextract.extract.candidates.propose import Sentence, clause_bounds, split_sentences
-from llmextract.client import Client
 from llmextract.models import Program, Usage
-from llmextract.text.words import words_pattern
-from llmextract.text.numbers import MONEY, NumberMention, parse_numbers
 from llmextract.prompts import Prompt
 from llmextract.resources import DEFAULT_DOMAIN, DEFAULT_LANGUAGE, load_vocab
+from llmextract.text.numbers import MONEY, NumberMention, parse_numbers
+from llmextract.text.words import words_pattern
 
 _CAP = r"[A-Z][\w-]*"
 _LINK = r"(?:dan|untuk|bagi|di|ke|&)"
@@ -86,7 +86,9 @@ class ProgramRules:
     plain_cued: re.Pattern[str]  # 'menjalankan Jumat Berkah Gizi, yakni ...'
     opened: re.Pattern[str]  # 'membuka Rumah Pemulihan Gizi (RPG)'
     service_words: re.Pattern[str]  # 'Gizi': an opened place named for the topic's service
-    events: frozenset[str]  # 'menggelar Rembuk Stunting ...' is a meeting (and 'melakukan Pengukuran Serentak' an aim)
+    events: frozenset[
+        str
+    ]  # 'menggelar Rembuk Stunting ...' is a meeting (and 'melakukan Pengukuran Serentak' an aim)
     enumeration: re.Pattern[str]
     listed_activity: re.Pattern[str]  # 'program seperti pemberian vitamin melalui Posyandu'
     openers: str
@@ -96,7 +98,9 @@ class ProgramRules:
     next_activity: re.Pattern[str]  # ', pemeriksaan kesehatan calon pengantin' after an activity
     joiners: frozenset[str]  # 'dan', 'serta'
     means: re.Pattern[str]
-    through_name: re.Pattern[str]  # 'Melalui Genting, ... menyalurkan paket pangan ...': the program's means
+    through_name: re.Pattern[
+        str
+    ]  # 'Melalui Genting, ... menyalurkan paket pangan ...': the program's means
     verb: re.Pattern[str]
     verb_nouns: dict[str, str]
     team_work: re.Pattern[str]  # '186 Tim Pendamping Keluarga kini mendampingi 4.870 keluarga'
@@ -109,7 +113,9 @@ class ProgramRules:
     not_activities: frozenset[str]
     stop_words: frozenset[str]
     beneficiary_words: frozenset[str]
-    time_words: frozenset[str]  # 'selama 56 hari kepada 4.300 balita': the people come after the time
+    time_words: frozenset[
+        str
+    ]  # 'selama 56 hari kepada 4.300 balita': the people come after the time
     durations: frozenset[str]  # 'hari', 'pekan'
     hedge_words: frozenset[str]
     people: re.Pattern[str]  # whom an activity is for: the domain's counted nouns, not 'warga'
@@ -121,8 +127,9 @@ class ProgramRules:
     not_programs: frozenset[str]
 
     @classmethod
-    def load(cls, config: dict[str, Any], domain: str = DEFAULT_DOMAIN,
-             language: str = DEFAULT_LANGUAGE) -> ProgramRules:
+    def load(
+        cls, config: dict[str, Any], domain: str = DEFAULT_DOMAIN, language: str = DEFAULT_LANGUAGE
+    ) -> ProgramRules:
         lang, vocab = load_vocab(language), load_vocab(domain)
         words = _alternation(list(config.get("program_words", [])))
         openers = _alternation(list(config.get("list_openers", [])))
@@ -142,24 +149,32 @@ class ProgramRules:
         return cls(
             program_words=re.compile(rf"(?<!\w){words}(?!\w)"),
             after_word=re.compile(
-                rf"(?<!\w)(?P<word>{words})\s+{_QUOTE}(?P<name>{_NAME}(?:\s+\([A-Z][\w ]{{1,20}}\))?)"),
+                rf"(?<!\w)(?P<word>{words})\s+{_QUOTE}"
+                rf"(?P<name>{_NAME}(?:\s+\([A-Z][\w ]{{1,20}}\))?)"
+            ),
             # A bracketed acronym in a list of programs ("Program CSR seperti Gerakan ...
             # (Genting), Satu Telur Satu Minggu (Sate Sami)"), or joined to one ("program Kampung
             # Keluarga Berkualitas (Kampung KB) dan Bina Keluarga Remaja (BKR)").
-            listed=re.compile(rf"(?:(?<!\w){openers}\s+|,\s+|(?<=\))\s+{joiners}\s+){_ACRONYM_NAME}"),
+            listed=re.compile(
+                rf"(?:(?<!\w){openers}\s+|,\s+|(?<=\))\s+{joiners}\s+){_ACRONYM_NAME}"
+            ),
             cued=re.compile(rf"(?<!\w){verbs}\s+{_NAMED}"),
             # Only after a verb of running: 'mengunjungi Posyandu Melati' names a place.
             plain_cued=re.compile(rf"(?<!\w){running}\s+{_QUOTE}(?P<name>{_PLAIN_NAME})"),
             # A place opened is a program only when its name says it serves the topic: 'membuka
             # Rumah Pemulihan Gizi (RPG)', not 'meresmikan Rumah Sakit Umum Daerah (RSUD)'.
-            opened=re.compile(rf"(?<!\w){_alternation(list(lang.get('opening_verbs', [])))}\s+{_QUOTE}"
-                              rf"(?P<name>{_PLAIN_NAME}(?:\s+\([A-Z][\w ]{{1,20}}\))?)"),
+            opened=re.compile(
+                rf"(?<!\w){_alternation(list(lang.get('opening_verbs', [])))}\s+{_QUOTE}"
+                rf"(?P<name>{_PLAIN_NAME}(?:\s+\([A-Z][\w ]{{1,20}}\))?)"
+            ),
             service_words=words_pattern(tuple(vocab.words("service_name_words")), ignore_case=True),
             events=frozenset(w.lower() for w in lang.words("event_words")),
             enumeration=re.compile(rf"(?<!\w){openers}\s+(?P<items>[A-Z].*)"),
             listed_activity=re.compile(rf"(?<!\w){openers}\s+(?P<rest>[a-z])"),
             openers=openers,
-            is_program=re.compile(rf"(?<!\w){words}\b[^.]*?\s(?i:{copulas or '(?!)'})\s+(?P<name>[^,.;]+)"),
+            is_program=re.compile(
+                rf"(?<!\w){words}\b[^.]*?\s(?i:{copulas or '(?!)'})\s+(?P<name>[^,.;]+)"
+            ),
             bullet=re.compile(rf"\s*(?:{markers or '(?!)'}|[0-9]{{1,2}}[.)])\s+(?P<item>.+)"),
             activity=re.compile(rf"(?<!\w)(?:{verbs}|{cues})\s+(?P<rest>[a-z])"),
             next_activity=re.compile(rf"(?:,\s+(?:{joiners}\s+)?|\s+{joiners}\s+)(?P<rest>[a-z])"),
@@ -170,17 +185,24 @@ class ProgramRules:
             verb_nouns=verb_nouns,
             # Only a counted team (a number before it) and at most two words before its verb:
             # 'mendampingi' alone also describes a single person's help ('pendampingan anak').
-            team_work=re.compile(rf"{_COUNT}\s+(?P<team>{workforce}(?:\s+\([A-Z][\w ]{{1,20}}\))?)"
-                                 rf"(?:\s+[a-z]+){{0,2}}\s+(?P<verb>{_alternation(list(team_nouns))})\s+(?P<rest>\S)"),
+            team_work=re.compile(
+                rf"{_COUNT}\s+(?P<team>{workforce}(?:\s+\([A-Z][\w ]{{1,20}}\))?)"
+                rf"(?:\s+[a-z]+){{0,2}}\s+(?P<verb>{_alternation(list(team_nouns))})\s+(?P<rest>\S)"
+            ),
             team_nouns=team_nouns,
-            # The workforce counted, then (words of one clause between) what is done to them: '115 kader
-            # posyandu aktif di wilayahnya kini dilatih ulang' is 'Pelatihan ulang kader'.
-            passive=re.compile(rf"{_COUNT}\s+(?P<people>{workforce})(?!\w)(?:\s+[a-z]+){{0,5}}?"
-                               rf"\s+(?P<verb>{_alternation(list(passive_nouns))})(?:\s+(?P<again>{again}))?(?!\w)"),
+            # The workforce counted, then (words of one clause between) what is done to them:
+            # '115 kader posyandu aktif di wilayahnya kini dilatih ulang' is 'Pelatihan ulang
+            # kader'.
+            passive=re.compile(
+                rf"{_COUNT}\s+(?P<people>{workforce})(?!\w)(?:\s+[a-z]+){{0,5}}?"
+                rf"\s+(?P<verb>{_alternation(list(passive_nouns))})(?:\s+(?P<again>{again}))?(?!\w)"
+            ),
             passive_nouns=passive_nouns,
             # People counted who received the topic's aid: the giving of it is a program.
-            received=re.compile(rf"{_COUNT}(?:\s+[a-z]+){{1,3}}?\s+(?P<verb>{_alternation(list(receiving))})"
-                                rf"\s+(?P<aid>{_alternation(list(vocab.get('aid_words', [])))})(?!\w)"),
+            received=re.compile(
+                rf"{_COUNT}(?:\s+[a-z]+){{1,3}}?\s+(?P<verb>{_alternation(list(receiving))})"
+                rf"\s+(?P<aid>{_alternation(list(vocab.get('aid_words', [])))})(?!\w)"
+            ),
             receiving_nouns=receiving,
             activity_noun=re.compile(str(lang.get("activity_noun", "(?!)"))),
             not_activities=frozenset(w.lower() for w in vocab.words("not_program_activities")),
@@ -195,20 +217,30 @@ class ProgramRules:
             min_words=int(config.get("min_name_words", 2)),
             max_words=int(config.get("max_name_words", 12)),
             not_heads=frozenset(w.lower() for w in config.get("not_program_heads", [])),
-            not_programs=frozenset(" ".join(w.lower().split()) for w in vocab.words("not_programs")),
+            not_programs=frozenset(
+                " ".join(w.lower().split()) for w in vocab.words("not_programs")
+            ),
         )
 
     def keeps(self, name: str) -> bool:
         """A name of the right length that is not an office or team nor names a national policy."""
         words = name.split()
         said = " ".join(name.lower().split())
-        return (self.min_words <= len(words) <= self.max_words and words[0].lower() not in self.not_heads
-                and not any(policy in said for policy in self.not_programs))
+        return (
+            self.min_words <= len(words) <= self.max_words
+            and words[0].lower() not in self.not_heads
+            and not any(policy in said for policy in self.not_programs)
+        )
 
 
-def propose_programs(text: str, config: dict[str, Any], domain: str = DEFAULT_DOMAIN, *,
-                     mentions: list[NumberMention] | None = None,
-                     language: str = DEFAULT_LANGUAGE) -> list[Proposal]:
+def propose_programs(
+    text: str,
+    config: dict[str, Any],
+    domain: str = DEFAULT_DOMAIN,
+    *,
+    mentions: list[NumberMention] | None = None,
+    language: str = DEFAULT_LANGUAGE,
+) -> list[Proposal]:
     """Program proposals in order of appearance, one per name (the first sentence naming it).
     A budget is not a stunting figure but part of what a program is: the clause of the money in
     the program's sentence, or the rest of a list item after its bold name, is its description."""
@@ -227,47 +259,81 @@ def propose_programs(text: str, config: dict[str, Any], domain: str = DEFAULT_DO
                 _add(found, name, _line(s), "bullet", True, rules, rest)
             continue
         stripped = s.line.strip()
-        list_open = (stripped.endswith(":") or stripped.startswith("#")) and bool(rules.program_words.search(s.text))
-        budget = next((s.text[a - s.start:b - s.start].strip() for m in money if s.start <= m.start < s.end
-                       for a, b in [clause_bounds(s, m)]), None)
-        numbers = [(m.start - s.start, m.end - s.start) for m in mentions if s.start <= m.start < s.end]
+        list_open = (stripped.endswith(":") or stripped.startswith("#")) and bool(
+            rules.program_words.search(s.text)
+        )
+        budget = next(
+            (
+                s.text[a - s.start : b - s.start].strip()
+                for m in money
+                if s.start <= m.start < s.end
+                for a, b in [clause_bounds(s, m)]
+            ),
+            None,
+        )
+        numbers = [
+            (m.start - s.start, m.end - s.start) for m in mentions if s.start <= m.start < s.end
+        ]
         for name, rule, sure in _names_in(s, rules, numbers):
             _add(found, name, s, rule, sure, rules, budget)
     # A name inside a longer one (the name without its acronym, a cut-off repeat, the name after
     # its program word: 'Program Satu Desa Satu Ahli Gizi') is the same program.
     bare = [_bare(key, rules) for key in found]
-    return [p for i, p in enumerate(found.values())
-            if not any(j != i and bare[i] in other and (bare[i] != other or j < i) for j, other in enumerate(bare))]
+    return [
+        p
+        for i, p in enumerate(found.values())
+        if not any(
+            j != i and bare[i] in other and (bare[i] != other or j < i)
+            for j, other in enumerate(bare)
+        )
+    ]
 
 
 def _bare(key: str, rules: ProgramRules) -> str:
     """A lower-cased name without a leading program word ('program satu desa ...')."""
     word = rules.program_words.match(key)
-    return key[word.end():].lstrip() if word and word.end() < len(key) else key
+    return key[word.end() :].lstrip() if word and word.end() < len(key) else key
 
 
-def _add(found: dict[str, Proposal], name: str, sentence: Sentence, rule: str, sure: bool,
-         rules: ProgramRules, description: str | None = None) -> None:
+def _add(
+    found: dict[str, Proposal],
+    name: str,
+    sentence: Sentence,
+    rule: str,
+    sure: bool,
+    rules: ProgramRules,
+    description: str | None = None,
+) -> None:
     name = name.strip(" .,;:")
     if rules.keeps(name) and name.lower() not in found:
-        program = Program(name=name, description=description or None, quote=sentence.text, span=sentence.span)
+        program = Program(
+            name=name, description=description or None, quote=sentence.text, span=sentence.span
+        )
         found[name.lower()] = Proposal(program, rule, sure)
 
 
 def _line(s: Sentence) -> Sentence:
     """A list item's whole line (a numbered item 'Kelas ibu hamil. Setiap bulan.' is one item)."""
     lead = len(s.line) - len(s.line.lstrip())
-    return Sentence(s.line_start + lead, s.line_start + len(s.line.rstrip()), s.line.strip(), s.line_start, s.line)
+    return Sentence(
+        s.line_start + lead,
+        s.line_start + len(s.line.rstrip()),
+        s.line.strip(),
+        s.line_start,
+        s.line,
+    )
 
 
 def _item_name(item: str) -> tuple[str, str]:
     """A markdown item's bold name and the rest ('**PMT lokal** untuk balita'), else the whole
     item and nothing."""
     bold = _BOLD.match(item)
-    return (bold["name"], item[bold.end():].strip(" :,-–")) if bold else (item, "")
+    return (bold["name"], item[bold.end() :].strip(" :,-–")) if bold else (item, "")
 
 
-def _names_in(s: Sentence, rules: ProgramRules, numbers: list[tuple[int, int]]) -> Iterator[tuple[str, str, bool]]:
+def _names_in(
+    s: Sentence, rules: ProgramRules, numbers: list[tuple[int, int]]
+) -> Iterator[tuple[str, str, bool]]:
     """(name, rule, sure) for every rule matching in a sentence of prose (``numbers``: the spans
     of its number mentions, in the sentence)."""
     named = False
@@ -279,7 +345,10 @@ def _names_in(s: Sentence, rules: ProgramRules, numbers: list[tuple[int, int]]) 
         if m["name"].split()[0].lower() not in rules.events | rules.not_activities:
             yield m["name"], "name_after_verb", False
     for m in rules.opened.finditer(s.text):
-        if rules.service_words.search(m["name"]) and m["name"].split()[0].lower() not in rules.events:
+        if (
+            rules.service_words.search(m["name"])
+            and m["name"].split()[0].lower() not in rules.events
+        ):
             named = True
             yield m["name"], "opened", True
     listing = False  # a further activity after a comma or 'dan' only once one was found
@@ -287,9 +356,15 @@ def _names_in(s: Sentence, rules: ProgramRules, numbers: list[tuple[int, int]]) 
     # menyalurkan paket pangan ...') is what they are done under, not a further program.
     through = rules.through_name.search(s.text)
     for m in _activity_starts(s.text, rules):
-        if (m.re is rules.next_activity and not listing) or (through and through.start() < m.start()):
+        if (m.re is rules.next_activity and not listing) or (
+            through and through.start() < m.start()
+        ):
             continue
-        activity = None if named and rules.means.search(s.text, 0, m.start()) else _activity(s.text, m, rules, numbers)
+        activity = (
+            None
+            if named and rules.means.search(s.text, 0, m.start())
+            else _activity(s.text, m, rules, numbers)
+        )
         listing = listing or activity is not None
         if activity:
             yield activity, "activity", False
@@ -298,11 +373,23 @@ def _names_in(s: Sentence, rules: ProgramRules, numbers: list[tuple[int, int]]) 
         if work:
             yield f"{work} oleh {m['team']}", "team_work", False
     for m in rules.passive.finditer(s.text):
-        yield " ".join(filter(None, [rules.passive_nouns[m["verb"].lower()].capitalize(), m["again"], m["people"]])), \
-            "passive", False
+        yield (
+            " ".join(
+                filter(
+                    None,
+                    [rules.passive_nouns[m["verb"].lower()].capitalize(), m["again"], m["people"]],
+                )
+            ),
+            "passive",
+            False,
+        )
     if rules.people.search(s.text):
         for m in rules.received.finditer(s.text):
-            yield f"{rules.receiving_nouns[m['verb'].lower()].capitalize()} {m['aid']}", "received", False
+            yield (
+                f"{rules.receiving_nouns[m['verb'].lower()].capitalize()} {m['aid']}",
+                "received",
+                False,
+            )
     if rules.budget.search(s.text):
         for m in rules.budget_for.finditer(s.text):
             yield m["name"], "budget_for", True
@@ -346,24 +433,38 @@ def _described(name: str, rules: ProgramRules) -> str:
     """'program andalan adalah pemberian makanan tambahan (PMT) lokal berbahan ikan patin dan telur
     selama 90 hari bagi 640 balita': the name ends before the first word saying where, how long,
     why or for how many (``activity_stop_words``, a number)."""
-    cut = next((t.start() for t in _TOKEN.finditer(name)
-                if t.group()[0].isdigit() or t.group().lower() in rules.stop_words), len(name))
+    cut = next(
+        (
+            t.start()
+            for t in _TOKEN.finditer(name)
+            if t.group()[0].isdigit() or t.group().lower() in rules.stop_words
+        ),
+        len(name),
+    )
     return name[:cut]
 
 
-def _activity(text: str, verb: re.Match[str], rules: ProgramRules, numbers: list[tuple[int, int]],
-              for_people: bool = True, head: str | None = None) -> str | None:
+def _activity(
+    text: str,
+    verb: re.Match[str],
+    rules: ProgramRules,
+    numbers: list[tuple[int, int]],
+    for_people: bool = True,
+    head: str | None = None,
+) -> str | None:
     """'menggencarkan pemberian tablet tambah darah bagi remaja putri di sekolah' -> 'Pemberian
     tablet tambah darah bagi remaja putri': an activity noun (or a verb naming the activity,
-    turned into its noun) and its object, up to a word ending it, kept only when it is done for people of
-    the topic (unless ``for_people`` is off: the sentence already says it lists programs); the
-    name ends with them. Numbers (``numbers``: their spans in ``text``, number
+    turned into its noun) and its object, up to a word ending it, kept only when it is done for
+    people of the topic (unless ``for_people`` is off: the sentence already says it lists
+    programs); the name ends with them. Numbers (``numbers``: their spans in ``text``, number
     words too) and their hedges are left out ('kepada sekitar 9.400 remaja putri', 'satu sampai
     dua anak'). ``head``: the noun of a verb found by another rule (a counted team's work)."""
     head = head or rules.verb_nouns.get(verb.group().split()[0].lower())
     tokens = list(_TOKEN.finditer(text, verb.start("rest")))
     first = tokens[0].group() if tokens else ""
-    if head is None and not (rules.activity_noun.fullmatch(first) and first not in rules.not_activities):
+    if head is None and not (
+        rules.activity_noun.fullmatch(first) and first not in rules.not_activities
+    ):
         return None
     words: list[re.Match[str]] = []
     people_later = False  # 'menyalurkan makanan tambahan selama 56 hari kepada 4.300 balita'
@@ -373,17 +474,24 @@ def _activity(text: str, verb: re.Match[str], rules: ProgramRules, numbers: list
             while words and words[-1].group().lower() in rules.hedge_words:
                 words.pop()
             continue
-        people_next = _people_next(text, tokens[i + 1:], rules, numbers)
+        people_next = _people_next(text, tokens[i + 1 :], rules, numbers)
         if word == "," and people_next:  # 'kepada balita, ibu hamil dan ibu menyusui': one list
             words.append(token)
             continue
-        if not (word[0].isalpha() or word.startswith("(")) or len(words) == rules.max_words or (
-                word in rules.stop_words and not (word in rules.beneficiary_words and people_next)) or (
-                words and _next_activity_starts(word, tokens[i + 1:], words, text, rules)):
-            people_later = word in rules.time_words and _people_after_time(text, tokens[i + 1:], rules, numbers)
+        if (
+            not (word[0].isalpha() or word.startswith("("))
+            or len(words) == rules.max_words
+            or (word in rules.stop_words and not (word in rules.beneficiary_words and people_next))
+            or (words and _next_activity_starts(word, tokens[i + 1 :], words, text, rules))
+        ):
+            people_later = word in rules.time_words and _people_after_time(
+                text, tokens[i + 1 :], rules, numbers
+            )
             break
         words.append(token)
-    people = [found.end() for w in words for found in [rules.people.match(text, w.start())] if found]
+    people = [
+        found.end() for w in words for found in [rules.people.match(text, w.start())] if found
+    ]
     if not people and for_people and not people_later:
         return None
     kept = [w for w in words if w.start() < people[-1]] if people else words
@@ -397,7 +505,9 @@ def _is_number(token: re.Match[str], numbers: list[tuple[int, int]]) -> bool:
     return any(a <= token.start() < b for a, b in numbers)
 
 
-def _people_next(text: str, tokens: list[re.Match[str]], rules: ProgramRules, numbers: list[tuple[int, int]]) -> bool:
+def _people_next(
+    text: str, tokens: list[re.Match[str]], rules: ProgramRules, numbers: list[tuple[int, int]]
+) -> bool:
     """People of the topic come next, past a number and its hedge ('untuk 500 balita', 'bagi
     sekitar 8.500 remaja putri'): the word before them says whom the activity is for."""
     for token in tokens:
@@ -406,33 +516,39 @@ def _people_next(text: str, tokens: list[re.Match[str]], rules: ProgramRules, nu
     return False
 
 
-def _people_after_time(text: str, tokens: list[re.Match[str]], rules: ProgramRules,
-                       numbers: list[tuple[int, int]]) -> bool:
+def _people_after_time(
+    text: str, tokens: list[re.Match[str]], rules: ProgramRules, numbers: list[tuple[int, int]]
+) -> bool:
     """A short phrase of time ('selama 56 hari', 'setiap pekan') then a word saying whom for and
     people of the topic: the activity before the time is done for them, though its name ends
     before the time ('menyalurkan makanan tambahan ... selama 56 hari kepada 4.300 balita')."""
     for i, token in enumerate(tokens[:4]):
         word = token.group().lower()
         if word in rules.beneficiary_words:
-            return _people_next(text, tokens[i + 1:], rules, numbers)
+            return _people_next(text, tokens[i + 1 :], rules, numbers)
         if not (_is_number(token, numbers) or word in rules.durations):
             return False  # 'membagikan hadiah selama acara kepada 30 anak': not a time
     return False
 
 
-def _next_activity_starts(word: str, rest: list[re.Match[str]], words: list[re.Match[str]], text: str,
-                          rules: ProgramRules) -> bool:
+def _next_activity_starts(
+    word: str, rest: list[re.Match[str]], words: list[re.Match[str]], text: str, rules: ProgramRules
+) -> bool:
     """'... dan melakukan pemeriksaan ...': a verb of running starts the next activity; so does a
     joining word before an activity noun once this one has its people ('penyuluhan gizi bagi
     calon pengantin dan pemeriksaan kehamilan ...'; but 'pendampingan dan pemberdayaan keluarga'
     is one, sharing its people)."""
     following = rest[0].group().lower() if rest else ""
     complete = any(rules.people.match(text, w.start()) for w in words)
-    starts_activity = bool(rules.activity_noun.fullmatch(following)) and following not in rules.not_activities
+    starts_activity = (
+        bool(rules.activity_noun.fullmatch(following)) and following not in rules.not_activities
+    )
     return bool(rules.verb.match(word)) or (complete and word in rules.joiners and starts_activity)
 
 
-def confirm_programs(proposals: list[Proposal], client: Client, prompt: Prompt) -> tuple[list[Program], list[str], Usage]:
+def confirm_programs(
+    proposals: list[Proposal], client: Client, prompt: Prompt
+) -> tuple[list[Program], list[str], Usage]:
     """Keep the sure proposals; ask the model (labels ``program`` / ``other``) about the rest when
     the prompt's ``programs.confirm`` is on."""
     confirm = bool((prompt.data.get("programs") or {}).get("confirm", False))
@@ -443,7 +559,9 @@ def confirm_programs(proposals: list[Proposal], client: Client, prompt: Prompt) 
         if proposal.sure or not confirm:
             kept.append(proposal.program)
             continue
-        shown = proposal.program.quote.replace(proposal.program.name, f"[[{proposal.program.name}]]", 1)
+        shown = proposal.program.quote.replace(
+            proposal.program.name, f"[[{proposal.program.name}]]", 1
+        )
         answer, why, used = ask_label(client, prompt, shown, ["program", "other"], kind="program_")
         usage = usage.add(used)
         problems.extend(f"program {proposal.program.name!r}: {w}" for w in why)

@@ -17,16 +17,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
-from llmextract.vocabulary import boilerplate_category
+from llmextract.resources import DEFAULT_DOMAIN, DEFAULT_LANGUAGE, load_vocab
 from llmextract.text.alignment import lower_same_length
 from llmextract.text.layout import LIST_NUMBER, TABLE_ROW, list_intro
-from llmextract.client import Client
-from llmextract.models import Extraction, Span
-from llmextract.text.sentences import Sentence, clause_within, split_sentences
-from llmextract.text.words import words_pattern
-from llmextract.vocabulary import vocabulary
 from llmextract.text.numbers import (
     CALENDAR_KINDS,
     MONEY,
@@ -38,13 +32,16 @@ from llmextract.text.numbers import (
     NumberMention,
     parse_numbers,
 )
-from llmextract.prompts import Prompt
-from llmextract.resources import DEFAULT_DOMAIN, DEFAULT_LANGUAGE, load_vocab
+from llmextract.text.sentences import Sentence, clause_within, split_sentences
+from llmextract.text.words import words_pattern
+from llmextract.vocabulary import boilerplate_category, vocabulary
 
 # 'Rabu (11/11)', 'Senin (16/11/2026)': the short date news writes after a day name.
 _SHORT_DATE = re.compile(r"\(\s*[0-9]{1,2}/[0-9]{1,2}(?:/[0-9]{2,4})?\s*\)")
 # '0813-4700-9870', '(0291) 431226': a phone number the parser reads as numbers.
-_PHONE = re.compile(r"(?<![\d.,])(?:\(0\d{2,4}\)\s*\d{4,8}|(?:\+62|0)\d{2,3}[-\s]\d{3,4}[-\s]\d{3,5})(?!\d)")
+_PHONE = re.compile(
+    r"(?<![\d.,])(?:\(0\d{2,4}\)\s*\d{4,8}|(?:\+62|0)\d{2,3}[-\s]\d{3,4}[-\s]\d{3,5})(?!\d)"
+)
 # 'Ibu Hasnah (32), warga ...': a one- or two-digit number alone in brackets after a name.
 _AGE_AFTER_NAME = re.compile(r"[A-Z][\w.'-]*\s*\(\s*$")
 OPENING_QUOTES = "\"“‘'(> "  # and a markdown blockquote
@@ -73,28 +70,39 @@ class SetAsideRules:
     audience_noun: re.Pattern[str]
     day_of_month: re.Pattern[str]  # 'setiap tanggal 10'
     identifier: re.Pattern[str]  # 'RT 03', 'Nomor 72', 'peringkat 5'
-    back_reference: re.Pattern[str]  # '1.406 balita stunting tersebut': a noun phrase and a demonstrative
+    back_reference: re.Pattern[
+        str
+    ]  # '1.406 balita stunting tersebut': a noun phrase and a demonstrative
 
     @classmethod
     def load(cls, domain: str = DEFAULT_DOMAIN, language: str = DEFAULT_LANGUAGE) -> SetAsideRules:
         lang, words = load_vocab(language), load_vocab(domain)
-        return cls(words_pattern((*lang.words("duration_words"), *lang.words("measure_words")), ignore_case=True),
-                   words_pattern(tuple(lang.table("relative_years")), ignore_case=True),
-                   words_pattern(tuple(words.words("uncounted_nouns")), ignore_case=True),
-                   words_pattern(tuple(lang.words("distributive_words")), ignore_case=True),
-                   words_pattern(tuple(lang.words("budget_words")), ignore_case=True),
-                   words_pattern((*lang.words("currency_before"), *lang.words("currency_after")), ignore_case=True),
-                   words_pattern(tuple(words.words("topic_words")), ignore_case=True),
-                   words_pattern(tuple(lang.words("audience_before")), ignore_case=True),
-                   words_pattern(tuple(lang.words("audience_nouns")), ignore_case=True),
-                   words_pattern(tuple(lang.words("day_of_month_before")), ignore_case=True),
-                   words_pattern(tuple(lang.words("identifier_before")), ignore_case=True),
-                   _back_reference(tuple(lang.words("demonstratives"))))
+        return cls(
+            words_pattern(
+                (*lang.words("duration_words"), *lang.words("measure_words")), ignore_case=True
+            ),
+            words_pattern(tuple(lang.table("relative_years")), ignore_case=True),
+            words_pattern(tuple(words.words("uncounted_nouns")), ignore_case=True),
+            words_pattern(tuple(lang.words("distributive_words")), ignore_case=True),
+            words_pattern(tuple(lang.words("budget_words")), ignore_case=True),
+            words_pattern(
+                (*lang.words("currency_before"), *lang.words("currency_after")), ignore_case=True
+            ),
+            words_pattern(tuple(words.words("topic_words")), ignore_case=True),
+            words_pattern(tuple(lang.words("audience_before")), ignore_case=True),
+            words_pattern(tuple(lang.words("audience_nouns")), ignore_case=True),
+            words_pattern(tuple(lang.words("day_of_month_before")), ignore_case=True),
+            words_pattern(tuple(lang.words("identifier_before")), ignore_case=True),
+            _back_reference(tuple(lang.words("demonstratives"))),
+        )
 
 
 def _back_reference(demonstratives: tuple[str, ...]) -> re.Pattern[str]:
     """Up to three words after a number, then a demonstrative ('balita stunting tersebut')."""
-    return re.compile(r"(?:\s+[^\W\d_][\w-]*){0,3}\s+" + words_pattern(demonstratives, ignore_case=True).pattern, re.IGNORECASE)
+    return re.compile(
+        r"(?:\s+[^\W\d_][\w-]*){0,3}\s+" + words_pattern(demonstratives, ignore_case=True).pattern,
+        re.IGNORECASE,
+    )
 
 
 @dataclass(frozen=True)
@@ -124,16 +132,19 @@ class SetAside:
 def _clause_breaks(sentence: Sentence) -> list[tuple[int, int]]:
     pattern = vocabulary().clause_break
     lowered = lower_same_length(sentence.text)
-    return [(sentence.start + a, sentence.start + b)
-            for a, b in (m.span() for m in pattern.finditer(lowered))]
+    return [
+        (sentence.start + a, sentence.start + b)
+        for a, b in (m.span() for m in pattern.finditer(lowered))
+    ]
 
 
 def clause_bounds(sentence: Sentence, mention: NumberMention) -> tuple[int, int]:
     """The clause around the mention (between commas, colons, brackets or a joining 'dan', the
     vocabulary's ``clause_marks`` and ``clause_words``), as offsets into the text. A break inside
     the mention itself (a range, '10,6') is ignored."""
-    return clause_within(_clause_breaks(sentence), sentence.start, sentence.end,
-                         mention.start, mention.end)
+    return clause_within(
+        _clause_breaks(sentence), sentence.start, sentence.end, mention.start, mention.end
+    )
 
 
 def opening_clause_end(sentence: Sentence) -> int:
@@ -149,14 +160,18 @@ def right_before(pattern: re.Pattern[str], before: str, mention: NumberMention) 
     lead = before.rstrip(_SPACE_AND_BOLD)
     hedge = mention.hedge or ""
     if hedge and lead.lower().endswith(hedge):
-        lead = lead[:len(lead) - len(hedge)].rstrip(_SPACE_AND_BOLD)
+        lead = lead[: len(lead) - len(hedge)].rstrip(_SPACE_AND_BOLD)
     return any(m.end() == len(lead) for m in pattern.finditer(lead))
 
 
 def table_row(c: Candidate) -> str | None:
     """'Ibu Hamil (Bumil): 1.022 didampingi, 542 berisiko': the row label names who is counted."""
     m = TABLE_ROW.match(c.sentence.line)
-    if m and c.sentence.line_start + m.end() <= c.mention.start and not any(ch.isdigit() for ch in m["label"]):
+    if (
+        m
+        and c.sentence.line_start + m.end() <= c.mention.start
+        and not any(ch.isdigit() for ch in m["label"])
+    ):
         return m["label"].strip(" *")
     return None
 
@@ -165,14 +180,21 @@ def _is_name_word(mention: NumberMention, sentence: Sentence) -> bool:
     """A capitalised number word in the middle of a sentence is part of a name (Satu Telur Satu
     Minggu), not a quantity; digits never are."""
     written = mention.text
-    return (not any(ch.isdigit() for ch in written) and written[0].isupper()
-            and mention.start > sentence.start and mention.kind != ZERO_TARGET)
+    return (
+        not any(ch.isdigit() for ch in written)
+        and written[0].isupper()
+        and mention.start > sentence.start
+        and mention.kind != ZERO_TARGET
+    )
 
 
-def find_candidates(text: str, domain: str = DEFAULT_DOMAIN, *,
-                    mentions: list[NumberMention] | None = None,
-                    language: str = DEFAULT_LANGUAGE,
-                    ) -> tuple[list[Candidate], list[SetAside]]:
+def find_candidates(
+    text: str,
+    domain: str = DEFAULT_DOMAIN,
+    *,
+    mentions: list[NumberMention] | None = None,
+    language: str = DEFAULT_LANGUAGE,
+) -> tuple[list[Candidate], list[SetAside]]:
     """Every number of ``text`` either becomes a candidate or is set aside with a reason.
     ``mentions``: ``parse_numbers(text)`` when the caller has it already."""
     sentences = split_sentences(text)
@@ -190,8 +212,11 @@ def find_candidates(text: str, domain: str = DEFAULT_DOMAIN, *,
             aside.append(SetAside(mention, reason or "outside any sentence"))
         else:
             earlier = [s for s in prose if s.end <= sentence.start][-_PREVIOUS_SENTENCES:]
-            candidates.append(Candidate(mention, sentence, tuple(reversed(earlier)), headline,
-                                        _intro(text, sentence)))
+            candidates.append(
+                Candidate(
+                    mention, sentence, tuple(reversed(earlier)), headline, _intro(text, sentence)
+                )
+            )
     return _drop_restatements(candidates, aside, rules.back_reference)
 
 
@@ -206,7 +231,13 @@ def _intro(text: str, sentence: Sentence) -> Sentence | None:
     start, end = found
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", start)
-    return Sentence(start, end, text[start:end], line_start, text[line_start:len(text) if line_end < 0 else line_end])
+    return Sentence(
+        start,
+        end,
+        text[start:end],
+        line_start,
+        text[line_start : len(text) if line_end < 0 else line_end],
+    )
 
 
 def _set_aside_reason(mention: NumberMention, sentence: Sentence | None) -> str | None:
@@ -240,13 +271,18 @@ def _is_age_after_name(mention: NumberMention, sentence: Sentence) -> bool:
     """News gives a quoted resident's age in brackets after the name ('Ibu Hasnah (32)'): a bare
     one- or two-digit number there describes the person, it counts nothing."""
     at, end = mention.start - sentence.start, mention.end - sentence.start
-    return (mention.kind == QUANTITY and len(mention.text) <= 2 and mention.text.isdigit()
-            and sentence.text[end:].lstrip().startswith(")")
-            and bool(_AGE_AFTER_NAME.search(sentence.text, 0, at)))
+    return (
+        mention.kind == QUANTITY
+        and len(mention.text) <= 2
+        and mention.text.isdigit()
+        and sentence.text[end:].lstrip().startswith(")")
+        and bool(_AGE_AFTER_NAME.search(sentence.text, 0, at))
+    )
 
 
-def _not_a_count_reason(text: str, mention: NumberMention, sentence: Sentence,
-                        rules: SetAsideRules) -> str | None:
+def _not_a_count_reason(
+    text: str, mention: NumberMention, sentence: Sentence, rules: SetAsideRules
+) -> str | None:
     """Why a number in prose is not a stunting figure by the words around it: money (a budget
     belongs to its program's description) or a share of it, a list item's number, or (for a
     count) the words of ``_not_people_reason``."""
@@ -256,34 +292,41 @@ def _not_a_count_reason(text: str, mention: NumberMention, sentence: Sentence,
     if marker and mention.start < marker.end():
         return "the number of a list item"
     start, end = clause_bounds(sentence, mention)
-    if mention.kind == PERCENT and (rules.budget.search(text, start, end) or (
-            rules.money.search(text, sentence.start, mention.start) and not rules.topic.search(text, start, end))):
+    if mention.kind == PERCENT and (
+        rules.budget.search(text, start, end)
+        or (
+            rules.money.search(text, sentence.start, mention.start)
+            and not rules.topic.search(text, start, end)
+        )
+    ):
         return "a share of a budget, not a stunting measure"
     if mention.kind == QUANTITY or (mention.kind == RANGE and not mention.unit):
         return _not_people_reason(text, mention, sentence, start, rules)
     return None
 
 
-def _not_people_reason(text: str, mention: NumberMention, sentence: Sentence, start: int,
-                       rules: SetAsideRules) -> str | None:
+def _not_people_reason(
+    text: str, mention: NumberMention, sentence: Sentence, start: int, rules: SetAsideRules
+) -> str | None:
     """Why a count (from its clause's ``start``) does not count people of the topic: it is a day
     of the month or names or ranks something, counts an audience, a duration, age or measure,
     places or things, or states a rule per unit ('satu sampai dua anak' per foster parent)."""
-    after = text[mention.end:sentence.end]
-    if right_before(rules.day_of_month, text[start:mention.start], mention):
+    after = text[mention.end : sentence.end]
+    if right_before(rules.day_of_month, text[start : mention.start], mention):
         return "a day of the month ('setiap tanggal 10'), not a count"
-    if right_before(rules.identifier, text[sentence.start:mention.start], mention):
+    if right_before(rules.identifier, text[sentence.start : mention.start], mention):
         return "a number naming or ranking something ('RT 03', 'peringkat 5'), not a count"
-    if right_before(rules.audience_before, text[start:mention.start], mention) or \
-            rules.audience_noun.match(after.lstrip()):
+    if right_before(
+        rules.audience_before, text[start : mention.start], mention
+    ) or rules.audience_noun.match(after.lstrip()):
         return "the audience of an event, not a stunting figure"
     if rules.duration.match(after.lstrip()) and not rules.relative_year.match(after.lstrip()):
         return "a duration, age, frequency or measure, not a count"
     if rules.uncounted.match(after.lstrip()):
         return "a count of places or things, not of people"
-    opening = text[start:sentence.end].lstrip(OPENING_QUOTES)
+    opening = text[start : sentence.end].lstrip(OPENING_QUOTES)
     lead = rules.distributive.match(opening)
-    if lead and not rules.duration.match(opening[lead.end():].lstrip()):
+    if lead and not rules.duration.match(opening[lead.end() :].lstrip()):
         return "a rule per unit ('setiap', 'satu ...'), not a total"
     return None
 
@@ -292,12 +335,16 @@ def _distinctive(mention: NumberMention) -> bool:
     """A share or count unlikely to recur by chance for another fact: a decimal ('21,4 persen') or
     a number of a hundred or more ('1.406'); small whole numbers ('2', '10 persen') do recur."""
     value = mention.value
-    return (mention.kind in (PERCENT, QUANTITY) and value is not None
-            and (value != int(value) or value >= 100))
+    return (
+        mention.kind in (PERCENT, QUANTITY)
+        and value is not None
+        and (value != int(value) or value >= 100)
+    )
 
 
-def _drop_restatements(candidates: list[Candidate], aside: list[SetAside],
-                       back_reference: re.Pattern[str]) -> tuple[list[Candidate], list[SetAside]]:
+def _drop_restatements(
+    candidates: list[Candidate], aside: list[SetAside], back_reference: re.Pattern[str]
+) -> tuple[list[Candidate], list[SetAside]]:
     """A headline number the body repeats, a body number pointing back to the same number earlier
     ('Dari 1.406 balita stunting tersebut, ...') or repeating a distinctive one (a quotation
     saying again '21,4 persen'), and every zero-stunting slogan after the first one in the body,
@@ -311,7 +358,9 @@ def _drop_restatements(candidates: list[Candidate], aside: list[SetAside],
         key = (c.mention.kind, c.mention.value)
         if c.sentence.headline and key in body_values:
             aside.append(SetAside(c.mention, "headline restating a number of the body"))
-        elif key in seen and back_reference.match(c.sentence.text, c.mention.end - c.sentence.start):
+        elif key in seen and back_reference.match(
+            c.sentence.text, c.mention.end - c.sentence.start
+        ):
             aside.append(SetAside(c.mention, "pointing back to the same number before it"))
         elif key in seen and _distinctive(c.mention):
             aside.append(SetAside(c.mention, "repeating a distinctive number of the body"))
