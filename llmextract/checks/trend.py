@@ -30,8 +30,8 @@ def _series(ctx: ArticleContext) -> list[list[LocatedItem]]:
         )
         groups.setdefault(key, []).append(li)
     return [
-        sorted(g, key=lambda li: li.value_span.start)
-        for g in groups.values()  # type: ignore[union-attr]
+        sorted(g, key=lambda li: li.value_span.start)  # type: ignore[union-attr]
+        for g in groups.values()
         if len(g) > 1
     ]
 
@@ -46,7 +46,7 @@ def check_trend(ctx: ArticleContext) -> list[Flag]:
             down, up = vocab.down.search(between), vocab.up.search(between)
             if bool(down) == bool(up):
                 continue
-            earlier, later = sorted((first, second), key=lambda li: period_key(li.item.period))  # type: ignore[arg-type, union-attr]
+            earlier, later = sorted((first, second), key=lambda li: period_key(li.item.period))  # type: ignore[arg-type, union-attr, return-value]
             if period_key(earlier.item.period) == period_key(later.item.period):  # type: ignore[union-attr]
                 continue
             rose = (later.value or 0) > (earlier.value or 0)

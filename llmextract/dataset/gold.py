@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
 from llmextract.errors import UsageError
 from llmextract.models import Indicator, Program, Target
 
-GOLD_FORMAT = "llmextract-gold/1"
+GOLD_FORMAT: Final = "llmextract-gold/1"
 
 
 class GoldProgram(Program):

@@ -172,8 +172,8 @@ def _reviewed_items(
         out.append(
             ReviewedItem(
                 record=record,
-                item_type=kind,
-                item=current,  # type: ignore[arg-type]
+                item_type=kind,  # type: ignore[arg-type]
+                item=current,
                 original=original,
                 status=_status(decisions, flags),
                 flags=flags,

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from llmextract.client import Client
-from llmextract.models import Extraction, Usage
+from llmextract.models import Extraction, Indicator, Program, Target, Usage
 from llmextract.prompts import Prompt
 from llmextract.text.alignment import locate
 
@@ -32,7 +32,8 @@ def attach_spans(text: str, extraction: Extraction) -> Extraction:
     """Locate every quote in the text (exact, then whitespace-normalized, then fuzzy) and record
     its span; a quote that cannot be found keeps ``span=None`` and the checks flag it."""
     out = extraction.model_copy(deep=True)
-    for item in [*out.indicators, *out.targets, *out.programs]:
+    items: list[Indicator | Target | Program] = [*out.indicators, *out.targets, *out.programs]
+    for item in items:
         if item.span is None and item.quote:
             item.span = locate(text, item.quote).span
     return out

@@ -23,6 +23,7 @@ number-ish word at a word boundary); the full pattern is tried only there.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -93,7 +94,7 @@ def _words(words: Any) -> str:
 class _Grammar:
     """The compiled patterns built from ``id.yaml``; built once per process."""
 
-    def __init__(self, vocab: dict[str, Any]) -> None:
+    def __init__(self, vocab: Mapping[str, Any]) -> None:
         nw = vocab["number_words"]
         self.digit_words: dict[str, int] = {k.lower(): int(v) for k, v in nw["digits"].items()}
         self.fixed_words: dict[str, int] = {k.lower(): int(v) for k, v in nw["fixed"].items()}
@@ -161,7 +162,7 @@ class _Grammar:
         return self.approximate_hedge.search(hedge) is not None
 
 
-def _master_pattern(vocab: dict[str, Any], word: str, month: str, period_number: str,
+def _master_pattern(vocab: Mapping[str, Any], word: str, month: str, period_number: str,
                     ordinal: str) -> re.Pattern[str]:
     """One alternation for every kind of mention, tried at each candidate position; calendar
     forms come first so that the 5 of '5 Desember 2024' is never read as a count. It runs on

@@ -290,7 +290,7 @@ def _grammar(allowed: list[str]) -> str:
 def _response_model(allowed: list[str]) -> type[BaseModel]:
     """``{"label": <one of allowed>}``: an enum in the JSON schema, so llama.cpp's grammar (chat
     path) and Pydantic's validation (both paths) hold the answer to the allowed labels."""
-    choice: Any = Literal[tuple(allowed)]  # type: ignore[valid-type]
+    choice: Any = Literal[tuple(allowed)]
     return create_model("Label", label=(choice, ...))
 
 

@@ -20,7 +20,7 @@ language's verbs in ``id.yaml``, the domain's populations and non-programs in th
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,7 +55,7 @@ def _alternation(words: list[str]) -> str:
     return "(?i:" + ("|".join(re.escape(w) for w in words) or "(?!)") + ")"
 
 
-def _verb_nouns(lang: dict[str, Any], key: str) -> dict[str, str]:
+def _verb_nouns(lang: Mapping[str, Any], key: str) -> dict[str, str]:
     """A vocabulary map from a verb to the noun of its activity ('dilatih': 'pelatihan'), keyed
     lower-case because the verbs are matched case-insensitively."""
     return {k.lower(): str(v) for k, v in lang.get(key, {}).items()}
