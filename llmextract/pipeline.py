@@ -22,7 +22,7 @@ import diskcache
 import instructor
 
 from llmextract.articles import Article, read_articles
-from llmextract.checks import check_record, check_records
+from llmextract.checks import CheckedArticle, check_article, check_run
 from llmextract.client import Client
 from llmextract.errors import ArticleError, EndpointError, RequestError
 from llmextract.extract import Strategy, attach_spans, strategy_named
@@ -39,8 +39,8 @@ from llmextract.store import (
     write_flags,
     write_run_info,
 )
-from llmextract.text.clean import clean_text
-from llmextract.text.numbers import parse_numbers
+from llmextract.text.clean import Cleaned, clean_text
+from llmextract.text.parsed import ParsedArticle, parse_article
 from llmextract.version import __version__
 
 QUANTITY_KINDS = {"quantity", "percent", "money", "range", "zero_target"}
@@ -76,11 +76,17 @@ class RunResult:
 
 
 def process_article(
-    article: Article, client: Client, strategy: Strategy, prompt: Prompt
+    article: Article,
+    client: Client,
+    strategy: Strategy,
+    prompt: Prompt,
+    *,
+    cleaned: Cleaned | None = None,
 ) -> ArticleRecord:
-    """One article through clean -> extract; spans located and item ids assigned."""
+    """One article through clean -> extract; spans located and item ids assigned. ``cleaned``:
+    the article's text as the caller cleaned it already."""
     started = time.monotonic()
-    cleaned = clean_text(article.text)
+    cleaned = clean_text(article.text) if cleaned is None else cleaned
     meta = read_metadata(cleaned)
     result = strategy.extract(cleaned.text, client, prompt)
     extraction = assign_item_ids(article.id, attach_spans(cleaned.text, result.extraction))
@@ -104,8 +110,8 @@ def process_article(
     )
 
 
-def has_numbers(text: str) -> bool:
-    return any(m.kind in QUANTITY_KINDS for m in parse_numbers(text))
+def has_numbers(parsed: ParsedArticle) -> bool:
+    return any(m.kind in QUANTITY_KINDS for m in parsed.mentions)
 
 
 @contextmanager
@@ -216,6 +222,7 @@ def run(
     for err in bad:
         _fail(run_dir, result, err, notify)
     done = {(r.id, r.model, r.prompt): r for r in _previous(run_dir)}
+    checked: list[CheckedArticle] = []
 
     with _given(client) if client else open_endpoint(settings, notify) as endpoint_or_client:
         model_client = client or make_client(endpoint_or_client, settings)  # type: ignore[arg-type]
@@ -223,10 +230,14 @@ def run(
         try:
             for n, article in enumerate(articles):
                 key = (article.id, model_client.endpoint.model, prompt.id)
+                parsed = None
                 if key in done:
                     record = done[key]
                 else:
-                    if not has_numbers(clean_text(article.text).text):
+                    # Read once: the strategy and the checks share this parse.
+                    cleaned = clean_text(article.text)
+                    parsed = parse_article(cleaned.text)
+                    if not has_numbers(parsed):
                         notify(
                             Event(
                                 "note",
@@ -235,7 +246,9 @@ def run(
                             )
                         )
                     try:
-                        record = process_article(article, model_client, strategy, prompt)
+                        record = process_article(
+                            article, model_client, strategy, prompt, cleaned=cleaned
+                        )
                     except RequestError as exc:
                         _fail(run_dir, result, ArticleError(article.source_path, str(exc)), notify)
                         continue
@@ -246,13 +259,16 @@ def run(
                         break
                     append_record(run_dir, record)
                 result.records.append(record)
-                # Per-article checks as we go (linear); the across-article checks run once, below.
-                notify(Event("article", record=record, flags=check_record(record, prompt.domain)))
+                # Per-article checks once, as we go; the across-article checks run once, below.
+                checked.append(check_article(record, prompt.domain, parsed=parsed))
+                notify(Event("article", record=record, flags=checked[-1].flags))
         except KeyboardInterrupt:
             result.interrupted = True
             result.skipped = len(articles) - len(result.records)
         finally:
-            result.flags = check_records(result.records, prompt.domain)
+            # A record whose checks an interruption cut short is checked here.
+            checked += [check_article(r, prompt.domain) for r in result.records[len(checked) :]]
+            result.flags = check_run(checked)
             write_flags(run_dir, result.flags)
             write_run_info(
                 run_dir,

@@ -16,7 +16,7 @@ from typing import Any
 
 from llmextract.models import Extraction, Flag, Indicator, Program, Severity, Span, Target
 from llmextract.resources import DEFAULT_DOMAIN
-from llmextract.text.alignment import Match, MatchStatus, locate, lower_same_length, normalize
+from llmextract.text.alignment import Match, MatchStatus, locate, normalize
 from llmextract.text.numbers import (
     CALENDAR_KINDS,
     DATE,
@@ -24,9 +24,9 @@ from llmextract.text.numbers import (
     YEAR,
     NumberMention,
     parse_mention,
-    parse_numbers,
 )
-from llmextract.text.sentences import clause_within, sentence_ends
+from llmextract.text.parsed import ParsedArticle
+from llmextract.text.sentences import clause_within
 from llmextract.text.words import years_in
 from llmextract.vocabulary import Vocabulary, boilerplate_category, vocabulary
 
@@ -340,17 +340,21 @@ def build_context(
     article_id: str = "",
     date: str | None = None,
     domain: str = DEFAULT_DOMAIN,
+    parsed: ParsedArticle | None = None,
 ) -> ArticleContext:
-    lowered = lower_same_length(text)
-    mentions = parse_numbers(text, lowered=lowered)
+    """The context the checks of one article share; ``parsed``: the article as the pipeline
+    read it already (its ``text`` must be ``text``), else it is read here."""
+    if parsed is None or parsed.text != text:
+        parsed = ParsedArticle.of(text)
+    mentions = parsed.mentions
     ctx = ArticleContext(
         article_id=article_id,
         text=text,
-        lowered=lowered,
+        lowered=parsed.lowered,
         extraction=extraction,
         year=_article_year(date, mentions),
         mentions=mentions,
-        sentence_ends=sentence_ends(text),
+        sentence_ends=parsed.sentence_ends,
         domain=domain,
     )
     ctx._mention_starts = [m.start for m in mentions]

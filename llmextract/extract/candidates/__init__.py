@@ -12,7 +12,7 @@ from llmextract.extract.candidates.programs import confirm_programs, propose_pro
 from llmextract.extract.candidates.propose import find_candidates
 from llmextract.models import Extraction
 from llmextract.prompts import Prompt
-from llmextract.text.numbers import parse_numbers
+from llmextract.text.parsed import parse_article
 
 
 class CandidatesStrategy:
@@ -21,7 +21,8 @@ class CandidatesStrategy:
     name = "candidates"
 
     def extract(self, text: str, client: Client, prompt: Prompt) -> StrategyResult:
-        mentions = parse_numbers(text)  # once: candidates, programs and fields all read it
+        # The pipeline's parse, read by the candidates, the programs and the fields.
+        mentions = parse_article(text).mentions
         candidates, _ = find_candidates(
             text, prompt.domain, mentions=mentions, language=prompt.language
         )
