@@ -60,6 +60,12 @@ def words_pattern(words: Iterable[str], *, ignore_case: bool = False) -> re.Patt
     return _words_pattern(tuple(str(w) for w in words), ignore_case)
 
 
+def any_case(*lists: Iterable[str]) -> re.Pattern[str]:
+    """``words_pattern`` of the words of ``lists`` together, matching in any case: the
+    extraction rules read the article as written."""
+    return words_pattern([w for words in lists for w in words], ignore_case=True)
+
+
 @lru_cache(maxsize=4096)
 def years_in(text: str | None) -> tuple[int, ...]:
     """The years written in a period or a date note ('Juli 2025' -> 2025); the same few

@@ -43,7 +43,7 @@ from llmextract.text.numbers import (
     NumberMention,
     parse_numbers,
 )
-from llmextract.text.words import words_pattern
+from llmextract.text.words import any_case
 
 _WORD = re.compile(r"[^\W\d_][\w-]*")
 _SPACES = re.compile(r"[ \t\u00a0]*")
@@ -87,13 +87,11 @@ class Rules:
         return cls(
             indicator_names=sorted(domain.words("indicator_names"), key=len, reverse=True),
             populations=sorted(domain.words("populations"), key=len, reverse=True),
-            units=words_pattern(tuple(units), ignore_case=True),
+            units=any_case(units),
             topic=str(own.get("topic", prompt.domain)),
             down_words={w.lower() for w in lang.table("trend_words").get("down", [])},
-            change=words_pattern(
-                tuple(w for ws in lang.table("trend_words").values() for w in ws), ignore_case=True
-            ),
-            restatement=words_pattern(tuple(lang.words("restatement_words")), ignore_case=True),
+            change=any_case(w for ws in lang.table("trend_words").values() for w in ws),
+            restatement=any_case(lang.words("restatement_words")),
             per_year=list(own.get("per_year", [])),
             level_before={w.lower() for w in own.get("level_before", [])},
             upper_bounds={
@@ -101,13 +99,13 @@ class Rules:
             },
             joiners={w.lower() for w in lang.words("list_words")},
             relative_years=relative,
-            relative_year=words_pattern(tuple(relative), ignore_case=True),
-            scope=words_pattern(tuple(lang.words("scope_words")), ignore_case=True),
+            relative_year=any_case(relative),
+            scope=any_case(lang.words("scope_words")),
             period_prepositions={w.lower() for w in lang.words("period_prepositions")},
             period_qualifiers={w.lower() for w in own.get("period_qualifiers", [])},
             name_stop_words={w.lower() for w in own.get("name_stop_words", [])},
             part_of=list(own.get("part_of", [])),
-            anaphora=words_pattern(tuple(lang.words("anaphora")), ignore_case=True),
+            anaphora=any_case(lang.words("anaphora")),
         )
 
 

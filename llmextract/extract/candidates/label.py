@@ -39,7 +39,7 @@ from llmextract.models import Usage
 from llmextract.prompts import Prompt
 from llmextract.resources import load_vocab
 from llmextract.text.numbers import PERCENT, ZERO_TARGET
-from llmextract.text.words import words_pattern
+from llmextract.text.words import any_case
 
 
 class Label(str, Enum):
@@ -88,29 +88,24 @@ class LabelRules:
         domain, lang = load_vocab(prompt.domain), load_vocab(prompt.language)
         intent = [*lang.words("target_words"), *cfg.get("intent_words", [])]
         return cls(
-            words_pattern(tuple(intent), ignore_case=True),
-            words_pattern(tuple(lang.words("baseline_before")), ignore_case=True),
-            words_pattern(tuple(lang.words("purpose_words")), ignore_case=True),
-            words_pattern(tuple(domain.words("topic_words")), ignore_case=True),
-            words_pattern(tuple(lang.words("anaphora")), ignore_case=True),
-            words_pattern(tuple(domain.words("populations")), ignore_case=True),
-            words_pattern(tuple(domain.words("counted_nouns")), ignore_case=True),
+            any_case(intent),
+            any_case(lang.words("baseline_before")),
+            any_case(lang.words("purpose_words")),
+            any_case(domain.words("topic_words")),
+            any_case(lang.words("anaphora")),
+            any_case(domain.words("populations")),
+            any_case(domain.words("counted_nouns")),
             _share_of_count(tuple(domain.words("counted_nouns"))),
-            words_pattern(tuple(lang.words("percent_point_words")), ignore_case=True),
+            any_case(lang.words("percent_point_words")),
             _taking_a_role(tuple(lang.words("role_words")), tuple(domain.words("counted_nouns"))),
-            words_pattern(
-                tuple((prompt.data.get("rules") or {}).get("per_year", [])), ignore_case=True
-            ),
+            any_case((prompt.data.get("rules") or {}).get("per_year", [])),
         )
 
 
 def _taking_a_role(role_words: tuple[str, ...], counted_nouns: tuple[str, ...]) -> re.Pattern[str]:
     """After a count, before the next clause mark: a word of taking a role and a counted noun."""
     return re.compile(
-        r"[^,;:()]*?"
-        + words_pattern(role_words, ignore_case=True).pattern
-        + r"\s+"
-        + words_pattern(counted_nouns, ignore_case=True).pattern,
+        r"[^,;:()]*?" + any_case(role_words).pattern + r"\s+" + any_case(counted_nouns).pattern,
         re.IGNORECASE,
     )
 
@@ -118,7 +113,7 @@ def _taking_a_role(role_words: tuple[str, ...], counted_nouns: tuple[str, ...]) 
 def _share_of_count(counted_nouns: tuple[str, ...]) -> re.Pattern[str]:
     """A count of a noun of the topic and an opening bracket, at the end of the text before a
     share: '231 balita stunting (' before '5,1%)'."""
-    nouns = words_pattern(counted_nouns, ignore_case=True).pattern
+    nouns = any_case(counted_nouns).pattern
     return re.compile(
         rf"[0-9][0-9.,]*\s+{nouns}(?:\s+[^\W\d_][\w-]*){{0,3}}\s*\(\s*$", re.IGNORECASE
     )

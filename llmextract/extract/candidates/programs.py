@@ -31,7 +31,7 @@ from llmextract.models import Program, Usage
 from llmextract.prompts import Prompt
 from llmextract.resources import DEFAULT_DOMAIN, DEFAULT_LANGUAGE, load_vocab
 from llmextract.text.numbers import MONEY, NumberMention, parse_numbers
-from llmextract.text.words import words_pattern
+from llmextract.text.words import any_case
 
 _CAP = r"[A-Z][\w-]*"
 _LINK = r"(?:dan|untuk|bagi|di|ke|&)"
@@ -167,7 +167,7 @@ class ProgramRules:
                 rf"(?<!\w){_alternation(list(lang.get('opening_verbs', [])))}\s+{_QUOTE}"
                 rf"(?P<name>{_PLAIN_NAME}(?:\s+\([A-Z][\w ]{{1,20}}\))?)"
             ),
-            service_words=words_pattern(tuple(vocab.words("service_name_words")), ignore_case=True),
+            service_words=any_case(vocab.words("service_name_words")),
             events=frozenset(w.lower() for w in lang.words("event_words")),
             enumeration=re.compile(rf"(?<!\w){openers}\s+(?P<items>[A-Z].*)"),
             listed_activity=re.compile(rf"(?<!\w){openers}\s+(?P<rest>[a-z])"),
@@ -211,8 +211,8 @@ class ProgramRules:
             time_words=frozenset(w.lower() for w in lang.words("activity_time_words")),
             durations=frozenset(w.lower() for w in lang.words("duration_words")),
             hedge_words=frozenset(w.lower() for h in lang.table("hedges") for w in h.split()),
-            people=words_pattern(tuple(vocab.words("counted_nouns")), ignore_case=True),
-            budget=words_pattern(tuple(lang.words("budget_words")), ignore_case=True),
+            people=any_case(vocab.words("counted_nouns")),
+            budget=any_case(lang.words("budget_words")),
             budget_for=re.compile(rf"(?<!\w){beneficiary}\s+{_ACRONYM_NAME}"),
             min_words=int(config.get("min_name_words", 2)),
             max_words=int(config.get("max_name_words", 12)),

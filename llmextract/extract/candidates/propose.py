@@ -33,7 +33,7 @@ from llmextract.text.numbers import (
     parse_numbers,
 )
 from llmextract.text.sentences import Sentence, clause_within, split_sentences
-from llmextract.text.words import words_pattern
+from llmextract.text.words import any_case
 from llmextract.vocabulary import boilerplate_category, vocabulary
 
 # 'Rabu (11/11)', 'Senin (16/11/2026)': the short date news writes after a day name.
@@ -78,21 +78,17 @@ class SetAsideRules:
     def load(cls, domain: str = DEFAULT_DOMAIN, language: str = DEFAULT_LANGUAGE) -> SetAsideRules:
         lang, words = load_vocab(language), load_vocab(domain)
         return cls(
-            words_pattern(
-                (*lang.words("duration_words"), *lang.words("measure_words")), ignore_case=True
-            ),
-            words_pattern(tuple(lang.table("relative_years")), ignore_case=True),
-            words_pattern(tuple(words.words("uncounted_nouns")), ignore_case=True),
-            words_pattern(tuple(lang.words("distributive_words")), ignore_case=True),
-            words_pattern(tuple(lang.words("budget_words")), ignore_case=True),
-            words_pattern(
-                (*lang.words("currency_before"), *lang.words("currency_after")), ignore_case=True
-            ),
-            words_pattern(tuple(words.words("topic_words")), ignore_case=True),
-            words_pattern(tuple(lang.words("audience_before")), ignore_case=True),
-            words_pattern(tuple(lang.words("audience_nouns")), ignore_case=True),
-            words_pattern(tuple(lang.words("day_of_month_before")), ignore_case=True),
-            words_pattern(tuple(lang.words("identifier_before")), ignore_case=True),
+            any_case(lang.words("duration_words"), lang.words("measure_words")),
+            any_case(lang.table("relative_years")),
+            any_case(words.words("uncounted_nouns")),
+            any_case(lang.words("distributive_words")),
+            any_case(lang.words("budget_words")),
+            any_case(lang.words("currency_before"), lang.words("currency_after")),
+            any_case(words.words("topic_words")),
+            any_case(lang.words("audience_before")),
+            any_case(lang.words("audience_nouns")),
+            any_case(lang.words("day_of_month_before")),
+            any_case(lang.words("identifier_before")),
             _back_reference(tuple(lang.words("demonstratives"))),
         )
 
@@ -100,7 +96,7 @@ class SetAsideRules:
 def _back_reference(demonstratives: tuple[str, ...]) -> re.Pattern[str]:
     """Up to three words after a number, then a demonstrative ('balita stunting tersebut')."""
     return re.compile(
-        r"(?:\s+[^\W\d_][\w-]*){0,3}\s+" + words_pattern(demonstratives, ignore_case=True).pattern,
+        r"(?:\s+[^\W\d_][\w-]*){0,3}\s+" + any_case(demonstratives).pattern,
         re.IGNORECASE,
     )
 
