@@ -41,6 +41,8 @@ class Vocabulary:
     boilerplate_max_line: int
     months: dict[str, int]
     month: re.Pattern[str]
+    period_start_words: tuple[str, ...]  # 'awal 2023': the start of the year
+    period_end_words: tuple[str, ...]  # 'akhir tahun 2023': its end
 
 
 def _alternation(patterns: Iterable[str]) -> re.Pattern[str]:
@@ -90,6 +92,8 @@ def vocabulary(domain_name: str = DEFAULT_DOMAIN, language: str = DEFAULT_LANGUA
         boilerplate_max_line=int(lang["boilerplate_max_line"]),
         months={k.lower(): int(v) for k, v in lang["months"].items()},
         month=words_pattern(lang["months"]),
+        period_start_words=tuple(w.lower() for w in lang.words("period_start_words")),
+        period_end_words=tuple(w.lower() for w in lang.words("period_end_words")),
     )
 
 
@@ -123,8 +127,8 @@ def period_key(period: str | None) -> tuple[int, int] | None:
     vocab = vocabulary()
     month = vocab.month.search(low)
     part = vocab.months[" ".join(month.group().split())] if month else 6
-    if "awal" in low:
+    if any(w in low for w in vocab.period_start_words):
         part = 0
-    elif "akhir" in low and not month:
+    elif any(w in low for w in vocab.period_end_words) and not month:
         part = 13
     return years[-1], part

@@ -44,6 +44,8 @@ ZERO_TARGET = "zero_target"
 PERIOD = "period"
 # The one unit a percentage is recorded in, whatever the article wrote (%, persen, prosen).
 PERCENT_UNIT = "persen"
+# The one unit an amount of money is recorded in (Rp, rupiah).
+MONEY_UNIT = "rupiah"
 
 CALENDAR_KINDS = frozenset({DATE, TIME, YEAR, PERIOD})
 VALUE_KINDS = frozenset({QUANTITY, PERCENT, MONEY, RANGE, ZERO_TARGET, ORDINAL})
@@ -391,12 +393,12 @@ def _read(text: str, atom: re.Match[str], g: _Grammar, floor: int) -> _Reading |
     if currency:
         reading.start = currency.start()
         reading.word_before = _word_before(text, reading.start)
-        reading.kind, reading.unit, reading.plain_digits = MONEY, "rupiah", None
+        reading.kind, reading.unit, reading.plain_digits = MONEY, MONEY_UNIT, None
     rupiah = (g.currency_after.match(text, reading.end)
               if after in g.currency_after_starts else None)
     if rupiah:
         reading.end = rupiah.end()
-        reading.kind, reading.unit, reading.plain_digits = MONEY, "rupiah", None
+        reading.kind, reading.unit, reading.plain_digits = MONEY, MONEY_UNIT, None
         reading.token_after = _token_after(text, reading.end)
     return reading
 

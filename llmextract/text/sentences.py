@@ -14,13 +14,23 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+from llmextract.resources import DEFAULT_LANGUAGE, load_vocab
 from llmextract.text.spans import Span
 
 # An end mark and an optional closing quote before a space and a capital or an opening quote
 # (starting with the mark, not a look-behind: the engine skips to candidates, 3x faster).
 _SENTENCE_END = re.compile(r"[.!?][\"”’]?(?=\s+[\"“‘(]?[A-Z0-9])")
-_ABBREVIATION = re.compile(r"(?:^|\s)(?:[A-Z]|dr|Dr|Prof|Ir|Hj?|St|No|Jl|Kab|Kec|Kel|drg|Plt)\.$")
-_ABBREVIATION_CHARS = 7  # the longest abbreviation with its dot and the space before it, and one
+
+
+@lru_cache(maxsize=4)
+def _abbreviation(language: str) -> tuple[re.Pattern[str], int]:
+    """A single capital or an abbreviation of the language with its dot, at the end; and how
+    many characters before the dot to search (the longest, its dot and the space before it)."""
+    words = load_vocab(language).words("abbreviations")
+    alternation = "|".join(["[A-Z]", *map(re.escape, sorted(words, key=len, reverse=True))])
+    return re.compile(rf"(?:^|\s)(?:{alternation})\.$"), max(map(len, words), default=1) + 2
+
+
 _LINE_END_PUNCT = ".!?\"”’:;"
 
 
@@ -40,10 +50,11 @@ class Sentence:
         return Span(start=self.start, end=self.end)
 
 
-def _pieces(text: str) -> Iterator[tuple[int, str, int, int, bool]]:
+def _pieces(text: str, language: str) -> Iterator[tuple[int, str, int, int, bool]]:
     """Each sentence as ``(line_start, line, start, end, headline)``, ``start``/``end`` into the
     line and without surrounding spaces; lines of the leading block without closing punctuation
     (site sections, titles, repeated headlines) are ``headline``."""
+    abbreviation, before = _abbreviation(language)
     in_header = True
     pos = 0
     for line in text.split("\n"):
@@ -56,7 +67,7 @@ def _pieces(text: str) -> Iterator[tuple[int, str, int, int, bool]]:
         cut = 0
         for m in _SENTENCE_END.finditer(line):
             mark = m.start() + 1
-            if _ABBREVIATION.search(line, max(0, mark - _ABBREVIATION_CHARS), mark):
+            if abbreviation.search(line, max(0, mark - before), mark):
                 continue
             piece = line[cut : m.end()]
             body = piece.strip()
@@ -76,18 +87,18 @@ def _pieces(text: str) -> Iterator[tuple[int, str, int, int, bool]]:
 
 
 @lru_cache(maxsize=64)
-def split_sentences(text: str) -> tuple[Sentence, ...]:
+def split_sentences(text: str, language: str = DEFAULT_LANGUAGE) -> tuple[Sentence, ...]:
     """The sentences of the text, line by line (see ``_pieces``). Cached: the extraction rules
     and the checks of one article read the same sentences."""
     return tuple(
         Sentence(line_start + start, line_start + end, line[start:end], line_start, line, headline)
-        for line_start, line, start, end, headline in _pieces(text)
+        for line_start, line, start, end, headline in _pieces(text, language)
     )
 
 
-def sentence_ends(text: str) -> list[int]:
+def sentence_ends(text: str, language: str = DEFAULT_LANGUAGE) -> list[int]:
     """Where each sentence of ``split_sentences`` ends."""
-    return [s.end for s in split_sentences(text)]
+    return [s.end for s in split_sentences(text, language)]
 
 
 def clause_within(

@@ -69,6 +69,7 @@ class Rules:
     scope: re.Pattern[str]  # 'nasional': a figure above the article's region says so in its name
     period_prepositions: set[str]
     period_qualifiers: set[str]
+    period_nouns: frozenset[str]  # 'tahun 2024' is the period '2024'
     name_stop_words: set[str]
     part_of: list[str]
     anaphora: re.Pattern[str]  # 'Meski jumlahnya naik, ...': the time of the sentence before
@@ -103,6 +104,7 @@ class Rules:
             scope=any_case(lang.words("scope_words")),
             period_prepositions={w.lower() for w in lang.words("period_prepositions")},
             period_qualifiers={w.lower() for w in own.get("period_qualifiers", [])},
+            period_nouns=frozenset(w.lower() for w in lang.words("period_nouns")),
             name_stop_words={w.lower() for w in own.get("name_stop_words", [])},
             part_of=list(own.get("part_of", [])),
             anaphora=any_case(lang.words("anaphora")),
@@ -156,13 +158,13 @@ def _period_text(text: str, m: NumberMention, rules: Rules) -> str:
     for word in reversed(words):
         if (
             word.lower() in rules.period_qualifiers
-            or (lead and word.lower() in {"tahun", "bulan"})
-            or word.lower() in {"tahun", "bulan"}
+            or (lead and word.lower() in rules.period_nouns)
+            or word.lower() in rules.period_nouns
         ):
             lead.insert(0, word)
         else:
             break
-    while lead and lead[0].lower() in {"tahun", "bulan"}:
+    while lead and lead[0].lower() in rules.period_nouns:
         lead.pop(0)
     return " ".join([*lead, m.text])
 

@@ -81,6 +81,7 @@ class LabelRules:
     points: re.Pattern[str]  # '3,5 poin persen': a change of a share
     role: re.Pattern[str]  # '48 pejabat ... menjadi orang tua asuh': people taking a counted role
     per_year: re.Pattern[str]  # '2 poin persen setiap tahun': a pace
+    function_words: frozenset[str]  # '242 di ...': a word after a number that counts nothing
 
     @classmethod
     def load(cls, prompt: Prompt) -> LabelRules:
@@ -99,6 +100,7 @@ class LabelRules:
             any_case(lang.words("percent_point_words")),
             _taking_a_role(tuple(lang.words("role_words")), tuple(domain.words("counted_nouns"))),
             any_case((prompt.data.get("rules") or {}).get("per_year", [])),
+            frozenset(w.lower() for w in lang.words("function_words")),
         )
 
 
@@ -225,26 +227,11 @@ def sure_indicator(candidate: Candidate, rules: LabelRules) -> bool:
     bare = (
         _is_share(candidate, rules)
         or not noun
-        or noun.group(1).split()[0].lower() in _FUNCTION_WORDS
+        or noun.group(1).split()[0].lower() in rules.function_words
     )
     if row:
         return bare and introduced(candidate, rules)
     return bare and about_topic(candidate, rules)
-
-
-_FUNCTION_WORDS = {
-    "di",
-    "pada",
-    "yang",
-    "dan",
-    "dari",
-    "ke",
-    "untuk",
-    "dengan",
-    "atau",
-    "per",
-    "tahun",
-}
 
 
 def allowed_labels(
