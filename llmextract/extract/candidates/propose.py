@@ -5,7 +5,7 @@ choose one word from a short list. So every number the parser finds in the artic
 a candidate with its sentence; what is certainly not a fact (dates, times, years, ordinals,
 numbers on bylines, captions and view counters, number words inside a capitalised name, a
 headline or a zero-stunting slogan restating the body) is set aside by rules before the model
-sees it; the model labels each remaining candidate from an enum (``labels.py``); and the
+sees it; the model labels each remaining candidate from an enum (``label.py``); and the
 record's other fields (name, unit, population, period, target kind, deadline) are read from the
 sentence by rules (``fields.py``). Every value, quote and span therefore comes from the article
 itself: the strategy is grounded by construction.
