@@ -4,7 +4,7 @@ A row names a place or a group ('1. Kabupaten A: 31,2 persen → 27,5 persen', '
 Barat: 231 balita (5,1%)'), not the topic; the topic is in the line that opens the list
 ('Prevalensi stunting di empat kabupaten menurut SKI 2023 dan SSGI 2024:'). The labelling rules
 and the coverage check both read the row's subject from that line, so they share this module
-(it imports nothing of the package, so the checks can use it without an import cycle).
+of the text layer.
 """
 
 from __future__ import annotations
