@@ -14,9 +14,9 @@ from pathlib import Path
 
 from llmextract.checks import check
 from llmextract.checks.context import build_context
-from llmextract.clean import clean_text
+from llmextract.text.clean import clean_text
 from llmextract.models import Extraction
-from llmextract.numbers import parse_numbers
+from llmextract.text.numbers import parse_numbers
 
 ROOT = Path(__file__).resolve().parent.parent
 MEGABYTE = 1_000_000

@@ -29,9 +29,9 @@ sys.path.insert(0, str(ROOT))
 
 from llmextract.articles import read_articles
 from llmextract.checks import check_records
-from llmextract.evaluate import evaluate
+from llmextract.dataset.evaluate import evaluate
 from llmextract.extract import strategy_named
-from llmextract.gold import load_gold
+from llmextract.dataset.gold import load_gold
 from llmextract.llm import Endpoint, ModelClient
 from llmextract.local_model import MODEL_ALIAS, embedded_endpoint
 from llmextract.pipeline import process_article

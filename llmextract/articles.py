@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from .errors import ArticleError, UsageError
+from llmextract.errors import ArticleError, UsageError
 
 SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl")
 
@@ -39,7 +39,8 @@ def _decode(path: Path, data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ArticleError(
-            str(path), f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); re-save it as UTF-8"
+            str(path),
+            f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); re-save it as UTF-8",
         ) from None
 
 

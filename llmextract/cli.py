@@ -20,8 +20,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from . import __version__
-from .errors import LLMExtractError, UsageError
+from llmextract.errors import LLMExtractError, UsageError
+from llmextract.version import __version__
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -58,12 +58,18 @@ def translate_errors(func: F) -> F:
 
 def out_file_option(default: str) -> Callable[[F], F]:
     """The ``-o/--out`` option of the commands that write one file into the run folder."""
-    return click.option("-o", "--out", type=click.Path(path_type=Path),
-                        help=f"Output file (default RUN_DIR/{default}).")
+    return click.option(
+        "-o",
+        "--out",
+        type=click.Path(path_type=Path),
+        help=f"Output file (default RUN_DIR/{default}).",
+    )
 
 
-@click.group(help="Turn news articles into a checked dataset of indicators, targets and programs.\n"
-             + SETTINGS_HELP)
+@click.group(
+    help="Turn news articles into a checked dataset of indicators, targets and programs.\n"
+    + SETTINGS_HELP
+)
 @click.version_option(__version__, prog_name="llmextract")
 def main() -> None:
     # instructor logs every failed attempt, with the SDK's raw exception text, through Python's
@@ -74,45 +80,85 @@ def main() -> None:
 def _summary_table(records: list[Any], flags: list[Any]) -> Table:
     table = Table(title="Articles", show_lines=False)
     for col in ("article", "region", "indicators", "targets", "programs", "flags"):
-        table.add_column(col, justify="right" if col in ("indicators", "targets", "programs", "flags") else "left")
+        table.add_column(
+            col,
+            justify="right" if col in ("indicators", "targets", "programs", "flags") else "left",
+        )
     for r in records:
         n_flags = sum(f.article_id == r.id for f in flags)
-        table.add_row(Path(r.source_path).name, r.region or "", str(len(r.indicators)),
-                      str(len(r.targets)), str(len(r.programs)), str(n_flags))
+        table.add_row(
+            Path(r.source_path).name,
+            r.region or "",
+            str(len(r.indicators)),
+            str(len(r.targets)),
+            str(len(r.programs)),
+            str(n_flags),
+        )
     return table
 
 
 @main.command(epilog=SETTINGS_HELP)
 @click.argument("input_path", metavar="PATH", type=click.Path(path_type=Path))
-@click.option("--model", help="Model name (e.g. gpt-4o-mini, qwen2.5:7b), or embedded:qwen2.5-coder-1.5b (the default) / embedded:gemma-3-270m.")
-@click.option("--base-url", help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1 (Ollama).")
-@click.option("--strategy", type=click.Choice(["read", "direct", "candidates"]),
-              help="read: the model reads the article and labels every number the parser found, "
-                   "and lists programs (default); direct: the model writes the record; "
-                   "candidates: rules decide, a base model labels one number at a time "
-                   "(default for embedded:gemma-3-270m).")
+@click.option(
+    "--model",
+    help="Model name (e.g. gpt-4o-mini, qwen2.5:7b), or embedded:qwen2.5-coder-1.5b (the "
+    "default) / embedded:gemma-3-270m.",
+)
+@click.option(
+    "--base-url", help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1 (Ollama)."
+)
+@click.option(
+    "--strategy",
+    type=click.Choice(["read", "direct", "candidates"]),
+    help="read: the model reads the article and labels every number the parser found, and "
+    "lists programs (default); direct: the model writes the record; candidates: rules decide, "
+    "a base model labels one number at a time (default for embedded:gemma-3-270m).",
+)
 @click.option("--prompt", help="Prompt template name in prompts/ (default: the strategy's own).")
-@click.option("--out", type=click.Path(path_type=Path),
-              help="Run folder (default runs/<UTC timestamp>/). Reusing one resumes it.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    help="Run folder (default runs/<UTC timestamp>/). Reusing one resumes it.",
+)
 @click.option("--cache-dir", type=click.Path(path_type=Path), help="Cache folder for model calls.")
 @click.option("--no-cache", is_flag=True, help="Call the model even when an answer is cached.")
 @translate_errors
-def run(input_path: Path, model: str | None, base_url: str | None, strategy: str | None,
-        prompt: str | None, out: Path | None, cache_dir: Path | None, no_cache: bool) -> None:
+def run(
+    input_path: Path,
+    model: str | None,
+    base_url: str | None,
+    strategy: str | None,
+    prompt: str | None,
+    out: Path | None,
+    cache_dir: Path | None,
+    no_cache: bool,
+) -> None:
     """Extract, check and store every article in PATH (.txt, .md, .html, .jsonl).
 
     Writes extractions.jsonl (one record per article, as each finishes), flags.jsonl (every
     discrepancy the checks found) and run.json (what ran). Ctrl-C keeps finished articles;
     running the same command again takes them from the cache.
     """
-    from .pipeline import Event
-    from .pipeline import run as run_pipeline
-    from .settings import resolve_settings
+    from llmextract.pipeline import Event
+    from llmextract.pipeline import run as run_pipeline
+    from llmextract.settings import resolve_settings
 
-    settings = resolve_settings(model=model, base_url=base_url, strategy=strategy, prompt=prompt,
-                                cache_dir=cache_dir, use_cache=not no_cache)
-    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                        TimeElapsedColumn(), console=err_console, transient=True)
+    settings = resolve_settings(
+        model=model,
+        base_url=base_url,
+        strategy=strategy,
+        prompt=prompt,
+        cache_dir=cache_dir,
+        use_cache=not no_cache,
+    )
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    )
     task = progress.add_task("extracting", total=None)
 
     def listen(event: Event) -> None:
@@ -121,9 +167,13 @@ def run(input_path: Path, model: str | None, base_url: str | None, strategy: str
         elif event.kind == "article":
             progress.advance(task)
         elif event.kind == "failed":
-            progress.console.print(Text.assemble(("failed: ", "red"), event.message), soft_wrap=True)
+            progress.console.print(
+                Text.assemble(("failed: ", "red"), event.message), soft_wrap=True
+            )
         elif event.kind == "note":
-            progress.console.print(Text.assemble(("note: ", "yellow"), event.message), soft_wrap=True)
+            progress.console.print(
+                Text.assemble(("note: ", "yellow"), event.message), soft_wrap=True
+            )
 
     with progress:
         result = run_pipeline(input_path, settings, out_dir=out, listener=listen)
@@ -135,7 +185,9 @@ def run(input_path: Path, model: str | None, base_url: str | None, strategy: str
         f"{len(result.records)} articles processed, {len(result.failed)} failed"
         + (f", {result.skipped} not attempted" if result.skipped else "")
         + f": {n_ind} indicators, {n_tgt} targets, {n_prg} programs, {len(result.flags)} flags"
-        + f" -> {result.run_dir}", highlight=False)
+        + f" -> {result.run_dir}",
+        highlight=False,
+    )
     if result.interrupted:
         err_console.print("interrupted: finished articles are kept; run again to resume")
         sys.exit(130)
@@ -149,7 +201,7 @@ def run(input_path: Path, model: str | None, base_url: str | None, strategy: str
 @click.option("--out", type=click.Path(path_type=Path), default=Path("schemas"), show_default=True)
 def schema(out: Path) -> None:
     """Write the JSON Schemas of the output records (extractions.jsonl, flags.jsonl)."""
-    from .schema import write_schemas
+    from llmextract.schema import write_schemas
 
     for path in write_schemas(out):
         console.print(str(path), highlight=False)
@@ -160,16 +212,21 @@ def schema(out: Path) -> None:
 
 @main.command(name="eval")
 @click.argument("run_dir", type=click.Path(path_type=Path))
-@click.option("--gold", "gold_path", type=click.Path(path_type=Path), required=True,
-              help="Gold file (format: docs/gold.md).")
+@click.option(
+    "--gold",
+    "gold_path",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Gold file (format: docs/gold.md).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @translate_errors
 def eval_command(run_dir: Path, gold_path: Path, as_json: bool) -> None:
     """Score a run against hand-made gold: precision, recall and F1 of numbers and programs, per
     article and overall, for all items and for those that passed the checks; every miss, false
     item and partial match (right number, other year or unit) listed."""
-    from .eval_report import format_report
-    from .evaluate import evaluate_run
+    from llmextract.dataset.eval_report import format_report
+    from llmextract.dataset.evaluate import evaluate_run
 
     report = evaluate_run(run_dir, gold_path)
     if as_json:
@@ -182,14 +239,18 @@ def eval_command(run_dir: Path, gold_path: Path, as_json: bool) -> None:
 @main.command(name="diff")
 @click.argument("run_a", type=click.Path(path_type=Path))
 @click.argument("run_b", type=click.Path(path_type=Path))
-@click.option("--gold", "gold_path", type=click.Path(path_type=Path),
-              help="Gold file: also show each run's evaluation.")
+@click.option(
+    "--gold",
+    "gold_path",
+    type=click.Path(path_type=Path),
+    help="Gold file: also show each run's evaluation.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the diff as JSON.")
 @translate_errors
 def diff_command(run_a: Path, run_b: Path, gold_path: Path | None, as_json: bool) -> None:
     """What changed from RUN_A to RUN_B over the same articles (another model, prompt or
     strategy): items gained (+), lost (-) and changed (~), per article."""
-    from .diff import diff_run_dirs, format_diff
+    from llmextract.dataset.diff import diff_run_dirs, format_diff
 
     result = diff_run_dirs(run_a, run_b, gold_path)
     if as_json:
@@ -204,37 +265,62 @@ def diff_command(run_a: Path, run_b: Path, gold_path: Path | None, as_json: bool
 
 @main.command()
 @click.argument("run_dir", type=click.Path(path_type=Path))
-@click.option("--list", "list_open", is_flag=True,
-              help="Print the open flags, one per line, tab-separated: flag id, severity, kind, "
-                   "source, item id (- for the whole article), message.")
-@click.option("--accept", "accept_ids", multiple=True, metavar="ID",
-              help="Accept the item this flag or item id points at (repeatable).")
-@click.option("--reject", "reject_ids", multiple=True, metavar="ID",
-              help="Reject (remove) the item this flag or item id points at (repeatable).")
+@click.option(
+    "--list",
+    "list_open",
+    is_flag=True,
+    help="Print the open flags, one per line, tab-separated: flag id, severity, kind, "
+    "source, item id (- for the whole article), message.",
+)
+@click.option(
+    "--accept",
+    "accept_ids",
+    multiple=True,
+    metavar="ID",
+    help="Accept the item this flag or item id points at (repeatable).",
+)
+@click.option(
+    "--reject",
+    "reject_ids",
+    multiple=True,
+    metavar="ID",
+    help="Reject (remove) the item this flag or item id points at (repeatable).",
+)
 @click.option("--note", default="", help="Note kept with the decisions given here.")
-@click.option("--reviewer",
-              help="Who decides [default: $LLMEXTRACT_REVIEWER, else the OS user name].")
-@click.option("--port", type=int, default=0, show_default=True,
-              help="Port on 127.0.0.1 (0: any free port).")
+@click.option(
+    "--reviewer", help="Who decides [default: $LLMEXTRACT_REVIEWER, else the OS user name]."
+)
+@click.option(
+    "--port", type=int, default=0, show_default=True, help="Port on 127.0.0.1 (0: any free port)."
+)
 @click.option("--no-browser", is_flag=True, help="Print the URL without opening a browser.")
 @translate_errors
-def review(run_dir: Path, list_open: bool, accept_ids: tuple[str, ...],
-           reject_ids: tuple[str, ...], note: str, reviewer: str | None, port: int,
-           no_browser: bool) -> None:
+def review(
+    run_dir: Path,
+    list_open: bool,
+    accept_ids: tuple[str, ...],
+    reject_ids: tuple[str, ...],
+    note: str,
+    reviewer: str | None,
+    port: int,
+    no_browser: bool,
+) -> None:
     """Settle flagged items. Without options: serve a review page on 127.0.0.1 (the URL carries
     a token; keep it private) and open it in the browser when one is available; Ctrl-C stops
     it. Decisions are kept in RUN_DIR/review.sqlite with who, when, before, after and note."""
-    from .review.decisions import Action, default_reviewer
-    from .review.state import OPEN, RunView
+    from llmextract.dataset.decisions import Action, default_reviewer
+    from llmextract.dataset.reviewed import OPEN, RunView
 
     who = reviewer or default_reviewer()
     if note and not (accept_ids or reject_ids):
         raise UsageError("--note goes with --accept or --reject")
     if accept_ids or reject_ids:
-        from .review.actions import decide_many
+        from llmextract.review.actions import decide_many
 
         view = RunView(run_dir)
-        choices = [(i, Action.accept) for i in accept_ids] + [(i, Action.reject) for i in reject_ids]
+        choices = [(i, Action.accept) for i in accept_ids] + [
+            (i, Action.reject) for i in reject_ids
+        ]
         for d in decide_many(view.store, view.review(), choices, who, note):
             click.echo(f"{d.action.value}ed {d.key} ({who}, {d.decided_at})")
         return
@@ -244,32 +330,53 @@ def review(run_dir: Path, list_open: bool, accept_ids: tuple[str, ...],
                 continue
             for f in entry.flags:
                 message = " ".join(f.message.split())
-                click.echo("\t".join([f.id, f.severity.value, f.kind, entry.record.source_path,
-                                      f.item_id or "-", message]))
+                click.echo(
+                    "\t".join(
+                        [
+                            f.id,
+                            f.severity.value,
+                            f.kind,
+                            entry.record.source_path,
+                            f.item_id or "-",
+                            message,
+                        ]
+                    )
+                )
         return
-    from .review.server import serve
+    from llmextract.review.server import serve
 
     try:
-        serve(run_dir, reviewer=who, port=port, open_browser=not no_browser,
-              announce=lambda url: click.echo(f"review page: {url}\n(Ctrl-C to stop)"))
+        serve(
+            run_dir,
+            reviewer=who,
+            port=port,
+            open_browser=not no_browser,
+            announce=lambda url: click.echo(f"review page: {url}\n(Ctrl-C to stop)"),
+        )
     except KeyboardInterrupt:
         pass
 
 
 @main.command(name="export")
 @click.argument("run_dir", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "jsonl", "parquet"]),
-              default="csv", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "xlsx", "jsonl", "parquet"]),
+    default="csv",
+    show_default=True,
+)
 @out_file_option("export.<format>")
-@click.option("--only-reviewed", is_flag=True,
-              help="Leave out flagged items nobody has decided yet.")
+@click.option(
+    "--only-reviewed", is_flag=True, help="Leave out flagged items nobody has decided yet."
+)
 @translate_errors
 def export_command(run_dir: Path, fmt: str, out: Path | None, only_reviewed: bool) -> None:
     """Write the reviewed dataset: one row per item with its article, fields, quote, span,
     status, flag kinds and latest decision. Rejected items are left out; flagged items not yet
     decided are kept with status needs_review unless --only-reviewed. xlsx and parquet need the
     'export' extra."""
-    from .export import export_run
+    from llmextract.dataset.export import export_run
 
     path, rows = export_run(run_dir, fmt, out, only_reviewed=only_reviewed)
     click.echo(f"{rows} rows -> {path}")
@@ -282,7 +389,7 @@ def export_command(run_dir: Path, fmt: str, out: Path | None, only_reviewed: boo
 def report_command(run_dir: Path, out: Path | None) -> None:
     """Write one self-contained HTML file to share: every article with its items highlighted,
     the flags and the review decisions. It loads nothing from anywhere."""
-    from .report import write_report
+    from llmextract.review.report import write_report
 
     click.echo(str(write_report(run_dir, out)))
 
@@ -295,14 +402,17 @@ def gold_command(run_dir: Path, out: Path | None) -> None:
     """Turn a reviewed run into gold for `llmextract eval`: accepted, corrected, added and
     unflagged items are kept, rejected numbers become not_facts, undecided flagged items are
     left out."""
-    from .goldify import write_run_gold
+    from llmextract.dataset.goldify import write_run_gold
 
     path = out or run_dir / "gold.json"
     result = write_run_gold(run_dir, path)
     click.echo(f"{result.kept} items, {result.not_facts} not-facts -> {path}")
     if result.unreviewed:
-        click.echo(f"note: {result.unreviewed} flagged items are not decided yet and were left "
-                   "out; review them first for complete gold", err=True)
+        click.echo(
+            f"note: {result.unreviewed} flagged items are not decided yet and were left "
+            "out; review them first for complete gold",
+            err=True,
+        )
 
 
 # --- check commands ---
@@ -314,10 +424,12 @@ def gold_command(run_dir: Path, out: Path | None) -> None:
 def check_command(run_dir: Path) -> None:
     """Run the checks again over a finished run (after the rules or vocabularies changed) and
     rewrite RUN_DIR/flags.jsonl. Reads extractions.jsonl; never calls a model."""
-    from .checks.rerun import recheck_run
-    from .models import Severity
+    from llmextract.models import Severity
+    from llmextract.runs import recheck_run
 
     result = recheck_run(run_dir)
-    click.echo(f"{result.articles} articles checked: {result.count(Severity.error)} errors, "
-               f"{result.count(Severity.warning)} warnings, {result.count(Severity.info)} info "
-               f"({result.added} new, {result.removed} gone) -> {result.path}")
+    click.echo(
+        f"{result.articles} articles checked: {result.count(Severity.error)} errors, "
+        f"{result.count(Severity.warning)} warnings, {result.count(Severity.info)} info "
+        f"({result.added} new, {result.removed} gone) -> {result.path}"
+    )

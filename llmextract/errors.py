@@ -3,9 +3,11 @@
     LLMExtractError
     ├── UsageError          bad arguments or settings (exit 2)
     ├── ArticleError        one input file cannot be read; the run goes on (counted as failed)
-    ├── EndpointError       the model endpoint is unreachable, refuses the key or the model (stops the run)
+    ├── EndpointError       the model endpoint is unreachable, refuses the key or the model
+    │                       (stops the run)
     ├── RequestError        the endpoint refused one article's request (that article fails)
-    └── LocalModelError     the embedded model cannot start (extra not installed, no GGUF)
+    ├── LocalModelError     the embedded model cannot start (extra not installed, no GGUF)
+    └── VocabularyError     a vocabulary file lacks a key the code reads, or holds the wrong type
 
 Messages name the file or endpoint and say how to fix the problem. They never contain a key.
 """
@@ -40,3 +42,7 @@ class RequestError(LLMExtractError):
 
 class LocalModelError(LLMExtractError):
     """The embedded llama.cpp server could not be started."""
+
+
+class VocabularyError(LLMExtractError):
+    """A vocabulary file without a key the code reads (a typo must not read as an empty list)."""

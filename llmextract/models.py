@@ -16,27 +16,12 @@ import json
 from enum import Enum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
+
+from .text.alignment import MatchStatus, locate
+from .text.spans import Segment, Span
 
 SCHEMA_VERSION = "1"
-
-
-class Span(BaseModel):
-    """A half-open character range ``[start, end)`` in the cleaned article text."""
-
-    model_config = ConfigDict(frozen=True)
-
-    start: int = Field(ge=0)
-    end: int = Field(ge=0)
-
-
-class Segment(BaseModel):
-    """A run of characters kept verbatim by cleaning: ``clean[clean_start:clean_start+length]``
-    equals ``original[original_start:original_start+length]``."""
-
-    clean_start: int
-    original_start: int
-    length: int
 
 
 class TargetKind(str, Enum):
@@ -66,8 +51,6 @@ def _require_in_source(value: str, info: ValidationInfo) -> str:
     source = ctx.get("source") if isinstance(ctx, dict) else None
     if source is None:
         return value
-    from .grounding import MatchStatus, locate
-
     if locate(source, value).status not in (MatchStatus.exact, MatchStatus.normalized):
         raise ValueError(
             f"{info.field_name} {value!r} does not appear in the article; copy it verbatim"

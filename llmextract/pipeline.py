@@ -21,19 +21,17 @@ from typing import Any
 import diskcache
 import instructor
 
-from . import __version__
-from .articles import Article, read_articles
-from .checks import check_record, check_records
-from .clean import clean_text
-from .errors import ArticleError, EndpointError, RequestError
-from .extract import Strategy, attach_spans, strategy_named
-from .llm import Endpoint, ModelClient, public_url
-from .metadata import read_metadata
-from .models import SCHEMA_VERSION, ArticleRecord, Flag, Severity, Usage, assign_item_ids
-from .numbers import parse_numbers
-from .prompts import Prompt, load_prompt
-from .settings import Settings
-from .store import (
+from llmextract.articles import Article, read_articles
+from llmextract.checks import CheckedArticle, check_article, check_run
+from llmextract.client import Client
+from llmextract.errors import ArticleError, EndpointError, RequestError
+from llmextract.extract import Strategy, attach_spans, strategy_named
+from llmextract.llm import Endpoint, ModelClient, public_url
+from llmextract.metadata import read_metadata
+from llmextract.models import SCHEMA_VERSION, ArticleRecord, Flag, Severity, Usage, assign_item_ids
+from llmextract.prompts import Prompt, load_prompt
+from llmextract.settings import Settings
+from llmextract.store import (
     append_error,
     append_record,
     load_records,
@@ -41,6 +39,9 @@ from .store import (
     write_flags,
     write_run_info,
 )
+from llmextract.text.clean import Cleaned, clean_text
+from llmextract.text.parsed import ParsedArticle, parse_article
+from llmextract.version import __version__
 
 QUANTITY_KINDS = {"quantity", "percent", "money", "range", "zero_target"}
 
@@ -74,10 +75,18 @@ class RunResult:
         return not self.failed and not self.skipped and not self.interrupted
 
 
-def process_article(article: Article, client: ModelClient, strategy: Strategy, prompt: Prompt) -> ArticleRecord:
-    """One article through clean -> extract; spans located and item ids assigned."""
+def process_article(
+    article: Article,
+    client: Client,
+    strategy: Strategy,
+    prompt: Prompt,
+    *,
+    cleaned: Cleaned | None = None,
+) -> ArticleRecord:
+    """One article through clean -> extract; spans located and item ids assigned. ``cleaned``:
+    the article's text as the caller cleaned it already."""
     started = time.monotonic()
-    cleaned = clean_text(article.text)
+    cleaned = clean_text(article.text) if cleaned is None else cleaned
     meta = read_metadata(cleaned)
     result = strategy.extract(cleaned.text, client, prompt)
     extraction = assign_item_ids(article.id, attach_spans(cleaned.text, result.extraction))
@@ -101,15 +110,15 @@ def process_article(article: Article, client: ModelClient, strategy: Strategy, p
     )
 
 
-def has_numbers(text: str) -> bool:
-    return any(m.kind in QUANTITY_KINDS for m in parse_numbers(text))
+def has_numbers(parsed: ParsedArticle) -> bool:
+    return any(m.kind in QUANTITY_KINDS for m in parsed.mentions)
 
 
 @contextmanager
 def open_endpoint(settings: Settings, notify: Listener) -> Iterator[Endpoint]:
     """The configured endpoint, or the embedded server for as long as the run lasts."""
     if settings.embedded:
-        from .local_model import embedded_endpoint, embedded_model
+        from llmextract.local_model import embedded_endpoint, embedded_model
 
         model = embedded_model(settings.embedded_name)
         notify(Event("note", model.notice))
@@ -117,8 +126,12 @@ def open_endpoint(settings: Settings, notify: Listener) -> Iterator[Endpoint]:
         with embedded_endpoint(settings.cache_dir, model) as endpoint:
             yield endpoint
     else:
-        yield Endpoint(model=settings.model or "", base_url=settings.base_url, api_key=settings.api_key,
-                       fingerprint=public_url(settings.base_url) or "openai")
+        yield Endpoint(
+            model=settings.model or "",
+            base_url=settings.base_url,
+            api_key=settings.api_key,
+            fingerprint=public_url(settings.base_url) or "openai",
+        )
 
 
 def make_client(endpoint: Endpoint, settings: Settings) -> ModelClient:
@@ -129,29 +142,54 @@ def make_client(endpoint: Endpoint, settings: Settings) -> ModelClient:
     return ModelClient(endpoint, cache=cache, mode=mode)
 
 
-def _run_info(settings: Settings, client: ModelClient, prompt: Prompt, strategy: Strategy,
-              input_path: Path, result: RunResult, started: datetime, seconds: float,
-              total: int) -> dict[str, Any]:
+def choose_strategy(settings: Settings, prompt: Prompt) -> Strategy:
+    """The strategy the settings name; a prompt chosen without a strategy brings its own."""
+    return strategy_named(
+        prompt.strategy if settings.prompt and not settings.strategy else settings.strategy_name
+    )
+
+
+def _run_info(
+    settings: Settings,
+    client: Client,
+    prompt: Prompt,
+    strategy: Strategy,
+    input_path: Path,
+    result: RunResult,
+    started: datetime,
+    seconds: float,
+    total: int,
+) -> dict[str, Any]:
     usage = Usage()
     for record in result.records:
         usage = usage.add(record.usage)
     by_severity = {s.value: sum(f.severity == s for f in result.flags) for s in Severity}
-    status = "interrupted" if result.interrupted else ("stopped" if result.stopped_by else "finished")
+    status = (
+        "interrupted" if result.interrupted else ("stopped" if result.stopped_by else "finished")
+    )
     return {
-        "tool": "llmextract", "version": __version__, "schema_version": SCHEMA_VERSION,
+        "tool": "llmextract",
+        "version": __version__,
+        "schema_version": SCHEMA_VERSION,
         "python": platform.python_version(),
-        "status": status, "stopped_by": result.stopped_by,
+        "status": status,
+        "stopped_by": result.stopped_by,
         "started": started.isoformat(timespec="seconds"),
         "seconds": round(seconds, 2),
         "input": str(input_path),
-        "model": client.endpoint.model, "base_url": client.endpoint.label,
-        "embedded": client.endpoint.embedded, "model_fingerprint": client.endpoint.fingerprint,
-        "mode": client.mode.value, "strategy": strategy.name,
+        "model": client.endpoint.model,
+        "base_url": client.endpoint.label,
+        "embedded": client.endpoint.embedded,
+        "model_fingerprint": client.endpoint.fingerprint,
+        "mode": _mode(client),
+        "strategy": strategy.name,
         "prompt": {"name": prompt.name, "version": prompt.version, "hash": prompt.hash},
         "domain": prompt.domain,
         "cache": str(settings.cache_dir) if settings.use_cache else None,
         "counts": {
-            "articles": total, "processed": len(result.records), "failed": len(result.failed),
+            "articles": total,
+            "processed": len(result.records),
+            "failed": len(result.failed),
             "not_attempted": result.skipped,
             "indicators": sum(len(r.indicators) for r in result.records),
             "targets": sum(len(r.targets) for r in result.records),
@@ -168,7 +206,7 @@ def run(
     settings: Settings,
     *,
     out_dir: Path | None = None,
-    client: ModelClient | None = None,
+    client: Client | None = None,
     strategy: Strategy | None = None,
     listener: Listener | None = None,
 ) -> RunResult:
@@ -177,8 +215,7 @@ def run(
     notify = listener or (lambda event: None)
     articles, bad = read_articles(input_path)
     prompt = load_prompt(settings.prompt_name)
-    strategy = strategy or strategy_named(prompt.strategy if settings.prompt and not settings.strategy
-                                          else settings.strategy_name)
+    strategy = strategy or choose_strategy(settings, prompt)
     run_dir = out_dir or new_run_dir()
     run_dir.mkdir(parents=True, exist_ok=True)
     started, clock = datetime.now(timezone.utc), time.monotonic()
@@ -186,21 +223,33 @@ def run(
     for err in bad:
         _fail(run_dir, result, err, notify)
     done = {(r.id, r.model, r.prompt): r for r in _previous(run_dir)}
+    checked: list[CheckedArticle] = []
 
-    with (_given(client) if client else open_endpoint(settings, notify)) as endpoint_or_client:
+    with _given(client) if client else open_endpoint(settings, notify) as endpoint_or_client:
         model_client = client or make_client(endpoint_or_client, settings)  # type: ignore[arg-type]
         notify(Event("start", total=len(articles)))
         try:
             for n, article in enumerate(articles):
                 key = (article.id, model_client.endpoint.model, prompt.id)
+                parsed = None
                 if key in done:
                     record = done[key]
                 else:
-                    if not has_numbers(clean_text(article.text).text):
-                        notify(Event("note", f"{article.source_path}: no numbers in the article; "
-                                             "only programs can be extracted"))
+                    # Read once: the strategy and the checks share this parse.
+                    cleaned = clean_text(article.text)
+                    parsed = parse_article(cleaned.text)
+                    if not has_numbers(parsed):
+                        notify(
+                            Event(
+                                "note",
+                                f"{article.source_path}: no numbers in the article; "
+                                "only programs can be extracted",
+                            )
+                        )
                     try:
-                        record = process_article(article, model_client, strategy, prompt)
+                        record = process_article(
+                            article, model_client, strategy, prompt, cleaned=cleaned
+                        )
                     except RequestError as exc:
                         _fail(run_dir, result, ArticleError(article.source_path, str(exc)), notify)
                         continue
@@ -211,22 +260,41 @@ def run(
                         break
                     append_record(run_dir, record)
                 result.records.append(record)
-                # Per-article checks as we go (linear); the across-article checks run once, below.
-                notify(Event("article", record=record, flags=check_record(record, prompt.domain)))
+                # Per-article checks once, as we go; the across-article checks run once, below.
+                checked.append(check_article(record, prompt.domain, parsed=parsed))
+                notify(Event("article", record=record, flags=checked[-1].flags))
         except KeyboardInterrupt:
             result.interrupted = True
             result.skipped = len(articles) - len(result.records)
         finally:
-            result.flags = check_records(result.records, prompt.domain)
+            # A record whose checks an interruption cut short is checked here.
+            checked += [check_article(r, prompt.domain) for r in result.records[len(checked) :]]
+            result.flags = check_run(checked)
             write_flags(run_dir, result.flags)
-            write_run_info(run_dir, _run_info(settings, model_client, prompt, strategy, input_path,
-                                              result, started, time.monotonic() - clock,
-                                              len(articles) + len(bad)))
+            write_run_info(
+                run_dir,
+                _run_info(
+                    settings,
+                    model_client,
+                    prompt,
+                    strategy,
+                    input_path,
+                    result,
+                    started,
+                    time.monotonic() - clock,
+                    len(articles) + len(bad),
+                ),
+            )
     return result
 
 
+def _mode(client: Client) -> str | None:
+    mode = getattr(client, "mode", None)  # how a ModelClient talks to its endpoint
+    return None if mode is None else str(mode.value)
+
+
 @contextmanager
-def _given(client: ModelClient) -> Iterator[ModelClient]:
+def _given(client: Client) -> Iterator[Client]:
     yield client
 
 

@@ -15,10 +15,12 @@ from typing import Any
 import jinja2
 import yaml
 
-from .errors import UsageError
-from .resources import DEFAULT_DOMAIN, prompts_dir
+from llmextract.errors import UsageError
+from llmextract.resources import DEFAULT_DOMAIN, DEFAULT_LANGUAGE, prompts_dir
 
-_ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
+_ENV = jinja2.Environment(
+    undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False
+)
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,11 @@ class Prompt:
         """The vocabulary file (``prompts/vocab/<domain>.yaml``) the rules and checks read for
         this prompt: a second domain is a new prompt and vocabulary, not new code."""
         return str(self.data.get("domain") or DEFAULT_DOMAIN)
+
+    @property
+    def language(self) -> str:
+        """The language file (``prompts/vocab/<language>.yaml``) of the article's words."""
+        return str(self.data.get("language") or DEFAULT_LANGUAGE)
 
     @property
     def params(self) -> dict[str, Any]:
@@ -63,12 +70,18 @@ def load_prompt(name: str) -> Prompt:
     path = Path(name) if name.endswith(".yaml") else prompts_dir() / f"{name}.yaml"
     if not path.is_file():
         raise UsageError(
-            f"prompt {name!r} not found in {prompts_dir()}; available: {', '.join(available_prompts())}"
+            f"prompt {name!r} not found in {prompts_dir()}; "
+            f"available: {', '.join(available_prompts())}"
         )
     raw = path.read_bytes()
     data = yaml.safe_load(raw)
     for key in ("version", "strategy"):
         if key not in data:
             raise UsageError(f"{path}: prompt file lacks {key!r}")
-    return Prompt(path.stem, str(data["version"]), str(data["strategy"]),
-                  hashlib.sha256(raw).hexdigest(), data)
+    return Prompt(
+        path.stem,
+        str(data["version"]),
+        str(data["strategy"]),
+        hashlib.sha256(raw).hexdigest(),
+        data,
+    )

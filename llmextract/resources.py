@@ -9,16 +9,21 @@ sit in ``llmextract/_data/prompts``; from a checkout, in the repository's ``prom
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+from collections.abc import Iterator, Mapping
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from llmextract.errors import VocabularyError
+
 _PACKAGE = Path(__file__).resolve().parent
 
 # The domain vocabulary (``prompts/vocab/<domain>.yaml``) used when a prompt names none.
 DEFAULT_DOMAIN = "stunting"
+# The language vocabulary (``prompts/vocab/<language>.yaml``) used when a prompt names none.
+DEFAULT_LANGUAGE = "id"
 
 
 def prompts_dir() -> Path:
@@ -29,7 +34,7 @@ def prompts_dir() -> Path:
     return installed if installed.is_dir() else _PACKAGE.parent / "prompts"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load_yaml(path: Path) -> dict[str, Any]:
     with path.open(encoding="utf-8") as fh:
         data = yaml.safe_load(fh) or {}
@@ -38,6 +43,53 @@ def _load_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
-def load_vocab(name: str) -> dict[str, Any]:
-    """The vocabulary file ``prompts/vocab/<name>.yaml`` as a dict (cached per path)."""
-    return _load_yaml(prompts_dir() / "vocab" / f"{name}.yaml")
+class VocabFile(Mapping[str, Any]):
+    """One vocabulary file, read once. Every key the code reads must be there: a missing key
+    (or one of the wrong type) is a ``VocabularyError`` naming the file and the key, never an
+    empty list. ``words``, ``table``, ``number`` and ``flag`` say which type a key holds."""
+
+    def __init__(self, path: Path, data: dict[str, Any]) -> None:
+        self.path = path
+        self._data = data
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self._data:
+            raise VocabularyError(f"{self.path}: no key {key!r}")
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def _typed(self, key: str, kind: type | tuple[type, ...], what: str) -> Any:
+        value = self[key]
+        if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+            raise VocabularyError(f"{self.path}: {key!r} should be {what}, not {value!r}")
+        return value
+
+    def words(self, key: str) -> list[str]:
+        """A list of words or phrases."""
+        return [str(w) for w in self._typed(key, list, "a list")]
+
+    def table(self, key: str) -> dict[str, Any]:
+        """A mapping (of word lists, numbers or patterns)."""
+        return dict(self._typed(key, dict, "a mapping"))
+
+    def number(self, key: str) -> int:
+        return int(self._typed(key, int, "a whole number"))
+
+    def flag(self, key: str) -> bool:
+        return bool(self._typed(key, bool, "true or false"))
+
+
+@cache
+def _vocab_file(path: Path) -> VocabFile:
+    return VocabFile(path, _load_yaml(path))
+
+
+def load_vocab(name: str) -> VocabFile:
+    """The vocabulary file ``prompts/vocab/<name>.yaml`` (a language such as ``id``, a domain
+    such as ``stunting``, or ``boilerplate``/``metadata``), read once per path."""
+    return _vocab_file(prompts_dir() / "vocab" / f"{name}.yaml")

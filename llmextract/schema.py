@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .models import ArticleRecord, Flag
+from llmextract.models import ArticleRecord, Flag
 
 SCHEMAS: dict[str, type] = {"article-record.schema.json": ArticleRecord, "flag.schema.json": Flag}
 

@@ -20,9 +20,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .errors import UsageError
-from .models import ArticleRecord, Flag
-from .resources import DEFAULT_DOMAIN
+from llmextract.errors import UsageError
+from llmextract.models import ArticleRecord, Flag
+from llmextract.resources import DEFAULT_DOMAIN
 
 EXTRACTIONS = "extractions.jsonl"
 FLAGS = "flags.jsonl"
@@ -94,7 +94,9 @@ def append_record(run_dir: Path, record: ArticleRecord) -> None:
 
 
 def append_error(run_dir: Path, source: str, reason: str) -> None:
-    _append_line(run_dir / ERRORS, json.dumps({"source": source, "reason": reason}, ensure_ascii=False))
+    _append_line(
+        run_dir / ERRORS, json.dumps({"source": source, "reason": reason}, ensure_ascii=False)
+    )
 
 
 def write_flags(run_dir: Path, flags: Iterable[Flag]) -> None:

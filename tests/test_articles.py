@@ -34,7 +34,10 @@ def test_bad_file_gives_one_line_error_naming_it(name: str, reason: str) -> None
 def test_jsonl_reads_good_lines_and_names_bad_ones() -> None:
     articles, errors = read_file(ARTICLES / "two.jsonl")
     assert [a.source_path for a in articles] == [f"{ARTICLES / 'two.jsonl'}#a1"]
-    assert [str(e).split(": ")[0] for e in errors] == [f"{ARTICLES / 'two.jsonl'}:2", f"{ARTICLES / 'two.jsonl'}:3"]
+    assert [str(e).split(": ")[0] for e in errors] == [
+        f"{ARTICLES / 'two.jsonl'}:2",
+        f"{ARTICLES / 'two.jsonl'}:3",
+    ]
 
 
 def test_html_is_turned_into_text_without_scripts() -> None:
@@ -53,11 +56,17 @@ def test_seed_folder_reads_five_articles_with_content_ids() -> None:
 
 def test_folder_with_bad_files_keeps_the_good_ones() -> None:
     articles, errors = read_articles(ARTICLES)
-    assert {Path(a.source_path.split("#")[0]).name for a in articles} == {"no_numbers.txt", "two.jsonl", "page.html"}
+    assert {Path(a.source_path.split("#")[0]).name for a in articles} == {
+        "no_numbers.txt",
+        "two.jsonl",
+        "page.html",
+    }
     assert len(errors) == 5
 
 
-@pytest.mark.parametrize("make", [lambda p: p / "missing", lambda p: p], ids=["missing-path", "folder-without-articles"])
+@pytest.mark.parametrize(
+    "make", [lambda p: p / "missing", lambda p: p], ids=["missing-path", "folder-without-articles"]
+)
 def test_unusable_input_path_is_a_usage_error(tmp_path: Path, make) -> None:
     with pytest.raises(UsageError, match=str(tmp_path)):
         read_articles(make(tmp_path))

@@ -9,7 +9,6 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from llmextract.checks import check, check_record, check_records, sort_flags
-from llmextract.grounding import locate
 from llmextract.models import (
     SEVERITY_RANK,
     ArticleRecord,
@@ -19,6 +18,7 @@ from llmextract.models import (
     Severity,
     Span,
 )
+from llmextract.text.alignment import locate
 
 TEXT = ("Berdasarkan data terbaru, jumlah kasus stunting tercatat sebanyak 242 kasus, turun "
         "dibandingkan tahun 2024 yang mencapai sekitar 300 kasus.\n"
@@ -144,8 +144,8 @@ def test_spans_of_a_flag_point_at_the_value() -> None:
 def test_recheck_run_rewrites_flags_without_a_model(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from llmextract.checks.rerun import recheck_run
     from llmextract.cli import main
+    from llmextract.runs import recheck_run
     from llmextract.store import append_record, load_flags, write_flags
 
     for rec in (record("a", 242), record("b", 241)):
@@ -201,7 +201,7 @@ def test_checks_read_the_vocabulary_of_the_domain_they_are_given(tmp_path: Path,
 def test_recheck_uses_the_domain_the_run_recorded(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import json
 
-    from llmextract.checks.rerun import recheck_run
+    from llmextract.runs import recheck_run
     from llmextract.store import append_record
 
     monkeypatch.setenv("LLMEXTRACT_PROMPTS_DIR", str(_domain_folder(tmp_path)))

@@ -19,46 +19,88 @@ TEXT = (
     "Rakor diikuti lebih dari 260 peserta dari perangkat daerah.\n"
     "Program Bapak Asuh Anak Stunting menjangkau 45 anak stunting."
 )
-COUNTS = ("Berdasarkan data terbaru, jumlah kasus stunting tercatat sebanyak 242 kasus, turun "
-          "dibandingkan tahun 2024 yang mencapai sekitar 300 kasus.")
-GOALS = ("Pemkot menargetkan angka stunting ditekan hingga 14 persen tahun ini, dan optimistis "
-         "mencapai zero stunting pada tahun 2026.")
+COUNTS = (
+    "Berdasarkan data terbaru, jumlah kasus stunting tercatat sebanyak 242 kasus, turun "
+    "dibandingkan tahun 2024 yang mencapai sekitar 300 kasus."
+)
+GOALS = (
+    "Pemkot menargetkan angka stunting ditekan hingga 14 persen tahun ini, dan optimistis "
+    "mencapai zero stunting pada tahun 2026."
+)
 PROGRAM = "Program Bapak Asuh Anak Stunting menjangkau 45 anak stunting."
 
 
 def cases_242(period: str = "2025") -> Indicator:
-    return Indicator(name="kasus stunting", value=242, value_text="242", unit="kasus",
-                     period=period, quote=COUNTS)
+    return Indicator(
+        name="kasus stunting",
+        value=242,
+        value_text="242",
+        unit="kasus",
+        period=period,
+        quote=COUNTS,
+    )
 
 
 def cases_300(period: str = "2024") -> Indicator:
-    return Indicator(name="kasus stunting", value=300, value_text="300", unit="kasus",
-                     period=period, approximate=True, quote=COUNTS)
+    return Indicator(
+        name="kasus stunting",
+        value=300,
+        value_text="300",
+        unit="kasus",
+        period=period,
+        approximate=True,
+        quote=COUNTS,
+    )
 
 
 def target_14(**extra: Any) -> Target:
-    return Target(**{"indicator": "angka stunting", "value": 14, "value_text": "14 persen",
-                     "unit": "persen", "deadline_year": 2025, "quote": GOALS, **extra})
+    return Target(
+        **{
+            "indicator": "angka stunting",
+            "value": 14,
+            "value_text": "14 persen",
+            "unit": "persen",
+            "deadline_year": 2025,
+            "quote": GOALS,
+            **extra,
+        }
+    )
 
 
 def zero_target(**extra: Any) -> Target:
-    return Target(**{"indicator": "angka stunting", "value": 0, "value_text": "zero stunting",
-                     "deadline_year": 2026, "quote": GOALS, **extra})
+    return Target(
+        **{
+            "indicator": "angka stunting",
+            "value": 0,
+            "value_text": "zero stunting",
+            "deadline_year": 2026,
+            "quote": GOALS,
+            **extra,
+        }
+    )
 
 
 def program() -> Program:
     return Program(name="Bapak Asuh Anak Stunting", quote=PROGRAM)
 
 
-GOOD = Extraction(indicators=[cases_242(), cases_300(),
-                              Indicator(name="anak stunting", value=45, value_text="45",
-                                        quote=PROGRAM)],
-                  targets=[target_14(), zero_target()], programs=[program()])
+GOOD = Extraction(
+    indicators=[
+        cases_242(),
+        cases_300(),
+        Indicator(name="anak stunting", value=45, value_text="45", quote=PROGRAM),
+    ],
+    targets=[target_14(), zero_target()],
+    programs=[program()],
+)
 
 
 def serious(extraction: Extraction) -> set[str]:
-    return {f.kind for f in check(TEXT, extraction, date="2025-07-29")
-            if f.severity in (Severity.error, Severity.warning)}
+    return {
+        f.kind
+        for f in check(TEXT, extraction, date="2025-07-29")
+        if f.severity in (Severity.error, Severity.warning)
+    }
 
 
 def test_good_extraction_raises_nothing() -> None:
@@ -72,37 +114,84 @@ def replaced(**lists: list[Any]) -> Extraction:
 @pytest.mark.parametrize(
     ("extraction", "expected"),
     [
-        pytest.param(replaced(indicators=[cases_242(), cases_300("2025")]),
-                     {"roles.period_mismatch"}, id="baseline-year-replaced"),
-        pytest.param(replaced(indicators=[cases_242("2019"), cases_300()]),
-                     {"roles.period_not_in_article", "trend.direction_mismatch"},
-                     id="period-nowhere-in-article"),
-        pytest.param(replaced(indicators=[cases_242("2024"), cases_300("2025")]),
-                     {"roles.period_mismatch", "trend.direction_mismatch"}, id="years-swapped"),
-        pytest.param(replaced(targets=[target_14(), zero_target(),
-                                       Target(indicator="kasus stunting", value=300,
-                                              value_text="300", deadline_year=2026,
-                                              quote=COUNTS)]),
-                     {"roles.target_without_goal", "roles.deadline_mismatch",
-                      "roles.baseline_as_target"}, id="2024-baseline-as-2026-target"),
-        pytest.param(replaced(targets=[target_14(), zero_target(deadline_year=2025)]),
-                     {"roles.deadline_mismatch"}, id="deadline-of-the-other-goal"),
-        pytest.param(replaced(targets=[target_14()]), {"roles.zero_target_missed"},
-                     id="zero-stunting-not-extracted"),
-        pytest.param(replaced(targets=[target_14(), zero_target(value=None)]),
-                     {"grounding.value_mismatch", "roles.zero_target_missed"},
-                     id="zero-stunting-without-a-value"),
-        pytest.param(replaced(targets=[target_14()],
-                              indicators=[cases_242(), cases_300(),
-                                          Indicator(name="angka stunting", value=0,
-                                                    value_text="zero stunting", quote=GOALS)]),
-                     {"roles.zero_target_as_indicator", "roles.zero_target_missed"},
-                     id="zero-stunting-as-a-measurement"),
-        pytest.param(replaced(indicators=[cases_242(), Indicator(
-            name="kasus stunting", value=300, value_text="300", period="2024", approximate=True,
-            quote="jumlah kasus stunting tercatat sebanyak mencapai sekitar 300 kasus.")]),
-                     {"grounding.quote_not_found", "roles.stitched_quote"},
-                     id="quote-stitched-from-two-places"),
+        pytest.param(
+            replaced(indicators=[cases_242(), cases_300("2025")]),
+            {"roles.period_mismatch"},
+            id="baseline-year-replaced",
+        ),
+        pytest.param(
+            replaced(indicators=[cases_242("2019"), cases_300()]),
+            {"roles.period_not_in_article", "trend.direction_mismatch"},
+            id="period-nowhere-in-article",
+        ),
+        pytest.param(
+            replaced(indicators=[cases_242("2024"), cases_300("2025")]),
+            {"roles.period_mismatch", "trend.direction_mismatch"},
+            id="years-swapped",
+        ),
+        pytest.param(
+            replaced(
+                targets=[
+                    target_14(),
+                    zero_target(),
+                    Target(
+                        indicator="kasus stunting",
+                        value=300,
+                        value_text="300",
+                        deadline_year=2026,
+                        quote=COUNTS,
+                    ),
+                ]
+            ),
+            {"roles.target_without_goal", "roles.deadline_mismatch", "roles.baseline_as_target"},
+            id="2024-baseline-as-2026-target",
+        ),
+        pytest.param(
+            replaced(targets=[target_14(), zero_target(deadline_year=2025)]),
+            {"roles.deadline_mismatch"},
+            id="deadline-of-the-other-goal",
+        ),
+        pytest.param(
+            replaced(targets=[target_14()]),
+            {"roles.zero_target_missed"},
+            id="zero-stunting-not-extracted",
+        ),
+        pytest.param(
+            replaced(targets=[target_14(), zero_target(value=None)]),
+            {"grounding.value_mismatch", "roles.zero_target_missed"},
+            id="zero-stunting-without-a-value",
+        ),
+        pytest.param(
+            replaced(
+                targets=[target_14()],
+                indicators=[
+                    cases_242(),
+                    cases_300(),
+                    Indicator(
+                        name="angka stunting", value=0, value_text="zero stunting", quote=GOALS
+                    ),
+                ],
+            ),
+            {"roles.zero_target_as_indicator", "roles.zero_target_missed"},
+            id="zero-stunting-as-a-measurement",
+        ),
+        pytest.param(
+            replaced(
+                indicators=[
+                    cases_242(),
+                    Indicator(
+                        name="kasus stunting",
+                        value=300,
+                        value_text="300",
+                        period="2024",
+                        approximate=True,
+                        quote="jumlah kasus stunting tercatat sebanyak mencapai sekitar 300 kasus.",
+                    ),
+                ]
+            ),
+            {"grounding.quote_not_found", "roles.stitched_quote"},
+            id="quote-stitched-from-two-places",
+        ),
     ],
 )
 def test_roles(extraction: Extraction, expected: set[str]) -> None:
@@ -111,8 +200,7 @@ def test_roles(extraction: Extraction, expected: set[str]) -> None:
 
 def test_period_named_relative_to_the_article_year() -> None:
     text = "Tahun lalu jumlah kasus stunting tercatat 300 kasus."
-    item = Indicator(name="kasus stunting", value=300, value_text="300", period="2024",
-                     quote=text)
+    item = Indicator(name="kasus stunting", value=300, value_text="300", period="2024", quote=text)
     kinds = {f.kind for f in check(text, Extraction(indicators=[item]), date="2025-07-01")}
     assert not {"roles.period_not_in_article", "roles.period_mismatch"} & kinds
     kinds = {f.kind for f in check(text, Extraction(indicators=[item]), date="2027-07-01")}
@@ -121,8 +209,14 @@ def test_period_named_relative_to_the_article_year() -> None:
 
 def test_deadline_this_year() -> None:
     text = "Pemkot menargetkan angka stunting ditekan hingga 14 persen tahun ini."
-    target = Target(indicator="angka stunting", value=14, value_text="14 persen",
-                    unit="persen", deadline_year=2026, quote=text)
+    target = Target(
+        indicator="angka stunting",
+        value=14,
+        value_text="14 persen",
+        unit="persen",
+        deadline_year=2026,
+        quote=text,
+    )
     kinds = {f.kind for f in check(text, Extraction(targets=[target]), date="2025-07-29")}
     assert "roles.deadline_mismatch" in kinds
 
@@ -135,17 +229,28 @@ def test_deadline_this_year() -> None:
     ],
 )
 def test_national_target(name: str, flagged: bool) -> None:
-    text = ("Dengan koordinasi yang solid, pihaknya optimis target nasional untuk menurunkan "
-            "kasus stunting 14 persen per tahun bisa terwujud.")
-    target = Target(indicator=name, value=14, value_text="14 persen per tahun", unit="persen",
-                    kind="per_year", quote=text)
+    text = (
+        "Dengan koordinasi yang solid, pihaknya optimis target nasional untuk menurunkan "
+        "kasus stunting 14 persen per tahun bisa terwujud."
+    )
+    target = Target(
+        indicator=name,
+        value=14,
+        value_text="14 persen per tahun",
+        unit="persen",
+        kind="per_year",
+        quote=text,
+    )
     kinds = {f.kind for f in check(text, Extraction(targets=[target]))}
     assert ("roles.scope_not_local" in kinds) is flagged
 
 
 def unused(extraction: Extraction) -> list[str]:
-    return [TEXT[f.spans[0].start:f.spans[0].end] for f in check(TEXT, extraction)
-            if f.kind == "coverage.unused_number"]
+    return [
+        TEXT[f.spans[0].start : f.spans[0].end]
+        for f in check(TEXT, extraction)
+        if f.kind == "coverage.unused_number"
+    ]
 
 
 def test_coverage_lists_numbers_left_out_of_topic_sentences() -> None:
@@ -157,8 +262,10 @@ def test_coverage_lists_numbers_left_out_of_topic_sentences() -> None:
 
 def test_coverage_ignores_dates_years_and_other_topics() -> None:
     # 2024, 2025, 2026 are years; 260 peserta is in a sentence not about stunting.
-    assert all(n not in unused(replaced(indicators=[], targets=[]))
-               for n in ("2024", "2025", "2026", "260"))
+    assert all(
+        n not in unused(replaced(indicators=[], targets=[]))
+        for n in ("2024", "2025", "2026", "260")
+    )
 
 
 def test_coverage_flags_are_info() -> None:
@@ -169,14 +276,19 @@ def test_coverage_flags_are_info() -> None:
 # A row naming a place under a line naming the topic, and a sentence pointing back to the one
 # before it in its paragraph, are about the topic; rows under another subject and a sentence
 # not pointing back are not, nor is a list item's own number.
-LISTED = ("Judul\n\nBerikut prevalensi stunting per kabupaten (SKI 2023 → SSGI 2024):\n\n"
-          "1. Kabupaten A: 31,2 persen → 27,5 persen\n\n"
-          "Tingkat kemiskinan per kabupaten:\n\n1. Kabupaten A: 11,4 persen\n\n"
-          "Prevalensi stunting turun. Angka itu di atas rata-rata nasional yang tercatat 19,8 persen.\n\n"
-          "Prevalensi stunting turun. Rata-rata nasional tercatat 18,5 persen.")
+LISTED = (
+    "Judul\n\nBerikut prevalensi stunting per kabupaten (SKI 2023 → SSGI 2024):\n\n"
+    "1. Kabupaten A: 31,2 persen → 27,5 persen\n\n"
+    "Tingkat kemiskinan per kabupaten:\n\n1. Kabupaten A: 11,4 persen\n\n"
+    "Prevalensi stunting turun. Angka itu di atas rata-rata nasional yang tercatat 19,8 persen.\n\n"
+    "Prevalensi stunting turun. Rata-rata nasional tercatat 18,5 persen."
+)
 
 
 def test_coverage_reads_list_openers_and_sentences_pointing_back() -> None:
-    flagged = [LISTED[f.spans[0].start:f.spans[0].end] for f in check(LISTED, Extraction())
-               if f.kind == "coverage.unused_number"]
+    flagged = [
+        LISTED[f.spans[0].start : f.spans[0].end]
+        for f in check(LISTED, Extraction())
+        if f.kind == "coverage.unused_number"
+    ]
     assert flagged == ["31,2 persen", "27,5 persen", "19,8 persen"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from llmextract.checks.vocabulary import boilerplate_category
-from llmextract.clean import clean_text
-from llmextract.numbers import NumberMention, parse_numbers
+from llmextract.text.clean import clean_text
+from llmextract.text.numbers import NumberMention, parse_numbers
+from llmextract.vocabulary import boilerplate_category
 
 from .conftest import SEEDS
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from llmextract.checks.vocabulary import words_pattern
+from llmextract.text.words import words_pattern
 
 WORDS = ["target", "targetkan", "tahun ini", "tahun lalu", "tahun", "gizi buruk", "gizi",
          "ibu hamil", "ibu", "cita-cita", "kk", "k"]

@@ -35,14 +35,20 @@ def test_main_help_names_the_settings_order_and_variables() -> None:
     ],
     ids=["missing-path", "model-without-key", "bad-url", "unknown-prompt"],
 )
-def test_usage_errors_are_one_line_and_exit_2(args: list[str], message: str, tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "run")] if args[0] == "run" else args)
+def test_usage_errors_are_one_line_and_exit_2(
+    args: list[str], message: str, tmp_path: Path
+) -> None:
+    result = CliRunner().invoke(
+        main, [*args, "--out", str(tmp_path / "run")] if args[0] == "run" else args
+    )
     assert result.exit_code == 2
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and message in lines[0]
 
 
-def test_embedded_default_without_the_extra_exits_1_with_advice(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_embedded_default_without_the_extra_exits_1_with_advice(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setitem(sys.modules, "llama_cpp", None)
     monkeypatch.setitem(sys.modules, "llama_cpp.server", None)
     result = CliRunner().invoke(main, ["run", "seeds/", "--out", str(tmp_path / "run")])
@@ -51,20 +57,23 @@ def test_embedded_default_without_the_extra_exits_1_with_advice(monkeypatch: pyt
     assert "Traceback" not in result.output
 
 
-
 def test_instructor_retry_logs_stay_out_of_the_terminal(tmp_path: Path) -> None:
     """The CLI reports a failed call itself, redacted; instructor's raw per-attempt log lines
     (the SDK's exception text) must not reach stderr through Python's last-resort handler. In a
     child process: pytest's own log capture would hide the leak here."""
     import subprocess
 
-    code = ("import logging, sys\n"
-            "from llmextract.cli import main\n"
-            "try:\n"
-            f"    main(['check', {str(tmp_path)!r}])\n"
-            "except SystemExit:\n"
-            "    pass\n"
-            "logging.getLogger('instructor.v2.retry').error('API call failed on attempt 1')\n")
-    child = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    code = (
+        "import logging, sys\n"
+        "from llmextract.cli import main\n"
+        "try:\n"
+        f"    main(['check', {str(tmp_path)!r}])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "logging.getLogger('instructor.v2.retry').error('API call failed on attempt 1')\n"
+    )
+    child = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
     assert "not a run folder" in child.stderr  # the CLI did run and report
     assert "API call failed" not in child.stderr

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from llmextract.cli import main
 from llmextract.models import ArticleRecord, Flag
-from llmextract.numbers import parse_numbers
+from llmextract.text.numbers import parse_numbers
 
 from .conftest import SEEDS
 
@@ -29,7 +29,7 @@ def read_jsonl(path: Path) -> list[dict]:
 def assert_items_point_at_their_quotes(record: ArticleRecord) -> None:
     for item in record.items():
         assert item.span is not None, item
-        assert record.text[item.span.start:item.span.end] == item.quote
+        assert record.text[item.span.start : item.span.end] == item.quote
 
 
 @pytest.mark.vcr
@@ -38,7 +38,9 @@ def test_direct_strategy_through_instructor(tmp_path: Path) -> None:
     folder.mkdir()
     shutil.copy(next(SEEDS.glob("000_*")), folder)
     out = tmp_path / "run"
-    result = CliRunner().invoke(main, ["run", str(folder), *SERVER, "--strategy", "direct", "--out", str(out)])
+    result = CliRunner().invoke(
+        main, ["run", str(folder), *SERVER, "--strategy", "direct", "--out", str(out)]
+    )
     assert result.exit_code == 0, result.output
     [record] = [ArticleRecord.model_validate(r) for r in read_jsonl(out / "extractions.jsonl")]
     assert record.strategy == "direct" and record.prompt.startswith("direct@1#")
@@ -61,7 +63,9 @@ def test_run_seeds_with_the_default_candidates_strategy(tmp_path: Path) -> None:
     shutil.copytree(SEEDS, folder)
     (folder / "zz_volunteers.txt").write_text(ARTICLE_WITH_A_COUNT_FOR_THE_MODEL, encoding="utf-8")
     out = tmp_path / "run"
-    result = CliRunner().invoke(main, ["run", str(folder), *SERVER, "--strategy", "candidates", "--out", str(out)])
+    result = CliRunner().invoke(
+        main, ["run", str(folder), *SERVER, "--strategy", "candidates", "--out", str(out)]
+    )
     assert result.exit_code == 0, result.output
     records = [ArticleRecord.model_validate(r) for r in read_jsonl(out / "extractions.jsonl")]
     assert len(records) == 6

@@ -21,7 +21,7 @@ def test_each_strategy_is_chosen_by_its_name(name: str) -> None:
 
 
 def test_an_unknown_strategy_names_the_choices() -> None:
-    with pytest.raises(UsageError, match="choose read, direct or candidates"):
+    with pytest.raises(UsageError, match="choose read, direct, candidates"):
         strategy_named("magic")
 
 
@@ -34,6 +34,8 @@ def test_an_unknown_strategy_names_the_choices() -> None:
     ],
     ids=["exact", "whitespace", "absent"],
 )
-def test_spans_are_attached_where_the_quote_is(quote: str, expected: tuple[int, int] | None) -> None:
+def test_spans_are_attached_where_the_quote_is(
+    quote: str, expected: tuple[int, int] | None
+) -> None:
     got = attach_spans(TEXT, Extraction(programs=[program(quote)])).programs[0].span
     assert (None if got is None else (got.start, got.end)) == expected

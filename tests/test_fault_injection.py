@@ -20,16 +20,16 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 import pytest
 
 from llmextract.checks import check
-from llmextract.clean import clean_text
-from llmextract.grounding import locate
 from llmextract.models import Extraction, Flag, Severity
-from llmextract.numbers import parse_value
+from llmextract.text.alignment import locate
+from llmextract.text.clean import clean_text
+from llmextract.text.numbers import parse_value
 
 from .conftest import ROOT, SEEDS
 
@@ -48,7 +48,7 @@ def gold_articles() -> dict[str, Gold]:
     return json.loads((ROOT / "tests" / "gold" / "seeds.json").read_text("utf-8"))["articles"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def cleaned(name: str) -> str:
     return clean_text((SEEDS / name).read_text("utf-8")).text
 
@@ -312,7 +312,7 @@ def all_faults() -> list[Fault]:
 FAULTS = all_faults()
 
 
-@lru_cache(maxsize=None)
+@cache
 def baseline_ids(name: str) -> frozenset[str]:
     return frozenset(f.id for f in run_checks(name, cleaned(name), gold_articles()[name]))
 

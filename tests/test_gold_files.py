@@ -5,7 +5,7 @@ validate as ``Extraction``; every quote must be verbatim on one line and survive
 every ``value_text`` must sit in its quote and every period in the article. Last, every
 number-like token of an article must lie in the quote of an item or not-fact that names it, so
 no number was overlooked. The tokens come from the regular expression below, written for these
-tests, not from ``llmextract.numbers``, so the gold is not shaped by the parser under test.
+tests, not from ``llmextract.text.numbers``, so the gold is not shaped by the parser under test.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 
 from llmextract.articles import read_file
-from llmextract.clean import clean_text
-from llmextract.gold import load_gold
+from llmextract.dataset.gold import load_gold
 from llmextract.models import Extraction
+from llmextract.text.clean import clean_text
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD_SETS = {
@@ -46,8 +46,11 @@ ROMAN_UPPER = re.compile(rf"^(?:{ROMAN})$")
 
 
 def _gold_articles() -> list[tuple[str, str]]:
-    return [(name, article) for name, (gold, _) in GOLD_SETS.items()
-            for article in json.loads(gold.read_text("utf-8"))["articles"]]
+    return [
+        (name, article)
+        for name, (gold, _) in GOLD_SETS.items()
+        for article in json.loads(gold.read_text("utf-8"))["articles"]
+    ]
 
 
 def _said(entry: dict[str, Any]) -> list[str]:
@@ -65,20 +68,31 @@ def _problems(raw: str, gold: dict[str, Any]) -> list[str]:
             problems.append(f"quote not verbatim on one line: {entry['quote']!r}")
         if "value_text" in entry and entry["value_text"] not in entry["quote"]:
             problems.append(f"value_text not in its quote: {entry['value_text']!r}")
-    problems += [f"item quote lost in cleaning: {item['quote']!r}"
-                 for item in items if item["quote"] not in cleaned]
-    problems += [f"period not in the article: {ind['period']!r}"
-                 for ind in gold["indicators"] if ind["period"] is not None and ind["period"] not in raw]
+    problems += [
+        f"item quote lost in cleaning: {item['quote']!r}"
+        for item in items
+        if item["quote"] not in cleaned
+    ]
+    problems += [
+        f"period not in the article: {ind['period']!r}"
+        for ind in gold["indicators"]
+        if ind["period"] is not None and ind["period"] not in raw
+    ]
     for match in TOKEN.finditer(raw):
         token = match.group(0)
         if ROMAN_UPPER.match(token.upper()) and not ROMAN_UPPER.match(token):
             continue  # a lower-case 'i' or 'v' is a letter, not a roman numeral
-        covering = [entry for entry in entries
-                    if any(q.start() <= match.start() and match.end() <= q.end()
-                           for q in re.finditer(re.escape(entry["quote"]), raw))]
+        covering = [
+            entry
+            for entry in entries
+            if any(
+                q.start() <= match.start() and match.end() <= q.end()
+                for q in re.finditer(re.escape(entry["quote"]), raw)
+            )
+        ]
         low = token.lower()
         if not any(low in said or said in low for entry in covering for said in _said(entry)):
-            context = raw[max(0, match.start() - 40): match.end() + 40].replace("\n", " ")
+            context = raw[max(0, match.start() - 40) : match.end() + 40].replace("\n", " ")
             problems.append(f"number {token!r} not accounted for: ...{context}...")
     return problems
 
@@ -91,7 +105,9 @@ def test_gold_covers_exactly_the_articles_of_its_folder(gold_set: str) -> None:
 
 
 @pytest.mark.parametrize(("gold_set", "article"), _gold_articles())
-def test_gold_article_is_verbatim_and_accounts_for_every_number(gold_set: str, article: str) -> None:
+def test_gold_article_is_verbatim_and_accounts_for_every_number(
+    gold_set: str, article: str
+) -> None:
     gold_path, folder = GOLD_SETS[gold_set]
     gold = json.loads(gold_path.read_text("utf-8"))["articles"][article]
     [record], errors = read_file(folder / article)

@@ -15,23 +15,49 @@ from llmextract.llm import Endpoint, ModelClient, public_url, redact
 from llmextract.models import Extraction
 
 SOURCE = "Jumlah kasus stunting tercatat 242 kasus pada 2025."
-KEY = "sk-" + "live-abcdefghijklmnopqrstuvwxyz123456"  # split so secret scanners do not trip on a fake
+KEY = (
+    "sk-" + "live-abcdefghijklmnopqrstuvwxyz123456"
+)  # split so secret scanners do not trip on a fake
 
 
 def chat_reply(content: str) -> httpx2.Response:
-    body = {"id": "x", "object": "chat.completion", "created": 0, "model": "m",
-            "choices": [{"index": 0, "finish_reason": "stop",
-                         "message": {"role": "assistant", "content": content}}],
-            "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15}}
+    body = {
+        "id": "x",
+        "object": "chat.completion",
+        "created": 0,
+        "model": "m",
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": "stop",
+                "message": {"role": "assistant", "content": content},
+            }
+        ],
+        "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
+    }
     return httpx2.Response(200, json=body)
 
 
 def record_json(value_text: str) -> str:
-    return json.dumps({"indicators": [{"name": "kasus stunting", "value": 242, "value_text": value_text,
-                                       "quote": "tercatat 242 kasus"}], "targets": [], "programs": []})
+    return json.dumps(
+        {
+            "indicators": [
+                {
+                    "name": "kasus stunting",
+                    "value": 242,
+                    "value_text": value_text,
+                    "quote": "tercatat 242 kasus",
+                }
+            ],
+            "targets": [],
+            "programs": [],
+        }
+    )
 
 
-def client_with(replies: list[Callable[[], httpx2.Response]], cache: diskcache.Cache | None = None) -> tuple[ModelClient, list[httpx2.Request]]:
+def client_with(
+    replies: list[Callable[[], httpx2.Response]], cache: diskcache.Cache | None = None
+) -> tuple[ModelClient, list[httpx2.Request]]:
     seen: list[httpx2.Request] = []
 
     def handler(request: httpx2.Request) -> httpx2.Response:
@@ -44,25 +70,49 @@ def client_with(replies: list[Callable[[], httpx2.Response]], cache: diskcache.C
 
 
 def ask(client: ModelClient) -> object:
-    return client.structured([{"role": "user", "content": "{{ source }}"}], Extraction, source=SOURCE,
-                             params={"temperature": 0}, prompt_version="p@1")
+    return client.structured(
+        [{"role": "user", "content": "{{ source }}"}],
+        Extraction,
+        source=SOURCE,
+        params={"temperature": 0},
+        prompt_version="p@1",
+    )
 
 
 def test_rate_limit_is_retried_then_succeeds() -> None:
-    client, seen = client_with([lambda: httpx2.Response(429, headers={"retry-after": "0"}, json={"error": {"message": "slow down"}}),
-                                lambda: chat_reply(record_json("242"))])
+    client, seen = client_with(
+        [
+            lambda: httpx2.Response(
+                429, headers={"retry-after": "0"}, json={"error": {"message": "slow down"}}
+            ),
+            lambda: chat_reply(record_json("242")),
+        ]
+    )
     got = ask(client)
     assert len(seen) == 2
     assert got.value.indicators[0].value == 242
     assert got.problems == []
 
 
-@pytest.mark.parametrize(("status", "error", "says"), [(401, EndpointError, "API key was refused"),
-                                                      (404, EndpointError, "not found"),
-                                                      (400, RequestError, "refused the request")],
-                         ids=["bad-key-stops-run", "unknown-model-stops-run", "bad-request-fails-article"])
-def test_permanent_errors_are_not_retried_and_never_show_the_key(status: int, error: type, says: str) -> None:
-    client, seen = client_with([lambda: httpx2.Response(status, json={"error": {"message": f"Incorrect API key provided: {KEY}"}})])
+@pytest.mark.parametrize(
+    ("status", "error", "says"),
+    [
+        (401, EndpointError, "API key was refused"),
+        (404, EndpointError, "not found"),
+        (400, RequestError, "refused the request"),
+    ],
+    ids=["bad-key-stops-run", "unknown-model-stops-run", "bad-request-fails-article"],
+)
+def test_permanent_errors_are_not_retried_and_never_show_the_key(
+    status: int, error: type, says: str
+) -> None:
+    client, seen = client_with(
+        [
+            lambda: httpx2.Response(
+                status, json={"error": {"message": f"Incorrect API key provided: {KEY}"}}
+            )
+        ]
+    )
     with pytest.raises(error) as info:
         ask(client)
     assert len(seen) == 1
@@ -75,7 +125,9 @@ def test_value_not_in_article_is_reasked_then_kept_with_its_problem() -> None:
     client, seen = client_with([lambda: chat_reply(record_json("241"))])
     got = ask(client)
     assert len(seen) == 3  # first answer and two re-asks
-    assert "does not appear in the article" in json.loads(seen[1].content)["messages"][-1]["content"]
+    assert (
+        "does not appear in the article" in json.loads(seen[1].content)["messages"][-1]["content"]
+    )
     assert got.value.indicators[0].value_text == "241"  # kept, so the checks can flag it
     assert any("value_text '241'" in p for p in got.problems)
 

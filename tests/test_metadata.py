@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from llmextract.clean import clean_text
 from llmextract.metadata import find_date, find_region, read_metadata
+from llmextract.text.clean import clean_text
 
 from .conftest import SEEDS
 
@@ -26,8 +26,15 @@ def test_seed_metadata(prefix: str, title: str, region: str, date: str | None) -
     assert meta.date == date
 
 
-@pytest.mark.parametrize(("text", "iso"), [("Selasa (23/4/2024)", "2024-04-23"), ("31/02/2024 lalu 5 Mei 2023", "2023-05-05"),
-                                           ("tahun 2025", None)], ids=["slash", "skips-impossible-date", "year-only"])
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("Selasa (23/4/2024)", "2024-04-23"),
+        ("31/02/2024 lalu 5 Mei 2023", "2023-05-05"),
+        ("tahun 2025", None),
+    ],
+    ids=["slash", "skips-impossible-date", "year-only"],
+)
 def test_find_date(text: str, iso: str | None) -> None:
     assert find_date(text) == iso
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from llmextract.errors import EndpointError
-from llmextract.extract import StrategyResult
+from llmextract.extract.base import StrategyResult
 from llmextract.llm import Endpoint, ModelClient
 from llmextract.models import Extraction, Indicator, Usage
 from llmextract.pipeline import Event, run
@@ -33,10 +33,16 @@ class FirstNumberStrategy:
     def extract(self, text: str, client: ModelClient, prompt: Prompt) -> StrategyResult:
         self.calls.append(text[:40])
         if self.fail_on and self.fail_on in text:
-            raise EndpointError("model endpoint http://127.0.0.1:9/v1 (model 'm'): unreachable after retries")
+            raise EndpointError(
+                "model endpoint http://127.0.0.1:9/v1 (model 'm'): unreachable after retries"
+            )
         items = []
         if "242 kasus" in text:
-            items.append(Indicator(name="kasus stunting", value=242, value_text="242", quote="sebanyak 242 kasus"))
+            items.append(
+                Indicator(
+                    name="kasus stunting", value=242, value_text="242", quote="sebanyak 242 kasus"
+                )
+            )
         return StrategyResult(Extraction(indicators=items), usage=Usage(calls=1, prompt_tokens=7))
 
 
@@ -47,13 +53,19 @@ def client() -> ModelClient:
 
 def test_run_writes_the_three_files(tmp_path: Path, client: ModelClient) -> None:
     out = tmp_path / "run"
-    result = run(SEEDS, resolve_settings(strategy="direct"), out_dir=out, client=client, strategy=FirstNumberStrategy())
+    result = run(
+        SEEDS,
+        resolve_settings(strategy="direct"),
+        out_dir=out,
+        client=client,
+        strategy=FirstNumberStrategy(),
+    )
     assert result.ok
     records = load_records(out)
     assert [Path(r.source_path).name[:3] for r in records] == ["000", "001", "002", "003", "004"]
     [metro] = [r for r in records if r.indicators]
     item = metro.indicators[0]
-    assert metro.text[item.span.start:item.span.end] == "sebanyak 242 kasus"
+    assert metro.text[item.span.start : item.span.end] == "sebanyak 242 kasus"
     assert item.id.startswith("I")
     assert load_flags(out) == result.flags
     info = json.loads((out / "run.json").read_text())
@@ -66,38 +78,71 @@ def test_bad_files_fail_alone(tmp_path: Path, client: ModelClient) -> None:
     shutil.copytree(FIXTURES / "articles", folder)
     shutil.copy(next(SEEDS.glob("000_*")), folder)
     events: list[Event] = []
-    result = run(folder, resolve_settings(strategy="direct"), out_dir=tmp_path / "run", client=client,
-                 strategy=FirstNumberStrategy(), listener=events.append)
+    result = run(
+        folder,
+        resolve_settings(strategy="direct"),
+        out_dir=tmp_path / "run",
+        client=client,
+        strategy=FirstNumberStrategy(),
+        listener=events.append,
+    )
     assert len(result.failed) == 5 and len(result.records) == 4
     errors = (tmp_path / "run" / "errors.jsonl").read_text().splitlines()
-    assert {Path(json.loads(e)["source"]).name.split(":")[0] for e in errors} == {"empty.txt", "binary.txt", "latin1.txt", "two.jsonl"}
+    assert {Path(json.loads(e)["source"]).name.split(":")[0] for e in errors} == {
+        "empty.txt",
+        "binary.txt",
+        "latin1.txt",
+        "two.jsonl",
+    }
     assert any(e.kind == "note" and "no_numbers.txt: no numbers" in e.message for e in events)
 
 
-def test_ctrl_c_keeps_finished_articles_and_rerun_resumes(tmp_path: Path, client: ModelClient) -> None:
+def test_ctrl_c_keeps_finished_articles_and_rerun_resumes(
+    tmp_path: Path, client: ModelClient
+) -> None:
     out = tmp_path / "run"
 
     def interrupt_after_two(event: Event) -> None:
-        if event.kind == "article" and event.record and event.record.source_path.endswith(tuple(
-                p.name for p in sorted(SEEDS.iterdir())[1:2])):
+        if (
+            event.kind == "article"
+            and event.record
+            and event.record.source_path.endswith(
+                tuple(p.name for p in sorted(SEEDS.iterdir())[1:2])
+            )
+        ):
             raise KeyboardInterrupt
 
     first = FirstNumberStrategy()
-    result = run(SEEDS, resolve_settings(strategy="direct"), out_dir=out, client=client, strategy=first,
-                 listener=interrupt_after_two)
+    result = run(
+        SEEDS,
+        resolve_settings(strategy="direct"),
+        out_dir=out,
+        client=client,
+        strategy=first,
+        listener=interrupt_after_two,
+    )
     assert result.interrupted and len(load_records(out)) == 2
     assert json.loads((out / "run.json").read_text())["status"] == "interrupted"
 
     again = FirstNumberStrategy()
-    resumed = run(SEEDS, resolve_settings(strategy="direct"), out_dir=out, client=client, strategy=again)
+    resumed = run(
+        SEEDS, resolve_settings(strategy="direct"), out_dir=out, client=client, strategy=again
+    )
     assert resumed.ok and len(load_records(out)) == 5
     assert len(again.calls) == 3  # the two finished articles were not extracted again
 
 
-def test_unreachable_endpoint_stops_the_run_and_keeps_what_is_done(tmp_path: Path, client: ModelClient) -> None:
+def test_unreachable_endpoint_stops_the_run_and_keeps_what_is_done(
+    tmp_path: Path, client: ModelClient
+) -> None:
     out = tmp_path / "run"
-    result = run(SEEDS, resolve_settings(strategy="direct"), out_dir=out, client=client,
-                 strategy=FirstNumberStrategy(fail_on="Pangkalpinang"))
+    result = run(
+        SEEDS,
+        resolve_settings(strategy="direct"),
+        out_dir=out,
+        client=client,
+        strategy=FirstNumberStrategy(fail_on="Pangkalpinang"),
+    )
     assert result.stopped_by and "127.0.0.1:9" in result.stopped_by
     assert len(load_records(out)) == 2 and result.skipped == 3
     assert json.loads((out / "run.json").read_text())["counts"]["not_attempted"] == 3

@@ -5,107 +5,179 @@ from __future__ import annotations
 
 import pytest
 
-from llmextract.programs import propose_programs
+from llmextract.extract.candidates.programs import propose_programs
 from llmextract.prompts import load_prompt
 
 CONFIG = load_prompt("candidates").data["programs"]
 
-AFTER_A_VERB = "Judul\n\nPuskesmas menjalankan Sekolah Lapang Ibu Balita (Selabi) di desa lokus stunting."
+AFTER_A_VERB = (
+    "Judul\n\nPuskesmas menjalankan Sekolah Lapang Ibu Balita (Selabi) di desa lokus stunting."
+)
 ACRONYM_FIRST = "Judul\n\nKader menjalankan Dashat (Dapur Sehat Atasi Stunting) di setiap desa."
-BUDGET_FOR = "Judul\n\nPemkab mengalokasikan anggaran Rp 2 miliar untuk Pemberian Makanan Tambahan (PMT) lokal."
-ACTIVITY = "Judul\n\nDinas Kesehatan menggencarkan pemberian tablet tambah darah bagi remaja putri di sekolah."
-GIVING_VERB = "Judul\n\nPemkab memberikan tablet tambah darah kepada sekitar 9.400 remaja putri di sekolah."
+BUDGET_FOR = (
+    "Judul\n\nPemkab mengalokasikan anggaran Rp 2 miliar untuk Pemberian Makanan Tambahan "
+    "(PMT) lokal."
+)
+ACTIVITY = (
+    "Judul\n\nDinas Kesehatan menggencarkan pemberian tablet tambah darah bagi remaja putri di "
+    "sekolah."
+)
+GIVING_VERB = (
+    "Judul\n\nPemkab memberikan tablet tambah darah kepada sekitar 9.400 remaja putri di sekolah."
+)
 CAMPAIGN = "Judul\n\nPemkab menggandeng tokoh agama melalui kampanye Cegah Stunting."
 CAPITALISED_PROGRAM_WORD = "Judul\n\nKuncinya adalah Gerakan Makan Ikan Bersama (Gemari)."
-TWO_ACTIVITIES = ("Judul\n\nDinkes menyelenggarakan pelatihan bagi 120 kader dan melakukan pemeriksaan "
-                  "kehamilan kepada ibu hamil di puskesmas.")
-TWO_NAMED = ("Judul\n\nPemkab menjalankan program Kampung Keluarga Berkualitas (Kampung KB) dan Bina Keluarga "
-             "Remaja (BKR).")
-NAME_AFTER_A_VERB = "Judul\n\nPemkab menggelar Sabtu Sehat Keluarga, yakni senam dan cek gizi bagi balita."
+TWO_ACTIVITIES = (
+    "Judul\n\nDinkes menyelenggarakan pelatihan bagi 120 kader dan melakukan pemeriksaan "
+    "kehamilan kepada ibu hamil di puskesmas."
+)
+TWO_NAMED = (
+    "Judul\n\nPemkab menjalankan program Kampung Keluarga Berkualitas (Kampung KB) dan Bina "
+    "Keluarga "
+    "Remaja (BKR)."
+)
+NAME_AFTER_A_VERB = (
+    "Judul\n\nPemkab menggelar Sabtu Sehat Keluarga, yakni senam dan cek gizi bagi balita."
+)
 VERB_OF_THE_ACTIVITY = "Judul\n\nPuskesmas melatih kembali kader tentang cara menimbang balita."
 SERVICE_NOUN = "Judul\n\nBidan rutin melakukan kunjungan rumah bagi ibu hamil yang anemia."
-COPULA_CUT = ("Judul\n\nProgram unggulan adalah pemberian susu formula lanjutan selama 60 hari bagi 200 "
-              "balita gizi kurang.")
-LISTED_ACTIVITIES = ("Judul\n\nPemkot melanjutkan pemberian vitamin A bagi 900 balita di posyandu, penyuluhan "
-                     "gizi kepada ibu menyusui di puskesmas, serta senam hamil.")
-MEANS_OF_A_NAMED_ONE = ("Judul\n\nDinas Pertanian menjalankan Gerakan Tanam Sayur (Getas) dengan membagikan bibit "
-                        "kepada keluarga berisiko stunting.")
-PEOPLE_LISTED = "Judul\n\nBidan memberikan makanan tambahan kepada balita, ibu hamil dan ibu menyusui di desa."
+COPULA_CUT = (
+    "Judul\n\nProgram unggulan adalah pemberian susu formula lanjutan selama 60 hari bagi 200 "
+    "balita gizi kurang."
+)
+LISTED_ACTIVITIES = (
+    "Judul\n\nPemkot melanjutkan pemberian vitamin A bagi 900 balita di posyandu, penyuluhan "
+    "gizi kepada ibu menyusui di puskesmas, serta senam hamil."
+)
+MEANS_OF_A_NAMED_ONE = (
+    "Judul\n\nDinas Pertanian menjalankan Gerakan Tanam Sayur (Getas) dengan membagikan bibit "
+    "kepada keluarga berisiko stunting."
+)
+PEOPLE_LISTED = (
+    "Judul\n\nBidan memberikan makanan tambahan kepada balita, ibu hamil dan ibu menyusui di desa."
+)
 NUMBER_WORDS = "Judul\n\nKader membagikan susu kepada dua ratus balita di posyandu."
-AFTER_ITS_PROGRAM_WORD = ("Judul\n\nPemkab meluncurkan Program Satu Kampung Satu Dapur Gizi. Kader menjalankan "
-                          "Satu Kampung Satu Dapur Gizi di Desa Maju.")
-JOINED_ACTIVITIES = ("Judul\n\nDinkes menyelenggarakan penyuluhan gizi bagi calon pengantin dan pemeriksaan "
-                     "kehamilan bagi ibu hamil.")
+AFTER_ITS_PROGRAM_WORD = (
+    "Judul\n\nPemkab meluncurkan Program Satu Kampung Satu Dapur Gizi. Kader menjalankan "
+    "Satu Kampung Satu Dapur Gizi di Desa Maju."
+)
+JOINED_ACTIVITIES = (
+    "Judul\n\nDinkes menyelenggarakan penyuluhan gizi bagi calon pengantin dan pemeriksaan "
+    "kehamilan bagi ibu hamil."
+)
 FOR_A_COUNT = "Judul\n\nBaznas memberikan bantuan paket gizi untuk 500 balita gizi kurang."
-ENUMERATION_WITH_AND = "Judul\n\nProgram lain antara lain Posyandu Remaja, Dapur Gizi Kelurahan, dan Bank Telur."
-BY_MEANS_OF = "Judul\n\nPemkab menekan stunting melalui pemberian makanan tambahan bagi balita gizi kurang."
+ENUMERATION_WITH_AND = (
+    "Judul\n\nProgram lain antara lain Posyandu Remaja, Dapur Gizi Kelurahan, dan Bank Telur."
+)
+BY_MEANS_OF = (
+    "Judul\n\nPemkab menekan stunting melalui pemberian makanan tambahan bagi balita gizi kurang."
+)
 QUOTED_NAME = "Judul\n\nPemkot meluncurkan program \"Jumat Sehat Keluarga\" untuk balita."
 NAMED_SERVICE = "Judul\n\nAda pula layanan Pojok Gizi Keluarga di setiap puskesmas."
-AMONG_THEM = ("Judul\n\nBerbagai program dijalankan, di antaranya Dapur Sehat Keluarga, Bank Telur Desa, "
-              "dan Kelas Ayah Hebat.")
-LISTED_AS_PROGRAMS = "Judul\n\nLayanan dasar tetap jalan, seperti pemberian vitamin melalui posyandu."
-LISTED_ACTIVITIES_OF_A_PROGRAM = ("Judul\n\nProgram yang berjalan antara lain pemberian vitamin A, imunisasi "
-                                  "dasar lengkap, dan penyuluhan gizi, kata dia.")
-PLACE_SERVICES = ("Judul\n\nMelalui program itu, desa menyediakan rumah gizi, yakni tempat pemberian makanan, "
-                  "konseling menyusui, dan pemantauan gizi.")
-PEOPLE_AFTER_THE_TIME = ("Judul\n\nDinas Sosial menyalurkan susu formula selama 30 hari kepada lebih dari 600 "
-                         "ibu hamil di desa lokus.")
-PEOPLE_AFTER_HOW_OFTEN = "Judul\n\nSekolah membagikan tablet tambah darah setiap minggu kepada siswi kelas 7."
-OPENED = "Judul\n\nPuskesmas membuka Pojok Laktasi Keluarga (PLK), tempat ibu menyusui berkonsultasi."
-COUNTED_TEAM = "Judul\n\nSebanyak 90 Tim Pendamping Keluarga (TPK) kini mendampingi 1.200 ibu hamil di desa."
+AMONG_THEM = (
+    "Judul\n\nBerbagai program dijalankan, di antaranya Dapur Sehat Keluarga, Bank Telur Desa, "
+    "dan Kelas Ayah Hebat."
+)
+LISTED_AS_PROGRAMS = (
+    "Judul\n\nLayanan dasar tetap jalan, seperti pemberian vitamin melalui posyandu."
+)
+LISTED_ACTIVITIES_OF_A_PROGRAM = (
+    "Judul\n\nProgram yang berjalan antara lain pemberian vitamin A, imunisasi "
+    "dasar lengkap, dan penyuluhan gizi, kata dia."
+)
+PLACE_SERVICES = (
+    "Judul\n\nMelalui program itu, desa menyediakan rumah gizi, yakni tempat pemberian makanan, "
+    "konseling menyusui, dan pemantauan gizi."
+)
+PEOPLE_AFTER_THE_TIME = (
+    "Judul\n\nDinas Sosial menyalurkan susu formula selama 30 hari kepada lebih dari 600 "
+    "ibu hamil di desa lokus."
+)
+PEOPLE_AFTER_HOW_OFTEN = (
+    "Judul\n\nSekolah membagikan tablet tambah darah setiap minggu kepada siswi kelas 7."
+)
+OPENED = (
+    "Judul\n\nPuskesmas membuka Pojok Laktasi Keluarga (PLK), tempat ibu menyusui berkonsultasi."
+)
+COUNTED_TEAM = (
+    "Judul\n\nSebanyak 90 Tim Pendamping Keluarga (TPK) kini mendampingi 1.200 ibu hamil di desa."
+)
 TRAINED_AGAIN = "Judul\n\nSebanyak 60 bidan desa di kecamatan itu dilatih kembali menimbang bayi."
 RECEIVED = "Judul\n\nDari 400 ibu hamil anemia, baru 250 orang yang mendapat tablet tambah darah."
-MARKDOWN_LIST = ("# Judul\n\nProgram prioritas tahun ini:\n\n"
-                 "1. **Dapur Gizi (Dagi)** di 12 Kampung KB, untuk baduta.\n"
-                 "2. **PMT lokal** untuk balita gizi kurang selama 90 hari.\n"
-                 "3. **Kelas Ibu Hamil**: penyuluhan setiap bulan.")
-MARKDOWN_HEADING = ("# Judul\n\nPemkot memperkuat layanan gizi.\n\n## Program unggulan\n\n"
-                    "- **Posyandu Keliling** di desa terpencil.")
+MARKDOWN_LIST = (
+    "# Judul\n\nProgram prioritas tahun ini:\n\n"
+    "1. **Dapur Gizi (Dagi)** di 12 Kampung KB, untuk baduta.\n"
+    "2. **PMT lokal** untuk balita gizi kurang selama 90 hari.\n"
+    "3. **Kelas Ibu Hamil**: penyuluhan setiap bulan."
+)
+MARKDOWN_HEADING = (
+    "# Judul\n\nPemkot memperkuat layanan gizi.\n\n## Program unggulan\n\n"
+    "- **Posyandu Keliling** di desa terpencil."
+)
 
 
-@pytest.mark.parametrize("text, name, rule", [
-    (AFTER_A_VERB, "Sekolah Lapang Ibu Balita (Selabi)", "after_verb"),
-    (ACRONYM_FIRST, "Dashat (Dapur Sehat Atasi Stunting)", "after_verb"),
-    (BUDGET_FOR, "Pemberian Makanan Tambahan (PMT)", "budget_for"),
-    (ACTIVITY, "Pemberian tablet tambah darah bagi remaja putri", "activity"),
-    (GIVING_VERB, "Pemberian tablet tambah darah kepada remaja putri", "activity"),
-    (CAMPAIGN, "Cegah Stunting", "after_program_word"),
-    (CAPITALISED_PROGRAM_WORD, "Gerakan Makan Ikan Bersama (Gemari)", "after_program_word"),
-    (NAME_AFTER_A_VERB, "Sabtu Sehat Keluarga", "name_after_verb"),
-    (VERB_OF_THE_ACTIVITY, "Pelatihan kembali kader tentang cara menimbang balita", "activity"),
-    (SERVICE_NOUN, "Kunjungan rumah bagi ibu hamil", "activity"),
-    (COPULA_CUT, "pemberian susu formula lanjutan", "copula"),
-    (MEANS_OF_A_NAMED_ONE, "Gerakan Tanam Sayur (Getas)", "after_verb"),
-    (PEOPLE_LISTED, "Pemberian makanan tambahan kepada balita, ibu hamil dan ibu menyusui", "activity"),
-    (NUMBER_WORDS, "Pembagian susu kepada balita", "activity"),
-    (AFTER_ITS_PROGRAM_WORD, "Program Satu Kampung Satu Dapur Gizi", "name_after_verb"),
-    (FOR_A_COUNT, "Pemberian bantuan paket gizi untuk balita", "activity"),
-    (BY_MEANS_OF, "Pemberian makanan tambahan bagi balita", "activity"),
-    (QUOTED_NAME, "Jumat Sehat Keluarga", "after_program_word"),
-    (NAMED_SERVICE, "Pojok Gizi Keluarga", "after_program_word"),
-    (LISTED_AS_PROGRAMS, "Pemberian vitamin", "listed_activity"),
-    (PEOPLE_AFTER_THE_TIME, "Penyaluran susu formula", "activity"),
-    (OPENED, "Pojok Laktasi Keluarga (PLK)", "opened"),
-    (COUNTED_TEAM, "Pendampingan ibu hamil oleh Tim Pendamping Keluarga (TPK)", "team_work"),
-    (TRAINED_AGAIN, "Pelatihan kembali bidan", "passive"),
-    (RECEIVED, "Pemberian tablet tambah darah", "received"),
-    (PEOPLE_AFTER_HOW_OFTEN, "Pembagian tablet tambah darah", "activity"),
-])
+@pytest.mark.parametrize(
+    "text, name, rule",
+    [
+        (AFTER_A_VERB, "Sekolah Lapang Ibu Balita (Selabi)", "after_verb"),
+        (ACRONYM_FIRST, "Dashat (Dapur Sehat Atasi Stunting)", "after_verb"),
+        (BUDGET_FOR, "Pemberian Makanan Tambahan (PMT)", "budget_for"),
+        (ACTIVITY, "Pemberian tablet tambah darah bagi remaja putri", "activity"),
+        (GIVING_VERB, "Pemberian tablet tambah darah kepada remaja putri", "activity"),
+        (CAMPAIGN, "Cegah Stunting", "after_program_word"),
+        (CAPITALISED_PROGRAM_WORD, "Gerakan Makan Ikan Bersama (Gemari)", "after_program_word"),
+        (NAME_AFTER_A_VERB, "Sabtu Sehat Keluarga", "name_after_verb"),
+        (VERB_OF_THE_ACTIVITY, "Pelatihan kembali kader tentang cara menimbang balita", "activity"),
+        (SERVICE_NOUN, "Kunjungan rumah bagi ibu hamil", "activity"),
+        (COPULA_CUT, "pemberian susu formula lanjutan", "copula"),
+        (MEANS_OF_A_NAMED_ONE, "Gerakan Tanam Sayur (Getas)", "after_verb"),
+        (
+            PEOPLE_LISTED,
+            "Pemberian makanan tambahan kepada balita, ibu hamil dan ibu menyusui",
+            "activity",
+        ),
+        (NUMBER_WORDS, "Pembagian susu kepada balita", "activity"),
+        (AFTER_ITS_PROGRAM_WORD, "Program Satu Kampung Satu Dapur Gizi", "name_after_verb"),
+        (FOR_A_COUNT, "Pemberian bantuan paket gizi untuk balita", "activity"),
+        (BY_MEANS_OF, "Pemberian makanan tambahan bagi balita", "activity"),
+        (QUOTED_NAME, "Jumat Sehat Keluarga", "after_program_word"),
+        (NAMED_SERVICE, "Pojok Gizi Keluarga", "after_program_word"),
+        (LISTED_AS_PROGRAMS, "Pemberian vitamin", "listed_activity"),
+        (PEOPLE_AFTER_THE_TIME, "Penyaluran susu formula", "activity"),
+        (OPENED, "Pojok Laktasi Keluarga (PLK)", "opened"),
+        (COUNTED_TEAM, "Pendampingan ibu hamil oleh Tim Pendamping Keluarga (TPK)", "team_work"),
+        (TRAINED_AGAIN, "Pelatihan kembali bidan", "passive"),
+        (RECEIVED, "Pemberian tablet tambah darah", "received"),
+        (PEOPLE_AFTER_HOW_OFTEN, "Pembagian tablet tambah darah", "activity"),
+    ],
+)
 def test_one_program_in_prose(text: str, name: str, rule: str) -> None:
     [found] = propose_programs(text, CONFIG)
     assert (found.program.name, found.rule) == (name, rule)
-    assert text[found.program.span.start:found.program.span.end] == found.program.quote
+    assert text[found.program.span.start : found.program.span.end] == found.program.quote
 
 
-@pytest.mark.parametrize("text, names", [
-    (TWO_ACTIVITIES, ["Pelatihan bagi kader", "Pemeriksaan kehamilan kepada ibu hamil"]),
-    (TWO_NAMED, ["Bina Keluarga Remaja (BKR)", "Kampung Keluarga Berkualitas (Kampung KB)"]),
-    (LISTED_ACTIVITIES, ["Pemberian vitamin A bagi balita", "Penyuluhan gizi kepada ibu menyusui"]),
-    (JOINED_ACTIVITIES, ["Penyuluhan gizi bagi calon pengantin", "Pemeriksaan kehamilan bagi ibu hamil"]),
-    (ENUMERATION_WITH_AND, ["Posyandu Remaja", "Dapur Gizi Kelurahan", "Bank Telur"]),
-    (AMONG_THEM, ["Dapur Sehat Keluarga", "Bank Telur Desa", "Kelas Ayah Hebat"]),
-    (LISTED_ACTIVITIES_OF_A_PROGRAM, ["Pemberian vitamin A", "Imunisasi dasar lengkap", "Penyuluhan gizi"]),
-])
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        (TWO_ACTIVITIES, ["Pelatihan bagi kader", "Pemeriksaan kehamilan kepada ibu hamil"]),
+        (TWO_NAMED, ["Bina Keluarga Remaja (BKR)", "Kampung Keluarga Berkualitas (Kampung KB)"]),
+        (
+            LISTED_ACTIVITIES,
+            ["Pemberian vitamin A bagi balita", "Penyuluhan gizi kepada ibu menyusui"],
+        ),
+        (
+            JOINED_ACTIVITIES,
+            ["Penyuluhan gizi bagi calon pengantin", "Pemeriksaan kehamilan bagi ibu hamil"],
+        ),
+        (ENUMERATION_WITH_AND, ["Posyandu Remaja", "Dapur Gizi Kelurahan", "Bank Telur"]),
+        (AMONG_THEM, ["Dapur Sehat Keluarga", "Bank Telur Desa", "Kelas Ayah Hebat"]),
+        (
+            LISTED_ACTIVITIES_OF_A_PROGRAM,
+            ["Pemberian vitamin A", "Imunisasi dasar lengkap", "Penyuluhan gizi"],
+        ),
+    ],
+)
 def test_two_programs_in_one_sentence(text: str, names: list[str]) -> None:
     assert [p.program.name for p in propose_programs(text, CONFIG)] == names
 
@@ -113,55 +185,78 @@ def test_two_programs_in_one_sentence(text: str, names: list[str]) -> None:
 def test_bold_names_of_a_numbered_list_of_programs() -> None:
     found = propose_programs(MARKDOWN_LIST, CONFIG)
     assert [(p.program.name, p.rule) for p in found] == [
-        ("Dapur Gizi (Dagi)", "bullet"), ("PMT lokal", "bullet"), ("Kelas Ibu Hamil", "bullet")]
+        ("Dapur Gizi (Dagi)", "bullet"),
+        ("PMT lokal", "bullet"),
+        ("Kelas Ibu Hamil", "bullet"),
+    ]
     assert found[0].program.quote == "1. **Dapur Gizi (Dagi)** di 12 Kampung KB, untuk baduta."
 
 
 def test_a_budget_is_part_of_its_programs_description() -> None:
     [prose] = propose_programs(BUDGET_FOR, CONFIG)
-    assert prose.program.description == "Pemkab mengalokasikan anggaran Rp 2 miliar untuk Pemberian Makanan Tambahan"
+    assert (
+        prose.program.description
+        == "Pemkab mengalokasikan anggaran Rp 2 miliar untuk Pemberian Makanan Tambahan"
+    )
     items = propose_programs(MARKDOWN_LIST, CONFIG)
     assert [p.program.description for p in items] == [
-        "di 12 Kampung KB, untuk baduta.", "untuk balita gizi kurang selama 90 hari.", "penyuluhan setiap bulan."]
+        "di 12 Kampung KB, untuk baduta.",
+        "untuk balita gizi kurang selama 90 hari.",
+        "penyuluhan setiap bulan.",
+    ]
 
 
 def test_a_heading_opens_a_list_of_programs() -> None:
-    assert [p.program.name for p in propose_programs(MARKDOWN_HEADING, CONFIG)] == ["Posyandu Keliling"]
+    assert [p.program.name for p in propose_programs(MARKDOWN_HEADING, CONFIG)] == [
+        "Posyandu Keliling"
+    ]
 
 
-@pytest.mark.parametrize("text", [
-    "Judul\n\nSekda memberikan apresiasi kepada seluruh Organisasi Perangkat Daerah (OPD).",  # no people
-    "Judul\n\nDinas Sosial memberikan bantuan kepada warga terdampak banjir.",  # not people of the topic
-    "Judul\n\nDinas Pemberdayaan Perempuan dan Keluarga Berencana (P3AKB) hadir.",  # an office
-    "Judul\n\nPemkot melakukan penimbangan serentak bagi seluruh balita.",     # a measurement
-    "Judul\n\nDinas menjalankan upaya penurunan stunting bagi balita.",         # not an activity noun
-    "Judul\n\nRapat membahas Program Percepatan Penurunan Stunting.",           # the national policy
-    "Judul\n\nTim Penggerak PKK menjalankan Tim Pendamping Keluarga (TPK) di desa.",  # a team
-    "Judul\n\nBeberapa kegiatan:\n\n1. Rapat koordinasi.\n2. Kunjungan lapangan.",  # not a list of programs
-    "Judul\n\nBappeda menggelar Rembuk Stunting Tingkat Kota di aula.",  # a meeting
-    "Judul\n\nBupati melakukan Kunjungan Kerja ke desa lokus stunting.",  # a visit
-    "Judul\n\nWali kota mengunjungi Posyandu Melati bersama kader.",  # a place
-    "Judul\n\nBupati menerapkan Peraturan Bupati tentang stunting.",  # a regulation
-    # what a place offers, listed after a word of means that starts no activity
-    "Judul\n\nMelalui rumah gizi, warga mendapat konseling menyusui, dan pemantauan gizi bagi balita.",
-    "Judul\n\nDinkes menerapkan Standar Pelayanan Minimal bagi balita.",  # a standard
-    "Judul\n\nPemkab melakukan Pengukuran Serentak bagi seluruh balita.",  # a measurement, capitalised
-    # the workings of a program named by a word of means before them
-    "Judul\n\nLewat Gemari, nelayan membagikan ikan segar setiap pekan kepada 300 balita.",
-    "Judul\n\nBupati meresmikan Rumah Sakit Umum Daerah (RSUD) Sehat Sentosa bagi balita.",  # not named for the topic
-    "Judul\n\nBupati membuka Rapat Koordinasi Gizi Daerah di aula.",  # a meeting
-    "Judul\n\nTPK juga mendampingi balita yang sakit di rumah.",  # a team not counted
-    "Judul\n\nBidan Rina mendampingi 12 ibu hamil setiap bulan.",  # one person's help
-    "Judul\n\nSebanyak 40 TPK mendampingi kepala desa meninjau lokasi.",  # not people of the topic
-    "Judul\n\nSebanyak 20 anak yang dilatih menari tampil di acara itu.",  # not the workforce
-    "Judul\n\nDinas membagikan hadiah selama acara kepada 30 balita.",  # 'acara' is no time
-    "Judul\n\nBupati meresmikan Gedung Gizi Center di kompleks dinas.",  # a building
-    "Judul\n\nSebanyak 12 desa menerima penghargaan karena stunting balita turun.",  # not the topic's aid
-    "Judul\n\nSebanyak 80 warga menerima makanan tambahan saat bazar.",  # not people of the topic
-    "Judul\n\nCamat membuka Pekan Gizi Nasional tingkat kecamatan.",  # an event
-    "Judul\n\nKader yang dilatih tahun lalu kini aktif di posyandu.",  # nobody counted
-    "Judul\n\nDinas menyalurkan beras selama sebulan kepada warga.",  # people not of the topic
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        # no people
+        "Judul\n\nSekda memberikan apresiasi kepada seluruh Organisasi Perangkat Daerah (OPD).",
+        # not people of the topic
+        "Judul\n\nDinas Sosial memberikan bantuan kepada warga terdampak banjir.",
+        "Judul\n\nDinas Pemberdayaan Perempuan dan Keluarga Berencana (P3AKB) hadir.",  # an office
+        "Judul\n\nPemkot melakukan penimbangan serentak bagi seluruh balita.",  # a measurement
+        "Judul\n\nDinas menjalankan upaya penurunan stunting bagi balita.",  # not an activity noun
+        "Judul\n\nRapat membahas Program Percepatan Penurunan Stunting.",  # the national policy
+        "Judul\n\nTim Penggerak PKK menjalankan Tim Pendamping Keluarga (TPK) di desa.",  # a team
+        # not a list of programs
+        "Judul\n\nBeberapa kegiatan:\n\n1. Rapat koordinasi.\n2. Kunjungan lapangan.",
+        "Judul\n\nBappeda menggelar Rembuk Stunting Tingkat Kota di aula.",  # a meeting
+        "Judul\n\nBupati melakukan Kunjungan Kerja ke desa lokus stunting.",  # a visit
+        "Judul\n\nWali kota mengunjungi Posyandu Melati bersama kader.",  # a place
+        "Judul\n\nBupati menerapkan Peraturan Bupati tentang stunting.",  # a regulation
+        # what a place offers, listed after a word of means that starts no activity
+        "Judul\n\nMelalui rumah gizi, warga mendapat konseling menyusui, dan pemantauan gizi "
+        "bagi balita.",
+        "Judul\n\nDinkes menerapkan Standar Pelayanan Minimal bagi balita.",  # a standard
+        # a measurement, capitalised
+        "Judul\n\nPemkab melakukan Pengukuran Serentak bagi seluruh balita.",
+        # the workings of a program named by a word of means before them
+        "Judul\n\nLewat Gemari, nelayan membagikan ikan segar setiap pekan kepada 300 balita.",
+        # not named for the topic
+        "Judul\n\nBupati meresmikan Rumah Sakit Umum Daerah (RSUD) Sehat Sentosa bagi balita.",
+        "Judul\n\nBupati membuka Rapat Koordinasi Gizi Daerah di aula.",  # a meeting
+        "Judul\n\nTPK juga mendampingi balita yang sakit di rumah.",  # a team not counted
+        "Judul\n\nBidan Rina mendampingi 12 ibu hamil setiap bulan.",  # one person's help
+        # not people of the topic
+        "Judul\n\nSebanyak 40 TPK mendampingi kepala desa meninjau lokasi.",
+        "Judul\n\nSebanyak 20 anak yang dilatih menari tampil di acara itu.",  # not the workforce
+        "Judul\n\nDinas membagikan hadiah selama acara kepada 30 balita.",  # 'acara' is no time
+        "Judul\n\nBupati meresmikan Gedung Gizi Center di kompleks dinas.",  # a building
+        # not the topic's aid
+        "Judul\n\nSebanyak 12 desa menerima penghargaan karena stunting balita turun.",
+        # not people of the topic
+        "Judul\n\nSebanyak 80 warga menerima makanan tambahan saat bazar.",
+        "Judul\n\nCamat membuka Pekan Gizi Nasional tingkat kecamatan.",  # an event
+        "Judul\n\nKader yang dilatih tahun lalu kini aktif di posyandu.",  # nobody counted
+        "Judul\n\nDinas menyalurkan beras selama sebulan kepada warga.",  # people not of the topic
+    ],
+)
 def test_not_programs(text: str) -> None:
     assert propose_programs(text, CONFIG) == []
 

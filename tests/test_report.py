@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from llmextract.report import write_report
-from llmextract.review.decisions import Action
-from llmextract.review.state import RunView
+from llmextract.dataset.decisions import Action
+from llmextract.dataset.reviewed import RunView
+from llmextract.review.report import write_report
 
 FIXTURE = Path(__file__).parent / "fixtures" / "run_small"
 INVENTED = "I890e473a"
@@ -20,16 +20,30 @@ INVENTED = "I890e473a"
 @pytest.fixture
 def html(tmp_path: Path) -> str:
     run = Path(shutil.copytree(FIXTURE, tmp_path / "run"))
-    RunView(run).store.record(key=INVENTED, article_id="a23b16d49f10b564", action=Action.reject,
-                              reviewer="ana", note="not in the article")
+    RunView(run).store.record(
+        key=INVENTED,
+        article_id="a23b16d49f10b564",
+        action=Action.reject,
+        reviewer="ana",
+        note="not in the article",
+    )
     path = write_report(run)
     assert path == run / "report.html"
     return path.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("pattern", [
-    r"<script", r"<img", r"<link", r"<iframe", r"@import", r"url\(", r"""\b(src|href)\s*=\s*["']?https?:""",
-])
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"<script",
+        r"<img",
+        r"<link",
+        r"<iframe",
+        r"@import",
+        r"url\(",
+        r"""\b(src|href)\s*=\s*["']?https?:""",
+    ],
+)
 def test_report_loads_nothing(html: str, pattern: str) -> None:
     assert not re.search(pattern, html, re.IGNORECASE)
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from llmextract.dataset.decisions import Action
+from llmextract.dataset.reviewed import RunView
 from llmextract.errors import UsageError
 from llmextract.models import Span
 from llmextract.review.actions import (
@@ -16,8 +18,6 @@ from llmextract.review.actions import (
     decide,
     decide_many,
 )
-from llmextract.review.decisions import Action
-from llmextract.review.state import RunView
 
 FIXTURE = Path(__file__).parent / "fixtures" / "run_small"
 ARTICLE_A, ARTICLE_B = "30eb945147d431ed", "a23b16d49f10b564"
@@ -53,40 +53,61 @@ def test_an_unknown_id_is_a_usage_error(view: RunView) -> None:
 
 def test_a_batch_with_a_typo_decides_nothing(view: RunView) -> None:
     with pytest.raises(UsageError):
-        decide_many(view.store, view.review(), [(INVENTED, Action.reject), ("Ityp0", Action.accept)],
-                    "ana")
+        decide_many(
+            view.store, view.review(), [(INVENTED, Action.reject), ("Ityp0", Action.accept)], "ana"
+        )
     assert view.store.all() == []
 
 
-@pytest.mark.parametrize("changes, value, period", [
-    ({"value": "300"}, 300.0, "2025"),
-    ({"value": "300", "period": "2024"}, 300.0, "2024"),
-    ({"value": "300,0"}, 300.0, "2025"),  # written the Indonesian way
-])
-def test_corrections_that_pass_the_checks_are_kept(view: RunView, changes: dict[str, str],
-                                                   value: float, period: str) -> None:
+@pytest.mark.parametrize(
+    "changes, value, period",
+    [
+        ({"value": "300"}, 300.0, "2025"),
+        ({"value": "300", "period": "2024"}, 300.0, "2024"),
+        ({"value": "300,0"}, 300.0, "2025"),  # written the Indonesian way
+    ],
+)
+def test_corrections_that_pass_the_checks_are_kept(
+    view: RunView, changes: dict[str, str], value: float, period: str
+) -> None:
     correct_item(view.store, view.review(), WRONG_VALUE, changes, "ana")
     item = next(ri for ri in view.review().items if ri.item.id == WRONG_VALUE)
-    assert (item.status, item.item.value, item.item.model_dump()["period"]) == ("corrected", value, period)
+    assert (item.status, item.item.value, item.item.model_dump()["period"]) == (
+        "corrected",
+        value,
+        period,
+    )
 
 
 def test_a_correction_the_checks_refute_needs_a_note(view: RunView) -> None:
     with pytest.raises(CorrectionRefused) as refused:
-        correct_item(view.store, view.review(), WRONG_VALUE, {"value_text": "999", "value": "999"},
-                     "ana")
+        correct_item(
+            view.store, view.review(), WRONG_VALUE, {"value_text": "999", "value": "999"}, "ana"
+        )
     assert [f.kind for f in refused.value.flags] == ["grounding.value_not_found"]
     assert view.store.all() == []
-    made = correct_item(view.store, view.review(), WRONG_VALUE,
-                        {"value_text": "999", "value": "999"}, "ana", note="printed figure")
+    made = correct_item(
+        view.store,
+        view.review(),
+        WRONG_VALUE,
+        {"value_text": "999", "value": "999"},
+        "ana",
+        note="printed figure",
+    )
     assert made.after is not None and made.after["value_text"] == "999"
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"value": "banyak"}, "value"),
-    ({"quote": ""}, "quote"),
-    ({}, "changes nothing"),
-])
-def test_bad_corrections_are_usage_errors(view: RunView, changes: dict[str, str], message: str) -> None:
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"value": "banyak"}, "value"),
+        ({"quote": ""}, "quote"),
+        ({}, "changes nothing"),
+    ],
+)
+def test_bad_corrections_are_usage_errors(
+    view: RunView, changes: dict[str, str], message: str
+) -> None:
     with pytest.raises(UsageError, match=message):
         correct_item(view.store, view.review(), SHARE, changes, "ana")
 
@@ -102,11 +123,22 @@ def test_add_a_missed_item_from_selected_words(view: RunView) -> None:
     record = review.record(ARTICLE_A)
     assert record is not None
     start = record.text.index(TEAMS_QUOTE)
-    made = add_item(view.store, review, ARTICLE_A, "indicator",
-                    {"name": "tim pendamping keluarga", "value_text": "130", "value": "130",
-                     "unit": "tim", "quote": ""}, "ana",
-                    selection=Span(start=start, end=start + len(TEAMS_QUOTE)),
-                    flag_id=UNUSED_NUMBER_FLAG)
+    made = add_item(
+        view.store,
+        review,
+        ARTICLE_A,
+        "indicator",
+        {
+            "name": "tim pendamping keluarga",
+            "value_text": "130",
+            "value": "130",
+            "unit": "tim",
+            "quote": "",
+        },
+        "ana",
+        selection=Span(start=start, end=start + len(TEAMS_QUOTE)),
+        flag_id=UNUSED_NUMBER_FLAG,
+    )
     assert made.key.startswith("I") and made.after is not None
     assert made.after["quote"] == TEAMS_QUOTE
     assert made.after["span"] == {"start": start, "end": start + len(TEAMS_QUOTE)}
@@ -114,19 +146,37 @@ def test_add_a_missed_item_from_selected_words(view: RunView) -> None:
     entry = review.entry(UNUSED_NUMBER_FLAG)
     assert entry is not None and entry.status == "added"
     with pytest.raises(UsageError, match="already in the run"):
-        add_item(view.store, review, ARTICLE_A, "indicator",
-                 {"name": "tim pendamping keluarga", "value_text": "130", "value": "130",
-                  "unit": "tim", "quote": TEAMS_QUOTE}, "ana")
+        add_item(
+            view.store,
+            review,
+            ARTICLE_A,
+            "indicator",
+            {
+                "name": "tim pendamping keluarga",
+                "value_text": "130",
+                "value": "130",
+                "unit": "tim",
+                "quote": TEAMS_QUOTE,
+            },
+            "ana",
+        )
 
 
-@pytest.mark.parametrize("kind, fields, error", [
-    ("indicator", {"name": "x", "value_text": "777", "value": "777", "quote": TEAMS_QUOTE},
-     CorrectionRefused),
-    ("indicator", {"name": "x", "value_text": "130", "value": "130", "quote": ""}, UsageError),
-    ("gadget", {"name": "x", "quote": TEAMS_QUOTE}, UsageError),
-])
-def test_added_items_are_checked(view: RunView, kind: str, fields: dict[str, str],
-                                 error: type[Exception]) -> None:
+@pytest.mark.parametrize(
+    "kind, fields, error",
+    [
+        (
+            "indicator",
+            {"name": "x", "value_text": "777", "value": "777", "quote": TEAMS_QUOTE},
+            CorrectionRefused,
+        ),
+        ("indicator", {"name": "x", "value_text": "130", "value": "130", "quote": ""}, UsageError),
+        ("gadget", {"name": "x", "quote": TEAMS_QUOTE}, UsageError),
+    ],
+)
+def test_added_items_are_checked(
+    view: RunView, kind: str, fields: dict[str, str], error: type[Exception]
+) -> None:
     with pytest.raises(error):
         add_item(view.store, view.review(), ARTICLE_A, kind, fields, "ana")
     assert view.store.all() == []

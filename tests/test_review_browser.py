@@ -14,30 +14,39 @@ from typing import Any
 
 import pytest
 
-from llmextract.export import export_run
-from llmextract.review.decisions import DecisionStore
+from llmextract.dataset.decisions import DecisionStore
+from llmextract.dataset.export import export_run
 from llmextract.review.server import bind, create_app
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 FIXTURE = Path(__file__).parent / "fixtures" / "run_small"
 TOKEN = "browser-test-token-0123456789"
 WRONG_VALUE, INVENTED, UNUSED_NUMBER_FLAG = "Iea03eb26", "I890e473a", "F497bbb4fa9"
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason="Debian's chromium is not installed (apt-get install -y chromium)")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="Debian's chromium is not installed (apt-get install -y chromium)"
+)
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     with playwright_api.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                     args=CHROMIUM_ARGS)
+        launched = p.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
         yield launched
         launched.close()
 
@@ -53,8 +62,9 @@ def base_url(run_dir: Path) -> Iterator[str]:
     import uvicorn
 
     sock = bind(0)
-    server = uvicorn.Server(uvicorn.Config(create_app(run_dir, TOKEN, "ana"), log_level="warning",
-                                           lifespan="off"))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(run_dir, TOKEN, "ana"), log_level="warning", lifespan="off")
+    )
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     while not server.started and thread.is_alive():
@@ -84,8 +94,9 @@ def goto(page: Any, base_url: str, key: str | None = None) -> None:
     page.goto(f"{base_url}/?token={TOKEN}" + (f"&key={key}" if key else ""))
 
 
-def test_accept_one_correct_another_reload_and_export(page: Any, base_url: str,
-                                                      run_dir: Path) -> None:
+def test_accept_one_correct_another_reload_and_export(
+    page: Any, base_url: str, run_dir: Path
+) -> None:
     goto(page, base_url)
     assert page.locator("body").get_attribute("data-key") == WRONG_VALUE
 
@@ -126,15 +137,19 @@ def test_accept_one_correct_another_reload_and_export(page: Any, base_url: str,
     path, _ = export_run(run_dir, "csv")
     with path.open(encoding="utf-8", newline="") as fh:
         rows = {r["item_id"]: r for r in csv.DictReader(fh)}
-    assert (rows[WRONG_VALUE]["status"], rows[WRONG_VALUE]["value"],
-            rows[WRONG_VALUE]["period"], rows[WRONG_VALUE]["reviewer"]) == (
-        "corrected", "300.0", "2024", "ana")
+    assert (
+        rows[WRONG_VALUE]["status"],
+        rows[WRONG_VALUE]["value"],
+        rows[WRONG_VALUE]["period"],
+        rows[WRONG_VALUE]["reviewer"],
+    ) == ("corrected", "300.0", "2024", "ana")
     assert rows[INVENTED]["status"] == "needs_review"
     assert [d.key for d in DecisionStore(run_dir).all()] == [WRONG_VALUE, UNUSED_NUMBER_FLAG]
 
 
-def test_a_refused_correction_shows_why_and_saves_nothing(page: Any, base_url: str,
-                                                          run_dir: Path) -> None:
+def test_a_refused_correction_shows_why_and_saves_nothing(
+    page: Any, base_url: str, run_dir: Path
+) -> None:
     goto(page, base_url, WRONG_VALUE)
     page.keyboard.press("c")
     page.keyboard.press("Tab")  # value_text

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
+from llmextract.dataset.decisions import DecisionStore
 from llmextract.errors import UsageError
-from llmextract.review.decisions import DecisionStore
 from llmextract.review.server import bind, create_app
 
 FIXTURE = Path(__file__).parent / "fixtures" / "run_small"
@@ -34,17 +34,25 @@ def api(client: TestClient, path: str, payload: object) -> tuple[int, dict[str, 
     return response.status_code, response.json()
 
 
-@pytest.mark.parametrize("method, path, params, headers", [
-    ("GET", "/", {}, {}),
-    ("GET", "/", {"token": "wrong"}, {}),
-    ("GET", "/", {"token": TOKEN[:-1]}, {}),
-    ("GET", "/static/review.js", {}, {}),
-    ("GET", "/api/queue", {}, {"X-Review-Token": "wrong"}),
-    ("POST", "/api/decide", {}, {}),
-])
-def test_requests_without_the_token_are_refused(client: TestClient, run_dir: Path, method: str,
-                                                path: str, params: dict[str, str],
-                                                headers: dict[str, str]) -> None:
+@pytest.mark.parametrize(
+    "method, path, params, headers",
+    [
+        ("GET", "/", {}, {}),
+        ("GET", "/", {"token": "wrong"}, {}),
+        ("GET", "/", {"token": TOKEN[:-1]}, {}),
+        ("GET", "/static/review.js", {}, {}),
+        ("GET", "/api/queue", {}, {"X-Review-Token": "wrong"}),
+        ("POST", "/api/decide", {}, {}),
+    ],
+)
+def test_requests_without_the_token_are_refused(
+    client: TestClient,
+    run_dir: Path,
+    method: str,
+    path: str,
+    params: dict[str, str],
+    headers: dict[str, str],
+) -> None:
     body = {"key": WRONG_VALUE, "action": "accept"} if method == "POST" else None
     response = client.request(method, path, params=params, headers=headers, json=body)
     assert response.status_code == 403
@@ -68,7 +76,7 @@ def test_page_shows_the_queue_most_severe_first_with_progress(client: TestClient
     html = response.text
     assert html.index(f'data-key="{WRONG_VALUE}"') < html.index(f'data-key="{UNUSED_NUMBER_FLAG}"')
     assert "0</b> of 3 settled" in html
-    counts = html[html.index('id="counts"'):html.index('id="queue"')]
+    counts = html[html.index('id="counts"') : html.index('id="queue"')]
     assert ">2 error<" in counts and ">0 warning<" in counts and ">1 info<" in counts
     assert "The value 30 does not match its text" in html
     assert "reviewer: <b>ana</b>" in html
@@ -90,7 +98,7 @@ def test_article_markup_is_shown_as_text(client: TestClient) -> None:
 
 def test_nearby_numbers_are_listed(client: TestClient) -> None:
     html = client.get("/", params={"token": TOKEN, "key": WRONG_VALUE}).text
-    nearby = html[html.index("Numbers the checker reads nearby"):html.index('class="actions"')]
+    nearby = html[html.index("Numbers the checker reads nearby") : html.index('class="actions"')]
     for written in ("242", "2025", "300", "2024"):
         assert f"<td>{written}</td>" in nearby
     assert "sekitar" in nearby
@@ -102,32 +110,56 @@ def test_static_files_are_served_with_the_token(client: TestClient) -> None:
 
 
 def test_decide_correct_and_add_through_the_api(client: TestClient, run_dir: Path) -> None:
-    assert api(client, "/api/decide", {"key": INVENTED, "action": "reject", "note": "invented"})[0] == 200
-    status, body = api(client, "/api/correct", {"key": WRONG_VALUE, "fields": {"value_text": "999"}})
+    assert (
+        api(client, "/api/decide", {"key": INVENTED, "action": "reject", "note": "invented"})[0]
+        == 200
+    )
+    status, body = api(
+        client, "/api/correct", {"key": WRONG_VALUE, "fields": {"value_text": "999"}}
+    )
     assert status == 422 and body["flags"]
     status, _ = api(client, "/api/correct", {"key": WRONG_VALUE, "fields": {"value": "300"}})
     assert status == 200
     text = client.get("/api/queue", params={"token": TOKEN}).json()
     assert {e["key"]: e["status"] for e in text["entries"]} == {
-        WRONG_VALUE: "corrected", INVENTED: "rejected", UNUSED_NUMBER_FLAG: "open"}
+        WRONG_VALUE: "corrected",
+        INVENTED: "rejected",
+        UNUSED_NUMBER_FLAG: "open",
+    }
     quote = "Program Bapak Asuh Anak Stunting melibatkan 130 tim pendamping keluarga."
-    status, body = api(client, "/api/add", {
-        "article_id": ARTICLE_A, "item_type": "indicator", "flag_id": UNUSED_NUMBER_FLAG,
-        "fields": {"name": "tim pendamping", "value_text": "130", "value": "130", "quote": quote}})
+    status, body = api(
+        client,
+        "/api/add",
+        {
+            "article_id": ARTICLE_A,
+            "item_type": "indicator",
+            "flag_id": UNUSED_NUMBER_FLAG,
+            "fields": {
+                "name": "tim pendamping",
+                "value_text": "130",
+                "value": "130",
+                "quote": quote,
+            },
+        },
+    )
     assert status == 200, body
     assert [d.action.value for d in DecisionStore(run_dir).all()] == ["reject", "correct", "add"]
     assert [d.reviewer for d in DecisionStore(run_dir).all()] == ["ana"] * 3
 
 
-@pytest.mark.parametrize("path, payload, status", [
-    ("/api/decide", [1, 2], 400),
-    ("/api/decide", {"key": INVENTED, "action": "explode"}, 422),
-    ("/api/decide", {"key": "Inothing", "action": "accept"}, 422),
-    ("/api/correct", {"key": UNUSED_NUMBER_FLAG, "fields": {}}, 422),
-    ("/api/add", {"article_id": "nope", "item_type": "indicator", "fields": {}}, 422),
-])
-def test_bad_requests_are_answered_plainly(client: TestClient, path: str, payload: object,
-                                           status: int) -> None:
+@pytest.mark.parametrize(
+    "path, payload, status",
+    [
+        ("/api/decide", [1, 2], 400),
+        ("/api/decide", {"key": INVENTED, "action": "explode"}, 422),
+        ("/api/decide", {"key": "Inothing", "action": "accept"}, 422),
+        ("/api/correct", {"key": UNUSED_NUMBER_FLAG, "fields": {}}, 422),
+        ("/api/add", {"article_id": "nope", "item_type": "indicator", "fields": {}}, 422),
+    ],
+)
+def test_bad_requests_are_answered_plainly(
+    client: TestClient, path: str, payload: object, status: int
+) -> None:
     code, body = api(client, path, payload)
     assert code == status and body["error"]
 
@@ -135,7 +167,7 @@ def test_bad_requests_are_answered_plainly(client: TestClient, path: str, payloa
 def test_history_shows_who_decided_what_and_when(client: TestClient) -> None:
     api(client, "/api/correct", {"key": WRONG_VALUE, "fields": {"value": "300"}, "note": "typo"})
     html = client.get("/", params={"token": TOKEN, "key": WRONG_VALUE}).text
-    history = html[html.index('id="history"'):]
+    history = html[html.index('id="history"') :]
     assert "ana" in history and "correct" in history and "typo" in history
     assert "<del>30</del> → <ins>300</ins>" in history
 

@@ -15,8 +15,10 @@ def test_nothing_configured_means_the_embedded_instruct_model_reading() -> None:
     assert s.prompt_name == "read"
 
 
-@pytest.mark.parametrize(("model", "strategy"), [("embedded:qwen2.5-coder-1.5b", "read"),
-                                                 ("embedded:gemma-3-270m", "candidates")])
+@pytest.mark.parametrize(
+    ("model", "strategy"),
+    [("embedded:qwen2.5-coder-1.5b", "read"), ("embedded:gemma-3-270m", "candidates")],
+)
 def test_an_embedded_model_is_chosen_by_name_without_a_key(model: str, strategy: str) -> None:
     s = resolve_settings(model=model)
     assert s.embedded and s.embedded_name == model and s.strategy_name == strategy
@@ -42,10 +44,15 @@ def test_key_alone_selects_openai_default_model(monkeypatch: pytest.MonkeyPatch)
     assert "sk-test" not in repr(s)
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [({"model": "gpt-4o-mini"}, "needs OPENAI_API_KEY"),
-                                                 ({"base_url": "localhost:8080"}, "not an http"),
-                                                 ({"strategy": "magic"}, "choose read, direct, candidates")],
-                         ids=["model-without-key-or-url", "url-without-scheme", "unknown-strategy"])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"model": "gpt-4o-mini"}, "needs OPENAI_API_KEY"),
+        ({"base_url": "localhost:8080"}, "not an http"),
+        ({"strategy": "magic"}, "choose read, direct, candidates"),
+    ],
+    ids=["model-without-key-or-url", "url-without-scheme", "unknown-strategy"],
+)
 def test_unusable_settings_are_usage_errors(kwargs: dict, message: str) -> None:
     with pytest.raises(UsageError, match=message):
         resolve_settings(**kwargs)

@@ -10,6 +10,7 @@ calls it after every article and ``llmextract check`` re-runs it over a finished
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from llmextract.checks.across import check_across
 from llmextract.checks.arithmetic import check_arithmetic
@@ -22,8 +23,12 @@ from llmextract.checks.source import check_source
 from llmextract.checks.trend import check_trend
 from llmextract.models import SEVERITY_RANK, ArticleRecord, Extraction, Flag
 from llmextract.resources import DEFAULT_DOMAIN
+from llmextract.text.parsed import ParsedArticle
 
-__all__ = ["ARTICLE_CHECKS", "check", "check_record", "check_records", "sort_flags"]
+__all__ = [
+    "ARTICLE_CHECKS", "CheckedArticle", "check", "check_article", "check_record", "check_records",
+    "check_run", "sort_flags",
+]
 
 ARTICLE_CHECKS: tuple[Callable[[ArticleContext], list[Flag]], ...] = (
     check_grounding, check_source, check_arithmetic, check_trend, check_plausibility,
@@ -52,19 +57,36 @@ def check(text: str, extraction: Extraction, *, article_id: str = "",
                                          domain=domain)))
 
 
-def _context(record: ArticleRecord, domain: str) -> ArticleContext:
+@dataclass(frozen=True)
+class CheckedArticle:
+    """One article checked: its flags, and its context and region for the checks across the
+    articles of a run (so that a run checks each article once)."""
+
+    context: ArticleContext
+    region: str | None
+    flags: list[Flag]
+
+
+def check_article(record: ArticleRecord, domain: str = DEFAULT_DOMAIN, *,
+                  parsed: ParsedArticle | None = None) -> CheckedArticle:
+    """The per-article checks of ``record``; ``parsed``: its text as the pipeline read it."""
     extraction = Extraction(indicators=record.indicators, targets=record.targets,
                             programs=record.programs)
-    return build_context(record.text, extraction, article_id=record.id, date=record.date,
-                         domain=domain)
+    ctx = build_context(record.text, extraction, article_id=record.id, date=record.date,
+                        domain=domain, parsed=parsed)
+    return CheckedArticle(ctx, record.region, sort_flags(_run(ctx)))
+
+
+def check_run(articles: list[CheckedArticle]) -> list[Flag]:
+    """The flags of checked articles, plus conflicts between them."""
+    flags = [flag for article in articles for flag in article.flags]
+    return sort_flags(flags + check_across([(a.context, a.region) for a in articles]))
 
 
 def check_record(record: ArticleRecord, domain: str = DEFAULT_DOMAIN) -> list[Flag]:
-    return sort_flags(_run(_context(record, domain)))
+    return check_article(record, domain).flags
 
 
 def check_records(records: list[ArticleRecord], domain: str = DEFAULT_DOMAIN) -> list[Flag]:
     """Per-article flags for every record, plus conflicts between articles of the run."""
-    contexts = [(_context(record, domain), record.region) for record in records]
-    flags = [flag for ctx, _ in contexts for flag in _run(ctx)]
-    return sort_flags(flags + check_across(contexts))
+    return check_run([check_article(record, domain) for record in records])

@@ -10,8 +10,8 @@ from collections import defaultdict
 
 from llmextract.checks.context import ArticleContext, LocatedItem, describe
 from llmextract.checks.grounding import same
-from llmextract.checks.vocabulary import is_percent_unit, period_key, vocabulary
 from llmextract.models import Flag, Indicator, Severity
+from llmextract.vocabulary import is_percent_unit, period_key, vocabulary
 
 _BRACKETS = re.compile(r"\([^)]*\)")
 

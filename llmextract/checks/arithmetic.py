@@ -26,10 +26,10 @@ from collections import defaultdict
 from functools import lru_cache
 
 from llmextract.checks.context import ArticleContext, LocatedItem, describe
-from llmextract.checks.vocabulary import vocabulary
 from llmextract.models import Flag, Indicator, Severity, Target
-from llmextract.numbers import PERCENT, QUANTITY
 from llmextract.resources import DEFAULT_DOMAIN
+from llmextract.text.numbers import PERCENT, QUANTITY
+from llmextract.vocabulary import vocabulary
 
 _BRACKETS = re.compile(r"\([^)]*\)")
 _WORD = re.compile(r"[^\W\d_]+")

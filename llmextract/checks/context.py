@@ -9,33 +9,29 @@ from __future__ import annotations
 
 import bisect
 import operator
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from llmextract.checks.vocabulary import Vocabulary, boilerplate_category, vocabulary, years_in
-from llmextract.grounding import Match, MatchStatus, locate, lower_same_length, normalize
 from llmextract.models import Extraction, Flag, Indicator, Program, Severity, Span, Target
-from llmextract.numbers import (
+from llmextract.resources import DEFAULT_DOMAIN
+from llmextract.text.alignment import Match, MatchStatus, locate, normalize
+from llmextract.text.numbers import (
     CALENDAR_KINDS,
     DATE,
     PERIOD,
     YEAR,
     NumberMention,
     parse_mention,
-    parse_numbers,
 )
-from llmextract.resources import DEFAULT_DOMAIN
+from llmextract.text.parsed import ParsedArticle
+from llmextract.text.sentences import clause_within
+from llmextract.text.words import years_in
+from llmextract.vocabulary import Vocabulary, boilerplate_category, vocabulary
 
 Item = Indicator | Target | Program
 
-# A sentence ends after its end mark (when a space follows) or at the end of a line. Each
-# branch starts with a literal so the regex engine can skip to candidates (3x faster).
-_MARK_TAIL = r"[.!?]*[\"”’')]*(?=\s)"
-_SENTENCE_END = re.compile(rf"\n|\.{_MARK_TAIL}|!{_MARK_TAIL}|\?{_MARK_TAIL}")
-_END = operator.methodcaller("end")
 _SPAN = operator.methodcaller("span")
 
 
@@ -87,7 +83,9 @@ class ArticleContext:
     year: int | None
     mentions: list[NumberMention]
     sentence_ends: list[int]
-    domain: str = DEFAULT_DOMAIN  # which vocabulary file the checks read (prompts/vocab/<domain>.yaml)
+    domain: str = (
+        DEFAULT_DOMAIN  # which vocabulary file the checks read (prompts/vocab/<domain>.yaml)
+    )
     vocab: Vocabulary = field(init=False)
     items: list[LocatedItem] = field(default_factory=list)
     _mention_starts: list[int] = field(default_factory=list)
@@ -106,7 +104,7 @@ class ArticleContext:
         """The mention overlapping ``span`` the most (None when no mention overlaps)."""
         k = bisect.bisect_right(self._mention_starts, span.start)
         best, best_overlap = None, 0
-        for mention in self.mentions[max(0, k - 2):k + 2]:
+        for mention in self.mentions[max(0, k - 2) : k + 2]:
             overlap = min(mention.end, span.end) - max(mention.start, span.start)
             if overlap > best_overlap:
                 best, best_overlap = mention, overlap
@@ -162,17 +160,12 @@ class ArticleContext:
         return self._clauses[offset]
 
     def _clause(self, offset: int) -> tuple[int, int]:
-        start, end = sentence = self.sentence_range(offset)
+        start, end = self.sentence_range(offset)
         if start not in self._clause_breaks:
-            self._clause_breaks[start] = list(map(
-                _SPAN, self.vocab.clause_break.finditer(self.lowered, start, end)))
-        for brk_start, brk_end in self._clause_breaks[sentence[0]]:
-            if brk_end <= offset:
-                start = brk_end
-            elif brk_start >= offset:
-                end = brk_start
-                break
-        return start, end
+            self._clause_breaks[start] = list(
+                map(_SPAN, self.vocab.clause_break.finditer(self.lowered, start, end))
+            )
+        return clause_within(self._clause_breaks[start], start, end, offset, offset)
 
     @cached_property
     def measured_at(self) -> dict[tuple[int, int], LocatedItem]:
@@ -208,8 +201,10 @@ class ArticleContext:
         if self.year is None:
             return frozenset()
         vocab = self.vocab
-        return frozenset(self.year + vocab.relative_years[" ".join(m.group().lower().split())]
-                         for m in vocab.relative_year.finditer(self.lowered))
+        return frozenset(
+            self.year + vocab.relative_years[" ".join(m.group().lower().split())]
+            for m in vocab.relative_year.finditer(self.lowered)
+        )
 
     def years_near(self, start: int, end: int, *, relative: bool = False) -> list[int]:
         """Years written in ``[start, end)``: years, month-year dates and periods (not
@@ -223,25 +218,36 @@ class ArticleContext:
                 found.extend(years_in(mention.note))
         if relative and self.year is not None:
             vocab = self.vocab
-            found.extend(self.year + vocab.relative_years[" ".join(m.group().lower().split())]
-                         for m in vocab.relative_year.finditer(self.lowered, start, end))
+            found.extend(
+                self.year + vocab.relative_years[" ".join(m.group().lower().split())]
+                for m in vocab.relative_year.finditer(self.lowered, start, end)
+            )
         return found
 
-    def flag(self, located: LocatedItem | None, field_name: str, kind: str, severity: Severity,
-             message: str, spans: Iterable[Span | None] = (), related: Iterable[str] = ()) -> Flag:
+    def flag(
+        self,
+        located: LocatedItem | None,
+        field_name: str,
+        kind: str,
+        severity: Severity,
+        message: str,
+        spans: Iterable[Span | None] = (),
+        related: Iterable[str] = (),
+    ) -> Flag:
         return Flag(
             article_id=self.article_id,
             item_id=located.item_id if located else None,
             field=f"{located.path}.{field_name}" if located else field_name,
-            kind=kind, severity=severity, message=message,
-            spans=[s for s in spans if s is not None], related=sorted(set(related)),
+            kind=kind,
+            severity=severity,
+            message=message,
+            spans=[s for s in spans if s is not None],
+            related=sorted(set(related)),
         ).with_id()
 
 
 def span(start: int, end: int) -> Span:
     return Span(start=start, end=end)
-
-
 
 
 def _article_year(date: str | None, mentions: list[NumberMention]) -> int | None:
@@ -260,7 +266,7 @@ def recorded_quote(text: str, item: Item) -> Match | None:
     recorded = item.span
     if recorded is None or recorded.end > len(text) or recorded.start >= recorded.end:
         return None
-    written = text[recorded.start:recorded.end]
+    written = text[recorded.start : recorded.end]
     if written == item.quote:
         return Match(MatchStatus.exact, recorded, 100.0)
     if normalize(written) == normalize(item.quote):
@@ -295,8 +301,13 @@ def _locate_item(ctx: ArticleContext, item: Item, path: str) -> LocatedItem:
         if inside.span is not None:
             located.value_span, located.value_in_quote = inside.span, True
     if located.value_span is None:
-        anywhere = locate(ctx.text, written, whole_words=True, fuzzy=False,
-                          near=quote.span.start if quote.span else None)
+        anywhere = locate(
+            ctx.text,
+            written,
+            whole_words=True,
+            fuzzy=False,
+            near=quote.span.start if quote.span else None,
+        )
         located.value_span = anywhere.span
     if located.value_span is None and quote.span is not None:
         _same_number_in_quote(ctx, located, quote.span)
@@ -312,21 +323,39 @@ def _same_number_in_quote(ctx: ArticleContext, located: LocatedItem, quote: Span
     if parsed is None or parsed.value is None:
         return
     for mention in ctx.mentions_in(quote.start, quote.end):
-        if mention.kind == parsed.kind and mention.value == parsed.value \
-                and mention.value_max == parsed.value_max:
+        if (
+            mention.kind == parsed.kind
+            and mention.value == parsed.value
+            and mention.value_max == parsed.value_max
+        ):
             located.value_span = span(mention.start, mention.end)
             located.value_in_quote, located.value_verbatim = True, False
             return
 
 
-def build_context(text: str, extraction: Extraction, *, article_id: str = "",
-                  date: str | None = None, domain: str = DEFAULT_DOMAIN) -> ArticleContext:
-    lowered = lower_same_length(text)
-    mentions = parse_numbers(text, lowered=lowered)
+def build_context(
+    text: str,
+    extraction: Extraction,
+    *,
+    article_id: str = "",
+    date: str | None = None,
+    domain: str = DEFAULT_DOMAIN,
+    parsed: ParsedArticle | None = None,
+) -> ArticleContext:
+    """The context the checks of one article share; ``parsed``: the article as the pipeline
+    read it already (its ``text`` must be ``text``), else it is read here."""
+    if parsed is None or parsed.text != text:
+        parsed = ParsedArticle.of(text)
+    mentions = parsed.mentions
     ctx = ArticleContext(
-        article_id=article_id, text=text, lowered=lowered, extraction=extraction,
-        year=_article_year(date, mentions), mentions=mentions,
-        sentence_ends=list(map(_END, _SENTENCE_END.finditer(text))), domain=domain,
+        article_id=article_id,
+        text=text,
+        lowered=parsed.lowered,
+        extraction=extraction,
+        year=_article_year(date, mentions),
+        mentions=mentions,
+        sentence_ends=parsed.sentence_ends,
+        domain=domain,
     )
     ctx._mention_starts = [m.start for m in mentions]
     for name in ("indicators", "targets", "programs"):

@@ -11,9 +11,9 @@ same subjects the labelling rules give a bare number, so what they miss is shown
 from __future__ import annotations
 
 from llmextract.checks.context import ArticleContext
-from llmextract.layout import LIST_NUMBER, list_intro
 from llmextract.models import Flag, Severity, Span
-from llmextract.numbers import CALENDAR_KINDS, ORDINAL
+from llmextract.text.layout import LIST_NUMBER, list_intro
+from llmextract.text.numbers import CALENDAR_KINDS, ORDINAL
 
 
 def _overlaps(start: int, end: int, spans: list[Span]) -> bool:

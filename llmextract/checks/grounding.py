@@ -6,10 +6,10 @@ from __future__ import annotations
 import math
 
 from llmextract.checks.context import ArticleContext, LocatedItem, calendar, describe
-from llmextract.checks.vocabulary import is_percent_unit
-from llmextract.grounding import MatchStatus
 from llmextract.models import Flag, Indicator, Severity
-from llmextract.numbers import ZERO_TARGET
+from llmextract.text.alignment import MatchStatus
+from llmextract.text.numbers import PERCENT_UNIT, ZERO_TARGET
+from llmextract.vocabulary import is_percent_unit
 
 
 def same(a: float, b: float) -> bool:
@@ -96,7 +96,7 @@ def _unit_and_hedge_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
         return []
     flags = []
     unit = li.item.unit  # type: ignore[union-attr]
-    in_percent = mention.unit == "persen"
+    in_percent = mention.unit == PERCENT_UNIT
     if is_percent_unit(unit, ctx.domain) and not in_percent and mention.kind != ZERO_TARGET:
         flags.append(ctx.flag(li, "unit", "grounding.unit_mismatch", Severity.warning,
                               f"The unit is '{unit}' but the article does not write "

@@ -4,16 +4,16 @@ a negative count, a deadline before the article was written, a year recorded as 
 from __future__ import annotations
 
 from llmextract.checks.context import ArticleContext, LocatedItem, describe
-from llmextract.checks.vocabulary import is_percent_unit
 from llmextract.models import Flag, Indicator, Severity, Target
-from llmextract.numbers import YEAR
+from llmextract.text.numbers import PERCENT_UNIT, YEAR
+from llmextract.vocabulary import is_percent_unit
 
 
 def _is_share(ctx: ArticleContext, li: LocatedItem) -> bool:
     unit = li.item.unit  # type: ignore[union-attr]
     if is_percent_unit(unit, ctx.domain):
         return True
-    if li.parsed is not None and li.parsed.unit == "persen":
+    if li.parsed is not None and li.parsed.unit == PERCENT_UNIT:
         return True
     return unit is None and ctx.vocab.share_names.search(li.name.lower()) is not None
 

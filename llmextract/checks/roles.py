@@ -8,10 +8,10 @@ commas, brackets and 'dan'); day-month-year dates are left out, as they date the
 from __future__ import annotations
 
 from llmextract.checks.context import ArticleContext, LocatedItem
-from llmextract.checks.vocabulary import years_in
-from llmextract.grounding import MatchStatus, contains
 from llmextract.models import Flag, Indicator, Program, Scope, Severity, Span, Target
-from llmextract.numbers import ZERO_TARGET
+from llmextract.text.alignment import MatchStatus, contains
+from llmextract.text.numbers import ZERO_TARGET
+from llmextract.text.words import years_in
 
 _MIN_PIECE_WORDS = 3
 

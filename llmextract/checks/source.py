@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from llmextract.checks.context import ArticleContext, LocatedItem, span
 from llmextract.models import Flag, Severity
-from llmextract.numbers import DATE, ORDINAL, PERIOD, TIME
+from llmextract.text.numbers import DATE, ORDINAL, PERIOD, TIME
 
 _LINE_NAMES = {
     "related_link": "related link",

@@ -6,10 +6,12 @@ ordered by their periods; the words of change are those written between the two 
 
 from __future__ import annotations
 
+import itertools
+
 from llmextract.checks.arithmetic import measure_key
 from llmextract.checks.context import ArticleContext, LocatedItem, describe
-from llmextract.checks.vocabulary import period_key
 from llmextract.models import Flag, Indicator, Severity, Span
+from llmextract.vocabulary import period_key
 
 
 def _series(ctx: ArticleContext) -> list[list[LocatedItem]]:
@@ -22,23 +24,29 @@ def _series(ctx: ArticleContext) -> list[list[LocatedItem]]:
         if period_key(item.period) is None:
             continue
         sentence_start, _ = ctx.sentence_range(li.value_span.start)
-        key = (sentence_start, measure_key(item.name, item.population, ctx.domain) or item.name.lower())
+        key = (
+            sentence_start,
+            measure_key(item.name, item.population, ctx.domain) or item.name.lower(),
+        )
         groups.setdefault(key, []).append(li)
-    return [sorted(g, key=lambda li: li.value_span.start) for g in groups.values()  # type: ignore[union-attr]
-            if len(g) > 1]
+    return [
+        sorted(g, key=lambda li: li.value_span.start)  # type: ignore[union-attr]
+        for g in groups.values()
+        if len(g) > 1
+    ]
 
 
 def check_trend(ctx: ArticleContext) -> list[Flag]:
     vocab = ctx.vocab
     flags = []
     for series in _series(ctx):
-        for first, second in zip(series, series[1:]):
+        for first, second in itertools.pairwise(series):
             assert first.value_span and second.value_span
-            between = ctx.lowered[first.value_span.end:second.value_span.start]
+            between = ctx.lowered[first.value_span.end : second.value_span.start]
             down, up = vocab.down.search(between), vocab.up.search(between)
             if bool(down) == bool(up):
                 continue
-            earlier, later = sorted((first, second), key=lambda li: period_key(li.item.period))  # type: ignore[arg-type, union-attr]
+            earlier, later = sorted((first, second), key=lambda li: period_key(li.item.period))  # type: ignore[arg-type, union-attr, return-value]
             if period_key(earlier.item.period) == period_key(later.item.period):  # type: ignore[union-attr]
                 continue
             rose = (later.value or 0) > (earlier.value or 0)
@@ -46,11 +54,20 @@ def check_trend(ctx: ArticleContext) -> list[Flag]:
             word = (down or up).group()  # type: ignore[union-attr]
             if (down and rose) or (up and fell):
                 start = first.value_span.end + (down or up).start()  # type: ignore[union-attr]
-                flags.append(ctx.flag(
-                    later, "value", "trend.direction_mismatch", Severity.warning,
-                    f"The article says '{word}' but the value goes from "
-                    f"{describe(earlier.value)} ({earlier.item.period}) to "  # type: ignore[union-attr]
-                    f"{describe(later.value)} ({later.item.period}).",  # type: ignore[union-attr]
-                    [earlier.value_span, later.value_span,
-                     Span(start=start, end=start + len(word))]))
+                flags.append(
+                    ctx.flag(
+                        later,
+                        "value",
+                        "trend.direction_mismatch",
+                        Severity.warning,
+                        f"The article says '{word}' but the value goes from "
+                        f"{describe(earlier.value)} ({earlier.item.period}) to "  # type: ignore[union-attr]
+                        f"{describe(later.value)} ({later.item.period}).",  # type: ignore[union-attr]
+                        [
+                            earlier.value_span,
+                            later.value_span,
+                            Span(start=start, end=start + len(word)),
+                        ],
+                    )
+                )
     return flags

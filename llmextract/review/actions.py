@@ -15,12 +15,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from llmextract.checks import check
+from llmextract.dataset.decisions import Action, Decision, DecisionStore
+from llmextract.dataset.reviewed import ITEM_MODELS, Entry, Item, Review, item_dict
 from llmextract.errors import UsageError
-from llmextract.grounding import locate
 from llmextract.models import ArticleRecord, Extraction, Flag, Severity, Span, assign_item_ids
-from llmextract.numbers import parse_value
-from llmextract.review.decisions import Action, Decision, DecisionStore
-from llmextract.review.state import ITEM_MODELS, Entry, Item, Review, item_dict
+from llmextract.text.alignment import locate
+from llmextract.text.numbers import parse_value
 
 LIST_NAMES = {"indicator": "indicators", "target": "targets", "program": "programs"}
 READ_ONLY_FIELDS = frozenset({"id", "span"})

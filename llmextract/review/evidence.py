@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 
+from llmextract.dataset.reviewed import REJECTED, ReviewedItem
 from llmextract.models import Span
-from llmextract.numbers import NumberMention, parse_numbers
-from llmextract.review.state import REJECTED, ReviewedItem
+from llmextract.text.numbers import NumberMention, parse_numbers
 
 NEARBY_CHARS = 200  # on a very long line, look this far either side of the flagged spans
 

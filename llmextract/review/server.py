@@ -38,6 +38,15 @@ from starlette.responses import (
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from llmextract.dataset.decisions import Action, Decision
+from llmextract.dataset.reviewed import (
+    ITEM_MODELS,
+    STATUS_FILTERS,
+    Entry,
+    Review,
+    RunView,
+    filter_entries,
+)
 from llmextract.errors import UsageError
 from llmextract.models import Severity, Span, TargetKind
 from llmextract.review.actions import (
@@ -47,16 +56,7 @@ from llmextract.review.actions import (
     correct_item,
     decide,
 )
-from llmextract.review.decisions import Action, Decision
 from llmextract.review.evidence import article_marks, highlight, nearby_numbers
-from llmextract.review.state import (
-    ITEM_MODELS,
-    STATUS_FILTERS,
-    Entry,
-    Review,
-    RunView,
-    filter_entries,
-)
 from llmextract.review.templating import HERE, templates
 from llmextract.store import require_run_dir
 
@@ -87,7 +87,8 @@ class TokenGate:
             if not secrets.compare_digest(given.encode(), self.token):
                 refused = PlainTextResponse(
                     "forbidden: open the URL with the token printed by `llmextract review`\n",
-                    status_code=403)
+                    status_code=403,
+                )
                 await refused(scope, receive, send)
                 return
         await self.app(scope, receive, send)
@@ -121,10 +122,16 @@ def _input_kind(annotation: Any) -> str:
 
 def edit_fields(kind: str, values: dict[str, Any]) -> list[dict[str, Any]]:
     """The correction form of an item type: one input per editable field."""
-    return [{"name": name, "input": "textarea" if name == "quote" else _input_kind(info.annotation),
-             "value": values.get(name), "options": [k.value for k in TargetKind]}
-            for name, info in ITEM_MODELS[kind].model_fields.items()
-            if name not in READ_ONLY_FIELDS]
+    return [
+        {
+            "name": name,
+            "input": "textarea" if name == "quote" else _input_kind(info.annotation),
+            "value": values.get(name),
+            "options": [k.value for k in TargetKind],
+        }
+        for name, info in ITEM_MODELS[kind].model_fields.items()
+        if name not in READ_ONLY_FIELDS
+    ]
 
 
 def changes(decision: Decision) -> list[tuple[str, Any, Any]]:
@@ -132,40 +139,56 @@ def changes(decision: Decision) -> list[tuple[str, Any, Any]]:
     if decision.after is None:
         return []
     before = decision.before or {}
-    return [(k, before.get(k), v) for k, v in decision.after.items()
-            if k not in READ_ONLY_FIELDS and before.get(k) != v]
+    return [
+        (k, before.get(k), v)
+        for k, v in decision.after.items()
+        if k not in READ_ONLY_FIELDS and before.get(k) != v
+    ]
 
 
 def _neighbours(queue: list[Entry], entry: Entry | None) -> dict[str, Entry | None]:
     keys = [e.key for e in queue]
     pos = keys.index(entry.key) if entry and entry.key in keys else -1
-    after = queue[pos + 1:] + queue[:max(pos, 0)]
+    after = queue[pos + 1 :] + queue[: max(pos, 0)]
     return {
         "prev": queue[pos - 1] if pos > 0 else None,
-        "next": queue[pos + 1] if 0 <= pos < len(queue) - 1 else (queue[0] if pos < 0 and queue else None),
+        "next": queue[pos + 1]
+        if 0 <= pos < len(queue) - 1
+        else (queue[0] if pos < 0 and queue else None),
         "next_open": next((e for e in after if not e.settled), None),
     }
 
 
-def render_page(view: RunView, token: str, reviewer: str, key: str | None,
-                filters: dict[str, str | None]) -> str:
+def render_page(
+    view: RunView, token: str, reviewer: str, key: str | None, filters: dict[str, str | None]
+) -> str:
     review = view.review()
     queue = filter_entries(review.entries, **filters)
     entry = (review.entry(key) if key else None) or next(
-        (e for e in queue if not e.settled), queue[0] if queue else None)
+        (e for e in queue if not e.settled), queue[0] if queue else None
+    )
 
     def url(entry_key: str | None = None) -> str:
         params = {"token": token, **filters, "key": entry_key}
         return "/?" + urlencode({k: v for k, v in params.items() if v})
 
     context: dict[str, Any] = {
-        "run_name": view.run_dir.name, "token": token, "reviewer": reviewer, "filters": filters,
-        "counts": review.counts(), "queue": _window(queue, entry), "queue_total": len(queue),
-        "entry": entry, "url": url, "status_filters": STATUS_FILTERS,
+        "run_name": view.run_dir.name,
+        "token": token,
+        "reviewer": reviewer,
+        "filters": filters,
+        "counts": review.counts(),
+        "queue": _window(queue, entry),
+        "queue_total": len(queue),
+        "entry": entry,
+        "url": url,
+        "status_filters": STATUS_FILTERS,
         "kinds": sorted({k for e in review.entries for k in e.kinds}),
-        "articles": review.records, **_neighbours(queue, entry),
-        "open_by_severity": [(sev.value, sum(e.severity is sev for e in queue if not e.settled))
-                             for sev in Severity],
+        "articles": review.records,
+        **_neighbours(queue, entry),
+        "open_by_severity": [
+            (sev.value, sum(e.severity is sev for e in queue if not e.settled)) for sev in Severity
+        ],
     }
     if entry is not None:
         context.update(_entry_context(view, review, entry))
@@ -175,7 +198,7 @@ def render_page(view: RunView, token: str, reviewer: str, key: str | None,
 def _window(queue: list[Entry], entry: Entry | None) -> list[Entry]:
     pos = next((n for n, e in enumerate(queue) if entry and e.key == entry.key), 0)
     start = max(0, pos - QUEUE_WINDOW // 3)
-    return queue[start:start + QUEUE_WINDOW]
+    return queue[start : start + QUEUE_WINDOW]
 
 
 def _entry_context(view: RunView, review: Review, entry: Entry) -> dict[str, Any]:
@@ -191,15 +214,29 @@ def _entry_context(view: RunView, review: Review, entry: Entry) -> dict[str, Any
         history += [d for d in view.store.all() if entry.key in d.flag_ids and d.key != entry.key]
     return {
         "record": record,
-        "chunks": highlight(record.text, article_marks(
-            [ri for ri in review.items if ri.record.id == record.id],
-            current=item.id if item else None, focus=focus)),
+        "chunks": highlight(
+            record.text,
+            article_marks(
+                [ri for ri in review.items if ri.record.id == record.id],
+                current=item.id if item else None,
+                focus=focus,
+            ),
+        ),
         "nearby": nearby_numbers(record.text, around),
         "fields": [(k, v, was.get(k)) for k, v in values.items() if k not in READ_ONLY_FIELDS],
         "edit": edit_fields(entry.reviewed.item_type, values) if entry.reviewed else [],
-        "add_fields": ["name", "value_text", "value", "unit", "period", "population",
-                       "deadline_year", "quote"],
-        "history": sorted(history, key=lambda d: d.seq), "changes": changes,
+        "add_fields": [
+            "name",
+            "value_text",
+            "value",
+            "unit",
+            "period",
+            "population",
+            "deadline_year",
+            "quote",
+        ],
+        "history": sorted(history, key=lambda d: d.seq),
+        "changes": changes,
     }
 
 
@@ -230,10 +267,23 @@ def create_app(run_dir: Path, token: str, reviewer: str) -> Starlette:
         q = request.query_params
         review = await run_in_threadpool(view.review)
         entries = filter_entries(review.entries, **{k: q.get(k) or None for k in FILTERS})
-        return JSONResponse({"counts": review.counts(), "entries": [
-            {"key": e.key, "article_id": e.record.id, "status": e.status,
-             "severity": e.severity.value if e.severity else None, "label": e.label,
-             "flags": [f.id for f in e.flags], "kinds": e.kinds} for e in entries]})
+        return JSONResponse(
+            {
+                "counts": review.counts(),
+                "entries": [
+                    {
+                        "key": e.key,
+                        "article_id": e.record.id,
+                        "status": e.status,
+                        "severity": e.severity.value if e.severity else None,
+                        "label": e.label,
+                        "flags": [f.id for f in e.flags],
+                        "kinds": e.kinds,
+                    }
+                    for e in entries
+                ],
+            }
+        )
 
     def api(action: Callable[[dict[str, Any]], Decision]) -> Callable[[Request], Any]:
         async def endpoint(request: Request) -> Response:
@@ -250,6 +300,7 @@ def create_app(run_dir: Path, token: str, reviewer: str) -> Starlette:
             except UsageError as exc:
                 return JSONResponse({"error": str(exc), "flags": []}, 422)
             return JSONResponse({"ok": True, "seq": decision.seq, "key": decision.key})
+
         return endpoint
 
     def _decide(p: dict[str, Any]) -> Decision:
@@ -257,21 +308,43 @@ def create_app(run_dir: Path, token: str, reviewer: str) -> Starlette:
             action = Action(p.get("action"))
         except ValueError:
             raise UsageError("action must be accept or reject") from None
-        return decide(view.store, view.review(), str(p.get("key", "")), action, reviewer,
-                      str(p.get("note") or ""))
+        return decide(
+            view.store,
+            view.review(),
+            str(p.get("key", "")),
+            action,
+            reviewer,
+            str(p.get("note") or ""),
+        )
 
     def _correct(p: dict[str, Any]) -> Decision:
-        return correct_item(view.store, view.review(), str(p.get("key", "")),
-                            dict(p.get("fields") or {}), reviewer, str(p.get("note") or ""))
+        return correct_item(
+            view.store,
+            view.review(),
+            str(p.get("key", "")),
+            dict(p.get("fields") or {}),
+            reviewer,
+            str(p.get("note") or ""),
+        )
 
     def _add(p: dict[str, Any]) -> Decision:
         start, end = p.get("start"), p.get("end")
-        selection = (Span(start=start, end=end) if isinstance(start, int) and isinstance(end, int)
-                     and end > start else None)
-        return add_item(view.store, view.review(), str(p.get("article_id", "")),
-                        str(p.get("item_type", "")), dict(p.get("fields") or {}), reviewer,
-                        str(p.get("note") or ""), selection=selection,
-                        flag_id=p.get("flag_id") or None)
+        selection = (
+            Span(start=start, end=end)
+            if isinstance(start, int) and isinstance(end, int) and end > start
+            else None
+        )
+        return add_item(
+            view.store,
+            view.review(),
+            str(p.get("article_id", "")),
+            str(p.get("item_type", "")),
+            dict(p.get("fields") or {}),
+            reviewer,
+            str(p.get("note") or ""),
+            selection=selection,
+            flag_id=p.get("flag_id") or None,
+        )
 
     return Starlette(
         routes=[
@@ -294,7 +367,8 @@ def _can_open_browser() -> bool:
     """A graphical browser can open; on a bare terminal webbrowser would start a text browser
     in our own terminal, so we only print the URL."""
     return sys.platform in ("darwin", "win32") or bool(
-        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    )
 
 
 def bind(port: int = 0) -> socket.socket:
@@ -304,14 +378,22 @@ def bind(port: int = 0) -> socket.socket:
         sock.bind(("127.0.0.1", port))
     except OSError as exc:
         sock.close()
-        raise UsageError(f"cannot listen on 127.0.0.1:{port} ({exc.strerror}); "
-                         "choose another --port or 0 for any free one") from None
+        raise UsageError(
+            f"cannot listen on 127.0.0.1:{port} ({exc.strerror}); "
+            "choose another --port or 0 for any free one"
+        ) from None
     sock.listen(64)
     return sock
 
 
-def serve(run_dir: Path, *, reviewer: str, port: int = 0, open_browser: bool = True,
-          announce: Callable[[str], None] = print) -> None:
+def serve(
+    run_dir: Path,
+    *,
+    reviewer: str,
+    port: int = 0,
+    open_browser: bool = True,
+    announce: Callable[[str], None] = print,
+) -> None:
     """Serve the review page until Ctrl-C; ``announce`` receives the URL with its token."""
     import uvicorn
 
@@ -322,6 +404,7 @@ def serve(run_dir: Path, *, reviewer: str, port: int = 0, open_browser: bool = T
     announce(url)
     if open_browser and _can_open_browser():
         threading.Timer(0.5, webbrowser.open, [url]).start()
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False,
-                                           lifespan="off"))
+    server = uvicorn.Server(
+        uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
+    )
     server.run(sockets=[sock])

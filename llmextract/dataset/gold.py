@@ -1,0 +1,87 @@
+"""The gold format: hand-made answers a run is scored against (documented in ``docs/gold.md``).
+
+A gold article is an ``Extraction`` plus what a reader knows and a model should not invent:
+other fair names for a program (``aliases``) and the numbers of the article that are not facts
+(``not_facts``: dates, view counts, related links), so a false item can be told apart from a
+misread one. Review decisions are turned into gold by writing these models with ``write_gold``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Final, Literal
+
+from pydantic import BaseModel, Field, ValidationError
+
+from llmextract.errors import UsageError
+from llmextract.models import Indicator, Program, Target
+
+GOLD_FORMAT: Final = "llmextract-gold/1"
+
+
+class GoldProgram(Program):
+    """A gold program may list other names a reader could fairly give it."""
+
+    aliases: list[str] = Field(default_factory=list)
+
+
+class NotFact(BaseModel):
+    """A number in the article that must not become an item (a date, a view count...)."""
+
+    value_text: str
+    quote: str
+    why: str = ""
+
+
+class GoldArticle(BaseModel):
+    article_id: str | None = None
+    indicators: list[Indicator] = Field(default_factory=list)
+    targets: list[Target] = Field(default_factory=list)
+    programs: list[GoldProgram] = Field(default_factory=list)
+    not_facts: list[NotFact] = Field(default_factory=list)
+
+
+class Gold(BaseModel):
+    format: Literal["llmextract-gold/1"] = GOLD_FORMAT
+    articles: dict[str, GoldArticle] = Field(default_factory=dict)
+
+
+def load_gold(path: Path) -> Gold:
+    """Read a gold file; any problem is one ``UsageError`` line naming the file and the place."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such gold file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: cannot read gold file ({exc})") from None
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{path}: not JSON (line {exc.lineno}: {exc.msg})") from None
+    try:
+        return Gold.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "top level"
+        raise UsageError(
+            f"{path}: not a gold file ({GOLD_FORMAT}): {where}: {first['msg']}"
+        ) from None
+
+
+def dump_gold(gold: Gold) -> str:
+    """The gold as the JSON text of a gold file: readable, stable key order, UTF-8 kept."""
+    data = gold.model_dump(
+        mode="json",
+        exclude={
+            "articles": {
+                "__all__": {
+                    kind: {"__all__": {"id", "span"}}
+                    for kind in ("indicators", "targets", "programs")
+                }
+            }
+        },
+    )
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def write_gold(gold: Gold, path: Path) -> None:
+    path.write_text(dump_gold(gold), encoding="utf-8")

@@ -1,0 +1,292 @@
+"""A run as a reviewer sees it: the extraction, the flags and the decisions merged.
+
+``build_review`` is pure: given the records, flags and decisions it returns every item with its
+current value and status, and the review queue (flagged items and article-level flags, most
+severe first). The server, the CLI, export, report and gold all read this one view, so an item
+has the same status everywhere.
+
+Item status, from the latest decision for the item:
+
+    accepted      a reviewer said the extraction is right
+    rejected      a reviewer removed it (left out of exports and gold)
+    corrected     a reviewer replaced its fields (accepting it later keeps it corrected)
+    added         a reviewer created it from words of the article
+    needs_review  flagged and not decided yet, or decided before a warning or error flag it
+                  has now (a new rule): back in the queue, with its history
+    unflagged-ok  no flag and no decision
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from llmextract.dataset.decisions import Action, Decision, DecisionStore, latest
+from llmextract.models import (
+    SEVERITY_RANK,
+    ArticleRecord,
+    Flag,
+    Indicator,
+    ItemType,
+    Program,
+    Severity,
+    Target,
+    item_type,
+)
+from llmextract.resources import DEFAULT_DOMAIN
+from llmextract.store import load_flags, load_records, run_domain
+
+Item = Indicator | Target | Program
+ITEM_MODELS: dict[str, type[Indicator | Target | Program]] = {
+    "indicator": Indicator,
+    "target": Target,
+    "program": Program,
+}
+
+ACCEPTED, REJECTED, CORRECTED, ADDED = "accepted", "rejected", "corrected", "added"
+NEEDS_REVIEW, UNFLAGGED_OK, OPEN = "needs_review", "unflagged-ok", "open"
+DECIDED_STATUSES = (ACCEPTED, REJECTED, CORRECTED, ADDED)
+STATUS_FILTERS = (OPEN, "settled", *DECIDED_STATUSES)
+
+
+@dataclass(frozen=True)
+class ReviewedItem:
+    """An item with its current fields (after corrections), status, flags and latest decision."""
+
+    record: ArticleRecord
+    item_type: ItemType
+    item: Item
+    original: Item | None
+    status: str
+    flags: tuple[Flag, ...]
+    decision: Decision | None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of the queue: a flagged (or decided) item, or a flag about the whole article
+    (then ``item`` is None and ``key`` is the flag id)."""
+
+    key: str
+    record: ArticleRecord
+    reviewed: ReviewedItem | None
+    flags: tuple[Flag, ...]
+    status: str
+    decision: Decision | None
+
+    @property
+    def severity(self) -> Severity | None:
+        return min((f.severity for f in self.flags), key=SEVERITY_RANK.__getitem__, default=None)
+
+    @property
+    def settled(self) -> bool:
+        return self.status != OPEN
+
+    @property
+    def kinds(self) -> list[str]:
+        return sorted({f.kind for f in self.flags})
+
+    @property
+    def label(self) -> str:
+        if self.reviewed is None:
+            return self.flags[0].kind if self.flags else self.key
+        item = self.reviewed.item
+        if isinstance(item, Program):
+            return item.name
+        name = item.name if isinstance(item, Indicator) else item.indicator
+        return f"{item.value_text} · {name}"
+
+
+@dataclass(frozen=True)
+class Review:
+    records: tuple[ArticleRecord, ...]
+    items: tuple[ReviewedItem, ...]
+    entries: tuple[Entry, ...]
+    domain: str = DEFAULT_DOMAIN  # the vocabulary a correction is checked with, as the run was
+
+    def record(self, article_id: str) -> ArticleRecord | None:
+        return next((r for r in self.records if r.id == article_id), None)
+
+    def entry(self, key: str) -> Entry | None:
+        return next((e for e in self.entries if e.key == key), None)
+
+    def entry_for_flag(self, flag_id: str) -> Entry | None:
+        return next((e for e in self.entries if any(f.id == flag_id for f in e.flags)), None)
+
+    def counts(self) -> dict[str, int]:
+        settled = sum(e.settled for e in self.entries)
+        return {"total": len(self.entries), "settled": settled, "open": len(self.entries) - settled}
+
+
+def item_from_dict(kind: str, data: dict[str, Any]) -> Item:
+    return ITEM_MODELS[kind].model_validate(data)
+
+
+def item_dict(item: Item) -> dict[str, Any]:
+    return item.model_dump(mode="json")
+
+
+def _status(history: list[Decision], flags: tuple[Flag, ...]) -> str:
+    if not history:
+        return NEEDS_REVIEW if flags else UNFLAGGED_OK
+    last = history[-1].action
+    seen = {fid for d in history for fid in d.flag_ids}
+    if last is not Action.reject and any(
+        f.id not in seen and f.severity is not Severity.info for f in flags
+    ):
+        # A doubt nobody has seen yet (a new rule, via ``llmextract check``): the item goes back
+        # in the queue; its decisions stay in its history and its corrections stay applied.
+        return NEEDS_REVIEW
+    if last is Action.accept:
+        actions = {d.action for d in history}
+        return (
+            ADDED if Action.add in actions else CORRECTED if Action.correct in actions else ACCEPTED
+        )
+    return {Action.reject: REJECTED, Action.correct: CORRECTED, Action.add: ADDED}[last]
+
+
+def _current(kind: str, original: Item | None, history: list[Decision]) -> Item | None:
+    after = [d.after for d in history if d.after is not None]
+    return item_from_dict(kind, after[-1]) if after else original
+
+
+def _reviewed_items(
+    record: ArticleRecord, by_item: dict[str, list[Flag]], history: dict[str, list[Decision]]
+) -> list[ReviewedItem]:
+    out: list[ReviewedItem] = []
+    base = [(item_type(i), i) for i in record.items()]
+    known = {i.id for _, i in base}
+    added = [
+        (ds[0].item_type or "indicator", None, key)
+        for key, ds in history.items()
+        if key not in known and ds[0].action is Action.add and ds[0].article_id == record.id
+    ]
+    for kind, original, key in [(k, i, i.id) for k, i in base] + added:
+        decisions = history.get(key, [])
+        current = _current(kind, original, decisions)
+        if current is None:
+            continue
+        flags = tuple(by_item.get(key, ()))
+        out.append(
+            ReviewedItem(
+                record=record,
+                item_type=kind,  # type: ignore[arg-type]
+                item=current,
+                original=original,
+                status=_status(decisions, flags),
+                flags=flags,
+                decision=decisions[-1] if decisions else None,
+            )
+        )
+    return out
+
+
+def build_review(
+    records: list[ArticleRecord],
+    flags: list[Flag],
+    decisions: list[Decision],
+    domain: str = DEFAULT_DOMAIN,
+) -> Review:
+    """Merge a run with its decisions (see the module docstring for the statuses)."""
+    history: dict[str, list[Decision]] = defaultdict(list)
+    for d in sorted(decisions, key=lambda d: d.seq):
+        history[d.key].append(d)
+    by_item: dict[str, list[Flag]] = defaultdict(list)
+    for f in flags:
+        if f.item_id:
+            by_item[f.item_id].append(f)
+    items = [ri for r in records for ri in _reviewed_items(r, by_item, history)]
+    last = latest(decisions)
+    settled_by_add = {fid for d in decisions if d.action is Action.add for fid in d.flag_ids}
+    order = {r.id: n for n, r in enumerate(records)}
+    records_by_id = {r.id: r for r in records}
+
+    entries = [
+        Entry(
+            key=ri.item.id,
+            record=ri.record,
+            reviewed=ri,
+            flags=ri.flags,
+            status=OPEN if ri.status == NEEDS_REVIEW else ri.status,
+            decision=ri.decision,
+        )
+        for ri in items
+        if ri.flags or ri.decision
+    ]
+    item_ids = {ri.item.id for ri in items}
+    for f in flags:  # flags about the whole article, or about an item no longer in the run
+        if f.item_id in item_ids or f.article_id not in records_by_id:
+            continue
+        decision = last.get(f.id)
+        status = ACCEPTED if decision else ADDED if f.id in settled_by_add else OPEN
+        entries.append(
+            Entry(
+                key=f.id,
+                record=records_by_id[f.article_id],
+                reviewed=None,
+                flags=(f,),
+                status=status,
+                decision=decision,
+            )
+        )
+
+    def rank(e: Entry) -> tuple[Any, ...]:
+        start = min((s.start for f in e.flags for s in f.spans), default=-1)
+        sev = SEVERITY_RANK[e.severity] if e.severity else len(SEVERITY_RANK)
+        return (sev, order[e.record.id], start, e.key)
+
+    return Review(
+        records=tuple(records),
+        items=tuple(items),
+        entries=tuple(sorted(entries, key=rank)),
+        domain=domain,
+    )
+
+
+def filter_entries(
+    entries: tuple[Entry, ...] | list[Entry],
+    *,
+    article: str | None = None,
+    kind: str | None = None,
+    status: str | None = None,
+) -> list[Entry]:
+    """The queue narrowed by article id, flag kind and status ('open', 'settled' or a decided
+    status)."""
+
+    def keep(e: Entry) -> bool:
+        if article and e.record.id != article:
+            return False
+        if kind and kind not in e.kinds:
+            return False
+        if status == "settled":
+            return e.settled
+        return not status or e.status == status
+
+    return [e for e in entries if keep(e)]
+
+
+class RunView:
+    """A run folder under review: records and flags are re-read when their files change (e.g.
+    ``llmextract check`` re-ran the rules), decisions are read fresh on every call."""
+
+    def __init__(self, run_dir: Path) -> None:
+        self.run_dir = run_dir
+        self.domain = run_domain(run_dir)  # run.json is written once, by the run
+        self.store = DecisionStore(run_dir)
+        self._stamp: tuple[int, ...] = ()
+        self._records: list[ArticleRecord] = []
+        self._flags: list[Flag] = []
+
+    def _reload(self) -> None:
+        files = [self.run_dir / "extractions.jsonl", self.run_dir / "flags.jsonl"]
+        stamp = tuple(p.stat().st_mtime_ns if p.exists() else 0 for p in files)
+        if stamp != self._stamp:
+            self._records = load_records(self.run_dir)
+            self._flags = load_flags(self.run_dir)
+            self._stamp = stamp
+
+    def review(self) -> Review:
+        self._reload()
+        return build_review(self._records, self._flags, self.store.all(), self.domain)

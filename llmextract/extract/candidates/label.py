@@ -1,0 +1,336 @@
+"""The model's only job in the ``candidates`` strategy: choose a label for each candidate.
+
+The label set is an enum, and each request allows only the labels the rules leave open for that
+candidate (a zero-stunting slogan is a target or nothing; a number without a word of intent
+before it cannot be a target). What the rules are sure of they settle themselves, so the model
+is asked only about the rest (measured in ``docs/quality.md``: asked about every candidate, the
+270M base model loses most indicators). Two paths reach the model, both through ``Client`` so they
+are cached and recorded alike, and both end in the same Pydantic validation:
+
+- ``completion``: a plain few-shot prompt on ``/v1/completions`` whose answer is held to the
+  allowed labels by a GBNF grammar. Suits a base model with no chat template.
+- ``chat``: instructor on ``/v1/chat/completions`` with a response model whose field is a
+  ``Literal`` of the allowed labels (llama.cpp turns the JSON schema into a grammar).
+
+The few-shot prefix is the same for every request and the candidate comes last, so llama.cpp
+reuses the prefix's evaluated state and only reads the new sentence each time.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ValidationError, create_model
+
+from llmextract.client import Client
+from llmextract.extract.base import SOURCE_PLACEHOLDER
+from llmextract.extract.candidates.propose import (
+    OPENING_QUOTES,
+    Candidate,
+    Sentence,
+    clause_bounds,
+    right_before,
+    table_row,
+)
+from llmextract.models import Usage
+from llmextract.prompts import Prompt
+from llmextract.resources import load_vocab
+from llmextract.text.numbers import PERCENT, ZERO_TARGET
+from llmextract.text.words import any_case
+
+
+class Label(str, Enum):
+    indicator = "indicator"
+    target = "target"
+    other = "other"
+
+
+@dataclass(frozen=True)
+class Labelled:
+    candidate: Candidate
+    label: Label
+
+
+@dataclass
+class Labelling:
+    labels: list[Labelled] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    usage: Usage = field(default_factory=Usage)
+
+
+@dataclass(frozen=True)
+class LabelRules:
+    """What the rules know before the model is asked, from the vocabulary: the words of intent
+    that allow a target (id.yaml ``target_words`` plus the prompt's ``intent_words``), the words
+    before a starting point (``baseline_before``), the words opening a clause of purpose
+    (``purpose_words``), the topic words, the words pointing back to the previous sentence
+    (``anaphora``), the populations (a table row's label) and the nouns whose count is about
+    the topic (``counted_nouns``)."""
+
+    intent: re.Pattern[str]
+    baseline: re.Pattern[str]
+    purpose: re.Pattern[str]
+    topic: re.Pattern[str]
+    anaphora: re.Pattern[str]
+    population: re.Pattern[str]
+    counted_noun: re.Pattern[str]
+    share_of_count: re.Pattern[str]  # '30.980 keluarga (' before '10,6%)': the count's share
+    points: re.Pattern[str]  # '3,5 poin persen': a change of a share
+    role: re.Pattern[str]  # '48 pejabat ... menjadi orang tua asuh': people taking a counted role
+    per_year: re.Pattern[str]  # '2 poin persen setiap tahun': a pace
+    function_words: frozenset[str]  # '242 di ...': a word after a number that counts nothing
+
+    @classmethod
+    def load(cls, prompt: Prompt) -> LabelRules:
+        cfg = prompt.data.get("labelling") or {}
+        domain, lang = load_vocab(prompt.domain), load_vocab(prompt.language)
+        intent = [*lang.words("target_words"), *cfg.get("intent_words", [])]
+        return cls(
+            any_case(intent),
+            any_case(lang.words("baseline_before")),
+            any_case(lang.words("purpose_words")),
+            any_case(domain.words("topic_words")),
+            any_case(lang.words("anaphora")),
+            any_case(domain.words("populations")),
+            any_case(domain.words("counted_nouns")),
+            _share_of_count(tuple(domain.words("counted_nouns"))),
+            any_case(lang.words("percent_point_words")),
+            _taking_a_role(tuple(lang.words("role_words")), tuple(domain.words("counted_nouns"))),
+            any_case((prompt.data.get("rules") or {}).get("per_year", [])),
+            frozenset(w.lower() for w in lang.words("function_words")),
+        )
+
+
+def _taking_a_role(role_words: tuple[str, ...], counted_nouns: tuple[str, ...]) -> re.Pattern[str]:
+    """After a count, before the next clause mark: a word of taking a role and a counted noun."""
+    return re.compile(
+        r"[^,;:()]*?" + any_case(role_words).pattern + r"\s+" + any_case(counted_nouns).pattern,
+        re.IGNORECASE,
+    )
+
+
+def _share_of_count(counted_nouns: tuple[str, ...]) -> re.Pattern[str]:
+    """A count of a noun of the topic and an opening bracket, at the end of the text before a
+    share: '231 balita stunting (' before '5,1%)'."""
+    nouns = any_case(counted_nouns).pattern
+    return re.compile(
+        rf"[0-9][0-9.,]*\s+{nouns}(?:\s+[^\W\d_][\w-]*){{0,3}}\s*\(\s*$", re.IGNORECASE
+    )
+
+
+_CLOSING_QUOTE = re.compile(r"[\"”’],?\s")
+_NOUN_AFTER = re.compile(r"\s*([^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*)?)")
+
+
+def has_intent(candidate: Candidate, rules: LabelRules) -> bool:
+    """A word of intent before the number (not across the end of a quotation: '"...menargetkan
+    10 persen," katanya di hadapan 500 warga', nor in an opening clause of purpose: 'Untuk
+    mengejar target daerah, pemkab mengalokasikan ... bagi 1.850 balita') or after it in its
+    own clause; never for the starting point of the change ('turun menjadi 12 persen, dari saat
+    ini 17,3 persen')."""
+    s, m = candidate.sentence, candidate.mention
+    before = s.text[: m.start - s.start]
+    if right_before(rules.baseline, before, m):
+        return False
+    cut = max((q.end() for q in _CLOSING_QUOTE.finditer(before)), default=0)
+    purpose = rules.purpose.match(before.lstrip(OPENING_QUOTES))
+    if purpose and "," in before and not _is_pace(candidate, rules):
+        cut = max(cut, before.index(",") + 1)
+    _, end = clause_bounds(s, m)
+    return bool(
+        rules.intent.search(before[cut:])
+        or rules.intent.search(s.text[m.end - s.start : end - s.start])
+    )
+
+
+def _is_share(candidate: Candidate, rules: LabelRules) -> bool:
+    """A percentage, or a change of one in points ('turun 3,5 poin persen')."""
+    s, m = candidate.sentence, candidate.mention
+    noun = _NOUN_AFTER.match(s.text, m.end - s.start)
+    return m.kind == PERCENT or bool(noun and rules.points.match(s.text, noun.start(1)))
+
+
+def _is_pace(candidate: Candidate, rules: LabelRules) -> bool:
+    """A share per year ('Untuk mencapai target itu, penurunan setidaknya 2 poin persen setiap
+    tahun harus kita jaga'): after a clause of purpose naming a goal, the pace that reaches it is
+    itself a goal (a count after such a clause, '... bagi 1.850 balita', is not)."""
+    s, m = candidate.sentence, candidate.mention
+    _, end = clause_bounds(s, m)
+    return _is_share(candidate, rules) and bool(
+        rules.per_year.search(s.text, m.end - s.start, end - s.start)
+    )
+
+
+def _echoes_headline(sentence: Sentence, headline: Sentence | None, rules: LabelRules) -> bool:
+    """The sentence repeats a figure of a headline naming the topic ('Prevalensi stunting ...
+    turun 3,5 poin persen' above '... mengatakan penurunan 3,5 poin persen dalam setahun itu'):
+    it is about what the headline is about. Only decimals and thousands count (a bare '2' or a
+    year says nothing)."""
+    if headline is None or not rules.topic.search(headline.text):
+        return False
+    return bool(
+        set(_NOTABLE_NUMBER.findall(headline.text)) & set(_NOTABLE_NUMBER.findall(sentence.text))
+    )
+
+
+_NOTABLE_NUMBER = re.compile(r"(?<![\d.,])(?:\d+,\d+|\d{1,3}(?:\.\d{3})+)(?![\d.,]\d)")
+
+
+def introduced(candidate: Candidate, rules: LabelRules) -> bool:
+    """The candidate is in a list row whose opening line names the topic ('Prevalensi stunting
+    per kabupaten (SKI 2023 → SSGI 2024):' above '1. Kabupaten A: 31,2 persen → 27,5 persen'):
+    the row says where, the opener says what."""
+    return candidate.intro is not None and bool(rules.topic.search(candidate.intro.text))
+
+
+def about_topic(candidate: Candidate, rules: LabelRules) -> bool:
+    """The sentence names the topic or repeats a figure of a headline naming it, is a list row
+    under an opener naming it (``introduced``), or points back ('Angka itu', 'jumlahnya') to a
+    sentence that does (through at most the candidate's ``previous`` sentences)."""
+    if introduced(candidate, rules):
+        return True
+    for sentence in (candidate.sentence, *candidate.previous):
+        if rules.topic.search(sentence.text) or _echoes_headline(
+            sentence, candidate.headline, rules
+        ):
+            return True
+        if not rules.anaphora.search(sentence.text):
+            return False
+    return False
+
+
+def sure_indicator(candidate: Candidate, rules: LabelRules) -> bool:
+    """Certainly a figure about the topic: counted by a noun of the topic ('771 balita', '173
+    orang tua asuh') or people taking such a role ('48 pejabat ... menjadi orang tua asuh'),
+    or, for another noun, in a clause naming the topic; a bare number or share ('(10,6%)', '18,3
+    persen') takes the subject of its sentence (``about_topic``) or of its table row (the row's
+    label, else the list's opening line: 'Kabupaten A: 31,2 persen' under 'Prevalensi stunting
+    per kabupaten:'), and a share in brackets after a count of the topic is that count's
+    ('Kecamatan Utara: 312 balita (5,6%)')."""
+    s, m = candidate.sentence, candidate.mention
+    noun = _NOUN_AFTER.match(s.text, m.end - s.start)
+    if noun and rules.counted_noun.match(s.text, noun.start(1)):
+        return True
+    if noun and rules.role.match(s.text, m.end - s.start):
+        return True
+    if m.kind == PERCENT and rules.share_of_count.search(s.text, 0, m.start - s.start):
+        return True
+    start, end = clause_bounds(s, m)
+    if rules.topic.search(s.text, start - s.start, end - s.start):
+        return True
+    row = table_row(candidate)
+    if row and (rules.population.search(row) or rules.topic.search(row)):
+        return True
+    bare = (
+        _is_share(candidate, rules)
+        or not noun
+        or noun.group(1).split()[0].lower() in rules.function_words
+    )
+    if row:
+        return bare and introduced(candidate, rules)
+    return bare and about_topic(candidate, rules)
+
+
+def allowed_labels(
+    candidate: Candidate, rules: LabelRules, trust_rules: bool = True
+) -> list[Label]:
+    """The labels the rules leave open. A zero-stunting slogan is a goal; only a sentence with a
+    word of intent can hold a target. With ``trust_rules``, the rules also settle what they are
+    sure of (a goal after a word of intent, ``sure_indicator``); only the rest goes to the model."""
+    if candidate.mention.kind == ZERO_TARGET:
+        return [Label.target] if trust_rules else [Label.target, Label.other]
+    if has_intent(candidate, rules):
+        return [Label.target] if trust_rules else [Label.indicator, Label.target, Label.other]
+    if trust_rules and sure_indicator(candidate, rules):
+        return [Label.indicator]
+    return [Label.indicator, Label.other]
+
+
+def marked_sentence(candidate: Candidate, mark: str, window: int = 0) -> str:
+    """The sentence with the candidate wrapped in ``mark`` (e.g. ``[[ ]]``) so that the model
+    knows which of several numbers is meant; with ``window`` > 0, only that many words either
+    side (a tiny model reads the words next to a number, not the whole sentence)."""
+    left, right = mark.split()
+    s, m = candidate.sentence, candidate.mention
+    a, b = m.start - s.start, m.end - s.start
+    before, after = s.text[:a], s.text[b:]
+    if window > 0:
+        before = (
+            " ".join(before.split(" ")[-window - 1 :]) if before.count(" ") > window else before
+        )
+        after = " ".join(after.split(" ")[: window + 1]) if after.count(" ") > window else after
+    return f"{before}{left}{s.text[a:b]}{right}{after}"
+
+
+def _grammar(allowed: list[str]) -> str:
+    return "root ::= " + " | ".join(f'" {label}"' for label in allowed)
+
+
+def _response_model(allowed: list[str]) -> type[BaseModel]:
+    """``{"label": <one of allowed>}``: an enum in the JSON schema, so llama.cpp's grammar (chat
+    path) and Pydantic's validation (both paths) hold the answer to the allowed labels."""
+    choice: Any = Literal[tuple(allowed)]
+    return create_model("Label", label=(choice, ...))
+
+
+def ask_label(
+    client: Client, prompt: Prompt, shown: str, allowed: list[str], *, kind: str = ""
+) -> tuple[str | None, list[str], Usage]:
+    """One label from ``allowed`` for the text ``shown``, by the prompt's path: a completion held
+    by a grammar, or a chat answer validated by a ``Literal`` response model. ``kind`` picks the
+    templates and examples (``""`` for numbers, ``"program_"`` for program names). A reply
+    outside the enum is returned as None with the validation message."""
+    examples = prompt.data.get(f"{kind}examples", [])
+    model = _response_model(allowed)
+    if (prompt.data.get("labelling") or {}).get("path") == "chat":
+        # The text reaches the model as {{ source }} (instructor renders messages as templates).
+        messages = [
+            {"role": "system", "content": prompt.render(f"{kind}system", examples=examples)},
+            {"role": "user", "content": prompt.render(f"{kind}user", sentence=SOURCE_PLACEHOLDER)},
+        ]
+        got = client.structured(
+            messages, model, source=shown, params=prompt.params, prompt_version=prompt.id
+        )
+        if got.value is None:
+            return None, got.problems or ["no answer"], got.usage
+        return str(got.value.label), got.problems, got.usage  # type: ignore[attr-defined]
+    params = prompt.params
+    params["extra_body"] = {**params.get("extra_body", {}), "grammar": _grammar(allowed)}
+    text = prompt.render(f"{kind}completion", sentence=shown, examples=examples)
+    answer, usage = client.complete(text, params=params, prompt_version=prompt.id)
+    try:
+        return str(model.model_validate({"label": answer.strip()}).label), [], usage  # type: ignore[attr-defined]
+    except ValidationError as exc:
+        return None, [str(exc.errors()[0]["msg"])], usage
+
+
+def label_candidates(candidates: list[Candidate], client: Client, prompt: Prompt) -> Labelling:
+    """Ask the model for one label per candidate the rules leave open (one request each; the
+    few-shot prefix is the same for all, so llama.cpp reads only the new sentence)."""
+    cfg: dict[str, Any] = prompt.data.get("labelling") or {}
+    constrain = bool(cfg.get("constrain_by_rules", True))
+    trust = bool(cfg.get("trust_rules", True))
+    mark = str(cfg.get("mark", "[[ ]]"))
+    window = int(cfg.get("window", 0))
+    rules = LabelRules.load(prompt)
+    out = Labelling()
+    for candidate in candidates:
+        allowed = allowed_labels(candidate, rules, trust) if constrain else list(Label)
+        if cfg.get("path") == "rules":
+            allowed = allowed[:1]
+        if len(allowed) == 1:
+            out.labels.append(Labelled(candidate, allowed[0]))
+            continue
+        answer, problems, usage = ask_label(
+            client,
+            prompt,
+            marked_sentence(candidate, mark, window),
+            [label.value for label in allowed],
+        )
+        out.usage = out.usage.add(usage)
+        out.problems.extend(f"label for {candidate.value_text!r}: {p}" for p in problems)
+        out.labels.append(Labelled(candidate, Label(answer) if answer else Label.other))
+    return out

@@ -1,0 +1,65 @@
+"""Lists and tables in article text: which lines are rows, and which line introduces them.
+
+A row names a place or a group ('1. Kabupaten A: 31,2 persen → 27,5 persen', '- Kecamatan
+Barat: 231 balita (5,1%)'), not the topic; the topic is in the line that opens the list
+('Prevalensi stunting di empat kabupaten menurut SKI 2023 dan SSGI 2024:'). The labelling rules
+and the coverage check both read the row's subject from that line, so they share this module
+of the text layer.
+"""
+
+from __future__ import annotations
+
+import re
+
+# '- ', '• ', '* ' (not markdown bold), '1. ', '2) ': a list marker.
+_MARKER = r"(?:[-•·]|\*(?!\*)|[0-9]{1,2}[.)])"
+# 'Ibu Hamil (Bumil): 1.022 didampingi', '- **Kecamatan Utara**: 312 balita': a row's label, its
+# list marker and bold type left out.
+TABLE_ROW = re.compile(rf"^\s*(?:{_MARKER}\s+)?(?P<label>[^:\n]{{2,60}}?)\s*:\s*")
+_LIST_MARKER = re.compile(rf"^\s*{_MARKER}\s+")
+# '1. **Dashat** ...', '2) PMT lokal': the number of a list item, at the start of its line.
+LIST_NUMBER = re.compile(r"[ \t]*[0-9]{1,2}[.)][ \t]")
+# A row is short: a paragraph of prose that happens to open with 'Label:' is not one.
+_ROW_MAX_CHARS = 100
+_ROW_MAX_WORDS = 12
+
+
+def is_list_row(line: str) -> bool:
+    """A short line with a figure that opens with a list marker or a 'Label:' without digits."""
+    stripped = line.strip()
+    if not stripped or len(stripped) > _ROW_MAX_CHARS or len(stripped.split()) > _ROW_MAX_WORDS:
+        return False
+    if not any(ch.isdigit() for ch in stripped):
+        return False
+    if _LIST_MARKER.match(stripped):
+        return True
+    label = TABLE_ROW.match(stripped)
+    return bool(label and not any(ch.isdigit() for ch in label["label"]))
+
+
+def list_intro(text: str, line_start: int) -> tuple[int, int] | None:
+    """For a row starting at ``line_start``, the line introducing its list: the nearest line
+    above the rows of the block that is not a row itself, when it ends with ':' or stands
+    directly above the first row (no blank line between). As ``(start, end)`` offsets, trimmed;
+    None for a line that is not a row or a list with no such opener."""
+    end = text.find("\n", line_start)
+    if not is_list_row(text[line_start:len(text) if end < 0 else end]):
+        return None
+    blank_after = False  # a blank line between the candidate opener and the rows below it
+    pos = line_start
+    while pos > 0:
+        start = text.rfind("\n", 0, pos - 1) + 1
+        line = text[start:pos - 1]
+        pos = start
+        if not line.strip():
+            blank_after = True
+            continue
+        if is_list_row(line):
+            blank_after = False
+            continue
+        body = line.rstrip(" \t*_")
+        if body.endswith(":") or not blank_after:
+            lead = len(line) - len(line.lstrip())
+            return start + lead, start + len(line.rstrip())
+        return None
+    return None

@@ -1,0 +1,73 @@
+"""Word lists as regular expressions: the one builder of a whole-word pattern from vocabulary
+phrases, the trie it is built on, and the one pattern for a year written in a text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from typing import Any
+
+# A year as written in a period, a date note or a text: 1800 to 2099.
+YEAR_IN = re.compile(r"(?<![0-9])(1[89][0-9]{2}|20[0-9]{2})(?![0-9])")
+
+
+def word_trie(tails: Mapping[str, str], *, first: Iterable[str] = ()) -> str:
+    """An alternation of lower-case words as a trie, each word followed by its own pattern
+    (its tail), so the regex engine tries one branch per letter instead of one per word, and
+    a pattern starting with it can skip to candidate letters (these scans run over every
+    article). A word that begins a longer one is tried after it, so the longest wins.
+    ``first`` are patterns tried before the words in the same flat alternation: the engine
+    rejects a branch on its first character, where a nested group costs it a backtracking
+    frame at every position tried."""
+    root: dict[str, Any] = {}
+    for word, tail in tails.items():
+        node = root
+        for char in word.lower():
+            node = node.setdefault(char, {})
+        node[""] = tail
+
+    def emit(node: dict[str, Any], before: Iterable[str] = ()) -> str:
+        branches = [*before]
+        branches += [re.escape(c) + emit(child) for c, child in sorted(node.items()) if c]
+        if "" in node:
+            branches.append(node[""])
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return emit(root, first)
+
+
+@lru_cache(maxsize=256)
+def _words_pattern(words: tuple[str, ...], ignore_case: bool) -> re.Pattern[str]:
+    rests: dict[str, list[str]] = {}
+    for phrase in sorted({w.lower() for w in words if w.strip()}, key=len, reverse=True):
+        first, *rest = phrase.split()
+        rests.setdefault(first, []).append("".join(rf"\s+{re.escape(p)}" for p in rest))
+    if not rests:
+        return re.compile(r"(?!)")
+    tails = {first: rf"(?<!\w{re.escape(first)})(?:{'|'.join(alts)})"
+             for first, alts in rests.items()}
+    return re.compile(rf"(?:{word_trie(tails)})(?!\w)", re.IGNORECASE if ignore_case else 0)
+
+
+def words_pattern(words: Iterable[str], *, ignore_case: bool = False) -> re.Pattern[str]:
+    """Whole-word alternation of vocabulary phrases (longest first, any run of spaces between
+    their words). Without ``ignore_case`` it is meant for lower-cased text: case-sensitive
+    matching is several times faster than IGNORECASE. The phrases form a trie and the word
+    boundary before a phrase is checked after its first word, so the engine skips to candidate
+    letters instead of testing a leading look-behind at every position (two to twenty times
+    faster)."""
+    return _words_pattern(tuple(str(w) for w in words), ignore_case)
+
+
+def any_case(*lists: Iterable[str]) -> re.Pattern[str]:
+    """``words_pattern`` of the words of ``lists`` together, matching in any case: the
+    extraction rules read the article as written."""
+    return words_pattern([w for words in lists for w in words], ignore_case=True)
+
+
+@lru_cache(maxsize=4096)
+def years_in(text: str | None) -> tuple[int, ...]:
+    """The years written in a period or a date note ('Juli 2025' -> 2025); the same few
+    periods are asked about for every item."""
+    return tuple(int(y) for y in YEAR_IN.findall(text or ""))

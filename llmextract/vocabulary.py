@@ -1,0 +1,138 @@
+"""The word lists the checks read, compiled once: topic, population, trend, goal and clause
+words from ``prompts/vocab/id.yaml`` (the language) and ``prompts/vocab/<domain>.yaml`` (the
+domain, ``stunting`` unless the prompt names another), and the classification of boilerplate
+lines. A second domain is a new YAML file."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from llmextract.resources import DEFAULT_DOMAIN, DEFAULT_LANGUAGE, load_vocab
+from llmextract.text.clean import is_boilerplate_line
+from llmextract.text.words import words_pattern, years_in
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The compiled word lists the checks use (from id.yaml and stunting.yaml)."""
+
+    topic: re.Pattern[str]
+    anaphora: re.Pattern[str]  # 'angka itu': a sentence about what the one before is about
+    populations: re.Pattern[str]
+    generic_population_words: frozenset[str]
+    total_words: frozenset[str]
+    total_marks: re.Pattern[str]  # 'jumlah', '6.160 sasaran', 'terdiri dari': a total's words
+    list_words: frozenset[str]
+    percent_units: frozenset[str]
+    share_names: re.Pattern[str]
+    down: re.Pattern[str]
+    up: re.Pattern[str]
+    target_words: re.Pattern[str]
+    relative_years: dict[str, int]
+    relative_year: re.Pattern[str]
+    clause_break: re.Pattern[str]
+    scope_words: re.Pattern[str]
+    boilerplate: tuple[tuple[str, re.Pattern[str], bool], ...]  # category, pattern, anywhere
+    any_boilerplate_start: re.Pattern[str]
+    any_boilerplate_anywhere: re.Pattern[str]
+    boilerplate_max_line: int
+    months: dict[str, int]
+    month: re.Pattern[str]
+    period_start_words: tuple[str, ...]  # 'awal 2023': the start of the year
+    period_end_words: tuple[str, ...]  # 'akhir tahun 2023': its end
+    office_heads: frozenset[str]  # 'Dinas', 'Camat': a name starting so is an office or official
+    activity_words: re.Pattern[str]  # 'pemberian', 'program': a name saying what is done
+
+
+def _alternation(patterns: Iterable[str]) -> re.Pattern[str]:
+    """Case-sensitive on purpose: lines are lower-cased first, which is much faster than
+    IGNORECASE for a search at every position."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!)")
+
+
+@lru_cache(maxsize=8)
+def vocabulary(domain_name: str = DEFAULT_DOMAIN, language: str = DEFAULT_LANGUAGE) -> Vocabulary:
+    """The language's words (``id.yaml``) with those of one domain: the checks of a second
+    domain read its own file, with no change of code."""
+    lang, domain = load_vocab(language), load_vocab(domain_name)
+    start, anywhere = lang["boilerplate_lines"], lang["boilerplate_anywhere"]
+    boilerplate = tuple(
+        (category, _alternation(patterns), where is anywhere)
+        for where in (start, anywhere) for category, patterns in where.items())
+    return Vocabulary(
+        topic=words_pattern(domain["topic_words"]),
+        anaphora=words_pattern(lang["anaphora"]),
+        populations=words_pattern(domain["populations"]),
+        generic_population_words=frozenset(
+            w.lower() for phrase in [*domain["generic_populations"], *lang["total_words"],
+                                     *lang["list_words"]] for w in phrase.split()),
+        total_words=frozenset(w.lower() for phrase in lang["total_words"] for w in phrase.split()),
+        total_marks=words_pattern([*lang["total_words"], *domain["generic_populations"],
+                                   *lang["breakdown_words"]]),
+        list_words=frozenset(w.lower() for w in lang["list_words"]),
+        percent_units=frozenset(u.lower() for u in domain["percent_units"]),
+        share_names=words_pattern(domain["share_names"]),
+        down=words_pattern(lang["trend_words"]["down"]),
+        up=words_pattern(lang["trend_words"]["up"]),
+        target_words=words_pattern(lang["target_words"]),
+        relative_years={k.lower(): int(v) for k, v in lang["relative_years"].items()},
+        relative_year=words_pattern(lang["relative_years"]),
+        # Literal-first branches on lower-cased text: the engine skips to candidates quickly.
+        scope_words=words_pattern(lang["scope_words"]),
+        # A mark between two digits ('10,6') is inside a number, not a clause break. Every
+        # branch starts with its literal, so the engine skips to candidates (a leading
+        # look-behind made this scan eight times slower).
+        clause_break=re.compile("|".join(
+            [rf"{re.escape(c)}(?!(?<=[0-9]{re.escape(c)})[0-9])" for c in lang["clause_marks"]]
+            + [re.escape(f" {w.lower()} ") for w in lang["clause_words"]])),
+        boilerplate=boilerplate,
+        any_boilerplate_start=_alternation(p for ps in start.values() for p in ps),
+        any_boilerplate_anywhere=_alternation(p for ps in anywhere.values() for p in ps),
+        boilerplate_max_line=int(lang["boilerplate_max_line"]),
+        months={k.lower(): int(v) for k, v in lang["months"].items()},
+        month=words_pattern(lang["months"]),
+        period_start_words=tuple(w.lower() for w in lang.words("period_start_words")),
+        period_end_words=tuple(w.lower() for w in lang.words("period_end_words")),
+        office_heads=frozenset(w.lower() for w in lang.words("office_heads")),
+        activity_words=words_pattern(lang.words("activity_words")),
+    )
+
+
+def boilerplate_category(line: str) -> str | None:
+    """Why a line is not article prose ('related_link', 'timestamp+view_counter'...), or None."""
+    vocab = vocabulary()
+    stripped = line.strip()
+    if not stripped or len(stripped) > vocab.boilerplate_max_line:
+        return None
+    original, stripped = stripped, stripped.lower()
+    if (vocab.any_boilerplate_start.match(stripped)
+            or vocab.any_boilerplate_anywhere.search(stripped)):
+        found = {c for c, pattern, anywhere in vocab.boilerplate
+                 if (pattern.search if anywhere else pattern.match)(stripped)}
+        return "+".join(sorted(found))
+    return "site_chrome" if is_boilerplate_line(original) else None
+
+
+def is_percent_unit(unit: str | None, domain: str = DEFAULT_DOMAIN) -> bool:
+    return unit is not None and unit.strip().lower() in vocabulary(domain).percent_units
+
+
+@lru_cache(maxsize=4096)
+def period_key(period: str | None) -> tuple[int, int] | None:
+    """A sortable (year, part) for a period as written: 'awal 2023' < 'akhir tahun 2023' <
+    'akhir bulan Februari 2024'. None without a year."""
+    years = years_in(period)
+    if not years or period is None:
+        return None
+    low = period.lower()
+    vocab = vocabulary()
+    month = vocab.month.search(low)
+    part = vocab.months[" ".join(month.group().split())] if month else 6
+    if any(w in low for w in vocab.period_start_words):
+        part = 0
+    elif any(w in low for w in vocab.period_end_words) and not month:
+        part = 13
+    return years[-1], part
