@@ -101,8 +101,8 @@ def _summary_table(records: list[Any], flags: list[Any]) -> Table:
 @click.argument("input_path", metavar="PATH", type=click.Path(path_type=Path))
 @click.option(
     "--model",
-    help="Model name (e.g. gpt-4o-mini, qwen2.5:7b), or embedded:qwen2.5-coder-1.5b (the "
-    "default) / embedded:gemma-3-270m.",
+    help="Model name (e.g. gpt-4o-mini, qwen2.5:7b), or embedded:gemma-3-270m (the default) / "
+    "embedded:qwen2.5-coder-1.5b.",
 )
 @click.option(
     "--base-url", help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1 (Ollama)."
@@ -111,8 +111,9 @@ def _summary_table(records: list[Any], flags: list[Any]) -> Table:
     "--strategy",
     type=click.Choice(["read", "direct", "candidates"]),
     help="read: the model reads the article and labels every number the parser found, and "
-    "lists programs (default); direct: the model writes the record; candidates: rules decide, "
-    "a base model labels one number at a time (default for embedded:gemma-3-270m).",
+    "lists programs (default for instruct models and endpoints); direct: the model writes the "
+    "record; candidates: rules decide, a base model labels one number at a time (default for "
+    "the embedded default, embedded:gemma-3-270m).",
 )
 @click.option("--prompt", help="Prompt template name in prompts/ (default: the strategy's own).")
 @click.option(

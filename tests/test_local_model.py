@@ -47,7 +47,7 @@ def test_missing_chunk_package_of_the_default_names_it(
 
 
 def test_embedded_models_are_chosen_by_name() -> None:
-    assert embedded_model(None) is QWEN and embedded_model("embedded:gemma-3-270m") is GEMMA
+    assert embedded_model(None) is GEMMA and embedded_model("embedded:qwen2.5-coder-1.5b") is QWEN
     with pytest.raises(UsageError, match="choose one of embedded:qwen2.5-coder-1.5b"):
         embedded_model("embedded:llama-70b")
 

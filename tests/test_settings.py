@@ -8,11 +8,11 @@ from llmextract.errors import UsageError
 from llmextract.settings import resolve_settings
 
 
-def test_nothing_configured_means_the_embedded_instruct_model_reading() -> None:
+def test_nothing_configured_means_the_embedded_default_and_its_strategy() -> None:
     s = resolve_settings()
-    assert s.embedded and s.embedded_name is None
-    assert s.strategy_name == "read"
-    assert s.prompt_name == "read"
+    assert s.embedded and s.embedded_name == "embedded:gemma-3-270m"
+    assert s.strategy_name == "candidates"
+    assert s.prompt_name == "candidates"
 
 
 @pytest.mark.parametrize(
