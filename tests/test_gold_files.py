@@ -29,6 +29,7 @@ GOLD_SETS = {
     "blind": (ROOT / "tests" / "blind" / "gold.json", ROOT / "tests" / "blind" / "articles"),
     "blind2": (ROOT / "tests" / "blind2" / "gold.json", ROOT / "tests" / "blind2" / "articles"),
     "blind3": (ROOT / "tests" / "blind3" / "gold.json", ROOT / "tests" / "blind3" / "articles"),
+    "blind4": (ROOT / "tests" / "blind4" / "gold.json", ROOT / "tests" / "blind4" / "articles"),
 }
 
 WORDS = (
