@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from llmextract.text.alignment import lower_same_length
+from llmextract.text.casing import lower_same_length
 from llmextract.text.numbers import NumberMention, parse_numbers
 from llmextract.text.sentences import Sentence, sentence_ends, split_sentences
 
