@@ -70,8 +70,13 @@ class VocabFile(Mapping[str, Any]):
         return value
 
     def words(self, key: str) -> list[str]:
-        """A list of words or phrases."""
-        return [str(w) for w in self._typed(key, list, "a list")]
+        """A list of words or phrases (numbers allowed; a YAML ``no`` or ``yes`` read as a
+        boolean is an error: quote it)."""
+        words = self._typed(key, list, "a list")
+        odd = [w for w in words if not isinstance(w, str | int | float) or isinstance(w, bool)]
+        if odd:
+            raise VocabularyError(f"{self.path}: {key!r} holds {odd!r}, not words (quote them)")
+        return [str(w) for w in words]
 
     def table(self, key: str) -> dict[str, Any]:
         """A mapping (of word lists, numbers or patterns)."""

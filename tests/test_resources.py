@@ -27,3 +27,9 @@ def test_a_key_of_the_wrong_type_is_an_error(tmp_path: Path) -> None:
 def test_a_file_is_read_once() -> None:
     assert load_vocab(DEFAULT_LANGUAGE) is load_vocab(DEFAULT_LANGUAGE)
     assert "months" in load_vocab(DEFAULT_LANGUAGE)
+
+
+def test_a_yaml_no_read_as_false_is_an_error(tmp_path: Path) -> None:
+    vocab = VocabFile(tmp_path / "x.yaml", {"words": ["rt", False]})
+    with pytest.raises(VocabularyError, match=r"'words' holds \[False\], not words"):
+        vocab.words("words")

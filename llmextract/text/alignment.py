@@ -27,6 +27,7 @@ from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
+from llmextract.text.casing import lower_same_length
 from llmextract.text.spans import Span
 
 FUZZY_THRESHOLD = 90.0
@@ -80,15 +81,6 @@ class _Normalized:
     def original(self, index: int) -> int:
         k = bisect.bisect_right(self.marks, index) - 1
         return index + (self.shifts[k] if k >= 0 else 0)
-
-
-def lower_same_length(text: str) -> str:
-    """Lower case that keeps every offset (a letter whose lower case is longer, such as the
-    Turkish dotted I, is left as it is)."""
-    lowered = text.lower()
-    if len(lowered) != len(text):
-        lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    return lowered
 
 
 def _fold(text: str) -> str:

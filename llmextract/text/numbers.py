@@ -29,7 +29,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from llmextract.resources import DEFAULT_LANGUAGE, load_vocab
-from llmextract.text.alignment import lower_same_length
+from llmextract.text.casing import lower_same_length
 from llmextract.text.words import word_trie
 
 QUANTITY = "quantity"

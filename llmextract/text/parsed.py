@@ -5,11 +5,11 @@ the extraction strategy and to every check, so nothing parses the article twice.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
-from llmextract.text.alignment import lower_same_length
+from llmextract.text.casing import lower_same_length
 from llmextract.text.numbers import NumberMention, parse_numbers
-from llmextract.text.sentences import Sentence, split_sentences
+from llmextract.text.sentences import Sentence, sentence_ends, split_sentences
 
 
 @dataclass(frozen=True)
@@ -17,16 +17,20 @@ class ParsedArticle:
     text: str
     lowered: str  # lower case, same offsets: the word lists run on it
     mentions: list[NumberMention]  # read-only: shared by the strategy and the checks
-    sentences: tuple[Sentence, ...]
 
     @classmethod
     def of(cls, text: str) -> ParsedArticle:
         lowered = lower_same_length(text)
-        return cls(text, lowered, parse_numbers(text, lowered=lowered), split_sentences(text))
+        return cls(text, lowered, parse_numbers(text, lowered=lowered))
 
-    @property
+    @cached_property
+    def sentences(self) -> tuple[Sentence, ...]:
+        """Read when first asked for (the checks need only where they end)."""
+        return split_sentences(self.text)
+
+    @cached_property
     def sentence_ends(self) -> list[int]:
-        return [s.end for s in self.sentences]
+        return sentence_ends(self.text)
 
 
 @lru_cache(maxsize=8)

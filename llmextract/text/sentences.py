@@ -50,40 +50,41 @@ class Sentence:
         return Span(start=self.start, end=self.end)
 
 
+def _lines(text: str, language: str) -> Iterator[tuple[int, str, int, list[int]]]:
+    """Each line with words as ``(line_start, line, size, cuts)``: ``size`` its length without
+    trailing spaces, ``cuts`` where a sentence ends inside it (after an end mark that follows no
+    abbreviation nor single capital). The one place that decides where sentences end."""
+    abbreviation, before = _abbreviation(language)
+    pos = 0
+    for line in text.split("\n"):
+        line_start, pos = pos, pos + len(line) + 1
+        size = len(line.rstrip())
+        if not size:
+            continue
+        cuts = [
+            m.end()
+            for m in _SENTENCE_END.finditer(line)
+            if not abbreviation.search(line, max(0, m.start() + 1 - before), m.start() + 1)
+        ]
+        yield line_start, line, size, cuts
+
+
 def _pieces(text: str, language: str) -> Iterator[tuple[int, str, int, int, bool]]:
     """Each sentence as ``(line_start, line, start, end, headline)``, ``start``/``end`` into the
     line and without surrounding spaces; lines of the leading block without closing punctuation
     (site sections, titles, repeated headlines) are ``headline``."""
-    abbreviation, before = _abbreviation(language)
     in_header = True
-    pos = 0
-    for line in text.split("\n"):
-        line_start, pos = pos, pos + len(line) + 1
-        stripped = line.strip()
-        if not stripped:
-            continue
-        if stripped[-1] in _LINE_END_PUNCT:
+    for line_start, line, size, cuts in _lines(text, language):
+        if line[size - 1] in _LINE_END_PUNCT:
             in_header = False
         cut = 0
-        for m in _SENTENCE_END.finditer(line):
-            mark = m.start() + 1
-            if abbreviation.search(line, max(0, mark - before), mark):
-                continue
-            piece = line[cut : m.end()]
+        for end in [*cuts, size]:
+            piece = line[cut:end]
             body = piece.strip()
             if body:
                 start = cut + len(piece) - len(piece.lstrip())
                 yield line_start, line, start, start + len(body), in_header
-            cut = m.end()
-        if cut == 0:
-            start = len(line) - len(line.lstrip())
-            yield line_start, line, start, start + len(stripped), in_header
-            continue
-        piece = line[cut:]
-        body = piece.strip()
-        if body:
-            start = cut + len(piece) - len(piece.lstrip())
-            yield line_start, line, start, start + len(body), in_header
+            cut = end
 
 
 @lru_cache(maxsize=64)
@@ -97,8 +98,14 @@ def split_sentences(text: str, language: str = DEFAULT_LANGUAGE) -> tuple[Senten
 
 
 def sentence_ends(text: str, language: str = DEFAULT_LANGUAGE) -> list[int]:
-    """Where each sentence of ``split_sentences`` ends."""
-    return [s.end for s in split_sentences(text, language)]
+    """Where each sentence of ``split_sentences`` ends, without building the sentences (all
+    the checks need): a cut ends on its mark, the last sentence of a line on its last word."""
+    ends: list[int] = []
+    for line_start, _, size, cuts in _lines(text, language):
+        ends += [line_start + cut for cut in cuts]
+        if size > (cuts[-1] if cuts else 0):
+            ends.append(line_start + size)
+    return ends
 
 
 def clause_within(

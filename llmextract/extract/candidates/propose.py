@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from llmextract.resources import DEFAULT_DOMAIN, DEFAULT_LANGUAGE, load_vocab
-from llmextract.text.alignment import lower_same_length
+from llmextract.text.casing import lower_same_length
 from llmextract.text.layout import LIST_NUMBER, TABLE_ROW, list_intro
 from llmextract.text.numbers import (
     CALENDAR_KINDS,
