@@ -115,6 +115,10 @@ class Program(BaseModel):
     _grounded = field_validator("quote")(_require_in_source)
 
 
+Item = Indicator | Target | Program
+"""Any extracted item: every list of mixed items in the package is typed with this one union."""
+
+
 class Extraction(BaseModel):
     """What a strategy produces for one article: the three lists."""
 
@@ -165,7 +169,7 @@ class ArticleRecord(BaseModel):
     usage: Usage = Field(default_factory=Usage)
     seconds: float = 0.0
 
-    def items(self) -> list[Indicator | Target | Program]:
+    def items(self) -> list[Item]:
         return [*self.indicators, *self.targets, *self.programs]
 
 
@@ -211,7 +215,7 @@ def short_hash(obj: object, length: int = 16) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:length]
 
 
-def item_type(item: Indicator | Target | Program) -> ItemType:
+def item_type(item: Item) -> ItemType:
     return {Indicator: "indicator", Target: "target", Program: "program"}[type(item)]  # type: ignore[return-value]
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from llmextract.models import Extraction, Flag, Indicator, Program, Severity, Span, Target
+from llmextract.models import Extraction, Flag, Indicator, Item, Program, Severity, Span, Target
 from llmextract.resources import DEFAULT_DOMAIN
 from llmextract.text.alignment import Match, MatchStatus, locate, normalize
 from llmextract.text.numbers import (
@@ -29,8 +29,6 @@ from llmextract.text.parsed import ParsedArticle
 from llmextract.text.sentences import clause_within
 from llmextract.text.words import years_in
 from llmextract.vocabulary import Vocabulary, boilerplate_category, vocabulary
-
-Item = Indicator | Target | Program
 
 _SPAN = operator.methodcaller("span")
 

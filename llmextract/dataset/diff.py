@@ -25,10 +25,8 @@ from llmextract.dataset.evaluate import (
     same_number,
     subject,
 )
-from llmextract.models import ArticleRecord, Indicator, Program, Target
+from llmextract.models import ArticleRecord, Indicator, Item, Program, Target
 from llmextract.store import load_records
-
-Item = Indicator | Target | Program
 
 COMPARED_FIELDS: dict[type, tuple[str, ...]] = {
     Indicator: ("name", "value_text", "unit", "population", "period", "approximate"),

@@ -35,7 +35,16 @@ from llmextract.dataset.eval_report import (
     Totals,
 )
 from llmextract.dataset.gold import Gold, GoldArticle, NotFact, load_gold
-from llmextract.models import ArticleRecord, Flag, Indicator, ItemType, Program, Severity, Target
+from llmextract.models import (
+    ArticleRecord,
+    Flag,
+    Indicator,
+    Item,
+    ItemType,
+    Program,
+    Severity,
+    Target,
+)
 from llmextract.resources import DEFAULT_LANGUAGE, load_vocab
 from llmextract.store import ERRORS, load_flags, load_records
 from llmextract.text.numbers import parse_numbers, parse_value
@@ -215,14 +224,14 @@ def is_invented(item: NumberItem, text: str, values: Sequence[float]) -> bool:
 # ---------------------------------------------------------------- scoring one article
 
 
-def _kind(item: Indicator | Target | Program) -> ItemType:
+def _kind(item: Item) -> ItemType:
     """Like ``models.item_type``, but also for subclasses (a gold program with aliases)."""
     if isinstance(item, Program):
         return "program"
     return "target" if isinstance(item, Target) else "indicator"
 
 
-def item_ref(item: Indicator | Target | Program) -> ItemRef:
+def item_ref(item: Item) -> ItemRef:
     kind = _kind(item)
     if isinstance(item, Program):
         return ItemRef(type=kind, id=item.id, label=item.name, quote=item.quote)
@@ -342,7 +351,7 @@ def evaluate_article(
 ) -> ArticleEval:
     numbers: list[NumberItem] = [*record.indicators, *record.targets]
 
-    def ok(item: Indicator | Target | Program) -> bool:
+    def ok(item: Item) -> bool:
         return (record.id, item.id) not in blocked
 
     return ArticleEval(

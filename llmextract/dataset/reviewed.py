@@ -29,6 +29,7 @@ from llmextract.models import (
     ArticleRecord,
     Flag,
     Indicator,
+    Item,
     ItemType,
     Program,
     Severity,
@@ -38,8 +39,7 @@ from llmextract.models import (
 from llmextract.resources import DEFAULT_DOMAIN
 from llmextract.store import load_flags, load_records, run_domain
 
-Item = Indicator | Target | Program
-ITEM_MODELS: dict[str, type[Indicator | Target | Program]] = {
+ITEM_MODELS: dict[str, type[Item]] = {
     "indicator": Indicator,
     "target": Target,
     "program": Program,

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from llmextract.client import Client
-from llmextract.models import Extraction, Indicator, Program, Target, Usage
+from llmextract.models import Extraction, Item, Usage
 from llmextract.prompts import Prompt
 from llmextract.text.alignment import locate
 
@@ -32,7 +32,7 @@ def attach_spans(text: str, extraction: Extraction) -> Extraction:
     """Locate every quote in the text (exact, then whitespace-normalized, then fuzzy) and record
     its span; a quote that cannot be found keeps ``span=None`` and the checks flag it."""
     out = extraction.model_copy(deep=True)
-    items: list[Indicator | Target | Program] = [*out.indicators, *out.targets, *out.programs]
+    items: list[Item] = [*out.indicators, *out.targets, *out.programs]
     for item in items:
         if item.span is None and item.quote:
             item.span = locate(text, item.quote).span
