@@ -140,7 +140,7 @@ def run(
     discrepancy the checks found) and run.json (what ran). Ctrl-C keeps finished articles;
     running the same command again takes them from the cache.
     """
-    from llmextract.pipeline import Event
+    from llmextract.pipeline import Event, EventKind
     from llmextract.pipeline import run as run_pipeline
     from llmextract.settings import resolve_settings
 
@@ -163,15 +163,15 @@ def run(
     task = progress.add_task("extracting", total=None)
 
     def listen(event: Event) -> None:
-        if event.kind == "start":
+        if event.kind is EventKind.start:
             progress.update(task, total=event.total)
-        elif event.kind == "article":
+        elif event.kind is EventKind.article:
             progress.advance(task)
-        elif event.kind == "failed":
+        elif event.kind is EventKind.failed:
             progress.console.print(
                 Text.assemble(("failed: ", "red"), event.message), soft_wrap=True
             )
-        elif event.kind == "note":
+        elif event.kind is EventKind.note:
             progress.console.print(
                 Text.assemble(("note: ", "yellow"), event.message), soft_wrap=True
             )

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -46,11 +47,18 @@ from llmextract.version import __version__
 QUANTITY_KINDS = {"quantity", "percent", "money", "range", "zero_target"}
 
 
+class EventKind(str, Enum):
+    start = "start"  # ``total`` articles are about to be read
+    article = "article"  # one article finished: its ``record`` and ``flags``
+    failed = "failed"  # a file or the endpoint failed: ``message`` says why
+    note = "note"  # something the user should know: ``message``
+
+
 @dataclass
 class Event:
-    """Something the CLI may want to show: ``start``, ``article``, ``failed``, ``note``."""
+    """Something the CLI may want to show, of one of the ``EventKind``s."""
 
-    kind: str
+    kind: EventKind
     message: str = ""
     total: int = 0
     record: ArticleRecord | None = None
@@ -121,7 +129,7 @@ def open_endpoint(settings: Settings, notify: Listener) -> Iterator[Endpoint]:
         from llmextract.local_model import embedded_endpoint, embedded_model
 
         model = embedded_model(settings.embedded_name)
-        notify(Event("note", model.notice))
+        notify(Event(EventKind.note, model.notice))
         settings.cache_dir.mkdir(parents=True, exist_ok=True)
         with embedded_endpoint(settings.cache_dir, model) as endpoint:
             yield endpoint
@@ -227,7 +235,7 @@ def run(
 
     with _given(client) if client else open_endpoint(settings, notify) as endpoint_or_client:
         model_client = client or make_client(endpoint_or_client, settings)  # type: ignore[arg-type]
-        notify(Event("start", total=len(articles)))
+        notify(Event(EventKind.start, total=len(articles)))
         try:
             for n, article in enumerate(articles):
                 key = (article.id, model_client.endpoint.model, prompt.id)
@@ -241,7 +249,7 @@ def run(
                     if not has_numbers(parsed):
                         notify(
                             Event(
-                                "note",
+                                EventKind.note,
                                 f"{article.source_path}: no numbers in the article; "
                                 "only programs can be extracted",
                             )
@@ -256,13 +264,13 @@ def run(
                     except EndpointError as exc:
                         result.stopped_by = str(exc)
                         result.skipped = len(articles) - n
-                        notify(Event("failed", str(exc)))
+                        notify(Event(EventKind.failed, str(exc)))
                         break
                     append_record(run_dir, record)
                 result.records.append(record)
                 # Per-article checks once, as we go; the across-article checks run once, below.
                 checked.append(check_article(record, prompt.domain, parsed=parsed))
-                notify(Event("article", record=record, flags=checked[-1].flags))
+                notify(Event(EventKind.article, record=record, flags=checked[-1].flags))
         except KeyboardInterrupt:
             result.interrupted = True
             result.skipped = len(articles) - len(result.records)
@@ -305,4 +313,4 @@ def _previous(run_dir: Path) -> list[ArticleRecord]:
 def _fail(run_dir: Path, result: RunResult, err: ArticleError, notify: Listener) -> None:
     result.failed.append(str(err))
     append_error(run_dir, err.path, err.reason)
-    notify(Event("failed", str(err)))
+    notify(Event(EventKind.failed, str(err)))
