@@ -261,3 +261,12 @@ def test_parser_work_grows_linearly(unit: str, monkeypatch: pytest.MonkeyPatch) 
         per_char.append(counter[0] / len(text))
     assert per_char[1] <= per_char[0] * 1.05 + 0.01
     assert per_char[1] <= 4  # a bounded number of pattern calls per character
+
+
+def test_number_kinds_are_an_enum_that_reads_as_the_words_records_use() -> None:
+    from llmextract.text.numbers import NumberKind, parse_numbers
+
+    [mention] = parse_numbers("Tercatat 242 kasus.")
+    assert mention.kind is NumberKind.quantity
+    assert mention.kind == "quantity" and f"{mention.kind}" == str(mention.kind) == "quantity"
+    assert {"quantity": 1}[mention.kind] == 1

@@ -17,7 +17,7 @@ _LINE_NAMES = {
     "share": "share or comment widget",
     "site_chrome": "site navigation",
 }
-_CALENDAR_NAMES = {DATE: "the date", TIME: "the time", PERIOD: "the period"}
+_CALENDAR_NAMES: dict[str, str] = {DATE: "the date", TIME: "the time", PERIOD: "the period"}
 
 
 def _boilerplate(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:

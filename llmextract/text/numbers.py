@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import Enum
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -32,16 +33,33 @@ from llmextract.resources import DEFAULT_LANGUAGE, load_vocab
 from llmextract.text.casing import lower_same_length
 from llmextract.text.words import word_trie
 
-QUANTITY = "quantity"
-PERCENT = "percent"
-MONEY = "money"
-RANGE = "range"
-DATE = "date"
-TIME = "time"
-YEAR = "year"
-ORDINAL = "ordinal"
-ZERO_TARGET = "zero_target"
-PERIOD = "period"
+
+class NumberKind(str, Enum):
+    """What a number mention is. A ``str`` whose text is its value, so mentions compare with
+    and print as the plain words records, flags and messages have always used."""
+
+    quantity = "quantity"
+    percent = "percent"
+    money = "money"
+    range = "range"
+    date = "date"
+    time = "time"
+    year = "year"
+    ordinal = "ordinal"
+    zero_target = "zero_target"
+    period = "period"
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec)
+
+
+QUANTITY, PERCENT, MONEY, RANGE = (NumberKind.quantity, NumberKind.percent, NumberKind.money,
+                                   NumberKind.range)
+DATE, TIME, YEAR, PERIOD = NumberKind.date, NumberKind.time, NumberKind.year, NumberKind.period
+ORDINAL, ZERO_TARGET = NumberKind.ordinal, NumberKind.zero_target
 # The one unit a percentage is recorded in, whatever the article wrote (%, persen, prosen).
 PERCENT_UNIT = "persen"
 # The one unit an amount of money is recorded in (Rp, rupiah).
@@ -339,7 +357,7 @@ class _Reading:
     ambiguous: bool
     note: str | None
     unit: str | None = None
-    kind: str = QUANTITY
+    kind: NumberKind = QUANTITY
     plain_digits: str | None = None  # the digits when written with no separator and no unit
     scale: float = 1.0
     value_max: float | None = None
