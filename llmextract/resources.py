@@ -82,6 +82,10 @@ class VocabFile(Mapping[str, Any]):
         """A mapping (of word lists, numbers or patterns)."""
         return dict(self._typed(key, dict, "a mapping"))
 
+    def text(self, key: str) -> str:
+        """One word or phrase."""
+        return str(self._typed(key, str, "a word"))
+
     def number(self, key: str) -> int:
         return int(self._typed(key, int, "a whole number"))
 

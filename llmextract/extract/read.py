@@ -31,6 +31,7 @@ from llmextract.extract.candidates.label import Label, Labelled
 from llmextract.extract.candidates.propose import Candidate, find_candidates
 from llmextract.models import Extraction, Indicator, Program, Scope, Target, Usage
 from llmextract.prompts import Prompt
+from llmextract.resources import load_vocab
 from llmextract.text.alignment import MatchStatus, locate
 from llmextract.text.parsed import parse_article
 from llmextract.text.sentences import split_sentences
@@ -125,7 +126,7 @@ def year_of(period: str | None) -> int | None:
 
 
 def _article_topic(prompt: Prompt) -> str:
-    return str((prompt.data.get("rules") or {}).get("topic") or prompt.domain)
+    return load_vocab(prompt.domain).text("topic")
 
 
 class ReadStrategy:

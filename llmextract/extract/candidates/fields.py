@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from llmextract.extract.candidates.label import Label, Labelled
 from llmextract.extract.candidates.propose import (
@@ -78,7 +77,6 @@ class Rules:
     def load(cls, prompt: Prompt) -> Rules:
         domain = load_vocab(prompt.domain)
         lang = load_vocab(prompt.language)
-        own: dict[str, Any] = prompt.data.get("rules") or {}
         units = [
             *domain.words("count_units"),
             *domain.words("counted_nouns"),
@@ -89,12 +87,12 @@ class Rules:
             indicator_names=sorted(domain.words("indicator_names"), key=len, reverse=True),
             populations=sorted(domain.words("populations"), key=len, reverse=True),
             units=any_case(units),
-            topic=str(own.get("topic", prompt.domain)),
+            topic=domain.text("topic"),
             down_words={w.lower() for w in lang.table("trend_words").get("down", [])},
             change=any_case(w for ws in lang.table("trend_words").values() for w in ws),
             restatement=any_case(lang.words("restatement_words")),
-            per_year=list(own.get("per_year", [])),
-            level_before={w.lower() for w in own.get("level_before", [])},
+            per_year=lang.words("per_year_words"),
+            level_before={w.lower() for w in lang.words("level_before")},
             upper_bounds={
                 _key(h) for h, kind in lang.table("hedges").items() if kind == "upper_bound"
             },
@@ -103,10 +101,10 @@ class Rules:
             relative_year=any_case(relative),
             scope=any_case(lang.words("scope_words")),
             period_prepositions={w.lower() for w in lang.words("period_prepositions")},
-            period_qualifiers={w.lower() for w in own.get("period_qualifiers", [])},
+            period_qualifiers={w.lower() for w in lang.words("period_qualifiers")},
             period_nouns=frozenset(w.lower() for w in lang.words("period_nouns")),
-            name_stop_words={w.lower() for w in own.get("name_stop_words", [])},
-            part_of=list(own.get("part_of", [])),
+            name_stop_words={w.lower() for w in lang.words("name_stop_words")},
+            part_of=lang.words("part_of"),
             anaphora=any_case(lang.words("anaphora")),
         )
 

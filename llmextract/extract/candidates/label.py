@@ -64,7 +64,7 @@ class Labelling:
 @dataclass(frozen=True)
 class LabelRules:
     """What the rules know before the model is asked, from the vocabulary: the words of intent
-    that allow a target (id.yaml ``target_words`` plus the prompt's ``intent_words``), the words
+    that allow a target (id.yaml ``target_words`` plus the domain's ``intent_words``), the words
     before a starting point (``baseline_before``), the words opening a clause of purpose
     (``purpose_words``), the topic words, the words pointing back to the previous sentence
     (``anaphora``), the populations (a table row's label) and the nouns whose count is about
@@ -85,9 +85,8 @@ class LabelRules:
 
     @classmethod
     def load(cls, prompt: Prompt) -> LabelRules:
-        cfg = prompt.data.get("labelling") or {}
         domain, lang = load_vocab(prompt.domain), load_vocab(prompt.language)
-        intent = [*lang.words("target_words"), *cfg.get("intent_words", [])]
+        intent = [*lang.words("target_words"), *domain.words("intent_words")]
         return cls(
             any_case(intent),
             any_case(lang.words("baseline_before")),
@@ -99,7 +98,7 @@ class LabelRules:
             _share_of_count(tuple(domain.words("counted_nouns"))),
             any_case(lang.words("percent_point_words")),
             _taking_a_role(tuple(lang.words("role_words")), tuple(domain.words("counted_nouns"))),
-            any_case((prompt.data.get("rules") or {}).get("per_year", [])),
+            any_case(lang.words("per_year_words")),
             frozenset(w.lower() for w in lang.words("function_words")),
         )
 

@@ -131,8 +131,8 @@ class ProgramRules:
         cls, config: dict[str, Any], domain: str = DEFAULT_DOMAIN, language: str = DEFAULT_LANGUAGE
     ) -> ProgramRules:
         lang, vocab = load_vocab(language), load_vocab(domain)
-        words = _alternation(list(config.get("program_words", [])))
-        openers = _alternation(list(config.get("list_openers", [])))
+        words = _alternation(vocab.words("program_words"))
+        openers = _alternation(lang.words("program_list_openers"))
         verb_nouns = _verb_nouns(lang, "activity_verbs")
         team_nouns = _verb_nouns(lang, "team_verbs")
         workforce = _alternation(list(vocab.words("workforce")))
@@ -141,11 +141,11 @@ class ProgramRules:
         receiving = _verb_nouns(lang, "receiving_verbs")
         running = _alternation(list(lang.words("program_verbs")))
         verbs = _alternation([*lang.words("program_verbs"), *verb_nouns])
-        copulas = "|".join(map(re.escape, config.get("copulas", [])))
+        copulas = "|".join(map(re.escape, lang.words("copulas")))
         joiners = _alternation(list(lang.words("list_words")))
         cues = _alternation(list(lang.words("activity_cues")))
         beneficiary = _alternation(list(lang.words("beneficiary_words")))
-        markers = "|".join(re.escape(b) for b in config.get("bullets", []))
+        markers = "|".join(re.escape(b) for b in lang.words("list_bullets"))
         return cls(
             program_words=re.compile(rf"(?<!\w){words}(?!\w)"),
             after_word=re.compile(
@@ -216,7 +216,7 @@ class ProgramRules:
             budget_for=re.compile(rf"(?<!\w){beneficiary}\s+{_ACRONYM_NAME}"),
             min_words=int(config.get("min_name_words", 2)),
             max_words=int(config.get("max_name_words", 12)),
-            not_heads=frozenset(w.lower() for w in config.get("not_program_heads", [])),
+            not_heads=frozenset(w.lower() for w in lang.words("not_program_heads")),
             not_programs=frozenset(
                 " ".join(w.lower().split()) for w in vocab.words("not_programs")
             ),
