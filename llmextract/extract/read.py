@@ -32,11 +32,11 @@ from llmextract.extract.candidates.propose import Candidate, find_candidates
 from llmextract.models import Extraction, Indicator, Program, Scope, Target, Usage
 from llmextract.prompts import Prompt
 from llmextract.resources import load_vocab
-from llmextract.text.alignment import MatchStatus, locate
+from llmextract.text.alignment import contains, locate
 from llmextract.text.parsed import parse_article
 from llmextract.text.sentences import split_sentences
+from llmextract.text.words import years_in
 
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _WORD = re.compile(r"\S+")
 
 
@@ -47,10 +47,7 @@ def _in_article(value: str | None, info: ValidationInfo, field: str) -> str | No
     source = ctx.get("source") if isinstance(ctx, dict) else None
     if value is None or source is None or not value.strip():
         return value or None
-    if (
-        locate(source, value, fuzzy=False).status is MatchStatus.not_found
-        and value.lower() not in source.lower()
-    ):
+    if not contains(source, value):
         raise ValueError(f"{field} {value!r} is not in the article; copy words from the article")
     return value
 
@@ -121,8 +118,8 @@ def show(text: str, candidates: list[Candidate], mark: str, words: int) -> list[
 
 def year_of(period: str | None) -> int | None:
     """The year a period names ('akhir 2024' -> 2024); the last one for a span ('2023-2024')."""
-    found = _YEAR.findall(period or "")
-    return int(found[-1]) if found else None
+    found = years_in(period)
+    return found[-1] if found else None
 
 
 def _article_topic(prompt: Prompt) -> str:
@@ -145,13 +142,11 @@ class ReadStrategy:
             text, candidates, str(cfg.get("mark", "[[ ]]")), int(cfg.get("context_words", 9))
         )
         size = max(1, int(cfg.get("max_candidates", 40)))
-        parts = [shown[i : i + size] for i in range(0, len(shown), size)] or [[]]
+        parts = [shown[i : i + size] for i in range(0, len(shown), size)]
         usage, problems = Usage(), list[str]()
         labelled: list[Labelled] = []
-        readings: dict[str, NumberReading] = {}
+        readings: dict[str, tuple[NumberReading, Candidate]] = {}
         for part in parts:
-            if not part:
-                continue
             got = self._ask(text, part, client, prompt)
             usage, problems = usage.add(got[2]), [*problems, *got[1]]
             if got[0] is None:
@@ -161,18 +156,14 @@ class ReadStrategy:
                 s = by_id.get(reading.id)
                 if s is None or s.id in readings or reading.label is Label.other:
                     continue  # one label per number: the first the model gave
-                readings[s.id] = reading
+                readings[s.id] = (reading, s.candidate)
                 labelled.append(Labelled(s.candidate, reading.label))
         got = self._ask(text, [], client, prompt)
         usage, problems = usage.add(got[2]), [*problems, *got[1]]
         programs = _programs(text, got[0].programs, prompt.language) if got[0] is not None else []
         labelled.sort(key=lambda item: item.candidate.mention.start)
         extraction = build_extraction(text, labelled, prompt, programs, mentions=mentions)
-        candidate_of = {s.id: s.candidate for s in shown}
-        ordered = sorted(
-            ((r, candidate_of[r.id]) for r in readings.values()),
-            key=lambda pair: pair[1].mention.start,
-        )
+        ordered = sorted(readings.values(), key=lambda pair: pair[1].mention.start)
         _apply(text, extraction, ordered, _article_topic(prompt))
         return StrategyResult(extraction, problems, usage)
 
@@ -234,7 +225,7 @@ def _grounded(text: str, words: str | None) -> str | None:
     if not words or not words.strip():
         return None
     words = " ".join(words.split())
-    return words if words.lower() in " ".join(text.split()).lower() else None
+    return words if contains(text, words) else None
 
 
 def _apply(
