@@ -310,7 +310,7 @@ def review(
     a token; keep it private) and open it in the browser when one is available; Ctrl-C stops
     it. Decisions are kept in RUN_DIR/review.sqlite with who, when, before, after and note."""
     from llmextract.dataset.decisions import Action, default_reviewer
-    from llmextract.dataset.reviewed import OPEN, RunView
+    from llmextract.dataset.reviewed import RunView
 
     who = reviewer or default_reviewer()
     if note and not (accept_ids or reject_ids):
@@ -327,7 +327,7 @@ def review(
         return
     if list_open:
         for entry in RunView(run_dir).review().entries:
-            if entry.status != OPEN:
+            if entry.settled:
                 continue
             for f in entry.flags:
                 message = " ".join(f.message.split())
@@ -369,13 +369,15 @@ def review(
 )
 @out_file_option("export.<format>")
 @click.option(
-    "--only-reviewed", is_flag=True, help="Leave out flagged items nobody has decided yet."
+    "--only-reviewed",
+    is_flag=True,
+    help="Keep only items a person decided (accepted, corrected, added).",
 )
 @translate_errors
 def export_command(run_dir: Path, fmt: str, out: Path | None, only_reviewed: bool) -> None:
     """Write the reviewed dataset: one row per item with its article, fields, quote, span,
-    status, flag kinds and latest decision. Rejected items are left out; flagged items not yet
-    decided are kept with status needs_review unless --only-reviewed. xlsx and parquet need the
+    status, flag kinds and latest decision. Rejected items are left out; items nobody decided
+    are kept with status flagged or unreviewed unless --only-reviewed. xlsx and parquet need the
     'export' extra."""
     from llmextract.dataset.export import export_run
 
@@ -398,20 +400,31 @@ def report_command(run_dir: Path, out: Path | None) -> None:
 @main.command(name="gold")
 @click.argument("run_dir", type=click.Path(path_type=Path))
 @out_file_option("gold.json")
+@click.option(
+    "--include-unreviewed",
+    is_flag=True,
+    help='Also keep the items nobody decided, each marked "unreviewed": true.',
+)
 @translate_errors
-def gold_command(run_dir: Path, out: Path | None) -> None:
-    """Turn a reviewed run into gold for `llmextract eval`: accepted, corrected, added and
-    unflagged items are kept, rejected numbers become not_facts, undecided flagged items are
-    left out."""
+def gold_command(run_dir: Path, out: Path | None, include_unreviewed: bool) -> None:
+    """Turn a reviewed run into gold for `llmextract eval`: the items a person accepted,
+    corrected or added are kept, rejected numbers become not_facts, items nobody decided are
+    left out (unless --include-unreviewed)."""
     from llmextract.dataset.goldify import write_run_gold
 
     path = out or run_dir / "gold.json"
-    result = write_run_gold(run_dir, path)
+    result = write_run_gold(run_dir, path, include_unreviewed=include_unreviewed)
     click.echo(f"{result.kept} items, {result.not_facts} not-facts -> {path}")
-    if result.unreviewed:
+    if result.unreviewed and include_unreviewed:
         click.echo(
-            f"note: {result.unreviewed} flagged items are not decided yet and were left "
-            "out; review them first for complete gold",
+            f"note: {result.unreviewed} of them nobody decided; they are marked "
+            '"unreviewed": true',
+            err=True,
+        )
+    elif result.unreviewed:
+        click.echo(
+            f"note: {result.unreviewed} items nobody decided were left out; review them (or "
+            "pass --include-unreviewed) for complete gold",
             err=True,
         )
 

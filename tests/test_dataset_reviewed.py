@@ -36,10 +36,10 @@ def record(view: RunView, key: str, action: Action, **kw: object) -> None:
                       item_type="indicator", flag_ids=seen, **kw)  # type: ignore[arg-type]
 
 
-def test_undecided_items_are_needs_review_when_flagged_else_unflagged_ok(run_dir: Path) -> None:
+def test_undecided_items_are_flagged_when_doubted_else_unreviewed(run_dir: Path) -> None:
     view = RunView(run_dir)
-    assert status_of(view, WRONG_VALUE) == "needs_review"
-    assert status_of(view, FINE) == "unflagged-ok"
+    assert status_of(view, WRONG_VALUE) == "flagged"
+    assert status_of(view, FINE) == "unreviewed"
 
 
 CORRECTED = {"id": WRONG_VALUE, "name": "kasus stunting", "value": 300.0, "value_text": "300",
@@ -123,7 +123,7 @@ def test_decisions_stay_attached_when_check_reruns_with_a_new_rule(run_dir: Path
     entry = review.entry(WRONG_VALUE)
     assert entry is not None and entry.status == "accepted"
     new_entry = review.entry(FINE)
-    assert new_entry is not None and new_entry.status == "open"
+    assert new_entry is not None and new_entry.status == "flagged"
 
 
 def test_a_new_rule_flagging_an_accepted_item_puts_it_back_in_the_queue(run_dir: Path) -> None:
@@ -135,7 +135,7 @@ def test_a_new_rule_flagging_an_accepted_item_puts_it_back_in_the_queue(run_dir:
                     spans=[Span(start=0, end=3)]).with_id()
     write_flags(run_dir, [*load_flags(run_dir), new_rule])
     entry = view.review().entry(WRONG_VALUE)
-    assert entry is not None and entry.status == "open"
+    assert entry is not None and entry.status == "flagged"
     assert entry.decision is not None and entry.decision.action is Action.accept  # history kept
     record(view, WRONG_VALUE, Action.accept)
     assert status_of(view, WRONG_VALUE) == "accepted"
@@ -154,11 +154,11 @@ def test_a_flag_about_a_missing_item_stays_in_the_queue(run_dir: Path) -> None:
                  message="An item that is no longer extracted.").with_id()
     write_flags(run_dir, [*load_flags(run_dir), stale])
     entry = RunView(run_dir).review().entry(stale.id)
-    assert entry is not None and entry.reviewed is None and entry.status == "open"
+    assert entry is not None and entry.reviewed is None and entry.status == "flagged"
 
 
 def test_a_run_without_flags_has_an_empty_queue(run_dir: Path) -> None:
     write_flags(run_dir, [])
     review = RunView(run_dir).review()
     assert review.entries == () and review.counts() == {"total": 0, "settled": 0, "open": 0}
-    assert {ri.status for ri in review.items} == {"unflagged-ok"}
+    assert {ri.status for ri in review.items} == {"unreviewed"}

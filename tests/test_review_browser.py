@@ -123,8 +123,8 @@ def test_accept_one_correct_another_reload_and_export(
 
     page.reload()
     assert status_in_queue(page, WRONG_VALUE) == "corrected"
-    assert status_in_queue(page, UNUSED_NUMBER_FLAG) == "accepted"
-    assert status_in_queue(page, INVENTED) == "open"
+    assert status_in_queue(page, UNUSED_NUMBER_FLAG) == "dismissed"
+    assert status_in_queue(page, INVENTED) == "flagged"
     assert page.locator("#settled").inner_text() == "2"
     assert page.locator("#left").inner_text() == "1"
 
@@ -143,7 +143,7 @@ def test_accept_one_correct_another_reload_and_export(
         rows[WRONG_VALUE]["period"],
         rows[WRONG_VALUE]["reviewer"],
     ) == ("corrected", "300.0", "2024", "ana")
-    assert rows[INVENTED]["status"] == "needs_review"
+    assert rows[INVENTED]["status"] == "flagged"
     assert [d.key for d in DecisionStore(run_dir).all()] == [WRONG_VALUE, UNUSED_NUMBER_FLAG]
 
 

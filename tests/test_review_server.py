@@ -124,7 +124,7 @@ def test_decide_correct_and_add_through_the_api(client: TestClient, run_dir: Pat
     assert {e["key"]: e["status"] for e in text["entries"]} == {
         WRONG_VALUE: "corrected",
         INVENTED: "rejected",
-        UNUSED_NUMBER_FLAG: "open",
+        UNUSED_NUMBER_FLAG: "flagged",
     }
     quote = "Program Bapak Asuh Anak Stunting melibatkan 130 tim pendamping keluarga."
     status, body = api(

@@ -77,7 +77,7 @@ def _upper(item: NumberItem) -> float | None:
 def same_number(extracted: NumberItem, gold: NumberItem) -> bool:
     """Same kind of item (indicator or target) and same normalized value and upper bound."""
     return (
-        type(extracted) is type(gold)
+        isinstance(extracted, Indicator) == isinstance(gold, Indicator)  # gold subclasses
         and extracted.value is not None
         and _same(extracted.value, gold.value)
         and _same(_upper(extracted), _upper(gold))

@@ -5,21 +5,27 @@ current value and status, and the review queue (flagged items and article-level 
 severe first). The server, the CLI, export, report and gold all read this one view, so an item
 has the same status everywhere.
 
-Item status, from the latest decision for the item:
+Item status (``ItemStatus``, the one vocabulary of the page, the report and every export), from
+the latest decision for the item:
 
-    accepted      a reviewer said the extraction is right
-    rejected      a reviewer removed it (left out of exports and gold)
-    corrected     a reviewer replaced its fields (accepting it later keeps it corrected)
-    added         a reviewer created it from words of the article
-    needs_review  flagged and not decided yet, or decided before a warning or error flag it
-                  has now (a new rule): back in the queue, with its history
-    unflagged-ok  no flag and no decision
+    unreviewed  no flag and no decision: nobody has looked at it, nothing says it is right
+    flagged     a check doubts it and nobody has decided yet, or it was decided before a warning
+                or error flag it has now (a new rule): back in the queue, with its history
+    accepted    a person said the extraction is right
+    corrected   a person replaced its fields (accepting it later keeps it corrected)
+    rejected    a person removed it (left out of exports and gold)
+    added       a person created it from words of the article
+
+Only the last four are decisions of a person (``ItemStatus.decided``). A flag about the whole
+article (not an item) is ``flagged`` until a person dismisses it (``dismissed``) or adds the
+item it points at (``added``).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -45,10 +51,51 @@ ITEM_MODELS: dict[str, type[Item]] = {
     "program": Program,
 }
 
-ACCEPTED, REJECTED, CORRECTED, ADDED = "accepted", "rejected", "corrected", "added"
-NEEDS_REVIEW, UNFLAGGED_OK, OPEN = "needs_review", "unflagged-ok", "open"
-DECIDED_STATUSES = (ACCEPTED, REJECTED, CORRECTED, ADDED)
-STATUS_FILTERS = (OPEN, "settled", *DECIDED_STATUSES)
+
+
+class ItemStatus(str, Enum):
+    """Where an item stands (see the module docstring); the value is the word every output
+    shows."""
+
+    unreviewed = "unreviewed"
+    flagged = "flagged"
+    accepted = "accepted"
+    corrected = "corrected"
+    rejected = "rejected"
+    added = "added"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def decided(self) -> bool:
+        """A person settled it (not merely: no check objected)."""
+        return self not in (ItemStatus.unreviewed, ItemStatus.flagged)
+
+    @property
+    def kept(self) -> bool:
+        """It belongs in the dataset (everything but a rejected item)."""
+        return self is not ItemStatus.rejected
+
+
+class FlagStatus(str, Enum):
+    """Where a flag about the whole article stands: open, dismissed by a person, or settled by
+    the item a person added for it."""
+
+    flagged = "flagged"
+    dismissed = "dismissed"
+    added = "added"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+Status = ItemStatus | FlagStatus
+DECIDED = frozenset(s for s in ItemStatus if s.decided)
+STATUS_FILTERS = (
+    "open", "settled", *(s.value for s in ItemStatus if s is not ItemStatus.unreviewed),
+    FlagStatus.dismissed.value,
+)
 
 
 @dataclass(frozen=True)
@@ -59,7 +106,7 @@ class ReviewedItem:
     item_type: ItemType
     item: Item
     original: Item | None
-    status: str
+    status: ItemStatus
     flags: tuple[Flag, ...]
     decision: Decision | None
 
@@ -73,7 +120,7 @@ class Entry:
     record: ArticleRecord
     reviewed: ReviewedItem | None
     flags: tuple[Flag, ...]
-    status: str
+    status: Status
     decision: Decision | None
 
     @property
@@ -82,7 +129,7 @@ class Entry:
 
     @property
     def settled(self) -> bool:
-        return self.status != OPEN
+        return self.status not in (ItemStatus.flagged, FlagStatus.flagged)
 
     @property
     def kinds(self) -> list[str]:
@@ -128,9 +175,9 @@ def item_dict(item: Item) -> dict[str, Any]:
     return item.model_dump(mode="json")
 
 
-def _status(history: list[Decision], flags: tuple[Flag, ...]) -> str:
+def _status(history: list[Decision], flags: tuple[Flag, ...]) -> ItemStatus:
     if not history:
-        return NEEDS_REVIEW if flags else UNFLAGGED_OK
+        return ItemStatus.flagged if flags else ItemStatus.unreviewed
     last = history[-1].action
     seen = {fid for d in history for fid in d.flag_ids}
     if last is not Action.reject and any(
@@ -138,13 +185,16 @@ def _status(history: list[Decision], flags: tuple[Flag, ...]) -> str:
     ):
         # A doubt nobody has seen yet (a new rule, via ``llmextract check``): the item goes back
         # in the queue; its decisions stay in its history and its corrections stay applied.
-        return NEEDS_REVIEW
+        return ItemStatus.flagged
     if last is Action.accept:
         actions = {d.action for d in history}
         return (
-            ADDED if Action.add in actions else CORRECTED if Action.correct in actions else ACCEPTED
+            ItemStatus.added if Action.add in actions
+            else ItemStatus.corrected if Action.correct in actions
+            else ItemStatus.accepted
         )
-    return {Action.reject: REJECTED, Action.correct: CORRECTED, Action.add: ADDED}[last]
+    return {Action.reject: ItemStatus.rejected, Action.correct: ItemStatus.corrected,
+            Action.add: ItemStatus.added}[last]
 
 
 def _current(kind: str, original: Item | None, history: list[Decision]) -> Item | None:
@@ -209,7 +259,7 @@ def build_review(
             record=ri.record,
             reviewed=ri,
             flags=ri.flags,
-            status=OPEN if ri.status == NEEDS_REVIEW else ri.status,
+            status=ri.status,
             decision=ri.decision,
         )
         for ri in items
@@ -220,7 +270,11 @@ def build_review(
         if f.item_id in item_ids or f.article_id not in records_by_id:
             continue
         decision = last.get(f.id)
-        status = ACCEPTED if decision else ADDED if f.id in settled_by_add else OPEN
+        status = (
+            FlagStatus.dismissed if decision
+            else FlagStatus.added if f.id in settled_by_add
+            else FlagStatus.flagged
+        )
         entries.append(
             Entry(
                 key=f.id,
@@ -260,8 +314,8 @@ def filter_entries(
             return False
         if kind and kind not in e.kinds:
             return False
-        if status == "settled":
-            return e.settled
+        if status in ("open", "settled"):
+            return e.settled == (status == "settled")
         return not status or e.status == status
 
     return [e for e in entries if keep(e)]

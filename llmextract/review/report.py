@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from llmextract.dataset.reviewed import OPEN, Entry, Review, ReviewedItem, RunView
+from llmextract.dataset.reviewed import Entry, Review, ReviewedItem, RunView
 from llmextract.models import Severity
 from llmextract.review.evidence import article_marks, highlight
 from llmextract.review.templating import stylesheet, templates
@@ -32,7 +32,7 @@ def render_report(review: Review, run_name: str, run_info: dict[str, Any]) -> st
     articles = []
     for record in review.records:
         focus = [
-            s for e in entries[record.id] if e.status == OPEN for f in e.flags for s in f.spans
+            s for e in entries[record.id] if not e.settled for f in e.flags for s in f.spans
         ]
         articles.append(
             {
@@ -42,7 +42,7 @@ def render_report(review: Review, run_name: str, run_info: dict[str, Any]) -> st
                 "article_flags": [e for e in entries[record.id] if e.reviewed is None],
             }
         )
-    statuses = Counter(ri.status for ri in review.items)
+    statuses = Counter(ri.status.value for ri in review.items)
     severities = Counter(f.severity.value for e in review.entries for f in e.flags)
     return (
         templates()
