@@ -46,6 +46,10 @@ def run_dir(tmp_path: Path) -> Path:
         note="misread",
         flag_ids=[f.id for f in load_flags(run) if f.item_id == WRONG_VALUE],
     )
+    rechecked = RunView(run).review().item(WRONG_VALUE)  # the corrected quote is re-checked
+    assert rechecked is not None
+    store.record(key=WRONG_VALUE, article_id=ARTICLE_A, action=Action.accept, reviewer="ana",
+                 note="misread", flag_ids=[f.id for f in rechecked.flags])
     return run
 
 
@@ -58,7 +62,7 @@ def test_statuses_and_decisions_in_rows(run_dir: Path) -> None:
     assert rows[WRONG_VALUE]["status"] == "corrected"
     assert (rows[WRONG_VALUE]["value"], rows[WRONG_VALUE]["period"]) == (300.0, "2024")
     assert (rows[WRONG_VALUE]["reviewer"], rows[WRONG_VALUE]["note"]) == ("ana", "misread")
-    assert rows[WRONG_VALUE]["flag_kinds"] == "grounding.value_mismatch;roles.period_mismatch"
+    assert rows[WRONG_VALUE]["flag_kinds"] == "grounding.quote_fuzzy"  # as corrected
     assert rows[INVENTED]["status"] == "flagged"
     assert rows[FINE]["status"] == "unreviewed"
     assert rows[FINE]["span_start"] == 36 and rows[FINE]["region"] == "Kota Contoh"

@@ -43,6 +43,7 @@ def test_undecided_items_are_flagged_when_doubted_else_unreviewed(run_dir: Path)
 
 
 CORRECTED = {"id": WRONG_VALUE, "name": "kasus stunting", "value": 300.0, "value_text": "300",
+             "unit": "kasus", "period": "2024", "approximate": True,
              "quote": "sekitar 300 kasus pada 2024"}
 
 
@@ -162,3 +163,38 @@ def test_a_run_without_flags_has_an_empty_queue(run_dir: Path) -> None:
     review = RunView(run_dir).review()
     assert review.entries == () and review.counts() == {"total": 0, "settled": 0, "open": 0}
     assert {ri.status for ri in review.items} == {"unreviewed"}
+
+
+def test_a_corrected_item_is_checked_again_as_it_stands(run_dir: Path) -> None:
+    view = RunView(run_dir)
+    careless = {k: v for k, v in CORRECTED.items() if k != "approximate"}
+    record(view, WRONG_VALUE, Action.correct, after=careless)
+    reviewed = view.review().item(WRONG_VALUE)
+    assert reviewed is not None
+    assert [f.kind for f in reviewed.flags] == ["grounding.hedge_ignored"]
+    assert {f.kind for f in reviewed.run_flags} == {
+        "grounding.value_mismatch", "roles.period_mismatch"}
+    assert reviewed.status == "flagged"  # a doubt about the corrected fields nobody has seen
+    record(view, WRONG_VALUE, Action.correct, after=CORRECTED)
+    reviewed = view.review().item(WRONG_VALUE)
+    assert reviewed is not None and reviewed.flags == () and reviewed.status == "corrected"
+
+
+def test_the_progress_total_stays_when_people_decide_and_add(run_dir: Path) -> None:
+    view = RunView(run_dir)
+    before = view.review().counts()["total"]
+    view.store.record(key=FINE, article_id=ARTICLE_A, action=Action.accept, reviewer="ana")
+    added = {**CORRECTED, "id": "Inew00002", "value_text": "242", "value": 242.0}
+    view.store.record(key="Inew00002", article_id=ARTICLE_A, action=Action.add, reviewer="ana",
+                      item_type="indicator", after=added)
+    review = view.review()
+    assert review.counts() == {"total": before, "settled": 0, "open": before}
+    assert review.entry(FINE) is not None and review.entry("Inew00002") is not None
+
+
+def test_browse_all_lists_every_item(run_dir: Path) -> None:
+    review = RunView(run_dir).review()
+    every = review.every_entry()
+    assert {e.key for e in every} >= {ri.item.id for ri in review.items}
+    fine = next(e for e in every if e.key == FINE)
+    assert fine.status == "unreviewed" and not fine.queued and not fine.settled

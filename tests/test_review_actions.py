@@ -180,3 +180,15 @@ def test_added_items_are_checked(
     with pytest.raises(error):
         add_item(view.store, view.review(), ARTICLE_A, kind, fields, "ana")
     assert view.store.all() == []
+
+
+def test_a_correction_that_raises_a_new_flag_keeps_it_on_the_item(view: RunView) -> None:
+    # The value is right now, but the reviewer dropped the article's hedge ('sekitar 300').
+    made = correct_item(view.store, view.review(), WRONG_VALUE,
+                        {"value": "300", "period": "2024", "approximate": False}, "ana")
+    item = view.review().item(WRONG_VALUE)
+    assert item is not None and [f.kind for f in item.flags] == ["grounding.hedge_ignored"]
+    assert item.flags[0].id in made.flag_ids  # shown with the decision: seen, not reopened
+    assert item.status == "corrected"
+    entry = view.review().entry(WRONG_VALUE)
+    assert entry is not None and entry.flags == item.flags and entry.queued
