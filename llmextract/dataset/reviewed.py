@@ -207,6 +207,10 @@ class Review:
     def item(self, item_id: str) -> ReviewedItem | None:
         return next((ri for ri in self.items if ri.item.id == item_id), None)
 
+    def written(self) -> list[ReviewedItem]:
+        """The items a person wrote (corrected or added), as the checks see them now."""
+        return [ri for ri in self.items if ri.rechecked]
+
     def every_entry(self) -> list[Entry]:
         """Browse all: the queue plus every item nobody flagged or decided, article by article
         in text order, so a person can look at the whole dataset, not only at the doubts."""

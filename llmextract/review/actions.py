@@ -110,6 +110,19 @@ def _clean_fields(kind: str, fields: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def parse_assignments(pairs: tuple[str, ...] | list[str]) -> dict[str, Any]:
+    """``FIELD=VALUE`` pairs from the command line as correction fields; true/false for the
+    yes-or-no fields, the rest as the page's form would send them."""
+    out: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise UsageError(f"--set {pair}: write FIELD=VALUE, e.g. --set period=2024")
+        lowered = value.strip().lower()
+        out[name.strip()] = {"true": True, "false": False}.get(lowered, value)
+    return out
+
+
 def _validated(kind: str, data: dict[str, Any]) -> Item:
     try:
         return ITEM_MODELS[kind].model_validate(data)
@@ -156,6 +169,10 @@ def correct_item(store: DecisionStore, review: Review, ident: str, changes: dict
     if entry.reviewed is None:
         raise UsageError(f"{entry.key} is about the whole article; add the missed item instead")
     kind, before = entry.reviewed.item_type, entry.reviewed.item
+    unknown = sorted(set(changes) - set(ITEM_MODELS[kind].model_fields) - READ_ONLY_FIELDS)
+    if unknown:
+        names = ", ".join(n for n in ITEM_MODELS[kind].model_fields if n not in READ_ONLY_FIELDS)
+        raise UsageError(f"{unknown[0]}: not a field of the {kind} (fields: {names})")
     item = _validated(kind, {**item_dict(before), **_clean_fields(kind, changes)})
     if not item.quote.strip():
         raise UsageError("quote: the item needs the words of the article it comes from")
@@ -200,9 +217,15 @@ def add_item(store: DecisionStore, review: Review, article_id: str, kind: str,
 
 
 def decide_many(store: DecisionStore, review: Review, choices: list[tuple[str, Action]],
-                reviewer: str, note: str = "") -> list[Decision]:
-    """Accept or reject several items or flags at once (the CLI's ``--accept``/``--reject``).
-    Every id is looked up before anything is written, so a typo decides nothing."""
+                reviewer: str, note: str = "", *, dismiss: tuple[str, ...] = ()) -> list[Decision]:
+    """Accept or reject several items or flags at once, and dismiss flags about whole articles
+    (the CLI's ``--accept``/``--reject``/``--dismiss``). Every id is looked up before anything
+    is written, so a typo decides nothing."""
+    for ident in dismiss:
+        if _decidable(review, ident, Action.accept).reviewed is not None:
+            raise UsageError(f"{ident} is about an item, not the whole article: accept or reject "
+                             "it instead of dismissing it")
+    choices = [*choices, *((ident, Action.accept) for ident in dismiss)]
     for ident, action in choices:
         _decidable(review, ident, action)
     return [decide(store, review, ident, action, reviewer, note) for ident, action in choices]
