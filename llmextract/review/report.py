@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from llmextract.dataset.reviewed import Entry, Review, ReviewedItem, RunView
+from llmextract.dataset.sampling import Estimate, current_estimate, unflagged
 from llmextract.models import Severity
 from llmextract.review.evidence import article_marks, highlight
 from llmextract.review.templating import stylesheet, templates
@@ -21,7 +22,8 @@ from llmextract.store import load_run_info, require_run_dir, write_atomic
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 
 
-def render_report(review: Review, run_name: str, run_info: dict[str, Any]) -> str:
+def render_report(review: Review, run_name: str, run_info: dict[str, Any],
+                  estimate: Estimate | None = None) -> str:
     """The report as one HTML document."""
     items: dict[str, list[ReviewedItem]] = defaultdict(list)
     for ri in review.items:
@@ -57,6 +59,8 @@ def render_report(review: Review, run_name: str, run_info: dict[str, Any]) -> st
             severities=[(s.value, severities.get(s.value, 0)) for s in Severity],
             types=Counter(ri.item_type for ri in review.items),
             articles=articles,
+            estimate=estimate,
+            unflagged=len(unflagged(review)),
         )
     )
 
@@ -65,6 +69,8 @@ def write_report(run_dir: Path, out: Path | None = None) -> Path:
     """Write the report of ``run_dir`` (default ``<run_dir>/report.html``)."""
     require_run_dir(run_dir)
     path = out or run_dir / "report.html"
-    html = render_report(RunView(run_dir).review(), run_dir.name, load_run_info(run_dir))
+    view = RunView(run_dir)
+    html = render_report(view.review(), run_dir.name, load_run_info(run_dir),
+                         current_estimate(view))
     write_atomic(path, html)
     return path
