@@ -272,20 +272,19 @@ def _refuse_together(given: dict[str, bool]) -> None:
 
 
 def _print_entries(entries: list[Any]) -> None:
+    """Tab-separated lines: per flag (flag id, severity, kind, source, item id or -, message),
+    or for an item no check flagged (item id, status, item type, source, item id, the number
+    as written and what it is about)."""
     for entry in entries:
-        for f in entry.flags or [None]:
-            click.echo(
-                "\t".join(
-                    [
-                        f.id if f else entry.key,
-                        f.severity.value if f else "-",
-                        f.kind if f else "-",
-                        entry.record.source_path,
-                        (f.item_id or "-") if f else entry.key,
-                        " ".join((f.message if f else entry.value_text).split()),
-                    ]
-                )
-            )
+        for f in entry.flags:
+            cols = [f.id, f.severity.value, f.kind, entry.record.source_path, f.item_id or "-",
+                    f.message]
+            click.echo("\t".join(" ".join(c.split()) for c in cols))
+        if not entry.flags and entry.reviewed is not None:
+            about = f"{entry.value_text} · {entry.subject}" if entry.subject else entry.value_text
+            cols = [entry.key, str(entry.status), entry.reviewed.item_type,
+                    entry.record.source_path, entry.key, about]
+            click.echo("\t".join(" ".join(c.split()) for c in cols))
 
 
 @main.command()
@@ -555,7 +554,9 @@ def check_command(run_dir: Path) -> None:
         flags = [f for ri in written for f in ri.flags]
         click.echo(
             f"{len(written)} corrected or added items checked as they stand: "
-            + ", ".join(f"{sum(f.severity is s for f in flags)} {s.value}" for s in Severity)
+            + f"{sum(f.severity is Severity.error for f in flags)} errors, "
+            f"{sum(f.severity is Severity.warning for f in flags)} warnings, "
+            f"{sum(f.severity is Severity.info for f in flags)} info"
         )
         for ri in written:
             for f in ri.flags:

@@ -121,7 +121,7 @@ def test_correct_from_the_command_line_rechecks_the_item(run_dir: Path) -> None:
     assert f"corrected {WRONG_VALUE}: value 30.0 -> 300.0, period '2025' -> '2024'" in out
     assert "now flagged: warning The article hedges the value" in out  # dropped 'sekitar'
     code, out = cli("check", str(run_dir))
-    assert code == 0 and "1 corrected or added items checked as they stand: 0 error, 1 warning" \
+    assert code == 0 and "1 corrected or added items checked as they stand: 0 errors, 1 warnings" \
         in out and f"{WRONG_VALUE} (corrected): warning The article hedges" in out
     cli("export", str(run_dir), "--format", "jsonl", "--only-reviewed")
     [row] = [json.loads(line) for line in (run_dir / "export.jsonl").read_text().splitlines()]
