@@ -46,6 +46,10 @@ def run_dir(tmp_path: Path) -> Path:
         note="misread",
         flag_ids=[f.id for f in load_flags(run) if f.item_id == WRONG_VALUE],
     )
+    rechecked = RunView(run).review().item(WRONG_VALUE)  # the corrected quote is re-checked
+    assert rechecked is not None
+    store.record(key=WRONG_VALUE, article_id=ARTICLE_A, action=Action.accept, reviewer="ana",
+                 note="misread", flag_ids=[f.id for f in rechecked.flags])
     return run
 
 
@@ -58,9 +62,9 @@ def test_statuses_and_decisions_in_rows(run_dir: Path) -> None:
     assert rows[WRONG_VALUE]["status"] == "corrected"
     assert (rows[WRONG_VALUE]["value"], rows[WRONG_VALUE]["period"]) == (300.0, "2024")
     assert (rows[WRONG_VALUE]["reviewer"], rows[WRONG_VALUE]["note"]) == ("ana", "misread")
-    assert rows[WRONG_VALUE]["flag_kinds"] == "grounding.value_mismatch;roles.period_mismatch"
-    assert rows[INVENTED]["status"] == "needs_review"
-    assert rows[FINE]["status"] == "unflagged-ok"
+    assert rows[WRONG_VALUE]["flag_kinds"] == "grounding.quote_fuzzy"  # as corrected
+    assert rows[INVENTED]["status"] == "flagged"
+    assert rows[FINE]["status"] == "unreviewed"
     assert rows[FINE]["span_start"] == 36 and rows[FINE]["region"] == "Kota Contoh"
     assert len(rows) == 8
 
@@ -72,10 +76,17 @@ def test_rejected_items_are_left_out(run_dir: Path) -> None:
     assert INVENTED not in rows_by_id(run_dir)
 
 
-def test_only_reviewed_leaves_out_undecided_flagged_items(run_dir: Path) -> None:
+def test_only_reviewed_keeps_only_what_a_person_decided(run_dir: Path) -> None:
     rows = rows_by_id(run_dir, only_reviewed=True)
-    assert INVENTED not in rows
-    assert {WRONG_VALUE, FINE} <= set(rows)
+    assert set(rows) == {WRONG_VALUE}
+    assert rows[WRONG_VALUE]["status"] == "corrected"
+
+
+def test_with_no_decisions_no_row_claims_a_check(tmp_path: Path) -> None:
+    run = Path(shutil.copytree(FIXTURE, tmp_path / "fresh"))
+    rows = export_rows(RunView(run).review())
+    assert {r["status"] for r in rows} == {"flagged", "unreviewed"}
+    assert export_rows(RunView(run).review(), only_reviewed=True) == []
 
 
 def read_csv(path: Path) -> list[dict[str, Any]]:

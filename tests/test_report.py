@@ -11,6 +11,7 @@ import pytest
 
 from llmextract.dataset.decisions import Action
 from llmextract.dataset.reviewed import RunView
+from llmextract.dataset.sampling import draw_sample
 from llmextract.review.report import write_report
 
 FIXTURE = Path(__file__).parent / "fixtures" / "run_small"
@@ -65,3 +66,26 @@ def test_report_shows_items_flags_and_decisions(html: str) -> None:
     for kind in ("indicator", "target", "program"):
         assert re.search(rf'<span class="[^"]*hl-{kind}', html)
     assert re.search(r'<span class="[^"]*hl-rejected', html)
+
+
+def test_the_report_says_nobody_checked_the_unflagged_rows(html: str) -> None:
+    text = unescape(re.sub(r"<[^>]+>", " ", html))
+    assert "nobody has judged a sample of them" in " ".join(text.split())
+    assert "unflagged-ok" not in html and 'status-accepted">accepted' not in html
+    assert '<span class="status status-unreviewed">unreviewed</span>' in html
+
+
+def test_the_report_gives_the_sample_estimate(tmp_path: Path) -> None:
+    run = Path(shutil.copytree(FIXTURE, tmp_path / "run"))
+    view = RunView(run)
+    sample = draw_sample(view.store, view.review(), per_article=1, seed=2, reviewer="ana")
+    for key in sample.item_ids:
+        item = view.review().item(key)
+        assert item is not None
+        view.store.record(key=key, article_id=item.record.id, action=Action.accept,
+                          reviewer="ana")
+    html = write_report(run).read_text(encoding="utf-8")
+    found = re.search(r'<p id="unflagged-estimate">(.*?)</p>', html, re.S)
+    assert found is not None
+    assert "2 right, 0 wrong of 2 judged" in unescape(found.group(1))
+    assert "Wilson score interval" in found.group(1)

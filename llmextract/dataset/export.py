@@ -1,9 +1,9 @@
 """The reviewed dataset as a table: one row per item, the latest review decision applied.
 
-Rejected items are left out. Flagged items nobody has decided yet are kept with status
-``needs_review`` (left out with ``only_reviewed``), so a half-reviewed run can be exported
-without passing doubtful numbers off as checked. csv and jsonl need nothing extra; xlsx
-(openpyxl) and parquet (pyarrow) come with the ``export`` extra.
+Rejected items are left out. Items nobody has decided yet are kept with status ``flagged`` or
+``unreviewed`` (left out with ``only_reviewed``, which keeps only what a person decided), so a
+half-reviewed run can be exported without passing unchecked numbers off as checked. csv and
+jsonl need nothing extra; xlsx (openpyxl) and parquet (pyarrow) come with the ``export`` extra.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from llmextract.dataset.reviewed import NEEDS_REVIEW, REJECTED, Review, ReviewedItem, RunView
+from llmextract.dataset.reviewed import Review, ReviewedItem, RunView
 from llmextract.errors import UsageError
 from llmextract.models import Indicator, Program, Target
 from llmextract.store import require_run_dir, write_atomic
@@ -46,7 +46,7 @@ def _row(ri: ReviewedItem) -> dict[str, Any]:
         article_id=record.id, source=record.source_path, title=record.title,
         region=record.region, date=record.date, item_type=ri.item_type, item_id=item.id,
         quote=item.quote, span_start=item.span.start if item.span else None,
-        span_end=item.span.end if item.span else None, status=ri.status,
+        span_end=item.span.end if item.span else None, status=ri.status.value,
         flag_kinds=";".join(sorted({f.kind for f in ri.flags})),
         reviewer=decision.reviewer if decision else None,
         decided_at=decision.decided_at if decision else None,
@@ -66,10 +66,12 @@ def _row(ri: ReviewedItem) -> dict[str, Any]:
 
 
 def export_rows(review: Review, *, only_reviewed: bool = False) -> list[dict[str, Any]]:
-    """One row per item kept: rejected items never, undecided flagged items unless
-    ``only_reviewed``."""
-    left_out = {REJECTED, NEEDS_REVIEW} if only_reviewed else {REJECTED}
-    return [_row(ri) for ri in review.items if ri.status not in left_out]
+    """One row per item kept: rejected items never; with ``only_reviewed``, only the items a
+    person decided (accepted, corrected, added)."""
+    return [
+        _row(ri) for ri in review.items
+        if ri.status.kept and (ri.status.decided or not only_reviewed)
+    ]
 
 
 def _csv(rows: list[dict[str, Any]], path: Path) -> None:

@@ -12,7 +12,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from llmextract.dataset.reviewed import OPEN, Entry, Review, ReviewedItem, RunView
+from llmextract.dataset.reviewed import Entry, Review, ReviewedItem, RunView
+from llmextract.dataset.sampling import Estimate, current_estimate, unflagged
 from llmextract.models import Severity
 from llmextract.review.evidence import article_marks, highlight
 from llmextract.review.templating import stylesheet, templates
@@ -21,7 +22,8 @@ from llmextract.store import load_run_info, require_run_dir, write_atomic
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 
 
-def render_report(review: Review, run_name: str, run_info: dict[str, Any]) -> str:
+def render_report(review: Review, run_name: str, run_info: dict[str, Any],
+                  estimate: Estimate | None = None) -> str:
     """The report as one HTML document."""
     items: dict[str, list[ReviewedItem]] = defaultdict(list)
     for ri in review.items:
@@ -32,7 +34,7 @@ def render_report(review: Review, run_name: str, run_info: dict[str, Any]) -> st
     articles = []
     for record in review.records:
         focus = [
-            s for e in entries[record.id] if e.status == OPEN for f in e.flags for s in f.spans
+            s for e in entries[record.id] if not e.settled for f in e.flags for s in f.spans
         ]
         articles.append(
             {
@@ -42,7 +44,7 @@ def render_report(review: Review, run_name: str, run_info: dict[str, Any]) -> st
                 "article_flags": [e for e in entries[record.id] if e.reviewed is None],
             }
         )
-    statuses = Counter(ri.status for ri in review.items)
+    statuses = Counter(ri.status.value for ri in review.items)
     severities = Counter(f.severity.value for e in review.entries for f in e.flags)
     return (
         templates()
@@ -57,6 +59,8 @@ def render_report(review: Review, run_name: str, run_info: dict[str, Any]) -> st
             severities=[(s.value, severities.get(s.value, 0)) for s in Severity],
             types=Counter(ri.item_type for ri in review.items),
             articles=articles,
+            estimate=estimate,
+            unflagged=len(unflagged(review)),
         )
     )
 
@@ -65,6 +69,8 @@ def write_report(run_dir: Path, out: Path | None = None) -> Path:
     """Write the report of ``run_dir`` (default ``<run_dir>/report.html``)."""
     require_run_dir(run_dir)
     path = out or run_dir / "report.html"
-    html = render_report(RunView(run_dir).review(), run_dir.name, load_run_info(run_dir))
+    view = RunView(run_dir)
+    html = render_report(view.review(), run_dir.name, load_run_info(run_dir),
+                         current_estimate(view))
     write_atomic(path, html)
     return path
