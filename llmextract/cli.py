@@ -117,6 +117,7 @@ def _summary_table(records: list[Any], flags: list[Any]) -> Table:
 )
 @click.option("--prompt", help="Prompt template name in prompts/ (default: the strategy's own).")
 @click.option(
+    "-o",
     "--out",
     type=click.Path(path_type=Path),
     help="Run folder (default runs/<UTC timestamp>/). Reusing one resumes it.",
@@ -199,7 +200,14 @@ def run(
 
 
 @main.command()
-@click.option("--out", type=click.Path(path_type=Path), default=Path("schemas"), show_default=True)
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("schemas"),
+    show_default=True,
+    help="Folder to write the schemas into.",
+)
 def schema(out: Path) -> None:
     """Write the JSON Schemas of the output records (extractions.jsonl, flags.jsonl)."""
     from llmextract.schema import write_schemas
@@ -209,6 +217,18 @@ def schema(out: Path) -> None:
 
 
 # --- evaluation commands ---
+
+
+def _emit(text: str, out: Path | None) -> None:
+    """Print a report, or write it to ``out`` (whole or not at all) and say where."""
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    from llmextract.store import require_folder_of, write_atomic
+
+    require_folder_of(out)
+    write_atomic(out, text)
+    click.echo(str(out))
 
 
 @main.command(name="eval")
@@ -221,8 +241,11 @@ def schema(out: Path) -> None:
     help="Gold file (format: docs/gold.md).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option(
+    "-o", "--out", type=click.Path(path_type=Path), help="Write the report to this file."
+)
 @translate_errors
-def eval_command(run_dir: Path, gold_path: Path, as_json: bool) -> None:
+def eval_command(run_dir: Path, gold_path: Path, as_json: bool, out: Path | None) -> None:
     """Score a run against hand-made gold: precision, recall and F1 of numbers and programs, per
     article and overall, for all items and for those that passed the checks; every miss, false
     item and partial match (right number, other year or unit) listed."""
@@ -231,10 +254,9 @@ def eval_command(run_dir: Path, gold_path: Path, as_json: bool) -> None:
 
     report = evaluate_run(run_dir, gold_path)
     if as_json:
-        click.echo(report.model_dump_json(indent=2))
+        _emit(report.model_dump_json(indent=2) + "\n", out)
     else:
-        click.echo(f"{run_dir} scored against {gold_path}\n")
-        click.echo(format_report(report), nl=False)
+        _emit(f"{run_dir} scored against {gold_path}\n\n" + format_report(report), out)
 
 
 @main.command(name="diff")
@@ -247,18 +269,22 @@ def eval_command(run_dir: Path, gold_path: Path, as_json: bool) -> None:
     help="Gold file: also show each run's evaluation.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the diff as JSON.")
+@click.option(
+    "-o", "--out", type=click.Path(path_type=Path), help="Write the diff to this file."
+)
 @translate_errors
-def diff_command(run_a: Path, run_b: Path, gold_path: Path | None, as_json: bool) -> None:
+def diff_command(
+    run_a: Path, run_b: Path, gold_path: Path | None, as_json: bool, out: Path | None
+) -> None:
     """What changed from RUN_A to RUN_B over the same articles (another model, prompt or
     strategy): items gained (+), lost (-) and changed (~), per article."""
     from llmextract.dataset.diff import diff_run_dirs, format_diff
 
     result = diff_run_dirs(run_a, run_b, gold_path)
     if as_json:
-        click.echo(result.model_dump_json(indent=2))
+        _emit(result.model_dump_json(indent=2) + "\n", out)
     else:
-        click.echo(f"A = {run_a}, B = {run_b}\n")
-        click.echo(format_diff(result), nl=False)
+        _emit(f"A = {run_a}, B = {run_b}\n\n" + format_diff(result), out)
 
 
 # --- review commands ---
@@ -463,24 +489,47 @@ def review(
     "--format",
     "fmt",
     type=click.Choice(["csv", "xlsx", "jsonl", "parquet"]),
-    default="csv",
-    show_default=True,
+    help="File format [default: the one -o's file name says, else csv].",
 )
 @out_file_option("export.<format>")
 @click.option(
     "--only-reviewed",
     is_flag=True,
-    help="Keep only items a person decided (accepted, corrected, added).",
+    help="Keep only the items a person decided (accepted, corrected, added).",
+)
+@click.option(
+    "--table",
+    type=click.Choice(["items", "flags", "decisions", "settings", "summary"]),
+    help="csv, jsonl, parquet: the table to write [default: items; xlsx has every table as a "
+    "sheet].",
+)
+@click.option(
+    "--bom/--no-bom",
+    default=None,
+    help="csv: start with the UTF-8 byte order mark, so that Excel reads “ ” and – as written "
+    "[default: --bom].",
 )
 @translate_errors
-def export_command(run_dir: Path, fmt: str, out: Path | None, only_reviewed: bool) -> None:
-    """Write the reviewed dataset: one row per item with its article, fields, quote, span,
-    status, flag kinds and latest decision. Rejected items are left out; items nobody decided
-    are kept with status flagged or unreviewed unless --only-reviewed. xlsx and parquet need the
-    'export' extra."""
+def export_command(
+    run_dir: Path,
+    fmt: str | None,
+    out: Path | None,
+    only_reviewed: bool,
+    table: str | None,
+    bom: bool | None,
+) -> None:
+    """Write the reviewed dataset: one row per item with its article's metadata (title, region,
+    date, url, ...), fields, quote, span, status, the value before a correction beside the one
+    after, flag kinds and latest decision. Rejected items are left out; items nobody decided
+    are kept as flagged or unreviewed unless --only-reviewed. xlsx also has sheets for the
+    flags, the decisions, the run's settings and the summary by place, indicator and year.
+    xlsx and parquet need the 'export' extra: pip install '.[export]' in the llmextract
+    folder."""
     from llmextract.dataset.export import export_run
 
-    path, rows = export_run(run_dir, fmt, out, only_reviewed=only_reviewed)
+    path, rows = export_run(
+        run_dir, fmt, out, only_reviewed=only_reviewed, table=table, bom=bom
+    )
     click.echo(f"{rows} rows -> {path}")
 
 
@@ -510,8 +559,10 @@ def gold_command(run_dir: Path, out: Path | None, include_unreviewed: bool) -> N
     corrected or added are kept, rejected numbers become not_facts, items nobody decided are
     left out (unless --include-unreviewed)."""
     from llmextract.dataset.goldify import write_run_gold
+    from llmextract.store import require_folder_of
 
     path = out or run_dir / "gold.json"
+    require_folder_of(path)
     result = write_run_gold(run_dir, path, include_unreviewed=include_unreviewed)
     click.echo(f"{result.kept} items, {result.not_facts} not-facts -> {path}")
     if result.unreviewed and include_unreviewed:

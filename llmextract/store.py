@@ -131,6 +131,13 @@ def write_run_info(run_dir: Path, info: dict[str, Any]) -> None:
     write_atomic(run_dir / RUN, json.dumps(info, indent=2, ensure_ascii=False) + "\n")
 
 
+def require_folder_of(path: Path) -> None:
+    """An output file goes into a folder that exists: a typo in ``-o`` is a one-line error, not
+    a traceback after the work is done."""
+    if not path.parent.is_dir():
+        raise UsageError(f"{path.parent}: no such folder")
+
+
 def require_run_dir(run_dir: Path) -> None:
     if not (run_dir / EXTRACTIONS).is_file():
         raise UsageError(f"{run_dir}: not a run folder (no {EXTRACTIONS})")
