@@ -14,11 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import BaseModel
 
 from llmextract.dataset.decisions import Action
 from llmextract.dataset.export import TABLES, export_run, items_table
-from llmextract.dataset.reviewed import RunView
+from llmextract.dataset.reviewed import RunView, build_review
 from llmextract.errors import UsageError
+from llmextract.models import ArticleRecord
 from llmextract.store import EXTRACTIONS, load_flags, load_records
 
 FIXTURE = Path(__file__).parent / "fixtures" / "run_small"
@@ -309,3 +311,45 @@ def test_missing_extra_is_one_clear_error_with_the_readme_install(
 def test_not_a_run_folder(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="not a run folder"):
         export_run(tmp_path, "csv")
+
+
+class InputSource(BaseModel):
+    """The shape of what an input says about its article (its own id, url, outlet, the other
+    columns), as the input readers keep it in the record."""
+
+    id: str | None = None
+    url: str | None = None
+    title: str | None = None
+    outlet: str | None = None
+    extra: dict[str, str] = {}
+
+
+class RecordWithInput(ArticleRecord):
+    source: InputSource = InputSource()
+    guessed: dict[str, str] = {}
+
+
+def test_every_metadata_field_of_the_record_is_a_column_of_its_own(fresh_run: Path) -> None:
+    """Nested input metadata is spread (one column per input column), the record's own title
+    wins over the input's copy, a clash with an item column is renamed, the rules' other
+    readings follow as guessed_<field>."""
+    base = load_records(fresh_run)[0]
+    data = base.model_dump()
+    data.update(
+        source={"id": "metro-1", "url": "https://metro.example.id/stunting",
+                "title": "other title", "outlet": "Metro Pos",
+                "extra": {"penulis": "Sari", "status": "terbit"}},
+        guessed={"region": "Kota Contoh Lama"},
+    )
+    record = RecordWithInput.model_validate(data)
+    table = items_table(build_review([record], [], []))
+    assert table.names[:12] == [
+        "article_id", "source", "title", "region", "date", "language", "source_id", "url",
+        "outlet", "penulis", "article_status", "guessed_region"]
+    row = table.rows[0]
+    assert (row["title"], row["url"], row["outlet"], row["source_id"]) == (
+        base.title, "https://metro.example.id/stunting", "Metro Pos", "metro-1")
+    assert (row["penulis"], row["article_status"], row["guessed_region"]) == (
+        "Sari", "terbit", "Kota Contoh Lama")
+    assert row["status"] == "unreviewed"  # the item's status, not the input's column
+    assert dict(table.columns)["date"] == "date"  # typed: every value is an ISO date
