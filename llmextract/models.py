@@ -216,7 +216,10 @@ def short_hash(obj: object, length: int = 16) -> str:
 
 
 def item_type(item: Item) -> ItemType:
-    return {Indicator: "indicator", Target: "target", Program: "program"}[type(item)]  # type: ignore[return-value]
+    """The type name of an item (a subclass, e.g. a gold indicator, is its parent type)."""
+    if isinstance(item, Indicator):
+        return "indicator"
+    return "target" if isinstance(item, Target) else "program"
 
 
 def assign_item_ids(article_id: str, extraction: Extraction) -> Extraction:

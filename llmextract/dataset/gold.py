@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Final, Literal
+from typing import Annotated, Any, Final, Literal
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, Field, ValidationError
 
 from llmextract.errors import UsageError
 from llmextract.models import Indicator, Program, Target
@@ -20,7 +20,27 @@ from llmextract.models import Indicator, Program, Target
 GOLD_FORMAT: Final = "llmextract-gold/1"
 
 
-class GoldProgram(Program):
+class Unreviewed(BaseModel):
+    """``unreviewed: true`` marks an item no person decided, written only on request
+    (``llmextract gold --include-unreviewed``): it is the extraction's word, not a reader's."""
+
+    unreviewed: bool = False
+
+
+class GoldIndicator(Indicator, Unreviewed):
+    pass
+
+
+class GoldTarget(Target, Unreviewed):
+    pass
+
+
+def _fields(value: Any) -> Any:
+    """A plain Indicator or Target (a test, a reviewed item) is read as its fields."""
+    return value.model_dump() if isinstance(value, BaseModel) else value
+
+
+class GoldProgram(Program, Unreviewed):
     """A gold program may list other names a reader could fairly give it."""
 
     aliases: list[str] = Field(default_factory=list)
@@ -36,9 +56,11 @@ class NotFact(BaseModel):
 
 class GoldArticle(BaseModel):
     article_id: str | None = None
-    indicators: list[Indicator] = Field(default_factory=list)
-    targets: list[Target] = Field(default_factory=list)
-    programs: list[GoldProgram] = Field(default_factory=list)
+    indicators: list[Annotated[GoldIndicator, BeforeValidator(_fields)]] = Field(
+        default_factory=list
+    )
+    targets: list[Annotated[GoldTarget, BeforeValidator(_fields)]] = Field(default_factory=list)
+    programs: list[Annotated[GoldProgram, BeforeValidator(_fields)]] = Field(default_factory=list)
     not_facts: list[NotFact] = Field(default_factory=list)
 
 
@@ -80,6 +102,11 @@ def dump_gold(gold: Gold) -> str:
             }
         },
     )
+    for article in data["articles"].values():
+        for kind in ("indicators", "targets", "programs"):
+            for item in article[kind]:
+                if not item["unreviewed"]:
+                    del item["unreviewed"]  # hand-made gold stays as it was written
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 

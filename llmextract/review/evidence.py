@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 
-from llmextract.dataset.reviewed import REJECTED, ReviewedItem
+from llmextract.dataset.reviewed import ItemStatus, ReviewedItem
 from llmextract.models import Span
 from llmextract.text.numbers import NumberMention, parse_numbers
 
@@ -54,7 +54,7 @@ def article_marks(items: list[ReviewedItem], *, current: str | None = None,
         span = ri.item.span
         if span is None:
             continue
-        css = f"hl-{ri.item_type}" + (" hl-rejected" if ri.status == REJECTED else "")
+        css = f"hl-{ri.item_type}" + (" hl-rejected" if ri.status is ItemStatus.rejected else "")
         marks.extend(Mark(span.start, span.end, c) for c in css.split())
         if ri.item.id == current:
             marks.append(Mark(span.start, span.end, "hl-current"))
