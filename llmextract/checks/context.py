@@ -37,7 +37,7 @@ _SPAN = operator.methodcaller("span")
 _NAME_BEFORE = re.compile(r"(?:[A-Z][\w-]*[ \t]+){1,4}$")
 _WORD_AFTER = re.compile(r"\s+([^\W\d_]+)")
 _HEADLINE_CHARS = 200  # a first line longer than this is prose, not a headline
-_LEAD_LINE_CHARS = 100  # shorter lines after the headline are datelines, bylines, captions
+_LEAD_LINE_CHARS = 100  # shorter lines without a full stop are datelines, bylines, captions
 
 
 def item_value(item: Item) -> tuple[str, float | None, float | None] | None:
@@ -232,7 +232,8 @@ class ArticleContext:
     @cached_property
     def opening(self) -> list[tuple[int, int]]:
         """The headline (a short first line) and the lead (the first sentence of the first
-        paragraph of prose after it: datelines and bylines are short lines)."""
+        paragraph of prose after it: datelines and bylines are short lines with no full
+        stop)."""
         text, found = self.text, []
         first_end = text.find("\n")
         if 0 < first_end <= _HEADLINE_CHARS:
@@ -241,7 +242,8 @@ class ArticleContext:
         while 0 <= pos < len(text):
             end = text.find("\n", pos)
             end = len(text) if end < 0 else end
-            if end - pos >= _LEAD_LINE_CHARS:
+            line = text[pos:end].strip()
+            if len(line) >= _LEAD_LINE_CHARS or line.endswith((".", "!", "?")):
                 start = pos + len(text[pos:end]) - len(text[pos:end].lstrip())
                 found.append((start, min(end, self.sentence_range(start)[1])))
                 break

@@ -10,8 +10,8 @@ serta ... Rp2,8 miliar" is an error an analyst must see.
   amount gives the parts before it. Amounts may be written in different scales (juta and
   miliar): the sums are of values. A list that says it names only some ("antara lain",
   "tertinggi") is left alone.
-- Shares: the percentages after a word of breakdown, or after "Dari <whole>,", are shares of
-  one whole.
+- Shares: the percentages after a word of breakdown, or after "dari <whole> ...," (not where a
+  change starts), are shares of one whole.
 - A subset reported as the whole: "30 balita stunting menerima PMT" where a breakdown elsewhere
   gives 12 balita stunting, 10 balita gizi kurang and 8 balita berat badan kurang (= 30): the 30
   carries a word that names only one of the groups.
@@ -142,11 +142,13 @@ def _share_flags(ctx: ArticleContext) -> list[Flag]:
     vocab = ctx.vocab
     for match in vocab.change_from.finditer(ctx.lowered):
         start, end = _sentence(ctx, match.start())
-        if match.start() != start:
-            continue
+        if vocab.down.search(ctx.lowered, start, match.start()) or \
+                vocab.up.search(ctx.lowered, start, match.start()):
+            continue  # 'turun dari 250 kasus, ...': where a change starts, not a whole
         whole = _of(ctx, QUANTITY, match.end(), end)
         comma = ctx.text.find(",", match.end(), end)
-        if whole and comma > whole[0].end:
+        if whole and whole[0].start == match.end() + 1 and comma > whole[0].end and \
+                not _of(ctx, PERCENT, match.end(), comma):
             runs.append(_of(ctx, PERCENT, comma, end))
     seen = set()
     for shares in runs:
