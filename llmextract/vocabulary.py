@@ -45,8 +45,12 @@ class Vocabulary:
     period_end_words: tuple[str, ...]  # 'akhir tahun 2023': its end
     office_heads: frozenset[str]  # 'Dinas', 'Camat': a name starting so is an office or official
     activity_words: re.Pattern[str]  # 'pemberian', 'program': a name saying what is done
+    change_words: frozenset[str]  # 'turun', 'penurunan': right before an amount, a change
+    down_words: frozenset[str]
+    change_amount_words: frozenset[str]  # 'sebesar': between the word of change and amount
+    breakdown_heads: tuple[str, ...]  # first words of breakdown_words: no scan without one
+    instruction_heads: tuple[str, ...]
     breakdown: re.Pattern[str]  # 'terdiri dari': the parts of the total before follow
-    total_word: re.Pattern[str]  # 'total', 'jumlah': the total of the parts before follows
     change_from: re.Pattern[str]  # 'dari': before the value a change starts from
     change_to: re.Pattern[str]  # 'menjadi': before the value a change reaches
     change_amount: re.Pattern[str]  # 'sebesar': between a word of change and its amount
@@ -70,6 +74,26 @@ def _alternation(patterns: Iterable[str]) -> re.Pattern[str]:
     """Case-sensitive on purpose: lines are lower-cased first, which is much faster than
     IGNORECASE for a search at every position."""
     return re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!)")
+
+
+def _heads(phrases: Iterable[str]) -> tuple[str, ...]:
+    """The longest word of each of ``phrases``, as it starts in a text: a text holding none of
+    them (a fast substring test) needs no scan for the phrases."""
+    return _starts(sorted({max(p.lower().split(), key=len) for p in phrases}))
+
+
+def _starts(words: Iterable[str]) -> tuple[str, ...]:
+    """Words as they start in a text (' perintah' is not in 'pemerintah')."""
+    return tuple(f" {w.lower()}" for w in words)
+
+
+def holds_any(lowered: str, heads: tuple[str, ...]) -> bool:
+    """Whether ``lowered`` holds one of ``heads`` (a loop: cheaper than any() over a
+    generator, and this runs for every article)."""
+    for head in heads:
+        if head in lowered:
+            return True
+    return False
 
 
 @lru_cache(maxsize=8)
@@ -117,8 +141,13 @@ def vocabulary(domain_name: str = DEFAULT_DOMAIN, language: str = DEFAULT_LANGUA
         period_end_words=tuple(w.lower() for w in lang.words("period_end_words")),
         office_heads=frozenset(w.lower() for w in lang.words("office_heads")),
         activity_words=words_pattern(lang.words("activity_words")),
+        change_words=frozenset(w.lower() for w in [*lang["trend_words"]["down"],
+                                                   *lang["trend_words"]["up"]]),
+        down_words=frozenset(w.lower() for w in lang["trend_words"]["down"]),
+        change_amount_words=frozenset(w.lower() for w in lang.words("change_amount_words")),
+        breakdown_heads=_heads(lang.words("breakdown_words")),
+        instruction_heads=_starts(lang.words("instruction_words")),
         breakdown=words_pattern(lang.words("breakdown_words")),
-        total_word=words_pattern(lang.words("total_words")),
         change_from=words_pattern(lang.words("change_from_words")),
         change_to=words_pattern(lang.words("change_to_words")),
         change_amount=words_pattern(lang.words("change_amount_words")),

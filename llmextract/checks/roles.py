@@ -26,8 +26,11 @@ def _period_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
     recorded = years_in(item.period)
     if not recorded:
         return []
-    clause = _own_part(ctx, ctx.clause_of(li.value_span.start), li.value_span.start)
+    clause = ctx.clause_of(li.value_span.start)
     written = ctx.years_near(*clause, relative=True)
+    if written and not set(recorded) & set(written):
+        clause = _own_part(ctx, clause, li.value_span.start)
+        written = ctx.years_near(*clause, relative=True)
     if written and not set(recorded) & set(written):
         return [ctx.flag(li, "period", "roles.period_mismatch", Severity.warning,
                          f"The value {li.value_text} is recorded for {item.period}, but its own "
@@ -82,6 +85,8 @@ def _scope_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
     if li.value_span is None or li.value_text is None:
         return []
     start, end = ctx.clause_of(li.value_span.start)
+    if ctx.vocab.scope_words.search(ctx.lowered, start, end) is None:
+        return []
     scopes = [m for m in ctx.vocab.scope_words.finditer(ctx.lowered, start, end)
               if not (m.group() in ctx.vocab.provincial_scope_words and ctx.provincial_article)]
     if not scopes or getattr(li.item, "scope", Scope.local) is not Scope.local:

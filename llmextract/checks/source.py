@@ -71,11 +71,11 @@ def _program_name(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
 
 def _in_name(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
     mention, value = li.mention, li.value_span
-    if mention is None or value is None or ctx.line_category(value.start) is not None:
-        return []  # a boilerplate line is flagged as such
-    name = ctx.name_ending_at(mention)
-    if name is None:
+    if mention is None or value is None:
         return []
+    name = ctx.name_ending_at(mention)
+    if name is None or ctx.line_category(value.start) is not None:
+        return []  # a boilerplate line is flagged as such
     full = ctx.text[name.start:name.end]
     return [ctx.flag(li, "value_text", "source.number_in_name", Severity.error,
                      f"'{mention.text}' ends the name '{full}', it counts nothing.",

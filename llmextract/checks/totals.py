@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from llmextract.checks.context import ArticleContext, LocatedItem, span
+from llmextract.checks.context import ArticleContext, LocatedItem, span, word_before
 from llmextract.checks.tolerance import (
     SEVERITY,
     Agreement,
@@ -36,6 +36,7 @@ from llmextract.checks.tolerance import (
 from llmextract.models import Flag, Span
 from llmextract.text.layout import is_list_row
 from llmextract.text.numbers import MONEY, PERCENT, QUANTITY, NumberMention
+from llmextract.vocabulary import holds_any
 
 _WORD = re.compile(r"[^\W\d_]+")
 _LABEL_WORDS = 4  # a group's label: at most this many words after its number
@@ -75,28 +76,36 @@ def _of(ctx: ArticleContext, kind: str, start: int, end: int) -> list[NumberMent
     return [m for m in ctx.mentions_in(start, end) if m.kind == kind and m.value]
 
 
-def _breakdowns(ctx: ArticleContext, kind: str) -> list[_Breakdown]:
-    """Every breakdown of mentions of ``kind``: after a word of breakdown, or before a word of
-    total."""
-    vocab, found = ctx.vocab, []
-    for marker in vocab.breakdown.finditer(ctx.lowered):
+_KINDS = (MONEY, PERCENT, QUANTITY)
+
+
+def _breakdowns(ctx: ArticleContext) -> dict[str, list[_Breakdown]]:
+    """Every breakdown, by the kind of its mentions: after a word of breakdown, or before a word
+    of total. The article is scanned for these words once for all kinds."""
+    vocab, lowered = ctx.vocab, ctx.lowered
+    found: dict[str, list[_Breakdown]] = {kind: [] for kind in _KINDS}
+    markers = vocab.breakdown.finditer(lowered) if holds_any(lowered, vocab.breakdown_heads) \
+        else ()
+    for marker in markers:
         start, end = _sentence(ctx, marker.start())
-        before = _of(ctx, kind, start, marker.start())
         rows = _rows_below(ctx, end)
-        parts = _of(ctx, kind, marker.end(), end) + (_of(ctx, kind, *rows) if rows else [])
-        if vocab.partial.search(ctx.lowered, marker.start(), parts[-1].end if parts else end):
+        for kind in _KINDS:
+            parts = _of(ctx, kind, marker.end(), end) + (_of(ctx, kind, *rows) if rows else [])
+            if not parts or vocab.partial.search(lowered, marker.start(), parts[-1].end):
+                continue
+            before = _of(ctx, kind, start, marker.start())
+            found[kind].append(_Breakdown(before[-1] if before else None, parts,
+                                          (marker.start(), marker.end())))
+    for total in ctx.mentions:
+        if total.kind not in found or not total.value:
             continue
-        found.append(_Breakdown(before[-1] if before else None, parts,
-                                (marker.start(), marker.end())))
-    for marker in vocab.total_word.finditer(ctx.lowered):
-        after = _of(ctx, kind, marker.end(), marker.end() + 24)
-        if not after or ctx.lowered[marker.end():after[0].start].strip(" :"):
+        at, word = word_before(lowered, total.start)
+        if word not in vocab.total_words:
             continue
-        start, _ = _sentence(ctx, marker.start())
-        parts = _of(ctx, kind, start, marker.start())
-        if vocab.partial.search(ctx.lowered, start, marker.start()):
-            continue
-        found.append(_Breakdown(after[0], parts, (marker.start(), marker.end())))
+        start, _ = _sentence(ctx, at)
+        parts = _of(ctx, total.kind, start, at)
+        if parts and not vocab.partial.search(lowered, start, at):
+            found[total.kind].append(_Breakdown(total, parts, (at, at + len(word))))
     return found
 
 
@@ -112,9 +121,9 @@ def _spans(*mentions: NumberMention) -> list[Span]:
     return [span(m.start, m.end) for m in mentions]
 
 
-def _money_flags(ctx: ArticleContext) -> list[Flag]:
+def _money_flags(ctx: ArticleContext, breakdowns: list[_Breakdown]) -> list[Flag]:
     flags, seen = [], set()
-    for found in _breakdowns(ctx, MONEY):
+    for found in breakdowns:
         total, parts = found.total, found.parts
         if total is None or len(parts) < 2 or (total.start, total.end) in seen:
             continue
@@ -137,19 +146,26 @@ def _money_flags(ctx: ArticleContext) -> list[Flag]:
     return flags
 
 
-def _share_flags(ctx: ArticleContext) -> list[Flag]:
-    flags, runs = [], [b.parts for b in _breakdowns(ctx, PERCENT)]
-    vocab = ctx.vocab
-    for match in vocab.change_from.finditer(ctx.lowered):
-        start, end = _sentence(ctx, match.start())
-        if vocab.down.search(ctx.lowered, start, match.start()) or \
-                vocab.up.search(ctx.lowered, start, match.start()):
-            continue  # 'turun dari 250 kasus, ...': where a change starts, not a whole
-        whole = _of(ctx, QUANTITY, match.end(), end)
-        comma = ctx.text.find(",", match.end(), end)
-        if whole and whole[0].start == match.end() + 1 and comma > whole[0].end and \
-                not _of(ctx, PERCENT, match.end(), comma):
-            runs.append(_of(ctx, PERCENT, comma, end))
+def _share_flags(ctx: ArticleContext, breakdowns: list[_Breakdown]) -> list[Flag]:
+    flags, runs = [], [b.parts for b in breakdowns]
+    vocab, lowered = ctx.vocab, ctx.lowered
+    by_sentence: dict[tuple[int, int], int] = {}
+    for mention in ctx.mentions:
+        if mention.kind == PERCENT:
+            where = _sentence(ctx, mention.start)
+            by_sentence[where] = by_sentence.get(where, 0) + 1
+    for (start, end), count in by_sentence.items():
+        if count < 2:
+            continue
+        for match in vocab.change_from.finditer(lowered, start, end):
+            if vocab.down.search(lowered, start, match.start()) or \
+                    vocab.up.search(lowered, start, match.start()):
+                continue  # 'turun dari 250 kasus, ...': where a change starts, not a whole
+            whole = _of(ctx, QUANTITY, match.end(), end)
+            comma = ctx.text.find(",", match.end(), end)
+            if whole and whole[0].start == match.end() + 1 and comma > whole[0].end and \
+                    not _of(ctx, PERCENT, match.end(), comma):
+                runs.append(_of(ctx, PERCENT, comma, end))
     seen = set()
     for shares in runs:
         shares = [s for s in shares if not _changed(ctx, s)]
@@ -200,9 +216,9 @@ def _label(ctx: ArticleContext, mention: NumberMention, limit: int, *,
     return words
 
 
-def _subset_flags(ctx: ArticleContext) -> list[Flag]:
+def _subset_flags(ctx: ArticleContext, breakdowns: list[_Breakdown]) -> list[Flag]:
     flags = []
-    for found in _breakdowns(ctx, QUANTITY):
+    for found in breakdowns:
         parts = found.parts
         if len(parts) < 2:
             continue
@@ -235,4 +251,6 @@ def _subset_flags(ctx: ArticleContext) -> list[Flag]:
 
 
 def check_totals(ctx: ArticleContext) -> list[Flag]:
-    return _money_flags(ctx) + _share_flags(ctx) + _subset_flags(ctx)
+    found = _breakdowns(ctx)
+    return (_money_flags(ctx, found[MONEY]) + _share_flags(ctx, found[PERCENT])
+            + _subset_flags(ctx, found[QUANTITY]))
