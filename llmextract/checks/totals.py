@@ -245,8 +245,7 @@ def _subset_flags(ctx: ArticleContext, breakdowns: list[_Breakdown]) -> list[Fla
                 SEVERITY[Agreement.differs],
                 f"'{phrase}' counts the whole of the article's breakdown, {addition} = "
                 f"{whole.text}, of which only {part.text} are '{word}'.", _spans(whole, *parts),
-                arithmetic=f"{' + '.join(p.text for p in parts)} = {whole.text}; only "
-                f"{part.text} are '{word}'"))
+                arithmetic=f"{addition} = {whole.text}; only {part.text} are '{word}'"))
     return flags
 
 
