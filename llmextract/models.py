@@ -199,6 +199,11 @@ class Flag(BaseModel):
     related: list[str] = Field(
         default_factory=list, description="Other article ids involved (cross-article conflicts)."
     )
+    arithmetic: str | None = Field(
+        default=None,
+        description="The computation behind a consistency flag, written so a reviewer can redo "
+        "it: '412 + 356 + 293 + 151 = 1.212, not 1.248'.",
+    )
 
     def with_id(self) -> Flag:
         key = [self.article_id, self.item_id, self.field, self.kind,

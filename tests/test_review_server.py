@@ -210,3 +210,26 @@ def test_a_forged_origin_cannot_draw_a_sample(client: TestClient, run_dir: Path)
                            headers={"X-Review-Token": TOKEN, "Origin": "http://evil.example"})
     assert response.status_code == 403
     assert DecisionStore(run_dir).latest_sample() is None
+
+
+def test_a_consistency_flag_shows_its_arithmetic_next_to_the_highlighted_numbers(
+        run_dir: Path) -> None:
+    from llmextract.models import ArticleRecord, Flag, Severity, Span
+
+    record = next(ArticleRecord.model_validate_json(line) for line in
+                  (run_dir / "extractions.jsonl").read_text("utf-8").splitlines()
+                  if f'"id":"{ARTICLE_A}"' in line)
+    spans = [Span(start=(at := record.text.index(n)), end=at + len(n)) for n in ("242", "300")]
+    flag = Flag(article_id=ARTICLE_A, field="text", kind="change.relative_mismatch",
+                severity=Severity.error, message="'turun' does not match from 300 to 242.",
+                spans=spans, arithmetic="(300 - 242) / 300 = 19,3 %, not 25 persen").with_id()
+    with (run_dir / "flags.jsonl").open("a", encoding="utf-8") as out:
+        out.write(flag.model_dump_json() + "\n")
+    client = TestClient(create_app(run_dir, TOKEN, "ana"), base_url="http://127.0.0.1")
+    html = client.get("/", params={"token": TOKEN, "key": flag.id}).text
+    reasons = html[html.index("Why it is flagged"):html.index("Numbers the checker reads")]
+    assert f'data-at="{spans[0].start}">242</span>' in reasons
+    assert "(300 - 242) / 300 = 19,3 %, not 25 persen" in reasons
+    article = html[html.index('id="article-text"'):]
+    assert f'data-s="{spans[0].start}" class="hl-arith hl-focus hl-indicator" ' \
+           f'title="(300 - 242) / 300 = 19,3 %, not 25 persen">242</span>' in article

@@ -3,7 +3,8 @@
 A gold article is an ``Extraction`` plus what a reader knows and a model should not invent:
 other fair names for a program (``aliases``) and the numbers of the article that are not facts
 (``not_facts``: dates, view counts, related links), so a false item can be told apart from a
-misread one. Review decisions are turned into gold by writing these models with ``write_gold``.
+misread one, and the article's own contradictions (``inconsistencies``), which the checks
+must flag. Review decisions are turned into gold by writing these models with ``write_gold``.
 """
 
 from __future__ import annotations
@@ -54,6 +55,15 @@ class NotFact(BaseModel):
     why: str = ""
 
 
+class Inconsistency(BaseModel):
+    """Numbers of the article that contradict each other (parts that do not add up to their
+    total, a change that does not match its values): the checks must flag them, while the
+    items keep the figures as the article gives them."""
+
+    what: str
+    numbers: list[str] = Field(description="The value texts involved, as written.")
+
+
 class GoldArticle(BaseModel):
     article_id: str | None = None
     indicators: list[Annotated[GoldIndicator, BeforeValidator(_fields)]] = Field(
@@ -62,6 +72,7 @@ class GoldArticle(BaseModel):
     targets: list[Annotated[GoldTarget, BeforeValidator(_fields)]] = Field(default_factory=list)
     programs: list[Annotated[GoldProgram, BeforeValidator(_fields)]] = Field(default_factory=list)
     not_facts: list[NotFact] = Field(default_factory=list)
+    inconsistencies: list[Inconsistency] = Field(default_factory=list)
 
 
 class Gold(BaseModel):

@@ -60,7 +60,13 @@ from llmextract.review.actions import (
     correct_item,
     decide,
 )
-from llmextract.review.evidence import article_marks, highlight, nearby_numbers
+from llmextract.review.evidence import (
+    arithmetic_marks,
+    article_marks,
+    flag_numbers,
+    highlight,
+    nearby_numbers,
+)
 from llmextract.review.templating import HERE, templates
 from llmextract.store import require_run_dir
 
@@ -278,8 +284,10 @@ def _entry_context(view: RunView, review: Review, entry: Entry) -> dict[str, Any
                 [ri for ri in review.items if ri.record.id == record.id],
                 current=item.id if item else None,
                 focus=focus,
-            ),
+            )
+            + arithmetic_marks(record.text, entry.flags),
         ),
+        "flag_numbers": {f.id: flag_numbers(record.text, f) for f in entry.flags},
         "nearby": nearby_numbers(record.text, around),
         "fields": [(k, v, was.get(k)) for k, v in values.items() if k not in READ_ONLY_FIELDS],
         "edit": edit_fields(entry.reviewed.item_type, values) if entry.reviewed else [],
