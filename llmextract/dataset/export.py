@@ -1,5 +1,7 @@
 """The reviewed dataset as a table: one row per item, the latest review decision applied.
 
+Each row carries its article's metadata: title, region and date (the input's, else what the
+rules read), the input's url and outlet, and every other input column as JSON in ``metadata``.
 Rejected items are left out. Flagged items nobody has decided yet are kept with status
 ``needs_review`` (left out with ``only_reviewed``), so a half-reviewed run can be exported
 without passing doubtful numbers off as checked. csv and jsonl need nothing extra; xlsx
@@ -28,7 +30,8 @@ EXTRA_HINT = "pip install 'llmextract-stunting[export]'"
 # (column, parquet type): the same columns, in this order, in every format.
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("article_id", "string"), ("source", "string"), ("title", "string"), ("region", "string"),
-    ("date", "string"), ("item_type", "string"), ("item_id", "string"), ("name", "string"),
+    ("date", "string"), ("url", "string"), ("outlet", "string"), ("metadata", "string"),
+    ("item_type", "string"), ("item_id", "string"), ("name", "string"),
     ("value", "float64"), ("value_max", "float64"), ("value_text", "string"), ("unit", "string"),
     ("population", "string"), ("period", "string"), ("approximate", "bool_"),
     ("target_kind", "string"), ("deadline_year", "int64"), ("description", "string"),
@@ -44,7 +47,11 @@ def _row(ri: ReviewedItem) -> dict[str, Any]:
     row: dict[str, Any] = dict.fromkeys(COLUMN_NAMES)
     row.update(
         article_id=record.id, source=record.source_path, title=record.title,
-        region=record.region, date=record.date, item_type=ri.item_type, item_id=item.id,
+        region=record.region, date=record.date, url=record.source.url,
+        outlet=record.source.outlet,
+        metadata=json.dumps(record.source.extra, ensure_ascii=False, sort_keys=True)
+        if record.source.extra else None,
+        item_type=ri.item_type, item_id=item.id,
         quote=item.quote, span_start=item.span.start if item.span else None,
         span_end=item.span.end if item.span else None, status=ri.status,
         flag_kinds=";".join(sorted({f.kind for f in ri.flags})),
