@@ -77,3 +77,11 @@ def test_instructor_retry_logs_stay_out_of_the_terminal(tmp_path: Path) -> None:
     )
     assert "not a run folder" in child.stderr  # the CLI did run and report
     assert "API call failed" not in child.stderr
+
+
+def test_run_help_states_the_default_size_cap() -> None:
+    from llmextract.articles import DEFAULT_MAX_CHARS
+
+    out = CliRunner().invoke(main, ["run", "--help"]).output
+    assert f"default {DEFAULT_MAX_CHARS:,}" in " ".join(out.split())
+    assert "--text-column" in out and "--id-column" in out
