@@ -186,3 +186,17 @@ def test_rows_are_yielded_as_they_are_read_not_after_the_whole_file(
     with path.open("a", encoding="utf-8", newline="") as fh:
         fh.write(json.dumps({"key": "b", "body": TEXT}) + "\n" if fmt == "jsonl" else f"b,{TEXT}\n")
     assert [a.source_path for a in stream] == [f"{path}#b"]  # type: ignore[union-attr]
+
+
+def test_a_csv_that_turns_out_not_utf8_keeps_the_rows_before_and_names_the_file(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "news.csv"
+    good = "".join(f"{n},{TEXT}\n" for n in range(2000))  # more than one read buffer
+    path.write_bytes(f"key,body\n{good}".encode() + b"9999,Caf\xe9 stunting\n")
+    got = read(path)
+    assert sum(isinstance(g, Article) for g in got) >= 1000
+    error = got[-1]
+    assert isinstance(error, ArticleError)
+    assert str(error).startswith(f"{path}:")
+    assert "not UTF-8 (byte 0xe9) at about this row, the rows before it were read" in str(error)

@@ -182,6 +182,10 @@ def _csv_values(file: Path, options: InputOptions
                 fields = next(reader)
             except StopIteration:
                 return
+            except UnicodeDecodeError as exc:
+                raise ArticleError(f"{shown(file)}:{row}", f"not UTF-8 (byte "
+                                   f"0x{exc.object[exc.start]:02x}) at about this row, the rows "
+                                   "before it were read; re-save it as UTF-8") from None
             except (_LineTooLong, csv.Error) as exc:
                 yield row, (_over(f"{shown(file)}:{row}", options) if isinstance(exc, _LineTooLong)
                             or "field limit" in str(exc)
