@@ -5,7 +5,7 @@ The stream is lazy: the first article comes as soon as its file (or row) is read
 stays bounded whatever the input's size (one folder listing, one row or a small Parquet batch
 at a time). A bad file or row never stops the others: it is one ``ArticleError`` naming it and
 the reason, in the stream where it was met. The one thing kept for the whole input is the set
-of ids already given (8 bytes of id each, about 6 MB for 100,000 articles), so that no two
+of ids already given (one integer each, about 6 MB for 100,000 articles), so that no two
 articles ever share an id, and so overwrite each other in the run folder, without a message.
 
 Ids and the source name they are made of: ``base.py``. The walk, symlinks and text files:
