@@ -124,6 +124,24 @@ def _summary_table(records: list[Any], flags: list[Any]) -> Table:
 )
 @click.option("--cache-dir", type=click.Path(path_type=Path), help="Cache folder for model calls.")
 @click.option("--no-cache", is_flag=True, help="Call the model even when an answer is cached.")
+@click.option(
+    "--text-column",
+    default="text",
+    show_default=True,
+    help="JSONL field, CSV or Parquet column holding the article text.",
+)
+@click.option(
+    "--id-column",
+    help="Field or column identifying each row (default: 'id' when there is one, else the row "
+    "number).",
+)
+@click.option(
+    "--max-chars",
+    type=click.IntRange(min=1),
+    envvar="LLMEXTRACT_MAX_CHARS",
+    help="Largest article accepted, in characters (default 100,000; env LLMEXTRACT_MAX_CHARS); "
+    "a longer one is refused with a message naming it.",
+)
 @translate_errors
 def run(
     input_path: Path,
@@ -134,13 +152,19 @@ def run(
     out: Path | None,
     cache_dir: Path | None,
     no_cache: bool,
+    text_column: str,
+    id_column: str | None,
+    max_chars: int | None,
 ) -> None:
-    """Extract, check and store every article in PATH (.txt, .md, .html, .jsonl).
+    """Extract, check and store every article in PATH: a file or a folder of .txt, .md, .html,
+    .jsonl, .csv and .parquet files (url, title, date, region, outlet and any other column of a
+    row are kept in the record).
 
     Writes extractions.jsonl (one record per article, as each finishes), flags.jsonl (every
     discrepancy the checks found) and run.json (what ran). Ctrl-C keeps finished articles;
     running the same command again takes them from the cache.
     """
+    from llmextract.articles import DEFAULT_MAX_CHARS, InputOptions
     from llmextract.pipeline import Event, EventKind
     from llmextract.pipeline import run as run_pipeline
     from llmextract.settings import resolve_settings
@@ -178,7 +202,13 @@ def run(
             )
 
     with progress:
-        result = run_pipeline(input_path, settings, out_dir=out, listener=listen)
+        result = run_pipeline(
+            input_path,
+            settings,
+            out_dir=out,
+            listener=listen,
+            inputs=InputOptions(text_column, id_column, max_chars or DEFAULT_MAX_CHARS),
+        )
     console.print(_summary_table(result.records, result.flags))
     n_ind = sum(len(r.indicators) for r in result.records)
     n_tgt = sum(len(r.targets) for r in result.records)

@@ -12,7 +12,7 @@ from functools import cache
 
 import pytest
 
-from llmextract.articles import read_file
+from llmextract.articles import Article, read_file
 from llmextract.checks import check
 from llmextract.dataset.gold import GoldArticle, load_gold
 from llmextract.extract.base import attach_spans
@@ -33,8 +33,8 @@ def _cases() -> list[tuple[str, str]]:
 def _checked(gold_set: str, article: str) -> tuple[str, GoldArticle, list[Flag]]:
     path, folder = GOLD_SETS[gold_set]
     gold = load_gold(path).articles[article]
-    [record], errors = read_file(folder / article)
-    assert not errors
+    [record] = read_file(folder / article)
+    assert isinstance(record, Article), record
     cleaned = clean_text(record.text)
     extraction = Extraction.model_validate(gold.model_dump())  # GoldProgram -> Program
     extraction = assign_item_ids(record.id, attach_spans(cleaned.text, extraction))

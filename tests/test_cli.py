@@ -149,3 +149,10 @@ def test_o_into_a_missing_folder_is_one_line(tmp_path: Path, command: str) -> No
     assert result.exit_code == 2
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and f"{tmp_path / 'no'}: no such folder" in lines[0]
+
+def test_run_help_states_the_default_size_cap() -> None:
+    from llmextract.articles import DEFAULT_MAX_CHARS
+
+    out = CliRunner().invoke(main, ["run", "--help"]).output
+    assert f"default {DEFAULT_MAX_CHARS:,}" in " ".join(out.split())
+    assert "--text-column" in out and "--id-column" in out
