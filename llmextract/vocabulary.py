@@ -52,6 +52,7 @@ class Vocabulary:
     instruction_heads: tuple[str, ...]
     breakdown: re.Pattern[str]  # 'terdiri dari': the parts of the total before follow
     change_from: re.Pattern[str]  # 'dari': before the value a change starts from
+    share_whole: re.Pattern[str]  # 'dari seluruh': the whole the shares after it divide
     change_to: re.Pattern[str]  # 'menjadi': before the value a change reaches
     change_amount: re.Pattern[str]  # 'sebesar': between a word of change and its amount
     percent_points: re.Pattern[str]  # 'poin persen': a difference of two shares
@@ -149,6 +150,7 @@ def vocabulary(domain_name: str = DEFAULT_DOMAIN, language: str = DEFAULT_LANGUA
         instruction_heads=_starts(lang.words("instruction_words")),
         breakdown=words_pattern(lang.words("breakdown_words")),
         change_from=words_pattern(lang.words("change_from_words")),
+        share_whole=words_pattern(lang.words("share_whole_words")),
         change_to=words_pattern(lang.words("change_to_words")),
         change_amount=words_pattern(lang.words("change_amount_words")),
         percent_points=words_pattern(lang.words("percent_point_words")),

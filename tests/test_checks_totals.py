@@ -58,6 +58,13 @@ CASES = {
     "shares-of-one-whole-right": Case(
         "Dari 500 balita yang diukur, 35 persen stunting, 40 persen gizi kurang dan 25 persen "
         "normal.", None),
+    "shares-of-a-whole-without-a-count-over-100": Case(
+        "Dari seluruh kasus yang diaudit, 46 persen disebabkan pola asuh, 39 persen karena "
+        "sanitasi, dan sisanya, 27 persen, karena pernikahan usia dini.",
+        "totals.shares_over_100", "46 persen + 39 persen + 27 persen = 112 %"),
+    "shares-of-a-whole-without-a-count-right": Case(
+        "Dari seluruh kasus yang diaudit, 46 persen disebabkan pola asuh, 39 persen karena "
+        "sanitasi, dan sisanya, 15 persen, karena pernikahan usia dini.", None),
     "shares-after-a-breakdown-word-over-100": Case(
         "Penerima PMT terdiri dari 60 persen balita stunting dan 50 persen balita gizi kurang.",
         "totals.shares_over_100", "60 persen + 50 persen = 110 %"),

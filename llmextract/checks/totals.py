@@ -166,6 +166,10 @@ def _share_flags(ctx: ArticleContext, breakdowns: list[_Breakdown]) -> list[Flag
             if whole and whole[0].start == match.end() + 1 and comma > whole[0].end and \
                     not _of(ctx, PERCENT, match.end(), comma):
                 runs.append(_of(ctx, PERCENT, comma, end))
+        for match in vocab.share_whole.finditer(lowered, start, end):
+            comma = ctx.text.find(",", match.end(), end)
+            if comma > 0 and not _of(ctx, PERCENT, match.end(), comma):
+                runs.append(_of(ctx, PERCENT, comma, end))
     seen = set()
     for shares in runs:
         shares = [s for s in shares if not _changed(ctx, s)]
