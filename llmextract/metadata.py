@@ -22,7 +22,7 @@ from functools import cache
 from llmextract.models import Source
 from llmextract.resources import DEFAULT_LANGUAGE, load_vocab
 from llmextract.text.clean import Cleaned
-from llmextract.text.words import words_pattern
+from llmextract.text.words import phrases_alternation, words_pattern
 
 OTHER_LANGUAGE = "other"
 _WORD = re.compile(r"\w+")
@@ -40,14 +40,14 @@ class Metadata:
 def _region_pattern() -> re.Pattern[str]:
     vocab = load_vocab("metadata")
     words = [*vocab["region_prefixes"], *vocab.table("region_aliases")]
-    alt = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    alt = phrases_alternation(words, lower=False)
     return re.compile(rf"\b({alt})\s+((?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+)?)")
 
 
 @cache
 def _date_pattern(language: str = DEFAULT_LANGUAGE) -> tuple[re.Pattern[str], dict[str, int]]:
     months: dict[str, int] = load_vocab(language).table("months")
-    names = "|".join(sorted(months, key=len, reverse=True))
+    names = phrases_alternation(months, lower=False)
     pattern = re.compile(
         rf"\b(\d{{1,2}})/(\d{{1,2}})/(\d{{4}})\b|\b(\d{{1,2}})\s+({names})\.?\s+(\d{{4}})\b",
         re.IGNORECASE,

@@ -36,6 +36,7 @@ from llmextract.checks.tolerance import (
 from llmextract.models import Flag, Indicator, Severity, Target
 from llmextract.resources import DEFAULT_DOMAIN
 from llmextract.text.numbers import PERCENT, QUANTITY
+from llmextract.text.words import phrases_alternation
 from llmextract.vocabulary import vocabulary
 
 _BRACKETS = re.compile(r"\([^)]*\)")
@@ -59,7 +60,7 @@ def measure_key(name: str, population: str | None, domain: str = DEFAULT_DOMAIN)
 
 def _groups(population: str) -> list[str]:
     """The groups a population names: 'catin, bumil dan bufas' -> catin, bumil, bufas."""
-    joiners = "|".join(rf"\s+{re.escape(w)}\s+" for w in sorted(vocabulary().list_words))
+    joiners = rf"\s+(?:{phrases_alternation(vocabulary().list_words)})\s+"
     return [g.strip() for g in re.split(rf"[,;()]|{joiners}", population.lower()) if g.strip()]
 
 
