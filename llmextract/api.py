@@ -19,6 +19,7 @@ from typing import Any
 from llmextract.articles import Article, article_id
 from llmextract.checks import check_record, check_records
 from llmextract.client import Client
+from llmextract.engines import Parallelism
 from llmextract.extract import Strategy
 from llmextract.models import ArticleRecord, Flag
 from llmextract.pipeline import (
@@ -102,14 +103,21 @@ def run(
     cache_dir: Path | None = None,
     use_cache: bool = True,
     listener: Listener | None = None,
+    concurrency: int | None = None,
+    rpm: float | None = None,
+    engine: str = "local",
+    address: str | None = None,
+    prices: Path | None = None,
 ) -> RunResult:
     """Process a file or folder as ``llmextract run`` does, writing a run folder (``out``, or
-    ``runs/<timestamp>``)."""
+    ``runs/<timestamp>``); ``concurrency``, ``rpm``, ``engine``, ``address`` and ``prices`` as
+    the command's options."""
     settings = _settings(model, base_url, strategy if isinstance(strategy, str) else None,
                          prompt, cache_dir, use_cache)
     return run_pipeline(Path(path), settings, out_dir=None if out is None else Path(out),
                         client=client, strategy=None if isinstance(strategy, str) else strategy,
-                        listener=listener)
+                        listener=listener, prices=prices,
+                        parallel=Parallelism(engine, concurrency, rpm, address))
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ Keys never include the API key; cached values never include headers.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -169,8 +170,12 @@ class ModelClient:
         transport_attempts: int = 4,
         timeout: float = 300.0,
         http_client: httpx2.Client | None = None,
+        limiter: Callable[[], object] | None = None,
     ) -> None:
+        """``limiter``: called before every request that goes out (never for a cached answer),
+        blocking until the request may go: a requests-per-minute limit (``--rpm``)."""
         self.endpoint = endpoint
+        self.limiter = limiter
         self.cache = cache
         self.mode = mode
         self.validation_retries = validation_retries
@@ -183,6 +188,8 @@ class ModelClient:
             http_client=http_client,
         )
         self.instructor = instructor.from_openai(self.openai, mode=mode)
+        # Every request instructor sends (a re-ask too) passes the limiter first.
+        self.instructor.on("completion:kwargs", self._before_request)
 
     def _retrying(self) -> Retrying:
         return Retrying(
@@ -191,6 +198,10 @@ class ModelClient:
             retry=retry_if_exception(_is_transient),
             reraise=True,
         )
+
+    def _before_request(self, *args: Any, **kwargs: Any) -> None:
+        if self.limiter is not None:
+            self.limiter()
 
     def _key(self, kind: str, payload: dict[str, Any]) -> str:
         return kind + ":" + short_hash(
@@ -290,6 +301,7 @@ class ModelClient:
         try:
             for attempt in self._retrying():
                 with attempt:
+                    self._before_request()
                     completion = self.openai.completions.create(
                         model=self.endpoint.model, prompt=prompt, **params
                     )
