@@ -461,19 +461,21 @@ def _engine(parallel: Parallelism, concurrency: int, settings: Settings, client:
     if parallel.engine == "ray":
         from llmextract.engines.ray_data import map_ray
 
-        worker = partial(_remote_worker, settings, client, strategy, prompt, parallel.rpm,
+        # A ModelClient's connections and cache handle stay in their process: a worker builds
+        # its own from the endpoint; any other client travels as it is.
+        where = client.endpoint if isinstance(client, ModelClient) else client
+        worker = partial(_remote_worker, settings, where, strategy, prompt, parallel.rpm,
                          concurrency)
         return map_ray(worker, jobs, concurrency, parallel.address)
     return map_local(ArticleWorker(client, strategy, prompt), jobs, concurrency)
 
 
-def _remote_worker(settings: Settings, client: Client, strategy: Strategy, prompt: Prompt,
-                   rpm: float | None, workers: int) -> ArticleWorker:
-    """The per-article function built on a Ray worker: a ``ModelClient`` is rebuilt there (its
-    connections and cache handle stay in their process), any other client travels as it is;
-    ``--rpm`` is shared out between the workers."""
-    if isinstance(client, ModelClient):
-        client = make_client(client.endpoint, settings, rpm=rpm / workers if rpm else None)
+def _remote_worker(settings: Settings, where: Endpoint | Client, strategy: Strategy,
+                   prompt: Prompt, rpm: float | None, workers: int) -> ArticleWorker:
+    """The per-article function, built on a Ray worker; ``--rpm`` is shared out between the
+    workers."""
+    client = (make_client(where, settings, rpm=rpm / workers if rpm else None)
+              if isinstance(where, Endpoint) else where)
     return ArticleWorker(client, strategy, prompt)
 
 
