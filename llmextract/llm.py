@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, TypeVar
 
 import diskcache
@@ -157,6 +158,13 @@ def _last_json(exc: InstructorRetryException) -> str | None:
         return None
 
 
+@lru_cache(maxsize=64)
+def _schema(response_model: type[BaseModel]) -> dict[str, Any]:
+    """A response model's JSON schema, built once: pydantic builds it anew on every call, which
+    was a third of a cached re-run's time. Callers must not change it."""
+    return response_model.model_json_schema()
+
+
 class ModelClient:
     """A model endpoint with caching and retries; strategies receive one and never build their own."""
 
@@ -231,7 +239,7 @@ class ModelClient:
         templates when a context is given, so the article itself must not be pasted in: a ``{{``
         inside it would break the rendering). ``context`` adds other such variables (text taken
         from the article, like the candidate list), rendered the same way."""
-        schema = response_model.model_json_schema()
+        schema = _schema(response_model)
         extra: dict[str, Any] = {}
         if self.mode == instructor.Mode.MD_JSON:
             # llama.cpp's server (and vLLM, Ollama) turn this into a grammar; OpenAI's
