@@ -19,6 +19,7 @@ from typing import Any
 from llmextract.articles import DEFAULT_MAX_CHARS, Article, InputOptions, article_id
 from llmextract.checks import check_record, check_records
 from llmextract.client import Client
+from llmextract.engines import Parallelism
 from llmextract.extract import Strategy
 from llmextract.models import ArticleRecord, Flag
 from llmextract.pipeline import (
@@ -105,16 +106,23 @@ def run(
     text_column: str = "text",
     id_column: str | None = None,
     max_chars: int = DEFAULT_MAX_CHARS,
+    concurrency: int | None = None,
+    rpm: float | None = None,
+    engine: str = "local",
+    address: str | None = None,
+    prices: Path | None = None,
 ) -> RunResult:
     """Process a file or folder as ``llmextract run`` does, writing a run folder (``out``, or
     ``runs/<timestamp>``). ``text_column``, ``id_column``: where a JSONL, CSV or Parquet row
-    holds its text and id; ``max_chars``: the largest article accepted."""
+    holds its text and id; ``max_chars``: the largest article accepted; ``concurrency``,
+    ``rpm``, ``engine``, ``address`` and ``prices`` as the command's options."""
     settings = _settings(model, base_url, strategy if isinstance(strategy, str) else None,
                          prompt, cache_dir, use_cache)
     return run_pipeline(Path(path), settings, out_dir=None if out is None else Path(out),
                         client=client, strategy=None if isinstance(strategy, str) else strategy,
                         listener=listener,
-                        inputs=InputOptions(text_column, id_column, max_chars))
+                        inputs=InputOptions(text_column, id_column, max_chars),
+                        prices=prices, parallel=Parallelism(engine, concurrency, rpm, address))
 
 
 @dataclass(frozen=True)

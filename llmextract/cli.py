@@ -97,6 +97,22 @@ def _summary_table(records: list[Any], flags: list[Any]) -> Table:
     return table
 
 
+SUMMARY_TABLE_ROWS = 30  # a larger run prints its totals only (run.json has them all)
+
+
+def _usage_line(run_dir: Path) -> str:
+    """Tokens and estimated cost, as ``run.json`` has them."""
+    from llmextract.store import load_run_info
+
+    usage = load_run_info(run_dir).get("usage", {})
+    cost = usage.get("cost")
+    spent = (f"~{cost['estimated']:.4f} {cost['currency']} (priced as {cost['priced_as']})"
+             if cost else "no price known for this model (--prices)")
+    return (f"tokens: {usage.get('prompt_tokens', 0)} prompt + "
+            f"{usage.get('completion_tokens', 0)} completion in {usage.get('calls', 0)} calls "
+            f"({usage.get('cached_calls', 0)} answered from the cache); cost {spent}")
+
+
 @main.command(epilog=SETTINGS_HELP)
 @click.argument("input_path", metavar="PATH", type=click.Path(path_type=Path))
 @click.option(
@@ -142,6 +158,35 @@ def _summary_table(records: list[Any], flags: list[Any]) -> Table:
     help="Largest article accepted, in characters (default 100,000; env LLMEXTRACT_MAX_CHARS); "
     "a longer one is refused with a message naming it.",
 )
+@click.option(
+    "--concurrency",
+    type=click.IntRange(min=1),
+    help="Articles in flight at once [default: 4 for an endpoint, 1 for the embedded model, "
+    "which answers one request at a time]; with --engine ray, the number of Ray workers.",
+)
+@click.option(
+    "--rpm",
+    type=click.FloatRange(min=0, min_open=True),
+    help="At most this many model requests a minute (429 Retry-After is always honoured).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="local: threads in this process; ray: Ray workers on a cluster (pip install "
+    "'.[ray]'), writing the same run folder.",
+)
+@click.option(
+    "--address", help="With --engine ray: the cluster to join (default: RAY_ADDRESS, else a "
+    "local Ray instance)."
+)
+@click.option(
+    "--prices",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Price table of your own (YAML, as prompts/tables/prices.yaml) for the estimated "
+    "cost [default: $LLMEXTRACT_PRICES].",
+)
 @translate_errors
 def run(
     input_path: Path,
@@ -155,6 +200,11 @@ def run(
     text_column: str,
     id_column: str | None,
     max_chars: int | None,
+    concurrency: int | None,
+    rpm: float | None,
+    engine: str,
+    address: str | None,
+    prices: Path | None,
 ) -> None:
     """Extract, check and store every article in PATH: a file or a folder of .txt, .md, .html,
     .jsonl, .csv and .parquet files (url, title, date, region, outlet and any other column of a
@@ -165,6 +215,7 @@ def run(
     running the same command again takes them from the cache.
     """
     from llmextract.articles import DEFAULT_MAX_CHARS, InputOptions
+    from llmextract.engines import Parallelism
     from llmextract.pipeline import Event, EventKind
     from llmextract.pipeline import run as run_pipeline
     from llmextract.settings import resolve_settings
@@ -201,6 +252,7 @@ def run(
                 Text.assemble(("note: ", "yellow"), event.message), soft_wrap=True
             )
 
+    parallel = Parallelism(engine=engine, concurrency=concurrency, rpm=rpm, address=address)
     with progress:
         result = run_pipeline(
             input_path,
@@ -208,18 +260,20 @@ def run(
             out_dir=out,
             listener=listen,
             inputs=InputOptions(text_column, id_column, max_chars or DEFAULT_MAX_CHARS),
+            parallel=parallel,
+            prices=prices,
         )
-    console.print(_summary_table(result.records, result.flags))
-    n_ind = sum(len(r.indicators) for r in result.records)
-    n_tgt = sum(len(r.targets) for r in result.records)
-    n_prg = sum(len(r.programs) for r in result.records)
+    tally = result.tally
+    if tally.processed <= SUMMARY_TABLE_ROWS:
+        console.print(_summary_table(result.records, result.flags))
     console.print(
-        f"{len(result.records)} articles processed, {len(result.failed)} failed"
+        f"{tally.processed} articles processed, {tally.failed} failed"
         + (f", {result.skipped} not attempted" if result.skipped else "")
-        + f": {n_ind} indicators, {n_tgt} targets, {n_prg} programs, {len(result.flags)} flags"
-        + f" -> {result.run_dir}",
+        + f": {tally.indicators} indicators, {tally.targets} targets, {tally.programs} programs,"
+        + f" {tally.flag_count} flags -> {result.run_dir}",
         highlight=False,
     )
+    console.print(_usage_line(result.run_dir), highlight=False)
     if result.interrupted:
         err_console.print("interrupted: finished articles are kept; run again to resume")
         sys.exit(130)

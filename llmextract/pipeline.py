@@ -1,14 +1,21 @@
-"""The run: read -> clean -> extract -> check -> store, one article at a time.
+"""The run: read -> clean -> extract -> check -> store, as a stream.
 
-Each finished article is appended to ``extractions.jsonl`` (fsynced) before the next one starts,
-so Ctrl-C or a crash loses at most the article in flight; a rerun takes finished articles from
-the cache (or, with the same ``--out``, from the folder itself) instead of the model. A bad file
-is one line in ``errors.jsonl`` and the run goes on; an endpoint that refuses us or stays
-unreachable stops the run, keeping everything finished.
+One pure per-article function (``ArticleWorker``: clean, parse, extract, check) is mapped over
+the input by an engine (``engines``: a bounded thread pool here, or Ray); this module reads the
+input, hands the engine the articles, and writes each outcome as it arrives. Each finished
+article is appended to ``extractions.jsonl`` at once (records are keyed by article id and
+written in the order they finish), so Ctrl-C or a crash loses only the articles in flight; a
+rerun takes finished articles from the cache (or, with the same ``--out``, from the folder
+itself) instead of the model. A bad file is one line in ``errors.jsonl`` and the run goes on;
+an endpoint that refuses us or stays unreachable stops the run, keeping everything finished.
+
+Nothing grows with the input but the files: the run keeps running totals (``tally``) and the
+compact reports the checks across articles need (``checks.ConflictIndex``).
 """
 
 from __future__ import annotations
 
+import os
 import platform
 import time
 from collections.abc import Callable, Iterator
@@ -16,30 +23,41 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from enum import Enum
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import diskcache
 import instructor
+from pyrate_limiter import Duration, Limiter, Rate
 
 from llmextract.articles import Article, InputOptions, read_inputs
-from llmextract.checks import CheckedArticle, check_article, check_run
+from llmextract.checks import ConflictIndex, Report, check_article
 from llmextract.client import Client
-from llmextract.errors import ArticleError, EndpointError, RequestError
+from llmextract.engines import ENGINES, Parallelism, map_local
+from llmextract.errors import ArticleError, EndpointError, RequestError, UsageError
 from llmextract.extract import Strategy, attach_spans, strategy_named
 from llmextract.llm import Endpoint, ModelClient, public_url
 from llmextract.metadata import OTHER_LANGUAGE, merge_metadata, read_metadata, reads_as
-from llmextract.models import SCHEMA_VERSION, ArticleRecord, Flag, Severity, Usage, assign_item_ids
+from llmextract.models import SCHEMA_VERSION, ArticleRecord, Flag, assign_item_ids
+from llmextract.prices import Price, price_of
 from llmextract.prompts import Prompt, load_prompt
 from llmextract.settings import Settings
 from llmextract.store import (
+    CONFLICTS,
+    EXTRACTIONS,
+    FLAGS,
+    LineWriter,
     append_error,
-    append_record,
+    load_flags,
     load_records,
     new_run_dir,
-    write_flags,
+    record_at,
+    record_offsets,
+    write_lines,
     write_run_info,
 )
+from llmextract.tally import Tally
 from llmextract.text.clean import Cleaned, clean_text
 from llmextract.text.parsed import ParsedArticle, parse_article
 from llmextract.version import __version__
@@ -70,13 +88,28 @@ Listener = Callable[[Event], None]
 
 @dataclass
 class RunResult:
+    """How a run ended and its totals. The records and flags stay in the run folder; the
+    ``records`` and ``flags`` properties read them back (for a small run: a large one is read
+    with ``store.iter_records``)."""
+
     run_dir: Path
-    records: list[ArticleRecord]
-    flags: list[Flag]
     failed: list[str]
-    skipped: int = 0
+    tally: Tally = field(default_factory=Tally)
     interrupted: bool = False
     stopped_by: str | None = None
+    concurrency: int = 1
+
+    @property
+    def skipped(self) -> int:
+        return self.tally.not_attempted
+
+    @property
+    def records(self) -> list[ArticleRecord]:
+        return load_records(self.run_dir)
+
+    @property
+    def flags(self) -> list[Flag]:
+        return load_flags(self.run_dir)
 
     @property
     def ok(self) -> bool:
@@ -125,6 +158,68 @@ def has_numbers(parsed: ParsedArticle) -> bool:
     return any(m.kind in QUANTITY_KINDS for m in parsed.mentions)
 
 
+@dataclass(frozen=True)
+class Job:
+    """One article for an engine; ``previous``: its record already in the run folder (a resumed
+    run checks it again instead of extracting it)."""
+
+    article: Article
+    previous: ArticleRecord | None = None
+
+
+@dataclass
+class Outcome:
+    """What the per-article function gives back (picklable, so a Ray worker can send it):
+    the record and its flags and reports for the checks across articles, or why it failed
+    (``error``: this article; ``stop``: the endpoint, which stops the run)."""
+
+    source_path: str
+    record: ArticleRecord | None = None
+    flags: list[Flag] = field(default_factory=list)
+    reports: list[Report] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    error: str | None = None
+    stop: str | None = None
+    resumed: bool = False
+
+
+@dataclass
+class ArticleWorker:
+    """The pure per-article function every engine maps: clean, parse, extract, check. It writes
+    nothing; the run folder is written by the caller, in one place."""
+
+    client: Client
+    strategy: Strategy
+    prompt: Prompt
+
+    def __call__(self, job: Job) -> Outcome:
+        article, domain = job.article, self.prompt.domain
+        if job.previous is not None:
+            checked = check_article(job.previous, domain)
+            return Outcome(article.source_path, job.previous, checked.flags, checked.reports,
+                           resumed=True)
+        # Read once: the strategy and the checks share this parse.
+        cleaned = clean_text(article.text)
+        parsed = parse_article(cleaned.text)
+        notes = [f"{article.source_path}: {note}" for note in article.notes]
+        if not has_numbers(parsed):
+            notes.append(f"{article.source_path}: no numbers in the article; only programs can "
+                         "be extracted")
+        try:
+            record = process_article(article, self.client, self.strategy, self.prompt,
+                                     cleaned=cleaned)
+        except RequestError as exc:
+            return Outcome(article.source_path, notes=notes, error=str(exc))
+        except EndpointError as exc:
+            return Outcome(article.source_path, notes=notes, stop=str(exc))
+        if record.language == OTHER_LANGUAGE:
+            notes.append(f"{article.source_path}: does not read as {self.prompt.language}, the "
+                         f"language of the vocabulary; its record says '{OTHER_LANGUAGE}', its "
+                         f"numbers were read by {self.prompt.language} rules")
+        checked = check_article(record, domain, parsed=parsed)
+        return Outcome(article.source_path, record, checked.flags, checked.reports, notes)
+
+
 @contextmanager
 def open_endpoint(settings: Settings, notify: Listener) -> Iterator[Endpoint]:
     """The configured endpoint, or the embedded server for as long as the run lasts."""
@@ -145,12 +240,26 @@ def open_endpoint(settings: Settings, notify: Listener) -> Iterator[Endpoint]:
         )
 
 
-def make_client(endpoint: Endpoint, settings: Settings) -> ModelClient:
+def minute_limiter(rpm: float) -> Limiter:
+    """At most ``rpm`` acquisitions in any minute (pyrate-limiter's sliding window)."""
+    return Limiter(Rate(max(1, int(rpm)), Duration.MINUTE))
+
+
+def rpm_limiter(rpm: float | None) -> Callable[[], object] | None:
+    """A blocking requests-per-minute limit shared by every thread of this process."""
+    if not rpm:
+        return None
+    limiter = minute_limiter(rpm)
+    return lambda: limiter.try_acquire("model")
+
+
+def make_client(endpoint: Endpoint, settings: Settings, *, rpm: float | None = None
+                ) -> ModelClient:
     # OpenAI itself takes tool calls; llama.cpp, vLLM and Ollama take a json_object response
     # format with a schema, which instructor's MD_JSON mode parses.
     mode = instructor.Mode.TOOLS if endpoint.base_url is None else instructor.Mode.MD_JSON
     cache = diskcache.Cache(str(settings.cache_dir / "calls")) if settings.use_cache else None
-    return ModelClient(endpoint, cache=cache, mode=mode)
+    return ModelClient(endpoint, cache=cache, mode=mode, limiter=rpm_limiter(rpm))
 
 
 def choose_strategy(settings: Settings, prompt: Prompt) -> Strategy:
@@ -158,6 +267,72 @@ def choose_strategy(settings: Settings, prompt: Prompt) -> Strategy:
     return strategy_named(
         prompt.strategy if settings.prompt and not settings.strategy else settings.strategy_name
     )
+
+
+# Measured (bench/RESULTS.md): the embedded llama.cpp server answers one request at a time, so
+# more than one in flight only queues; a remote endpoint serves many.
+EMBEDDED_CONCURRENCY = 1
+REMOTE_CONCURRENCY = 4
+
+
+def concurrency_for(parallel: Parallelism, endpoint: Endpoint | None) -> int:
+    """The articles in flight at once: as asked, else what the endpoint can really use (a
+    client passed in by the caller runs one at a time unless asked)."""
+    if parallel.concurrency is not None:
+        if parallel.concurrency < 1:
+            raise UsageError(f"--concurrency {parallel.concurrency}: give 1 or more")
+        return parallel.concurrency
+    if endpoint is None or endpoint.embedded:
+        return EMBEDDED_CONCURRENCY
+    return REMOTE_CONCURRENCY
+
+
+class RunSink:
+    """Writes the run folder as outcomes arrive, and keeps only the running totals and the
+    reports for the checks across articles."""
+
+    def __init__(self, run_dir: Path, notify: Listener, result: RunResult) -> None:
+        self.run_dir, self.notify, self.result = run_dir, notify, result
+        self.records = LineWriter(run_dir / EXTRACTIONS)
+        self._flags_partial = run_dir / f".{FLAGS}.partial"
+        self.flags = LineWriter(self._flags_partial, append=False)
+        self.index = ConflictIndex()
+        self.tally = result.tally
+
+    def fail(self, err: ArticleError) -> None:
+        self.tally.failed += 1
+        self.result.failed.append(str(err))
+        append_error(self.run_dir, err.path, err.reason)
+        self.notify(Event(EventKind.failed, str(err)))
+
+    def take(self, outcome: Outcome) -> None:
+        for note in outcome.notes:
+            self.notify(Event(EventKind.note, note))
+        if outcome.error is not None:
+            self.fail(ArticleError(outcome.source_path, outcome.error))
+            return
+        record = outcome.record
+        if record is None:
+            return
+        if not outcome.resumed:
+            self.records.write(record.model_dump_json())
+        for flag in outcome.flags:
+            self.flags.write(flag.model_dump_json())
+        self.index.add(outcome.reports)
+        self.tally.add(record, outcome.flags, resumed=outcome.resumed)
+        self.notify(Event(EventKind.article, record=record, flags=outcome.flags))
+
+    def finish(self) -> None:
+        """The checks across articles, then the flags file put in place."""
+        self.records.close()
+        across = list(self.index.flags())
+        for flag in across:
+            self.flags.write(flag.model_dump_json())
+        self.tally.add_flags(across)
+        self.flags.close()
+        os.replace(self._flags_partial, self.run_dir / FLAGS)
+        conflicts = (c.model_dump_json() for c in self.index.conflicts())
+        self.tally.conflicts = write_lines(self.run_dir / CONFLICTS, conflicts)
 
 
 def _run_info(
@@ -169,12 +344,10 @@ def _run_info(
     result: RunResult,
     started: datetime,
     seconds: float,
-    total: int,
+    parallel: Parallelism,
+    price: Price | None,
 ) -> dict[str, Any]:
-    usage = Usage()
-    for record in result.records:
-        usage = usage.add(record.usage)
-    by_severity = {s.value: sum(f.severity == s for f in result.flags) for s in Severity}
+    tally = result.tally
     status = (
         "interrupted" if result.interrupted else ("stopped" if result.stopped_by else "finished")
     )
@@ -197,18 +370,11 @@ def _run_info(
         "prompt": {"name": prompt.name, "version": prompt.version, "hash": prompt.hash},
         "domain": prompt.domain,
         "cache": str(settings.cache_dir) if settings.use_cache else None,
-        "counts": {
-            "articles": total,
-            "processed": len(result.records),
-            "failed": len(result.failed),
-            "not_attempted": result.skipped,
-            "indicators": sum(len(r.indicators) for r in result.records),
-            "targets": sum(len(r.targets) for r in result.records),
-            "programs": sum(len(r.programs) for r in result.records),
-            "flags": by_severity,
-        },
-        "timings": {"seconds_per_article": [r.seconds for r in result.records]},
-        "usage": usage.model_dump(),
+        "engine": {"name": parallel.engine, "concurrency": result.concurrency,
+                   "rpm": parallel.rpm, "address": parallel.address},
+        "counts": tally.counts(),
+        "timings": tally.timings(seconds),
+        "usage": tally.usage_info(price),
     }
 
 
@@ -221,108 +387,108 @@ def run(
     strategy: Strategy | None = None,
     listener: Listener | None = None,
     inputs: InputOptions | None = None,
+    parallel: Parallelism | None = None,
+    prices: Path | None = None,
 ) -> RunResult:
     """Run the whole pipeline over a file or folder. Pass ``client`` (or ``strategy``) to use one
     of your own (tests, other endpoints); otherwise they are built from ``settings``.
     ``inputs``: which columns hold the text and the id, and the size cap (``InputOptions``).
+    ``parallel``: the engine and how many articles run at once; ``prices``: a price table of
+    one's own for the estimated cost (``prices.py``).
 
-    The input is read as a stream: an interrupted run's counts cover the input read so far;
-    a stopped one reads the rest (without the model) to count what was not attempted."""
+    Articles stream through: each finished one is written at once, in the order they finish,
+    and the run keeps only running totals and the reports for the checks across articles, so
+    memory does not grow with the input."""
     notify = listener or (lambda event: None)
+    parallel = parallel or Parallelism()
+    if parallel.engine not in ENGINES:
+        raise UsageError(f"--engine {parallel.engine!r}: choose {', '.join(ENGINES)}")
     stream = read_inputs(input_path, inputs or InputOptions())
     prompt = load_prompt(settings.prompt_name)
     strategy = strategy or choose_strategy(settings, prompt)
     run_dir = out_dir or new_run_dir()
     run_dir.mkdir(parents=True, exist_ok=True)
     started, clock = datetime.now(timezone.utc), time.monotonic()
-    result = RunResult(run_dir, [], [], [])
-    total = 0
-    done = {(r.id, r.model, r.prompt): r for r in _previous(run_dir)}
-    checked: list[CheckedArticle] = []
+    result = RunResult(run_dir, [])
+    previous = record_offsets(run_dir)
 
     with _given(client) if client else open_endpoint(settings, notify) as endpoint_or_client:
-        model_client = client or make_client(endpoint_or_client, settings)  # type: ignore[arg-type]
+        if client is None:
+            endpoint: Endpoint = endpoint_or_client  # type: ignore[assignment]
+            result.concurrency = concurrency_for(parallel, endpoint)
+            model_client: Client = make_client(endpoint, settings, rpm=parallel.rpm)
+        else:
+            result.concurrency = concurrency_for(parallel, None)
+            model_client = client
+        sink = RunSink(run_dir, notify, result)
+        tally = result.tally
         notify(Event(EventKind.start))
-        try:
-            for article in stream:
-                total += 1
-                if isinstance(article, ArticleError):
-                    _fail(run_dir, result, article, notify)
+
+        def jobs() -> Iterator[Job]:
+            for item in stream:
+                tally.read += 1
+                if isinstance(item, ArticleError):
+                    sink.fail(item)
                     continue
-                for note in article.notes:
-                    notify(Event(EventKind.note, f"{article.source_path}: {note}"))
-                key = (article.id, model_client.endpoint.model, prompt.id)
-                parsed = None
-                if key in done:
-                    record = done[key]
+                done = previous.get(item.id)
+                if done is not None and done[:2] == (model_client.endpoint.model, prompt.id):
+                    yield Job(item, record_at(run_dir, done[2]))
                 else:
-                    # Read once: the strategy and the checks share this parse.
-                    cleaned = clean_text(article.text)
-                    parsed = parse_article(cleaned.text)
-                    if not has_numbers(parsed):
-                        notify(
-                            Event(
-                                EventKind.note,
-                                f"{article.source_path}: no numbers in the article; "
-                                "only programs can be extracted",
-                            )
-                        )
-                    try:
-                        record = process_article(
-                            article, model_client, strategy, prompt, cleaned=cleaned
-                        )
-                    except RequestError as exc:
-                        _fail(run_dir, result, ArticleError(article.source_path, str(exc)), notify)
-                        continue
-                    except EndpointError as exc:
-                        result.stopped_by = str(exc)
-                        notify(Event(EventKind.failed, str(exc)))
-                        result.skipped = 1
-                        for rest in stream:  # counted, not attempted: nothing goes unreported
-                            total += 1
-                            if isinstance(rest, ArticleError):
-                                _fail(run_dir, result, rest, notify)
-                            else:
-                                result.skipped += 1
-                        break
-                    if record.language == OTHER_LANGUAGE:
-                        notify(
-                            Event(
-                                EventKind.note,
-                                f"{article.source_path}: does not read as {prompt.language}, the "
-                                "language of the vocabulary; its record says "
-                                f"'{OTHER_LANGUAGE}', its numbers were read by {prompt.language} "
-                                "rules",
-                            )
-                        )
-                    append_record(run_dir, record)
-                result.records.append(record)
-                # Per-article checks once, as we go; the across-article checks run once, below.
-                checked.append(check_article(record, prompt.domain, parsed=parsed))
-                notify(Event(EventKind.article, record=record, flags=checked[-1].flags))
+                    yield Job(item)
+                if result.stopped_by:
+                    return
+
+        try:
+            for outcome in _engine(parallel, result.concurrency, settings, model_client,
+                                   strategy, prompt, jobs()):
+                if outcome.stop is not None:
+                    tally.not_attempted += 1
+                    if not result.stopped_by:
+                        result.stopped_by = outcome.stop
+                        notify(Event(EventKind.failed, outcome.stop))
+                    continue
+                sink.take(outcome)
+            if result.stopped_by:  # counted, not attempted: nothing goes unreported
+                for rest in stream:
+                    tally.read += 1
+                    if isinstance(rest, ArticleError):
+                        sink.fail(rest)
+                    else:
+                        tally.not_attempted += 1
         except KeyboardInterrupt:
             result.interrupted = True
-            result.skipped = total - len(result.records) - len(result.failed)
+            tally.not_attempted = tally.read - tally.processed - tally.failed
         finally:
-            # A record whose checks an interruption cut short is checked here.
-            checked += [check_article(r, prompt.domain) for r in result.records[len(checked) :]]
-            result.flags = check_run(checked)
-            write_flags(run_dir, result.flags)
-            write_run_info(
-                run_dir,
-                _run_info(
-                    settings,
-                    model_client,
-                    prompt,
-                    strategy,
-                    input_path,
-                    result,
-                    started,
-                    time.monotonic() - clock,
-                    total,
-                ),
-            )
+            sink.finish()
+            write_run_info(run_dir, _run_info(
+                settings, model_client, prompt, strategy, input_path, result, started,
+                time.monotonic() - clock, parallel,
+                price_of(model_client.endpoint.model, prices)))
     return result
+
+
+def _engine(parallel: Parallelism, concurrency: int, settings: Settings, client: Client,
+            strategy: Strategy, prompt: Prompt, jobs: Iterator[Job]) -> Iterator[Outcome]:
+    if parallel.engine == "ray":
+        from llmextract.engines.ray_data import map_ray
+
+        # A ModelClient's connections and cache handle stay in their process: a worker builds
+        # its own from the endpoint; any other client travels as it is.
+        where = client.endpoint if isinstance(client, ModelClient) else client
+        worker = partial(_remote_worker, settings, where, strategy, prompt, parallel.rpm,
+                         concurrency)
+        return map_ray(worker, jobs, concurrency, parallel.address)
+    return map_local(ArticleWorker(client, strategy, prompt), jobs, concurrency)
+
+
+def _remote_worker(settings: Settings, where: Endpoint | Client, strategy: Strategy,
+                   prompt: Prompt, rpm: float | None, workers: int) -> ArticleWorker:
+    """The per-article function, built on a Ray worker; ``--rpm`` is shared out between the
+    workers."""
+    client = (make_client(where, settings, rpm=rpm / workers if rpm else None)
+              if isinstance(where, Endpoint) else where)
+    return ArticleWorker(client, strategy, prompt)
+
 
 
 def _mode(client: Client) -> str | None:
@@ -335,11 +501,3 @@ def _given(client: Client) -> Iterator[Client]:
     yield client
 
 
-def _previous(run_dir: Path) -> list[ArticleRecord]:
-    return load_records(run_dir) if (run_dir / "extractions.jsonl").is_file() else []
-
-
-def _fail(run_dir: Path, result: RunResult, err: ArticleError, notify: Listener) -> None:
-    result.failed.append(str(err))
-    append_error(run_dir, err.path, err.reason)
-    notify(Event(EventKind.failed, str(err)))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -54,11 +55,18 @@ class Prompt:
     def render(self, key: str, **variables: Any) -> str:
         """Render the template stored under ``key`` with ``variables``."""
         try:
-            return _ENV.from_string(self.data[key]).render(**variables)
+            return _template(self.data[key]).render(**variables)
         except KeyError:
             raise UsageError(f"prompt {self.name!r} has no {key!r} template") from None
         except jinja2.TemplateError as exc:
             raise UsageError(f"prompt {self.name!r}, template {key!r}: {exc}") from None
+
+
+@lru_cache(maxsize=256)
+def _template(source: str) -> jinja2.Template:
+    """A template compiled once: compiling took more time than a cached re-run's whole model
+    step (bench/RESULTS.md)."""
+    return _ENV.from_string(source)
 
 
 def available_prompts() -> list[str]:

@@ -27,7 +27,13 @@ DEFAULT_LANGUAGE = "id"
 
 
 def prompts_dir() -> Path:
-    override = os.environ.get("LLMEXTRACT_PROMPTS_DIR")
+    return _prompts_dir(os.environ.get("LLMEXTRACT_PROMPTS_DIR"))
+
+
+@cache
+def _prompts_dir(override: str | None) -> Path:
+    """Decided once per override: the rules ask for their words thousands of times a run, and
+    a file system look-up each time was a tenth of a cached re-run."""
     if override:
         return Path(override)
     installed = _PACKAGE / "_data" / "prompts"

@@ -1,11 +1,18 @@
 """The run folder: what a run leaves behind, written so that nothing finished is ever lost.
 
-    extractions.jsonl   one ArticleRecord per line, appended and fsynced as each article finishes
-    flags.jsonl         one Flag per line; rewritten atomically (temp file + rename) after checks
-    run.json            what ran: versions, model, endpoint (no secrets), prompt, counts, timings
+    extractions.jsonl   one ArticleRecord per line, appended as each article finishes
+    flags.jsonl         one Flag per line; written beside as the articles finish, then put in
+                        place atomically (rename) with the flags across articles at the end
+    conflicts.jsonl     one Conflict per line: a group of articles that disagree on a value
+    run.json            what ran: versions, model, endpoint (no secrets), prompt, counts,
+                        timing percentiles, token totals, estimated cost
     errors.jsonl        one line per article that failed, with the reason
 
 A crash or Ctrl-C can only cut the line being written; ``load_records`` skips a torn last line.
+Each line is flushed to the operating system as it is written, so a killed process loses
+nothing finished; ``fsync`` (which only a power cut needs) runs at most every
+``SYNC_SECONDS`` and at the end, because one per article capped a cached re-run at the disk's
+sync rate.
 """
 
 from __future__ import annotations
@@ -13,12 +20,13 @@ from __future__ import annotations
 import json
 import os
 import secrets
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from llmextract.errors import UsageError
 from llmextract.models import ArticleRecord, Flag
@@ -28,6 +36,8 @@ EXTRACTIONS = "extractions.jsonl"
 FLAGS = "flags.jsonl"
 RUN = "run.json"
 ERRORS = "errors.jsonl"
+CONFLICTS = "conflicts.jsonl"
+SYNC_SECONDS = 1.0
 
 
 def new_run_dir(root: Path = Path("runs")) -> Path:
@@ -107,10 +117,49 @@ def replace_atomically(path: Path, write: Callable[[Path], None]) -> None:
 
 
 def write_atomic(path: Path, text: str) -> None:
+    _write_atomic(path, [text])
+
+
+def _write_atomic(path: Path, chunks: Iterable[str]) -> int:
+    """``chunks`` into ``path`` through ``replace_atomically``; returns how many."""
+    written = 0
+
     def write(tmp: Path) -> None:
-        tmp.write_text(text, encoding="utf-8")
+        nonlocal written
+        with tmp.open("w", encoding="utf-8") as fh:
+            for chunk in chunks:
+                fh.write(chunk)
+                written += 1
 
     replace_atomically(path, write)
+    return written
+
+
+class LineWriter:
+    """Appends lines to one file of the run folder, kept open for the run (see the module
+    docstring for when it syncs)."""
+
+    def __init__(self, path: Path, *, append: bool = True) -> None:
+        if append:
+            repair_torn_tail(path)
+        self.path = path
+        self._fh = path.open("a" if append else "w", encoding="utf-8")
+        self._synced = time.monotonic()
+
+    def write(self, line: str) -> None:
+        self._fh.write(line + "\n")
+        self._fh.flush()
+        if time.monotonic() - self._synced >= SYNC_SECONDS:
+            self.sync()
+
+    def sync(self) -> None:
+        os.fsync(self._fh.fileno())
+        self._synced = time.monotonic()
+
+    def close(self) -> None:
+        if not self._fh.closed:
+            self.sync()
+            self._fh.close()
 
 
 def append_record(run_dir: Path, record: ArticleRecord) -> None:
@@ -124,7 +173,12 @@ def append_error(run_dir: Path, source: str, reason: str) -> None:
 
 
 def write_flags(run_dir: Path, flags: Iterable[Flag]) -> None:
-    write_atomic(run_dir / FLAGS, "".join(f.model_dump_json() + "\n" for f in flags))
+    write_lines(run_dir / FLAGS, (f.model_dump_json() for f in flags))
+
+
+def write_lines(path: Path, lines: Iterable[str]) -> int:
+    """``lines`` into ``path`` atomically, streamed; returns how many."""
+    return _write_atomic(path, (line + "\n" for line in lines))
 
 
 def write_run_info(run_dir: Path, info: dict[str, Any]) -> None:
@@ -149,21 +203,65 @@ def _read_jsonl(path: Path) -> list[str]:
     return [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def load_records(run_dir: Path) -> list[ArticleRecord]:
-    """Every complete record; a torn last line (crash mid-write) is skipped; the latest record
-    of an article wins when a resumed run wrote it twice."""
-    require_run_dir(run_dir)
-    records: dict[str, ArticleRecord] = {}
-    lines = _read_jsonl(run_dir / EXTRACTIONS)
-    for n, line in enumerate(lines, start=1):
-        try:
-            record = ArticleRecord.model_validate_json(line)
-        except ValidationError:
-            if n == len(lines):
+class _RecordKey(BaseModel):
+    """What a pass over the records needs to find each article's latest line (pydantic reads
+    only these fields, far faster than whole records)."""
+
+    id: str
+    model: str = ""
+    prompt: str = ""
+
+
+R = TypeVar("R", bound=BaseModel)
+
+
+def _record_lines(run_dir: Path, kind: type[R]) -> Iterator[tuple[int, int, R]]:
+    """(line number, byte offset, record as ``kind``) of every complete line, read as a stream;
+    a torn last line (crash mid-write) is skipped."""
+    path = run_dir / EXTRACTIONS
+    with path.open("rb") as fh:
+        offset, n = 0, 0
+        for raw in fh:
+            n += 1
+            start, offset = offset, offset + len(raw)
+            if not raw.strip():
                 continue
-            raise UsageError(f"{run_dir / EXTRACTIONS}:{n}: not a valid record") from None
-        records[record.id] = record
-    return list(records.values())
+            try:
+                yield n, start, kind.model_validate_json(raw)
+            except ValidationError:
+                if not raw.endswith(b"\n"):
+                    return
+                raise UsageError(f"{path}:{n}: not a valid record") from None
+
+
+def record_offsets(run_dir: Path) -> dict[str, tuple[str, str, int]]:
+    """Article id -> (model, prompt, byte offset) of its latest record: what a resumed run
+    needs to know of the records already there, without holding them."""
+    if not (run_dir / EXTRACTIONS).is_file():
+        return {}
+    return {r.id: (r.model, r.prompt, start) for _, start, r in _record_lines(run_dir, _RecordKey)}
+
+
+def record_at(run_dir: Path, offset: int) -> ArticleRecord:
+    with (run_dir / EXTRACTIONS).open("rb") as fh:
+        fh.seek(offset)
+        return ArticleRecord.model_validate_json(fh.readline())
+
+
+def iter_records(run_dir: Path) -> Iterator[ArticleRecord]:
+    """Every record, streamed, the latest of an article only (a resumed run may have written one
+    twice): a first pass finds each article's latest line, the second reads those lines."""
+    require_run_dir(run_dir)
+    latest = {r.id: n for n, _, r in _record_lines(run_dir, _RecordKey)}
+    keep = set(latest.values())
+    for n, _, record in _record_lines(run_dir, ArticleRecord):
+        if n in keep:
+            yield record
+
+
+def load_records(run_dir: Path) -> list[ArticleRecord]:
+    """Every complete record (``iter_records`` as a list)."""
+    return list(iter_records(run_dir))
 
 
 def load_flags(run_dir: Path) -> list[Flag]:

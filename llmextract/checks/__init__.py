@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from llmextract.checks.across import check_across
+from llmextract.checks.across import Conflict, ConflictIndex, Report, reports
 from llmextract.checks.arithmetic import check_arithmetic
 from llmextract.checks.change import check_change
 from llmextract.checks.context import ArticleContext, build_context
@@ -28,8 +28,8 @@ from llmextract.resources import DEFAULT_DOMAIN
 from llmextract.text.parsed import ParsedArticle
 
 __all__ = [
-    "ARTICLE_CHECKS", "CheckedArticle", "check", "check_article", "check_record", "check_records",
-    "check_run", "sort_flags",
+    "ARTICLE_CHECKS", "CheckedArticle", "Conflict", "ConflictIndex", "Report", "check",
+    "check_article", "check_record", "check_records", "check_run", "sort_flags",
 ]
 
 ARTICLE_CHECKS: tuple[Callable[[ArticleContext], list[Flag]], ...] = (
@@ -61,12 +61,11 @@ def check(text: str, extraction: Extraction, *, article_id: str = "",
 
 @dataclass(frozen=True)
 class CheckedArticle:
-    """One article checked: its flags, and its context and region for the checks across the
-    articles of a run (so that a run checks each article once)."""
+    """One article checked: its flags, and its reports for the checks across the articles of a
+    run (so that a run checks each article once, and keeps only the reports until its end)."""
 
-    context: ArticleContext
-    region: str | None
     flags: list[Flag]
+    reports: list[Report]
 
 
 def check_article(record: ArticleRecord, domain: str = DEFAULT_DOMAIN, *,
@@ -76,13 +75,17 @@ def check_article(record: ArticleRecord, domain: str = DEFAULT_DOMAIN, *,
                             programs=record.programs)
     ctx = build_context(record.text, extraction, article_id=record.id, date=record.date,
                         domain=domain, parsed=parsed)
-    return CheckedArticle(ctx, record.region, sort_flags(_run(ctx)))
+    return CheckedArticle(sort_flags(_run(ctx)), reports(ctx, record.region))
 
 
 def check_run(articles: list[CheckedArticle]) -> list[Flag]:
-    """The flags of checked articles, plus conflicts between them."""
+    """The flags of checked articles, plus conflicts between them (a run streams its articles
+    through a ``ConflictIndex`` instead of keeping them in a list)."""
+    index = ConflictIndex()
+    for article in articles:
+        index.add(article.reports)
     flags = [flag for article in articles for flag in article.flags]
-    return sort_flags(flags + check_across([(a.context, a.region) for a in articles]))
+    return sort_flags(flags + list(index.flags()))
 
 
 def check_record(record: ArticleRecord, domain: str = DEFAULT_DOMAIN) -> list[Flag]:

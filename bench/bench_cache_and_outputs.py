@@ -1,0 +1,62 @@
+"""Benchmarks 2 and 4: a full re-run from the cache, and the size of what a run writes.
+
+2. 10,000 articles are run once against the latency double with no delay (to fill the cache),
+   then run again into new folders ``ROUNDS`` times: every model call is answered from the
+   cache (the double counts the requests: none may arrive), so the time is reading, checking
+   and writing. Goal: at least 500 articles a second end to end.
+4. The files of the cached runs over the first 1,000 and over all 10,000 articles (the same
+   corpus, so the 1,000 are a prefix): goal linear, a ratio within 10 x +- 10 %.
+
+Run by hand: ``python bench/bench_cache_and_outputs.py [ARTICLES] [ROUNDS]``.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from scale_common import machine, median, timed_run, write_corpus
+
+from tests.latency_double import serve
+
+FILES = ("extractions.jsonl", "flags.jsonl", "conflicts.jsonl", "run.json")
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    small_n = n // 10
+    print(machine())
+    with tempfile.TemporaryDirectory() as tmp, serve(delay=0.0) as double:
+        work = Path(tmp)
+        articles = write_corpus(work / "in.jsonl", n)
+        small = write_corpus(work / "small.jsonl", small_n)
+        cache = work / "cache"
+        fill, _ = timed_run(articles, work / "fill", cache, double.url, concurrency=8)
+        asked = double.count
+        print(f"  filling the cache: {fill:.1f} s, {asked} requests", flush=True)
+        walls = []
+        for r in range(rounds):
+            wall, result = timed_run(articles, work / f"again{r}", cache, double.url,
+                                     concurrency=1)
+            assert result.ok and result.tally.usage.calls == 0
+            walls.append(wall)
+            print(f"  re-run {r + 1}: {wall:.1f} s, {n / wall:.0f} articles/s", flush=True)
+        timed_run(small, work / "small", cache, double.url, concurrency=1)
+        extra = double.count - asked
+        print(f"\n2. full re-run from the cache, {n} articles, concurrency 1\n")
+        print("| runs | median s | articles/s | requests during the re-runs |")
+        print("|---|---|---|---|")
+        print(f"| {rounds} | {median(walls):.1f} | {n / median(walls):.0f} | {extra} |")
+        print(f"\n4. output sizes, {small_n} and {n} articles\n")
+        print(f"| file | {small_n} articles | {n} articles | ratio |")
+        print("|---|---|---|---|")
+        for name in FILES:
+            a = (work / "small" / name).stat().st_size
+            b = (work / "again0" / name).stat().st_size
+            print(f"| {name} | {a:,} B | {b:,} B | {b / a:.2f} |")
+
+
+if __name__ == "__main__":
+    main()

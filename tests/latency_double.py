@@ -1,0 +1,101 @@
+"""A latency double: a loopback OpenAI-compatible server that answers every call after a fixed
+delay, with a made-up answer, so the pipeline's concurrency can be tested and benchmarked
+without a model. It is not a model and its answers are not model traffic: a chat call (the
+``read`` strategy) gets every number id listed in its last message (``n1: ...`` lines) labelled
+an indicator and no program, a completion gets " other", and the usage it reports is counted
+from the request (a quarter of its characters as prompt tokens, ten completion tokens).
+
+An article whose text holds ``SLOW_MARKER`` is answered after ``slow_seconds`` instead, to show
+that a slow article does not hold the others up.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+SLOW_MARKER = "LAMBAT-SEKALI"
+_ID = re.compile(r"^(n\d+): ", re.MULTILINE)
+MODEL = "latency-double"
+
+
+@dataclass
+class Double:
+    url: str
+    delay: float
+    slow_seconds: float
+    requests: list[float] = field(default_factory=list)  # when each request arrived
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def count(self) -> int:
+        with self.lock:
+            return len(self.requests)
+
+
+def _handler(double: Double) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            pass
+
+        def _send(self, body: dict[str, Any]) -> None:
+            data = json.dumps(body).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_GET(self) -> None:  # noqa: N802
+            self._send({"object": "list", "data": [{"id": MODEL, "object": "model"}]})
+
+        def do_POST(self) -> None:  # noqa: N802
+            body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
+            with double.lock:
+                double.requests.append(time.monotonic())
+            text = json.dumps(body.get("prompt") or body.get("messages") or "")
+            time.sleep(double.slow_seconds if SLOW_MARKER in text else double.delay)
+            usage = {"prompt_tokens": len(text) // 4, "completion_tokens": 10,
+                     "total_tokens": len(text) // 4 + 10}
+            common = {"id": "double", "created": 0, "model": MODEL, "usage": usage}
+            if self.path.endswith("/chat/completions"):
+                last = str(body["messages"][-1].get("content", ""))
+                numbers = [{"id": i, "label": "indicator"} for i in _ID.findall(last)]
+                answer = {"numbers": numbers, "programs": []}
+                message = {"role": "assistant", "content": json.dumps(answer)}
+                self._send({**common, "object": "chat.completion", "choices": [
+                    {"index": 0, "message": message, "finish_reason": "stop"}]})
+            else:
+                self._send({**common, "object": "text_completion", "choices": [
+                    {"index": 0, "text": " other", "finish_reason": "stop", "logprobs": None}]})
+
+    return Handler
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 256  # 64 clients at once must not be refused
+
+
+@contextmanager
+def serve(delay: float = 0.3, slow_seconds: float = 3.0) -> Iterator[Double]:
+    """The double on a free loopback port for as long as the block lasts."""
+    server = _Server(("127.0.0.1", 0), BaseHTTPRequestHandler)
+    double = Double(f"http://127.0.0.1:{server.server_address[1]}/v1", delay, slow_seconds)
+    server.RequestHandlerClass = _handler(double)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield double
+    finally:
+        server.shutdown()
+        server.server_close()
