@@ -32,7 +32,8 @@ SETTINGS_HELP = """
 Settings come from flags, then environment variables, then defaults:
 LLMEXTRACT_MODEL (--model), LLMEXTRACT_BASE_URL (--base-url), OPENAI_API_KEY (the key; never
 a flag), LLMEXTRACT_STRATEGY (--strategy), LLMEXTRACT_PROMPT (--prompt), LLMEXTRACT_CACHE_DIR
-(--cache-dir). With none of model, base URL and key set, the embedded local model is used.
+(--cache-dir), LLMEXTRACT_TIMEOUT (--timeout). With none of model, base URL and key set,
+the embedded local model is used.
 """
 
 
@@ -123,6 +124,12 @@ def _summary_table(records: list[Any], flags: list[Any]) -> Table:
 )
 @click.option("--cache-dir", type=click.Path(path_type=Path), help="Cache folder for model calls.")
 @click.option("--no-cache", is_flag=True, help="Call the model even when an answer is cached.")
+@click.option(
+    "--timeout",
+    type=float,
+    help="Seconds to wait for one answer (default 300); a request is tried 4 times, then "
+    "its article fails.",
+)
 @translate_errors
 def run(
     input_path: Path,
@@ -133,6 +140,7 @@ def run(
     out: Path | None,
     cache_dir: Path | None,
     no_cache: bool,
+    timeout: float | None,
 ) -> None:
     """Extract, check and store every article in PATH (.txt, .md, .html, .jsonl).
 
@@ -151,6 +159,7 @@ def run(
         prompt=prompt,
         cache_dir=cache_dir,
         use_cache=not no_cache,
+        timeout=timeout,
     )
     progress = Progress(
         TextColumn("{task.description}"),

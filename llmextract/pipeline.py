@@ -147,7 +147,7 @@ def make_client(endpoint: Endpoint, settings: Settings) -> ModelClient:
     # format with a schema, which instructor's MD_JSON mode parses.
     mode = instructor.Mode.TOOLS if endpoint.base_url is None else instructor.Mode.MD_JSON
     cache = diskcache.Cache(str(settings.cache_dir / "calls")) if settings.use_cache else None
-    return ModelClient(endpoint, cache=cache, mode=mode)
+    return ModelClient(endpoint, cache=cache, mode=mode, timeout=settings.timeout)
 
 
 def choose_strategy(settings: Settings, prompt: Prompt) -> Strategy:
@@ -198,6 +198,7 @@ def _run_info(
             "articles": total,
             "processed": len(result.records),
             "failed": len(result.failed),
+            "with_problems": sum(bool(r.problems) for r in result.records),
             "not_attempted": result.skipped,
             "indicators": sum(len(r.indicators) for r in result.records),
             "targets": sum(len(r.targets) for r in result.records),
@@ -267,6 +268,7 @@ def run(
                         notify(Event(EventKind.failed, str(exc)))
                         break
                     append_record(run_dir, record)
+                    _note_problems(record, notify)
                 result.records.append(record)
                 # Per-article checks once, as we go; the across-article checks run once, below.
                 checked.append(check_article(record, prompt.domain, parsed=parsed))
@@ -308,6 +310,16 @@ def _given(client: Client) -> Iterator[Client]:
 
 def _previous(run_dir: Path) -> list[ArticleRecord]:
     return load_records(run_dir) if (run_dir / "extractions.jsonl").is_file() else []
+
+
+def _note_problems(record: ArticleRecord, notify: Listener) -> None:
+    """An answer that did not hold up is kept (the checks flag its items), and said so: it is
+    never a silent success."""
+    if record.problems:
+        first = record.problems[0].strip().splitlines()
+        notify(Event(EventKind.note, f"{record.source_path}: the model's answer did not hold up "
+                     f"(kept with its problems, the checks flag its items): "
+                     f"{' '.join(first[:3])[:300]}"))
 
 
 def _fail(run_dir: Path, result: RunResult, err: ArticleError, notify: Listener) -> None:
