@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from llmextract.articles import Article, article_id
+from llmextract.articles import DEFAULT_MAX_CHARS, Article, InputOptions, article_id
 from llmextract.checks import check_record, check_records
 from llmextract.client import Client
 from llmextract.extract import Strategy
@@ -76,7 +76,7 @@ def extract(
     settings = _settings(model, base_url, strategy if isinstance(strategy, str) else None,
                          prompt, cache_dir, use_cache)
     chosen = load_prompt(settings.prompt_name)
-    article = Article(id=article_id(text), source_path=source_path, text=text)
+    article = Article(id=article_id(text, source_path), source_path=source_path, text=text)
     with _client(settings, client, listener) as model_client:
         return process_article(article, model_client, _strategy(settings, chosen, strategy),
                                chosen)
@@ -102,14 +102,19 @@ def run(
     cache_dir: Path | None = None,
     use_cache: bool = True,
     listener: Listener | None = None,
+    text_column: str = "text",
+    id_column: str | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
 ) -> RunResult:
     """Process a file or folder as ``llmextract run`` does, writing a run folder (``out``, or
-    ``runs/<timestamp>``)."""
+    ``runs/<timestamp>``). ``text_column``, ``id_column``: where a JSONL, CSV or Parquet row
+    holds its text and id; ``max_chars``: the largest article accepted."""
     settings = _settings(model, base_url, strategy if isinstance(strategy, str) else None,
                          prompt, cache_dir, use_cache)
     return run_pipeline(Path(path), settings, out_dir=None if out is None else Path(out),
                         client=client, strategy=None if isinstance(strategy, str) else strategy,
-                        listener=listener)
+                        listener=listener,
+                        inputs=InputOptions(text_column, id_column, max_chars))
 
 
 @dataclass(frozen=True)

@@ -118,6 +118,7 @@ def _summary_table(records: list[Any], flags: list[Any]) -> Table:
 )
 @click.option("--prompt", help="Prompt template name in prompts/ (default: the strategy's own).")
 @click.option(
+    "-o",
     "--out",
     type=click.Path(path_type=Path),
     help="Run folder (default runs/<UTC timestamp>/). Reusing one resumes it.",
@@ -130,6 +131,24 @@ def _summary_table(records: list[Any], flags: list[Any]) -> Table:
     help="Seconds to wait for one answer (default 300); a request is tried 4 times, then "
     "its article fails.",
 )
+@click.option(
+    "--text-column",
+    default="text",
+    show_default=True,
+    help="JSONL field, CSV or Parquet column holding the article text.",
+)
+@click.option(
+    "--id-column",
+    help="Field or column identifying each row (default: 'id' when there is one, else the row "
+    "number).",
+)
+@click.option(
+    "--max-chars",
+    type=click.IntRange(min=1),
+    envvar="LLMEXTRACT_MAX_CHARS",
+    help="Largest article accepted, in characters (default 100,000; env LLMEXTRACT_MAX_CHARS); "
+    "a longer one is refused with a message naming it.",
+)
 @translate_errors
 def run(
     input_path: Path,
@@ -141,13 +160,19 @@ def run(
     cache_dir: Path | None,
     no_cache: bool,
     timeout: float | None,
+    text_column: str,
+    id_column: str | None,
+    max_chars: int | None,
 ) -> None:
-    """Extract, check and store every article in PATH (.txt, .md, .html, .jsonl).
+    """Extract, check and store every article in PATH: a file or a folder of .txt, .md, .html,
+    .jsonl, .csv and .parquet files (url, title, date, region, outlet and any other column of a
+    row are kept in the record).
 
     Writes extractions.jsonl (one record per article, as each finishes), flags.jsonl (every
     discrepancy the checks found) and run.json (what ran). Ctrl-C keeps finished articles;
     running the same command again takes them from the cache.
     """
+    from llmextract.articles import DEFAULT_MAX_CHARS, InputOptions
     from llmextract.pipeline import Event, EventKind
     from llmextract.pipeline import run as run_pipeline
     from llmextract.settings import resolve_settings
@@ -186,7 +211,13 @@ def run(
             )
 
     with progress:
-        result = run_pipeline(input_path, settings, out_dir=out, listener=listen)
+        result = run_pipeline(
+            input_path,
+            settings,
+            out_dir=out,
+            listener=listen,
+            inputs=InputOptions(text_column, id_column, max_chars or DEFAULT_MAX_CHARS),
+        )
     console.print(_summary_table(result.records, result.flags))
     n_ind = sum(len(r.indicators) for r in result.records)
     n_tgt = sum(len(r.targets) for r in result.records)
@@ -208,7 +239,14 @@ def run(
 
 
 @main.command()
-@click.option("--out", type=click.Path(path_type=Path), default=Path("schemas"), show_default=True)
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("schemas"),
+    show_default=True,
+    help="Folder to write the schemas into.",
+)
 def schema(out: Path) -> None:
     """Write the JSON Schemas of the output records (extractions.jsonl, flags.jsonl)."""
     from llmextract.schema import write_schemas
@@ -218,6 +256,18 @@ def schema(out: Path) -> None:
 
 
 # --- evaluation commands ---
+
+
+def _emit(text: str, out: Path | None) -> None:
+    """Print a report, or write it to ``out`` (whole or not at all) and say where."""
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    from llmextract.store import require_folder_of, write_atomic
+
+    require_folder_of(out)
+    write_atomic(out, text)
+    click.echo(str(out))
 
 
 @main.command(name="eval")
@@ -230,8 +280,11 @@ def schema(out: Path) -> None:
     help="Gold file (format: docs/gold.md).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option(
+    "-o", "--out", type=click.Path(path_type=Path), help="Write the report to this file."
+)
 @translate_errors
-def eval_command(run_dir: Path, gold_path: Path, as_json: bool) -> None:
+def eval_command(run_dir: Path, gold_path: Path, as_json: bool, out: Path | None) -> None:
     """Score a run against hand-made gold: precision, recall and F1 of numbers and programs, per
     article and overall, for all items and for those that passed the checks; every miss, false
     item and partial match (right number, other year or unit) listed."""
@@ -240,10 +293,9 @@ def eval_command(run_dir: Path, gold_path: Path, as_json: bool) -> None:
 
     report = evaluate_run(run_dir, gold_path)
     if as_json:
-        click.echo(report.model_dump_json(indent=2))
+        _emit(report.model_dump_json(indent=2) + "\n", out)
     else:
-        click.echo(f"{run_dir} scored against {gold_path}\n")
-        click.echo(format_report(report), nl=False)
+        _emit(f"{run_dir} scored against {gold_path}\n\n" + format_report(report), out)
 
 
 @main.command(name="diff")
@@ -256,21 +308,48 @@ def eval_command(run_dir: Path, gold_path: Path, as_json: bool) -> None:
     help="Gold file: also show each run's evaluation.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the diff as JSON.")
+@click.option(
+    "-o", "--out", type=click.Path(path_type=Path), help="Write the diff to this file."
+)
 @translate_errors
-def diff_command(run_a: Path, run_b: Path, gold_path: Path | None, as_json: bool) -> None:
+def diff_command(
+    run_a: Path, run_b: Path, gold_path: Path | None, as_json: bool, out: Path | None
+) -> None:
     """What changed from RUN_A to RUN_B over the same articles (another model, prompt or
     strategy): items gained (+), lost (-) and changed (~), per article."""
     from llmextract.dataset.diff import diff_run_dirs, format_diff
 
     result = diff_run_dirs(run_a, run_b, gold_path)
     if as_json:
-        click.echo(result.model_dump_json(indent=2))
+        _emit(result.model_dump_json(indent=2) + "\n", out)
     else:
-        click.echo(f"A = {run_a}, B = {run_b}\n")
-        click.echo(format_diff(result), nl=False)
+        _emit(f"A = {run_a}, B = {run_b}\n\n" + format_diff(result), out)
 
 
 # --- review commands ---
+
+
+def _refuse_together(given: dict[str, bool]) -> None:
+    """One mode per call: ``--accept X --list`` is a mistake, not a request to ignore one."""
+    used = [name for name, on in given.items() if on]
+    if len(used) > 1:
+        raise UsageError(f"{used[0]} and {used[1]} cannot be used together")
+
+
+def _print_entries(entries: list[Any]) -> None:
+    """Tab-separated lines: per flag (flag id, severity, kind, source, item id or -, message),
+    or for an item no check flagged (item id, status, item type, source, item id, the number
+    as written and what it is about)."""
+    for entry in entries:
+        for f in entry.flags:
+            cols = [f.id, f.severity.value, f.kind, entry.record.source_path, f.item_id or "-",
+                    f.message]
+            click.echo("\t".join(" ".join(c.split()) for c in cols))
+        if not entry.flags and entry.reviewed is not None:
+            about = f"{entry.value_text} · {entry.subject}" if entry.subject else entry.value_text
+            cols = [entry.key, str(entry.status), entry.reviewed.item_type,
+                    entry.record.source_path, entry.key, about]
+            click.echo("\t".join(" ".join(c.split()) for c in cols))
 
 
 @main.command()
@@ -296,6 +375,40 @@ def diff_command(run_a: Path, run_b: Path, gold_path: Path | None, as_json: bool
     metavar="ID",
     help="Reject (remove) the item this flag or item id points at (repeatable).",
 )
+@click.option(
+    "--dismiss",
+    "dismiss_ids",
+    multiple=True,
+    metavar="FLAG",
+    help="Dismiss a flag about the whole article (e.g. an unused number) (repeatable).",
+)
+@click.option("--correct", "correct_id", metavar="ID", help="Correct this item (or flag's item).")
+@click.option("--value", help="With --correct: the value, as a number (10,6 or 10.6).")
+@click.option("--value-text", help="With --correct: the number as the article writes it.")
+@click.option(
+    "--set",
+    "set_fields",
+    multiple=True,
+    metavar="FIELD=VALUE",
+    help="With --correct: any other field, e.g. --set period=2024 --set approximate=true.",
+)
+@click.option(
+    "--sample",
+    "sample_size",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Draw a random sample of N unflagged items per article to judge (kept in "
+    "review.sqlite; judge them with --accept/--reject/--correct or on the page's Sample view) "
+    "and print them.",
+)
+@click.option(
+    "--seed", type=int, default=0, show_default=True, help="With --sample: the random seed."
+)
+@click.option(
+    "--estimate",
+    is_flag=True,
+    help="Print the precision of the unflagged items estimated from the judged sample.",
+)
 @click.option("--note", default="", help="Note kept with the decisions given here.")
 @click.option(
     "--reviewer", help="Who decides [default: $LLMEXTRACT_REVIEWER, else the OS user name]."
@@ -310,48 +423,90 @@ def review(
     list_open: bool,
     accept_ids: tuple[str, ...],
     reject_ids: tuple[str, ...],
+    dismiss_ids: tuple[str, ...],
+    correct_id: str | None,
+    value: str | None,
+    value_text: str | None,
+    set_fields: tuple[str, ...],
+    sample_size: int | None,
+    seed: int,
+    estimate: bool,
     note: str,
     reviewer: str | None,
     port: int,
     no_browser: bool,
 ) -> None:
-    """Settle flagged items. Without options: serve a review page on 127.0.0.1 (the URL carries
-    a token; keep it private) and open it in the browser when one is available; Ctrl-C stops
-    it. Decisions are kept in RUN_DIR/review.sqlite with who, when, before, after and note."""
+    """Review the items of a run. Without options: serve a review page on 127.0.0.1 (the URL
+    carries a token; keep it private) and open it in the browser when one is available; Ctrl-C
+    stops it. Decisions are kept in RUN_DIR/review.sqlite with who, when, before, after and
+    note."""
     from llmextract.dataset.decisions import Action, default_reviewer
-    from llmextract.dataset.reviewed import OPEN, RunView
+    from llmextract.dataset.reviewed import RunView
+    from llmextract.dataset.sampling import draw_sample, record_estimate
 
     who = reviewer or default_reviewer()
-    if note and not (accept_ids or reject_ids):
-        raise UsageError("--note goes with --accept or --reject")
-    if accept_ids or reject_ids:
+    deciding = bool(accept_ids or reject_ids or dismiss_ids)
+    _refuse_together(
+        {
+            "--accept/--reject/--dismiss": deciding,
+            "--correct": correct_id is not None,
+            "--list": list_open,
+            "--sample": sample_size is not None,
+            "--estimate": estimate,
+            "--port/--no-browser": bool(port or no_browser),
+        }
+    )
+    changes = {"value": value, "value_text": value_text}
+    if correct_id is None and (any(v is not None for v in changes.values()) or set_fields):
+        raise UsageError("--value, --value-text and --set go with --correct")
+    if note and not (deciding or correct_id):
+        raise UsageError("--note goes with --accept, --reject, --dismiss or --correct")
+    if seed and sample_size is None:
+        raise UsageError("--seed goes with --sample")
+    view = RunView(run_dir)
+    if deciding:
         from llmextract.review.actions import decide_many
 
-        view = RunView(run_dir)
         choices = [(i, Action.accept) for i in accept_ids] + [
             (i, Action.reject) for i in reject_ids
         ]
-        for d in decide_many(view.store, view.review(), choices, who, note):
-            click.echo(f"{d.action.value}ed {d.key} ({who}, {d.decided_at})")
+        for d in decide_many(view.store, view.review(), choices, who, note,
+                             dismiss=dismiss_ids):
+            done = "dismissed" if d.key in dismiss_ids else f"{d.action.value}ed"
+            click.echo(f"{done} {d.key} ({who}, {d.decided_at})")
+        record_estimate(run_dir)
+        return
+    if correct_id is not None:
+        from llmextract.review.actions import correct_item, parse_assignments
+
+        fields = {k: v for k, v in changes.items() if v is not None}
+        fields.update(parse_assignments(set_fields))
+        if not fields:
+            raise UsageError("--correct needs --value, --value-text or --set FIELD=VALUE")
+        d = correct_item(view.store, view.review(), correct_id, fields, who, note)
+        changed = ", ".join(f"{k} {d.before.get(k)!r} -> {v!r}" for k, v in (d.after or {}).items()
+                            if d.before is not None and d.before.get(k) != v and k != "span")
+        click.echo(f"corrected {d.key}: {changed} ({who}, {d.decided_at})")
+        item = view.review().item(d.key)
+        for f in item.flags if item else ():
+            click.echo(f"  now flagged: {f.severity.value} {f.message} ({f.kind} {f.id})")
+        record_estimate(run_dir)
         return
     if list_open:
-        for entry in RunView(run_dir).review().entries:
-            if entry.status != OPEN:
-                continue
-            for f in entry.flags:
-                message = " ".join(f.message.split())
-                click.echo(
-                    "\t".join(
-                        [
-                            f.id,
-                            f.severity.value,
-                            f.kind,
-                            entry.record.source_path,
-                            f.item_id or "-",
-                            message,
-                        ]
-                    )
-                )
+        _print_entries([e for e in view.review().entries if not e.settled])
+        return
+    if sample_size is not None:
+        drawn = draw_sample(view.store, view.review(), per_article=sample_size, seed=seed,
+                            reviewer=who)
+        record_estimate(run_dir)
+        keep = set(drawn.item_ids)
+        click.echo(f"{len(drawn.item_ids)} unflagged items drawn (seed {seed}); judge each:")
+        _print_entries([e for e in view.review().every_entry() if e.key in keep])
+        return
+    if estimate:
+        found = record_estimate(run_dir)
+        click.echo(found.sentence if found else "no sample drawn yet: llmextract review "
+                   f"{run_dir} --sample 3")
         return
     from llmextract.review.server import serve
 
@@ -373,22 +528,47 @@ def review(
     "--format",
     "fmt",
     type=click.Choice(["csv", "xlsx", "jsonl", "parquet"]),
-    default="csv",
-    show_default=True,
+    help="File format [default: the one -o's file name says, else csv].",
 )
 @out_file_option("export.<format>")
 @click.option(
-    "--only-reviewed", is_flag=True, help="Leave out flagged items nobody has decided yet."
+    "--only-reviewed",
+    is_flag=True,
+    help="Keep only the items a person decided (accepted, corrected, added).",
+)
+@click.option(
+    "--table",
+    type=click.Choice(["items", "flags", "decisions", "settings", "summary"]),
+    help="csv, jsonl, parquet: the table to write [default: items; xlsx has every table as a "
+    "sheet].",
+)
+@click.option(
+    "--bom/--no-bom",
+    default=None,
+    help="csv: start with the UTF-8 byte order mark, so that Excel reads “ ” and – as written "
+    "[default: --bom].",
 )
 @translate_errors
-def export_command(run_dir: Path, fmt: str, out: Path | None, only_reviewed: bool) -> None:
-    """Write the reviewed dataset: one row per item with its article, fields, quote, span,
-    status, flag kinds and latest decision. Rejected items are left out; flagged items not yet
-    decided are kept with status needs_review unless --only-reviewed. xlsx and parquet need the
-    'export' extra."""
+def export_command(
+    run_dir: Path,
+    fmt: str | None,
+    out: Path | None,
+    only_reviewed: bool,
+    table: str | None,
+    bom: bool | None,
+) -> None:
+    """Write the reviewed dataset: one row per item with its article's metadata (title, region,
+    date, url, ...), fields, quote, span, status, the value before a correction beside the one
+    after, flag kinds and latest decision. Rejected items are left out; items nobody decided
+    are kept as flagged or unreviewed unless --only-reviewed. xlsx also has sheets for the
+    flags, the decisions, the run's settings and the summary by place, indicator and year.
+    xlsx and parquet need the 'export' extra: pip install '.[export]' in the llmextract
+    folder."""
     from llmextract.dataset.export import export_run
 
-    path, rows = export_run(run_dir, fmt, out, only_reviewed=only_reviewed)
+    path, rows = export_run(
+        run_dir, fmt, out, only_reviewed=only_reviewed, table=table, bom=bom
+    )
     click.echo(f"{rows} rows -> {path}")
 
 
@@ -407,20 +587,33 @@ def report_command(run_dir: Path, out: Path | None) -> None:
 @main.command(name="gold")
 @click.argument("run_dir", type=click.Path(path_type=Path))
 @out_file_option("gold.json")
+@click.option(
+    "--include-unreviewed",
+    is_flag=True,
+    help='Also keep the items nobody decided, each marked "unreviewed": true.',
+)
 @translate_errors
-def gold_command(run_dir: Path, out: Path | None) -> None:
-    """Turn a reviewed run into gold for `llmextract eval`: accepted, corrected, added and
-    unflagged items are kept, rejected numbers become not_facts, undecided flagged items are
-    left out."""
+def gold_command(run_dir: Path, out: Path | None, include_unreviewed: bool) -> None:
+    """Turn a reviewed run into gold for `llmextract eval`: the items a person accepted,
+    corrected or added are kept, rejected numbers become not_facts, items nobody decided are
+    left out (unless --include-unreviewed)."""
     from llmextract.dataset.goldify import write_run_gold
+    from llmextract.store import require_folder_of
 
     path = out or run_dir / "gold.json"
-    result = write_run_gold(run_dir, path)
+    require_folder_of(path)
+    result = write_run_gold(run_dir, path, include_unreviewed=include_unreviewed)
     click.echo(f"{result.kept} items, {result.not_facts} not-facts -> {path}")
-    if result.unreviewed:
+    if result.unreviewed and include_unreviewed:
         click.echo(
-            f"note: {result.unreviewed} flagged items are not decided yet and were left "
-            "out; review them first for complete gold",
+            f"note: {result.unreviewed} of them nobody decided; they are marked "
+            '"unreviewed": true',
+            err=True,
+        )
+    elif result.unreviewed:
+        click.echo(
+            f"note: {result.unreviewed} items nobody decided were left out; review them (or "
+            "pass --include-unreviewed) for complete gold",
             err=True,
         )
 
@@ -433,7 +626,10 @@ def gold_command(run_dir: Path, out: Path | None) -> None:
 @translate_errors
 def check_command(run_dir: Path) -> None:
     """Run the checks again over a finished run (after the rules or vocabularies changed) and
-    rewrite RUN_DIR/flags.jsonl. Reads extractions.jsonl; never calls a model."""
+    rewrite RUN_DIR/flags.jsonl (the flags of the extraction). Items a reviewer corrected or
+    added are checked too, as they now stand, and their flags listed. Reads extractions.jsonl
+    and review.sqlite; never calls a model."""
+    from llmextract.dataset.reviewed import RunView
     from llmextract.models import Severity
     from llmextract.runs import recheck_run
 
@@ -443,3 +639,16 @@ def check_command(run_dir: Path) -> None:
         f"{result.count(Severity.warning)} warnings, {result.count(Severity.info)} info "
         f"({result.added} new, {result.removed} gone) -> {result.path}"
     )
+    written = RunView(run_dir).review().written()
+    if written:
+        flags = [f for ri in written for f in ri.flags]
+        click.echo(
+            f"{len(written)} corrected or added items checked as they stand: "
+            + f"{sum(f.severity is Severity.error for f in flags)} errors, "
+            f"{sum(f.severity is Severity.warning for f in flags)} warnings, "
+            f"{sum(f.severity is Severity.info for f in flags)} info"
+        )
+        for ri in written:
+            for f in ri.flags:
+                click.echo(f"  {ri.item.id} ({ri.status}): {f.severity.value} {f.message} "
+                           f"({f.kind} {f.id})")

@@ -1,9 +1,14 @@
-"""Article metadata read by rules: title, region and date.
+"""Article metadata read by rules: title, region, date and language.
 
 These are facts about the article, not claims in it, and a model gets them wrong cheaply, so
 rules read them: the title is the line a site repeats (or the first long line), the region the
 administrative area named most often, the date the first full date written in the text (the
 publication or event date, which the plausibility checks compare deadlines with).
+
+What the input says (a JSONL field, a CSV or Parquet column: ``Source``) wins over what the
+rules read: the person who collected the article knows where and when it was published. Where
+the two differ, the rules' reading is kept beside it (``ArticleRecord.guessed``) so a reviewer
+can see a region column that disagrees with the text.
 """
 
 from __future__ import annotations
@@ -14,8 +19,14 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
+from llmextract.models import Source
 from llmextract.resources import DEFAULT_LANGUAGE, load_vocab
 from llmextract.text.clean import Cleaned
+from llmextract.text.words import phrases_alternation, words_pattern
+
+OTHER_LANGUAGE = "other"
+_WORD = re.compile(r"\w+")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
 @dataclass(frozen=True)
@@ -29,14 +40,14 @@ class Metadata:
 def _region_pattern() -> re.Pattern[str]:
     vocab = load_vocab("metadata")
     words = [*vocab["region_prefixes"], *vocab.table("region_aliases")]
-    alt = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    alt = phrases_alternation(words, lower=False)
     return re.compile(rf"\b({alt})\s+((?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+)?)")
 
 
 @cache
 def _date_pattern(language: str = DEFAULT_LANGUAGE) -> tuple[re.Pattern[str], dict[str, int]]:
     months: dict[str, int] = load_vocab(language).table("months")
-    names = "|".join(sorted(months, key=len, reverse=True))
+    names = phrases_alternation(months, lower=False)
     pattern = re.compile(
         rf"\b(\d{{1,2}})/(\d{{1,2}})/(\d{{4}})\b|\b(\d{{1,2}})\s+({names})\.?\s+(\d{{4}})\b",
         re.IGNORECASE,
@@ -83,3 +94,53 @@ def find_title(cleaned: Cleaned) -> str | None:
 
 def read_metadata(cleaned: Cleaned) -> Metadata:
     return Metadata(find_title(cleaned), find_region(cleaned.text), find_date(cleaned.text))
+
+
+def reads_as(text: str, language: str = DEFAULT_LANGUAGE) -> bool:
+    """Whether the text is written in ``language``: enough of its words are the language's
+    commonest words. Every rule of the checks reads that language's words, so an article in
+    another one is processed but marked (its record says ``other``), never silently read with
+    the wrong words; a text too short to judge reads as the language."""
+    vocab = load_vocab("metadata")
+    words = len(_WORD.findall(text))
+    if words < vocab.number("language_min_words"):
+        return True
+    common = words_pattern(load_vocab(language).words("common_words"))
+    return 100 * len(common.findall(text.lower())) >= vocab.number("language_min_percent") * words
+
+
+def as_iso_date(value: str) -> str | None:
+    """A date the input wrote (``2025-07-29``, ``2025-07-29T08:00:00+07:00``, ``29/07/2025``,
+    ``5 Desember 2024``) as ISO ``YYYY-MM-DD``; None when it names no full date."""
+    m = _ISO_DATE.match(value.strip())
+    if m:
+        try:
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+        except ValueError:
+            return None
+    return find_date(value)
+
+
+def _same(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def merge_metadata(given: Source, read: Metadata) -> tuple[Metadata, dict[str, str]]:
+    """The record's title, region and date: the input's where it gives them (a date only when it
+    reads as one), else the rules'. Also the rules' readings that differ from the input's."""
+    given_date = as_iso_date(given.date) if given.date else None
+    chosen = Metadata(
+        title=given.title or read.title,
+        region=given.region or read.region,
+        date=given_date or read.date,
+    )
+    guessed = {
+        name: mine
+        for name, theirs, mine in (
+            ("title", given.title, read.title),
+            ("region", given.region, read.region),
+            ("date", given_date, read.date),
+        )
+        if theirs and mine and not _same(theirs, mine)
+    }
+    return chosen, guessed

@@ -144,16 +144,40 @@ class Usage(BaseModel):
         )
 
 
+class Source(BaseModel):
+    """What the input said about the article besides its text (JSONL fields, CSV or Parquet
+    columns), kept as given: where it was published matters to whoever reads the dataset, and
+    the reader's values are facts the rules can only guess at."""
+
+    id: str | None = Field(default=None, description="The article's id in the input (--id-column).")
+    url: str | None = None
+    title: str | None = None
+    date: str | None = Field(default=None, description="The date as the input wrote it.")
+    region: str | None = None
+    outlet: str | None = None
+    extra: dict[str, str] = Field(
+        default_factory=dict, description="Every other field or column, as text."
+    )
+
+
 class ArticleRecord(BaseModel):
     """One line of ``extractions.jsonl``: an article, its cleaned text and what was extracted."""
 
     schema_version: str = SCHEMA_VERSION
-    id: str = Field(description="sha256 of the original text, first 16 hex digits.")
+    id: str = Field(description="sha256 of the source name, a NUL byte and the text, first 16 hex "
+                                "digits (docs/gold.md).")
     source_path: str
+    source: Source = Field(default_factory=Source, description="What the input said about it.")
     title: str | None = None
     region: str | None = Field(default=None, description="Kota/kabupaten/provinsi as written.")
     date: str | None = Field(default=None, description="ISO date of publication or event.")
-    language: str = "id"
+    guessed: dict[str, str] = Field(
+        default_factory=dict,
+        description="What the rules read from the text (title, region, date) where the input "
+                    "said otherwise: the input wins, the reading stays for the reviewer.",
+    )
+    language: str = Field(default="id", description="The vocabulary language the article reads "
+                                                    "as, or 'other'.")
     text: str = Field(description="The cleaned text all spans point into.")
     segments: list[Segment] = Field(default_factory=list)
     indicators: list[Indicator] = Field(default_factory=list)
@@ -199,6 +223,11 @@ class Flag(BaseModel):
     related: list[str] = Field(
         default_factory=list, description="Other article ids involved (cross-article conflicts)."
     )
+    arithmetic: str | None = Field(
+        default=None,
+        description="The computation behind a consistency flag, written so a reviewer can redo "
+        "it: '412 + 356 + 293 + 151 = 1.212, not 1.248'.",
+    )
 
     def with_id(self) -> Flag:
         key = [self.article_id, self.item_id, self.field, self.kind,
@@ -216,7 +245,10 @@ def short_hash(obj: object, length: int = 16) -> str:
 
 
 def item_type(item: Item) -> ItemType:
-    return {Indicator: "indicator", Target: "target", Program: "program"}[type(item)]  # type: ignore[return-value]
+    """The type name of an item (a subclass, e.g. a gold indicator, is its parent type)."""
+    if isinstance(item, Indicator):
+        return "indicator"
+    return "target" if isinstance(item, Target) else "program"
 
 
 def assign_item_ids(article_id: str, extraction: Extraction) -> Extraction:

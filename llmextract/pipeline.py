@@ -22,13 +22,13 @@ from typing import Any
 import diskcache
 import instructor
 
-from llmextract.articles import Article, read_articles
+from llmextract.articles import Article, InputOptions, read_inputs
 from llmextract.checks import CheckedArticle, check_article, check_run
 from llmextract.client import Client
 from llmextract.errors import ArticleError, EndpointError, RequestError
 from llmextract.extract import Strategy, attach_spans, strategy_named
 from llmextract.llm import Endpoint, ModelClient, public_url
-from llmextract.metadata import read_metadata
+from llmextract.metadata import OTHER_LANGUAGE, merge_metadata, read_metadata, reads_as
 from llmextract.models import SCHEMA_VERSION, ArticleRecord, Flag, Severity, Usage, assign_item_ids
 from llmextract.prompts import Prompt, load_prompt
 from llmextract.settings import Settings
@@ -48,7 +48,7 @@ QUANTITY_KINDS = {"quantity", "percent", "money", "range", "zero_target"}
 
 
 class EventKind(str, Enum):
-    start = "start"  # ``total`` articles are about to be read
+    start = "start"  # articles are about to be read (``total``: how many, when known)
     article = "article"  # one article finished: its ``record`` and ``flags``
     failed = "failed"  # a file or the endpoint failed: ``message`` says why
     note = "note"  # something the user should know: ``message``
@@ -60,7 +60,7 @@ class Event:
 
     kind: EventKind
     message: str = ""
-    total: int = 0
+    total: int | None = None
     record: ArticleRecord | None = None
     flags: list[Flag] = field(default_factory=list)
 
@@ -95,15 +95,18 @@ def process_article(
     the article's text as the caller cleaned it already."""
     started = time.monotonic()
     cleaned = clean_text(article.text) if cleaned is None else cleaned
-    meta = read_metadata(cleaned)
+    meta, guessed = merge_metadata(article.source, read_metadata(cleaned))
     result = strategy.extract(cleaned.text, client, prompt)
     extraction = assign_item_ids(article.id, attach_spans(cleaned.text, result.extraction))
     return ArticleRecord(
         id=article.id,
         source_path=article.source_path,
+        source=article.source,
         title=meta.title,
         region=meta.region,
         date=meta.date,
+        guessed=guessed,
+        language=prompt.language if reads_as(cleaned.text, prompt.language) else OTHER_LANGUAGE,
         text=cleaned.text,
         segments=cleaned.segments,
         indicators=extraction.indicators,
@@ -218,27 +221,37 @@ def run(
     client: Client | None = None,
     strategy: Strategy | None = None,
     listener: Listener | None = None,
+    inputs: InputOptions | None = None,
 ) -> RunResult:
     """Run the whole pipeline over a file or folder. Pass ``client`` (or ``strategy``) to use one
-    of your own (tests, other endpoints); otherwise they are built from ``settings``."""
+    of your own (tests, other endpoints); otherwise they are built from ``settings``.
+    ``inputs``: which columns hold the text and the id, and the size cap (``InputOptions``).
+
+    The input is read as a stream: an interrupted run's counts cover the input read so far;
+    a stopped one reads the rest (without the model) to count what was not attempted."""
     notify = listener or (lambda event: None)
-    articles, bad = read_articles(input_path)
+    stream = read_inputs(input_path, inputs or InputOptions())
     prompt = load_prompt(settings.prompt_name)
     strategy = strategy or choose_strategy(settings, prompt)
     run_dir = out_dir or new_run_dir()
     run_dir.mkdir(parents=True, exist_ok=True)
     started, clock = datetime.now(timezone.utc), time.monotonic()
     result = RunResult(run_dir, [], [], [])
-    for err in bad:
-        _fail(run_dir, result, err, notify)
+    total = 0
     done = {(r.id, r.model, r.prompt): r for r in _previous(run_dir)}
     checked: list[CheckedArticle] = []
 
     with _given(client) if client else open_endpoint(settings, notify) as endpoint_or_client:
         model_client = client or make_client(endpoint_or_client, settings)  # type: ignore[arg-type]
-        notify(Event(EventKind.start, total=len(articles)))
+        notify(Event(EventKind.start))
         try:
-            for n, article in enumerate(articles):
+            for article in stream:
+                total += 1
+                if isinstance(article, ArticleError):
+                    _fail(run_dir, result, article, notify)
+                    continue
+                for note in article.notes:
+                    notify(Event(EventKind.note, f"{article.source_path}: {note}"))
                 key = (article.id, model_client.endpoint.model, prompt.id)
                 parsed = None
                 if key in done:
@@ -264,9 +277,25 @@ def run(
                         continue
                     except EndpointError as exc:
                         result.stopped_by = str(exc)
-                        result.skipped = len(articles) - n
                         notify(Event(EventKind.failed, str(exc)))
+                        result.skipped = 1
+                        for rest in stream:  # counted, not attempted: nothing goes unreported
+                            total += 1
+                            if isinstance(rest, ArticleError):
+                                _fail(run_dir, result, rest, notify)
+                            else:
+                                result.skipped += 1
                         break
+                    if record.language == OTHER_LANGUAGE:
+                        notify(
+                            Event(
+                                EventKind.note,
+                                f"{article.source_path}: does not read as {prompt.language}, the "
+                                "language of the vocabulary; its record says "
+                                f"'{OTHER_LANGUAGE}', its numbers were read by {prompt.language} "
+                                "rules",
+                            )
+                        )
                     append_record(run_dir, record)
                     _note_problems(record, notify)
                 result.records.append(record)
@@ -275,7 +304,7 @@ def run(
                 notify(Event(EventKind.article, record=record, flags=checked[-1].flags))
         except KeyboardInterrupt:
             result.interrupted = True
-            result.skipped = len(articles) - len(result.records)
+            result.skipped = total - len(result.records) - len(result.failed)
         finally:
             # A record whose checks an interruption cut short is checked here.
             checked += [check_article(r, prompt.domain) for r in result.records[len(checked) :]]
@@ -292,7 +321,7 @@ def run(
                     result,
                     started,
                     time.monotonic() - clock,
-                    len(articles) + len(bad),
+                    total,
                 ),
             )
     return result

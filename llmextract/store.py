@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
-from collections.abc import Iterable
+import secrets
+from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -76,17 +76,41 @@ def _append_line(path: Path, line: str) -> None:
         os.fsync(fh.fileno())
 
 
-def write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+def _create_beside(path: Path) -> Path:
+    """A new empty file in ``path``'s folder, with the mode ``open`` would give it (0666 less
+    the umask). ``tempfile.mkstemp`` makes 0600 files, and the rename kept that mode: exports and
+    reports were readable by their owner only, whatever the umask said."""
+    while True:
+        tmp = path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp"
+        try:
+            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        except FileExistsError:
+            continue
+        return tmp
+
+
+def replace_atomically(path: Path, write: Callable[[Path], None]) -> None:
+    """Have ``write`` fill a temporary file beside ``path``, then rename it into place: a reader
+    (or a crash) never sees half a file, and a failed write leaves the old file as it was."""
+    tmp = _create_beside(path)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
+        write(tmp)
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
+
+
+def write_atomic(path: Path, text: str) -> None:
+    def write(tmp: Path) -> None:
+        tmp.write_text(text, encoding="utf-8")
+
+    replace_atomically(path, write)
 
 
 def append_record(run_dir: Path, record: ArticleRecord) -> None:
@@ -105,6 +129,13 @@ def write_flags(run_dir: Path, flags: Iterable[Flag]) -> None:
 
 def write_run_info(run_dir: Path, info: dict[str, Any]) -> None:
     write_atomic(run_dir / RUN, json.dumps(info, indent=2, ensure_ascii=False) + "\n")
+
+
+def require_folder_of(path: Path) -> None:
+    """An output file goes into a folder that exists: a typo in ``-o`` is a one-line error, not
+    a traceback after the work is done."""
+    if not path.parent.is_dir():
+        raise UsageError(f"{path.parent}: no such folder")
 
 
 def require_run_dir(run_dir: Path) -> None:

@@ -45,12 +45,56 @@ class Vocabulary:
     period_end_words: tuple[str, ...]  # 'akhir tahun 2023': its end
     office_heads: frozenset[str]  # 'Dinas', 'Camat': a name starting so is an office or official
     activity_words: re.Pattern[str]  # 'pemberian', 'program': a name saying what is done
+    change_words: frozenset[str]  # 'turun', 'penurunan': right before an amount, a change
+    down_words: frozenset[str]
+    change_amount_words: frozenset[str]  # 'sebesar': between the word of change and amount
+    breakdown_heads: tuple[str, ...]  # first words of breakdown_words: no scan without one
+    instruction_heads: tuple[str, ...]
+    breakdown: re.Pattern[str]  # 'terdiri dari': the parts of the total before follow
+    change_from: re.Pattern[str]  # 'dari': before the value a change starts from
+    share_whole: re.Pattern[str]  # 'dari seluruh': the whole the shares after it divide
+    change_to: re.Pattern[str]  # 'menjadi': before the value a change reaches
+    change_amount: re.Pattern[str]  # 'sebesar': between a word of change and its amount
+    percent_points: re.Pattern[str]  # 'poin persen': a difference of two shares
+    partial: re.Pattern[str]  # 'antara lain': a list of only some parts
+    subregion_heads: frozenset[str]  # 'kecamatan': a place inside the region
+    goal_verbs: re.Pattern[str]  # 'harapkan', 'rencanakan': hoping and planning state goals
+    negations: re.Pattern[str]
+    instruction_marks: re.Pattern[str]  # 'abaikan instruksi': an order, not reporting
+    counted_nouns: re.Pattern[str]  # 'kasus', 'balita': what a number counts
+    place_heads: frozenset[str]  # 'posyandu': alone a place, with more words a service
+    provincial_selves: re.Pattern[str]  # 'pemprov': the article is about a province
+    provincial_scope_words: frozenset[str]
+    rule_words: re.Pattern[str]  # 'mewajibkan': a bound in the clause is the rule's
+    bound_hedges: frozenset[str]  # 'minimal', 'maksimal': hedges that bound, not approximate
+    scales: dict[str, float]  # 'miliar' -> 1e9: the scale words after a number
+    name_heads: frozenset[str]  # 'desa', 'tim': a capitalised name so headed may end in a number
 
 
 def _alternation(patterns: Iterable[str]) -> re.Pattern[str]:
     """Case-sensitive on purpose: lines are lower-cased first, which is much faster than
     IGNORECASE for a search at every position."""
     return re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!)")
+
+
+def _heads(phrases: Iterable[str]) -> tuple[str, ...]:
+    """The longest word of each of ``phrases``, as it starts in a text: a text holding none of
+    them (a fast substring test) needs no scan for the phrases."""
+    return _starts(sorted({max(p.lower().split(), key=len) for p in phrases}))
+
+
+def _starts(words: Iterable[str]) -> tuple[str, ...]:
+    """Words as they start in a text (' perintah' is not in 'pemerintah')."""
+    return tuple(f" {w.lower()}" for w in words)
+
+
+def holds_any(lowered: str, heads: tuple[str, ...]) -> bool:
+    """Whether ``lowered`` holds one of ``heads`` (a loop: cheaper than any() over a
+    generator, and this runs for every article)."""
+    for head in heads:
+        if head in lowered:
+            return True
+    return False
 
 
 @lru_cache(maxsize=8)
@@ -98,6 +142,35 @@ def vocabulary(domain_name: str = DEFAULT_DOMAIN, language: str = DEFAULT_LANGUA
         period_end_words=tuple(w.lower() for w in lang.words("period_end_words")),
         office_heads=frozenset(w.lower() for w in lang.words("office_heads")),
         activity_words=words_pattern(lang.words("activity_words")),
+        change_words=frozenset(w.lower() for w in [*lang["trend_words"]["down"],
+                                                   *lang["trend_words"]["up"]]),
+        down_words=frozenset(w.lower() for w in lang["trend_words"]["down"]),
+        change_amount_words=frozenset(w.lower() for w in lang.words("change_amount_words")),
+        breakdown_heads=_heads(lang.words("breakdown_words")),
+        instruction_heads=_starts(lang.words("instruction_words")),
+        breakdown=words_pattern(lang.words("breakdown_words")),
+        change_from=words_pattern(lang.words("change_from_words")),
+        share_whole=words_pattern(lang.words("share_whole_words")),
+        change_to=words_pattern(lang.words("change_to_words")),
+        change_amount=words_pattern(lang.words("change_amount_words")),
+        percent_points=words_pattern(lang.words("percent_point_words")),
+        partial=words_pattern(lang.words("partial_words")),
+        subregion_heads=frozenset(w.lower() for w in lang.words("subregion_heads")),
+        goal_verbs=words_pattern(lang.words("goal_verbs")),
+        negations=words_pattern(lang.words("negations")),
+        instruction_marks=words_pattern(lang.words("instruction_marks")),
+        counted_nouns=words_pattern([*domain.words("counted_nouns"),
+                                     *domain.words("count_units")]),
+        place_heads=frozenset(w.lower() for w in lang.words("place_heads")),
+        provincial_selves=words_pattern(lang.words("provincial_selves")),
+        provincial_scope_words=frozenset(w.lower() for w in lang.words("provincial_scope_words")),
+        rule_words=words_pattern(lang.words("rule_words")),
+        bound_hedges=frozenset(k.lower() for k, v in lang["hedges"].items()
+                               if v in ("lower_bound", "upper_bound")),
+        scales={k.lower(): float(v) for k, v in lang["scale_words"].items()},
+        name_heads=frozenset(w.lower() for w in [*lang.words("office_heads"),
+                                                 *lang.words("place_heads"),
+                                                 *domain.words("uncounted_nouns")]),
     )
 
 

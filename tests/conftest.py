@@ -3,7 +3,8 @@ replayed from ``cassettes/`` (run with ``--record-mode=none --block-network``)."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,15 @@ def isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
                  "LLMEXTRACT_PROMPT", "OPENAI_BASE_URL"):
         monkeypatch.delenv(name, raising=False)
     return cache
+
+
+@pytest.fixture
+def umask() -> Iterator[Callable[[int], None]]:
+    """Set the process umask for one test (``umask(0o022)``); the old one comes back after."""
+    before = os.umask(0o022)
+    os.umask(before)
+    yield os.umask
+    os.umask(before)
 
 
 def _drop_cookies(response: dict[str, Any]) -> dict[str, Any]:

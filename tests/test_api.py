@@ -3,6 +3,7 @@ Python example, run offline with a fixture client."""
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,3 +100,15 @@ def test_the_readme_example_is_five_lines_and_runs(monkeypatch: pytest.MonkeyPat
     exec(compile(code, "README.md", "exec"), {})
     out = capsys.readouterr().out
     assert "242" in out
+
+
+def test_run_takes_the_input_options(tmp_path: Path) -> None:
+    table = tmp_path / "news.jsonl"
+    rows = [{"kode": "k1", "isi": TEXT, "outlet": "Pos"}, {"kode": "k2", "isi": "kata " * 50}]
+    table.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    result = llmextract.run(table, out=tmp_path / "run", client=FixtureClient(),
+                            strategy="candidates", text_column="isi", id_column="kode",
+                            max_chars=100)
+    assert [(r.source_path, r.source.outlet) for r in result.records] == [(f"{table}#k1", "Pos")]
+    [failed] = result.failed
+    assert failed.startswith(f"{table}:2: 250 characters, over the cap of 100")

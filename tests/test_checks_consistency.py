@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from llmextract.checks import check
-from llmextract.models import Extraction, Indicator, Severity, Target
+from llmextract.models import Extraction, Indicator, Severity, Target, assign_item_ids
 
 BREAKDOWN = (
     "Hingga Juli 2025, sebanyak 6.160 sasaran telah didampingi, dengan 1.725 di antaranya "
@@ -251,3 +251,27 @@ def test_deadline_needs_the_article_year() -> None:
                     deadline_year=2020, quote="Pemkot menargetkan zero stunting pada tahun 2020.")
     assert "plausibility.deadline_in_past" not in serious_kinds(
         PLAUSIBILITY_TEXT, Extraction(targets=[target]), date=None)
+
+
+def test_the_trend_flag_sits_on_the_item_whose_period_is_wrong() -> None:
+    text = "Prevalensi stunting pada 2022 sebesar 24,5 persen, turun menjadi 21,6 persen pada 2023."
+    right = Indicator(name="prevalensi stunting", value=24.5, value_text="24,5 persen",
+                      unit="persen", period="2022", quote=text)
+    wrong = Indicator(name="prevalensi stunting", value=21.6, value_text="21,6 persen",
+                      unit="persen", period="2021", quote=text)  # the article says 2023
+    extraction = assign_item_ids("a", Extraction(indicators=[right, wrong]))
+    flags = [f for f in check(text, extraction, article_id="a")
+             if f.kind == "trend.direction_mismatch"]
+    assert [f.item_id for f in flags] == [extraction.indicators[1].id]
+
+
+def test_with_both_periods_written_the_trend_flag_sits_on_the_later_value() -> None:
+    text = TREND.format(word="naik")
+    items = [Indicator(name="balita stunting", value=941, value_text="941", period="awal 2023",
+                       quote=text),
+             Indicator(name="balita stunting", value=771, value_text="771",
+                       period="akhir tahun 2023", quote=text)]
+    extraction = assign_item_ids("a", Extraction(indicators=items))
+    flags = [f for f in check(text, extraction, article_id="a")
+             if f.kind == "trend.direction_mismatch"]
+    assert [f.item_id for f in flags] == [extraction.indicators[1].id]

@@ -139,3 +139,16 @@ def test_zero_target_in_percent_is_not_a_unit_mismatch() -> None:
     target = Target(indicator="prevalensi stunting", value=0, value_text="zero stunting",
                     unit="persen", deadline_year=2026, quote=text)
     assert kinds(target, text=text) == set()
+
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    pytest.param("Pemkab mewajibkan setiap desa mengalokasikan minimal 8 persen Dana Desa.",
+                 False, id="a-rule's-bound"),
+    pytest.param("Tercatat minimal 8 persen balita di desa itu stunting.", True,
+                 id="a-hedged-measurement"),
+])
+def test_a_rule_bound_is_not_a_hedge(text: str, flagged: bool) -> None:
+    item = Indicator(name="porsi", value=8, value_text="8 persen", unit="persen", quote=text)
+    kinds = [f.kind for f in check(text, Extraction(indicators=[item]))]
+    assert ("grounding.hedge_ignored" in kinds) is flagged

@@ -292,3 +292,104 @@ def test_coverage_reads_list_openers_and_sentences_pointing_back() -> None:
         if f.kind == "coverage.unused_number"
     ]
     assert flagged == ["31,2 persen", "27,5 persen", "19,8 persen"]
+
+
+# Correct items that must draw no role flag (issue 10's precision), each with the faulty twin
+# that must.
+def goal(quote: str, value_text: str = "14 persen", **extra: Any) -> Target:
+    return Target(**{"indicator": "prevalensi stunting", "value": float(value_text.split()[0]),
+                     "value_text": value_text, "unit": "persen", "quote": quote, **extra})
+
+
+@pytest.mark.parametrize(
+    ("text", "item", "expected"),
+    [
+        pytest.param("Pemkot harapkan dapat menurunkan prevalensi stunting hingga 14 persen.",
+                     goal("Pemkot harapkan dapat menurunkan prevalensi stunting hingga 14 "
+                          "persen."), [], id="target-after-harapkan"),
+        pytest.param("Kami berharap prevalensi stunting turun menjadi 14 persen.",
+                     goal("Kami berharap prevalensi stunting turun menjadi 14 persen."), [],
+                     id="target-after-berharap"),
+        pytest.param("Kami rencanakan tahun depan sudah 14 persen.",
+                     goal("Kami rencanakan tahun depan sudah 14 persen."), [],
+                     id="target-after-rencanakan"),
+        pytest.param("Dinkes merencanakan penurunan 3 persen dengan menambah kunjungan.",
+                     goal("Dinkes merencanakan penurunan 3 persen dengan menambah kunjungan.",
+                          "3 persen", kind="reduce_by"), [], id="target-after-merencanakan"),
+        pytest.param("Prevalensi stunting tercatat 14 persen pada 2024.",
+                     goal("Prevalensi stunting tercatat 14 persen pada 2024."),
+                     ["roles.target_without_goal"], id="a-measurement-is-no-target"),
+        pytest.param("Angka itu masih jauh dari target nasional 14 persen pada 2024.",
+                     goal("Angka itu masih jauh dari target nasional 14 persen pada 2024.",
+                          deadline_year=2024, scope="national"), [],
+                     id="national-target-with-a-scope-and-a-past-deadline"),
+        pytest.param("Angka itu masih jauh dari target nasional 14 persen pada 2024.",
+                     goal("Angka itu masih jauh dari target nasional 14 persen pada 2024.",
+                          deadline_year=2024),
+                     ["plausibility.deadline_in_past", "roles.scope_not_local"],
+                     id="national-target-taken-as-the-city's"),
+        pytest.param("Angka provinsi masih di atas rata-rata nasional yang tercatat 19,8 "
+                     "persen.",
+                     Indicator(name="prevalensi stunting nasional", value=19.8,
+                               value_text="19,8 persen", unit="persen", quote="Angka provinsi "
+                               "masih di atas rata-rata nasional yang tercatat 19,8 persen."),
+                     [], id="the-nearest-scope-word-is-the-figure's"),
+    ],
+)
+def test_correct_items_draw_no_role_flag(text: str, item: Indicator | Target,
+                                         expected: list[str]) -> None:
+    extraction = Extraction(indicators=[item] if isinstance(item, Indicator) else [],
+                            targets=[item] if isinstance(item, Target) else [])
+    kinds = sorted(f.kind for f in check(text, extraction, date="2025-03-01")
+                   if f.severity is not Severity.info and not f.kind.startswith("coverage"))
+    assert kinds == expected
+
+
+PROVINCE = ("Prevalensi Stunting Teluk Sagara Turun\n\nSAGARA - Pemerintah Provinsi (Pemprov) "
+            "Teluk Sagara mencatat prevalensi stunting di provinsi ini turun. Data e-PPGBM "
+            "mencatat 6.214 balita stunting dari 118.530 balita yang diukur di seluruh provinsi.")
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    pytest.param(PROVINCE, False, id="a-province's-own-figure"),
+    pytest.param(PROVINCE.replace("Pemerintah Provinsi (Pemprov)", "Pemerintah Kota"), True,
+                 id="a-city-article-quoting-the-province"),
+])
+def test_a_provincial_article_reports_its_own_figures(text: str, flagged: bool) -> None:
+    quote = text.split(". ")[-1]
+    item = Indicator(name="balita yang diukur", value=118530, value_text="118.530",
+                     unit="balita", quote=quote)
+    kinds = [f.kind for f in check(text, Extraction(indicators=[item]))]
+    assert ("roles.scope_not_local" in kinds) is flagged
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    pytest.param("Apakah Sungai Rawa menargetkan zero stunting? Saya tidak mau menjanjikan "
+                 "zero stunting.", False, id="asked-and-denied"),
+    pytest.param("Pemkab menargetkan zero stunting pada 2027.", True, id="set"),
+])
+def test_a_zero_goal_asked_about_or_denied_is_not_set(text: str, flagged: bool) -> None:
+    kinds = [f.kind for f in check(text, Extraction())]
+    assert ("roles.zero_target_missed" in kinds) is flagged
+
+
+@pytest.mark.parametrize(("name", "flagged"), [
+    pytest.param("Posyandu Prima", False, id="a-service-held-at-a-posyandu"),
+    pytest.param("Rumah Pemulihan Gizi (RPG)", False, id="a-service-house"),
+    pytest.param("Posyandu", True, id="a-place-alone"),
+    pytest.param("Dinas Kesehatan", True, id="an-office"),
+])
+def test_service_places_are_programs_offices_are_not(name: str, flagged: bool) -> None:
+    text = f"Pemkot meluncurkan {name} untuk balita stunting."
+    program = Program(name=name, quote=text)
+    kinds = [f.kind for f in check(text, Extraction(programs=[program]))]
+    assert ("roles.office_as_program" in kinds) is flagged
+
+
+def test_a_year_before_menjadi_dates_the_start_of_the_change() -> None:
+    text = ("Prevalensi turun dari 27,4 persen pada Survei Kesehatan Indonesia (SKI) 2023 menjadi "
+            "24,1 persen berdasarkan Survei Status Gizi Indonesia (SSGI) 2024.")
+    item = Indicator(name="prevalensi stunting", value=24.1, value_text="24,1 persen",
+                     unit="persen", period="2024", quote=text)
+    assert "roles.period_mismatch" not in [f.kind for f in check(text, Extraction(
+        indicators=[item]))]

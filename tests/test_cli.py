@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -77,3 +78,81 @@ def test_instructor_retry_logs_stay_out_of_the_terminal(tmp_path: Path) -> None:
     )
     assert "not a run folder" in child.stderr  # the CLI did run and report
     assert "API call failed" not in child.stderr
+
+
+WRITERS = ("run", "schema", "export", "report", "gold", "eval", "diff")
+
+
+@pytest.mark.parametrize("command", WRITERS)
+def test_every_command_that_writes_takes_o_and_out(command: str) -> None:
+    out = CliRunner().invoke(main, [command, "--help"]).output
+    assert "-o, --out" in out
+
+
+def test_o_writes_where_it_says(tmp_path: Path) -> None:
+    import shutil
+
+    run = Path(shutil.copytree(Path(__file__).parent / "fixtures" / "run_small", tmp_path / "r"))
+    runner = CliRunner()
+    assert runner.invoke(main, ["schema", "-o", str(tmp_path / "s")]).exit_code == 0
+    assert any((tmp_path / "s").glob("*.json"))
+    result = runner.invoke(main, ["export", str(run), "-o", str(tmp_path / "data.xlsx")])
+    assert result.exit_code == 0 and result.output.startswith("8 rows -> ")
+    assert (tmp_path / "data.xlsx").read_bytes()[:2] == b"PK"  # xlsx, from the name
+    result = runner.invoke(main, ["export", str(run), "--table", "summary", "-o",
+                                  str(tmp_path / "summary.csv")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "summary.csv").read_text("utf-8-sig").startswith("place,indicator,")
+    evals = Path(__file__).parent / "fixtures" / "eval"
+    result = runner.invoke(main, ["eval", str(evals / "runs" / "perfect"), "--gold",
+                                  str(evals / "gold.json"), "--json", "-o",
+                                  str(tmp_path / "eval.json")])
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "eval.json").read_text("utf-8"))["articles"]
+    result = runner.invoke(main, ["diff", str(run), str(run), "-o", str(tmp_path / "d.txt")])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == str(tmp_path / "d.txt")
+    assert (tmp_path / "d.txt").read_text("utf-8").startswith(f"A = {run}, B = {run}")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--format", "xlsx", "--table", "flags"], "xlsx holds every table as a sheet"),
+        (["--format", "parquet", "--no-bom"], "byte order mark is a csv choice"),
+        (["--format", "csv", "-o", "{run}/x.xlsx"], "the file name says xlsx"),
+        (["--table", "settings", "--only-reviewed"], "not settings"),
+        (["-o", "{run}/no/such/x.csv"], "no such folder"),
+    ],
+    ids=["xlsx-table", "parquet-bom", "name-format", "reviewed-settings", "no-folder"],
+)
+def test_conflicting_export_options_are_refused_in_one_line(
+    tmp_path: Path, args: list[str], message: str
+) -> None:
+    import shutil
+
+    run = Path(shutil.copytree(Path(__file__).parent / "fixtures" / "run_small", tmp_path / "r"))
+    result = CliRunner().invoke(main, ["export", str(run), *[a.format(run=run) for a in args]])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0]
+    assert not list(run.glob("export*"))
+
+
+@pytest.mark.parametrize("command", ["export", "report", "gold", "diff"])
+def test_o_into_a_missing_folder_is_one_line(tmp_path: Path, command: str) -> None:
+    import shutil
+
+    run = Path(shutil.copytree(Path(__file__).parent / "fixtures" / "run_small", tmp_path / "r"))
+    runs = [str(run), str(run)] if command == "diff" else [str(run)]
+    result = CliRunner().invoke(main, [command, *runs, "-o", str(tmp_path / "no" / "f.txt")])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and f"{tmp_path / 'no'}: no such folder" in lines[0]
+
+def test_run_help_states_the_default_size_cap() -> None:
+    from llmextract.articles import DEFAULT_MAX_CHARS
+
+    out = CliRunner().invoke(main, ["run", "--help"]).output
+    assert f"default {DEFAULT_MAX_CHARS:,}" in " ".join(out.split())
+    assert "--text-column" in out and "--id-column" in out

@@ -104,3 +104,59 @@ def test_the_default_read_strategy_with_the_embedded_instruct_model(tmp_path: Pa
     assert all(i.value_text in numbers for i in [*record.indicators, *record.targets])
     info = json.loads((out / "run.json").read_text())
     assert info["strategy"] == "read" and info["counts"]["processed"] == 1
+
+
+SEEDS_CASSETTE = str(Path(__file__).resolve().parent.parent / "cassettes"
+                     / "test_run_seeds_with_the_default_candidates_strategy.yaml")
+
+
+def _seed_rows() -> list[dict[str, str]]:
+    return [{"kode": f"seed-{n}", "isi": path.read_text("utf-8-sig"),
+             "url": f"https://berita.example.id/{n}", "outlet": "Contoh Pos"}
+            for n, path in enumerate(sorted(SEEDS.glob("*.txt")))]
+
+
+def _write_csv(path: Path, rows: list[dict[str, str]]) -> None:
+    import csv
+
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def _write_parquet(path: Path, rows: list[dict[str, str]]) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.Table.from_pylist(rows), path)
+
+
+@pytest.mark.vcr(SEEDS_CASSETTE)
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_run_a_table_of_articles_with_column_options(tmp_path: Path, fmt: str) -> None:
+    """The seeds as rows of a CSV or Parquet file, text and id in columns of other names,
+    replayed from the seeds' real recorded traffic (the same texts make the same prompts)."""
+    table = tmp_path / f"seeds.{fmt}"
+    (_write_csv if fmt == "csv" else _write_parquet)(table, _seed_rows())
+    out = tmp_path / "run"
+    result = CliRunner().invoke(main, [
+        "run", str(table), *SERVER, "--strategy", "candidates", "--out", str(out),
+        "--text-column", "isi", "--id-column", "kode"])
+    assert result.exit_code == 0, result.output
+    records = [ArticleRecord.model_validate(r) for r in read_jsonl(out / "extractions.jsonl")]
+    assert [r.source_path for r in records] == [f"{table}#seed-{n}" for n in range(5)]
+    assert [r.source.url for r in records] == [f"https://berita.example.id/{n}" for n in range(5)]
+    assert {r.source.outlet for r in records} == {"Contoh Pos"}
+    values = {i.value for r in records for i in r.indicators}
+    assert {242, 300, 130, 6160, 292095, 30980} <= values
+    assert "5 articles processed, 0 failed" in result.output
+
+
+def test_run_names_a_missing_text_column_and_exits_1(tmp_path: Path) -> None:
+    table = tmp_path / "seeds.csv"
+    _write_csv(table, _seed_rows())
+    result = CliRunner().invoke(main, [
+        "run", str(table), *SERVER, "--strategy", "candidates", "--out", str(tmp_path / "run")])
+    assert result.exit_code == 1
+    assert f'{table}: no "text" column (--text-column); the columns are kode, isi' in result.output

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
-from llmextract.articles import read_file
+from llmextract.articles import Article, read_file
 from llmextract.cli import main
+from llmextract.dataset.decisions import Action, DecisionStore
 from llmextract.dataset.eval_report import EvalReport, Score, format_report
 from llmextract.dataset.evaluate import (
     PROGRAM_NAME_THRESHOLD,
@@ -25,7 +27,7 @@ from llmextract.dataset.evaluate import (
 )
 from llmextract.dataset.gold import load_gold
 from llmextract.models import ArticleRecord, Extraction, Indicator, Program, Target
-from llmextract.store import load_records
+from llmextract.store import load_flags, load_records
 from llmextract.text.clean import clean_text
 from llmextract.text.numbers import parse_mention, parse_numbers
 
@@ -38,8 +40,8 @@ _ARTICLES = sorted(_GOLD["articles"].items())
 
 
 def _raw(name: str) -> tuple[str, str]:
-    [article], errors = read_file(SEEDS / name)
-    assert not errors
+    [article] = list(read_file(SEEDS / name))
+    assert isinstance(article, Article), article
     return article.id, article.text
 
 
@@ -53,7 +55,7 @@ def test_seed_gold_covers_every_seed() -> None:
 
 
 @pytest.mark.parametrize(("name", "gold"), _ARTICLES)
-def test_seed_gold_article_id_is_the_content_hash(name: str, gold: dict[str, Any]) -> None:
+def test_seed_gold_article_id_is_the_runs_id(name: str, gold: dict[str, Any]) -> None:
     assert gold["article_id"] == _raw(name)[0]
 
 
@@ -481,3 +483,26 @@ def test_score_figures(
     (extracted, gold, matched), expected = counts_figures
     score = Score(extracted=extracted, gold=gold, matched=matched)
     assert (score.precision, score.recall, score.f1) == pytest.approx(expected)
+
+
+def test_an_accepted_item_passes_whatever_the_checks_said(tmp_path: Path) -> None:
+    run = Path(shutil.copytree(FIXTURES / "runs" / "true_item_flagged", tmp_path / "run"))
+    blocked = [f for f in load_flags(run) if f.item_id and f.severity.value != "info"]
+    store = DecisionStore(run)
+    for f in blocked:
+        store.record(key=f.item_id or "", article_id=f.article_id, action=Action.accept,
+                     reviewer="ana", flag_ids=[g.id for g in blocked if g.item_id == f.item_id])
+    report = evaluate_run(run, FIXTURE_GOLD)
+    assert report.overall_passed.numbers.recall == pytest.approx(1.0)
+    assert "held back" not in format_report(report)
+
+
+def test_a_rejected_item_does_not_pass(tmp_path: Path) -> None:
+    run = Path(shutil.copytree(FIXTURES / "runs" / "perfect", tmp_path / "run"))
+    [record] = [r for r in load_records(run) if r.indicators][:1]
+    item = record.indicators[0]
+    DecisionStore(run).record(key=item.id, article_id=record.id, action=Action.reject,
+                              reviewer="ana")
+    report = evaluate_run(run, FIXTURE_GOLD)
+    assert report.overall_passed.numbers.matched == report.overall_all.numbers.matched - 1
+    assert "found, but only by items held back" in format_report(report)

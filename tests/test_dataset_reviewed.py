@@ -36,13 +36,14 @@ def record(view: RunView, key: str, action: Action, **kw: object) -> None:
                       item_type="indicator", flag_ids=seen, **kw)  # type: ignore[arg-type]
 
 
-def test_undecided_items_are_needs_review_when_flagged_else_unflagged_ok(run_dir: Path) -> None:
+def test_undecided_items_are_flagged_when_doubted_else_unreviewed(run_dir: Path) -> None:
     view = RunView(run_dir)
-    assert status_of(view, WRONG_VALUE) == "needs_review"
-    assert status_of(view, FINE) == "unflagged-ok"
+    assert status_of(view, WRONG_VALUE) == "flagged"
+    assert status_of(view, FINE) == "unreviewed"
 
 
 CORRECTED = {"id": WRONG_VALUE, "name": "kasus stunting", "value": 300.0, "value_text": "300",
+             "unit": "kasus", "period": "2024", "approximate": True,
              "quote": "sekitar 300 kasus pada 2024"}
 
 
@@ -123,7 +124,7 @@ def test_decisions_stay_attached_when_check_reruns_with_a_new_rule(run_dir: Path
     entry = review.entry(WRONG_VALUE)
     assert entry is not None and entry.status == "accepted"
     new_entry = review.entry(FINE)
-    assert new_entry is not None and new_entry.status == "open"
+    assert new_entry is not None and new_entry.status == "flagged"
 
 
 def test_a_new_rule_flagging_an_accepted_item_puts_it_back_in_the_queue(run_dir: Path) -> None:
@@ -135,7 +136,7 @@ def test_a_new_rule_flagging_an_accepted_item_puts_it_back_in_the_queue(run_dir:
                     spans=[Span(start=0, end=3)]).with_id()
     write_flags(run_dir, [*load_flags(run_dir), new_rule])
     entry = view.review().entry(WRONG_VALUE)
-    assert entry is not None and entry.status == "open"
+    assert entry is not None and entry.status == "flagged"
     assert entry.decision is not None and entry.decision.action is Action.accept  # history kept
     record(view, WRONG_VALUE, Action.accept)
     assert status_of(view, WRONG_VALUE) == "accepted"
@@ -154,11 +155,46 @@ def test_a_flag_about_a_missing_item_stays_in_the_queue(run_dir: Path) -> None:
                  message="An item that is no longer extracted.").with_id()
     write_flags(run_dir, [*load_flags(run_dir), stale])
     entry = RunView(run_dir).review().entry(stale.id)
-    assert entry is not None and entry.reviewed is None and entry.status == "open"
+    assert entry is not None and entry.reviewed is None and entry.status == "flagged"
 
 
 def test_a_run_without_flags_has_an_empty_queue(run_dir: Path) -> None:
     write_flags(run_dir, [])
     review = RunView(run_dir).review()
     assert review.entries == () and review.counts() == {"total": 0, "settled": 0, "open": 0}
-    assert {ri.status for ri in review.items} == {"unflagged-ok"}
+    assert {ri.status for ri in review.items} == {"unreviewed"}
+
+
+def test_a_corrected_item_is_checked_again_as_it_stands(run_dir: Path) -> None:
+    view = RunView(run_dir)
+    careless = {k: v for k, v in CORRECTED.items() if k != "approximate"}
+    record(view, WRONG_VALUE, Action.correct, after=careless)
+    reviewed = view.review().item(WRONG_VALUE)
+    assert reviewed is not None
+    assert [f.kind for f in reviewed.flags] == ["grounding.hedge_ignored"]
+    assert {f.kind for f in reviewed.run_flags} == {
+        "grounding.value_mismatch", "roles.period_mismatch"}
+    assert reviewed.status == "flagged"  # a doubt about the corrected fields nobody has seen
+    record(view, WRONG_VALUE, Action.correct, after=CORRECTED)
+    reviewed = view.review().item(WRONG_VALUE)
+    assert reviewed is not None and reviewed.flags == () and reviewed.status == "corrected"
+
+
+def test_the_progress_total_stays_when_people_decide_and_add(run_dir: Path) -> None:
+    view = RunView(run_dir)
+    before = view.review().counts()["total"]
+    view.store.record(key=FINE, article_id=ARTICLE_A, action=Action.accept, reviewer="ana")
+    added = {**CORRECTED, "id": "Inew00002", "value_text": "242", "value": 242.0}
+    view.store.record(key="Inew00002", article_id=ARTICLE_A, action=Action.add, reviewer="ana",
+                      item_type="indicator", after=added)
+    review = view.review()
+    assert review.counts() == {"total": before, "settled": 0, "open": before}
+    assert review.entry(FINE) is not None and review.entry("Inew00002") is not None
+
+
+def test_browse_all_lists_every_item(run_dir: Path) -> None:
+    review = RunView(run_dir).review()
+    every = review.every_entry()
+    assert {e.key for e in every} >= {ri.item.id for ri in review.items}
+    fine = next(e for e in every if e.key == FINE)
+    assert fine.status == "unreviewed" and not fine.queued and not fine.settled

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from llmextract.articles import read_file
+from llmextract.articles import Article, read_file
 from llmextract.dataset.gold import load_gold
 from llmextract.models import Extraction
 from llmextract.text.clean import clean_text
@@ -30,6 +30,7 @@ GOLD_SETS = {
     "blind2": (ROOT / "tests" / "blind2" / "gold.json", ROOT / "tests" / "blind2" / "articles"),
     "blind3": (ROOT / "tests" / "blind3" / "gold.json", ROOT / "tests" / "blind3" / "articles"),
     "blind4": (ROOT / "tests" / "blind4" / "gold.json", ROOT / "tests" / "blind4" / "articles"),
+    "blind5": (ROOT / "tests" / "blind5" / "gold.json", ROOT / "tests" / "blind5" / "articles"),
 }
 
 WORDS = (
@@ -111,8 +112,8 @@ def test_gold_article_is_verbatim_and_accounts_for_every_number(
 ) -> None:
     gold_path, folder = GOLD_SETS[gold_set]
     gold = json.loads(gold_path.read_text("utf-8"))["articles"][article]
-    [record], errors = read_file(folder / article)
-    assert not errors
+    [record] = list(read_file(folder / article))
+    assert isinstance(record, Article), record
     assert gold["article_id"] == record.id
     Extraction.model_validate(gold)
     assert _problems(record.text, gold) == []

@@ -43,7 +43,7 @@ def test_an_article_flag_can_be_dismissed_but_not_rejected(view: RunView) -> Non
         decide(view.store, view.review(), UNUSED_NUMBER_FLAG, Action.reject, "ana")
     decide(view.store, view.review(), UNUSED_NUMBER_FLAG, Action.accept, "ana", "not a count")
     entry = view.review().entry(UNUSED_NUMBER_FLAG)
-    assert entry is not None and entry.status == "accepted"
+    assert entry is not None and entry.status == "dismissed"
 
 
 def test_an_unknown_id_is_a_usage_error(view: RunView) -> None:
@@ -180,3 +180,15 @@ def test_added_items_are_checked(
     with pytest.raises(error):
         add_item(view.store, view.review(), ARTICLE_A, kind, fields, "ana")
     assert view.store.all() == []
+
+
+def test_a_correction_that_raises_a_new_flag_keeps_it_on_the_item(view: RunView) -> None:
+    # The value is right now, but the reviewer dropped the article's hedge ('sekitar 300').
+    made = correct_item(view.store, view.review(), WRONG_VALUE,
+                        {"value": "300", "period": "2024", "approximate": False}, "ana")
+    item = view.review().item(WRONG_VALUE)
+    assert item is not None and [f.kind for f in item.flags] == ["grounding.hedge_ignored"]
+    assert item.flags[0].id in made.flag_ids  # shown with the decision: seen, not reopened
+    assert item.status == "corrected"
+    entry = view.review().entry(WRONG_VALUE)
+    assert entry is not None and entry.flags == item.flags and entry.queued

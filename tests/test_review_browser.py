@@ -5,6 +5,7 @@ kept in test-artifacts/review.png (not committed)."""
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 import threading
 import time
@@ -35,6 +36,7 @@ ARTIFACTS = ROOT / "test-artifacts"
 FIXTURE = Path(__file__).parent / "fixtures" / "run_small"
 TOKEN = "browser-test-token-0123456789"
 WRONG_VALUE, INVENTED, UNUSED_NUMBER_FLAG = "Iea03eb26", "I890e473a", "F497bbb4fa9"
+FINE = "I56e39eed"  # 242 kasus in 2025: no check doubts it
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="Debian's chromium is not installed (apt-get install -y chromium)"
@@ -114,17 +116,19 @@ def test_accept_one_correct_another_reload_and_export(
         page.keyboard.press("Enter")
     assert page.locator("body").get_attribute("data-key") == INVENTED
 
-    # Next without the mouse, then accept (dismiss) the unused-number flag with a click.
+    # Next without the mouse, then dismiss the unused-number flag with a click: a flag about
+    # the whole article offers Dismiss, not Accept.
     with page.expect_navigation():
         page.keyboard.press("j")
     assert page.locator("body").get_attribute("data-key") == UNUSED_NUMBER_FLAG
+    assert page.get_by_role("button", name="Accept").count() == 0
     with page.expect_navigation():
-        page.get_by_role("button", name="Accept").click()
+        page.get_by_role("button", name="Dismiss").click()
 
     page.reload()
     assert status_in_queue(page, WRONG_VALUE) == "corrected"
-    assert status_in_queue(page, UNUSED_NUMBER_FLAG) == "accepted"
-    assert status_in_queue(page, INVENTED) == "open"
+    assert status_in_queue(page, UNUSED_NUMBER_FLAG) == "dismissed"
+    assert status_in_queue(page, INVENTED) == "flagged"
     assert page.locator("#settled").inner_text() == "2"
     assert page.locator("#left").inner_text() == "1"
 
@@ -143,7 +147,7 @@ def test_accept_one_correct_another_reload_and_export(
         rows[WRONG_VALUE]["period"],
         rows[WRONG_VALUE]["reviewer"],
     ) == ("corrected", "300.0", "2024", "ana")
-    assert rows[INVENTED]["status"] == "needs_review"
+    assert rows[INVENTED]["status"] == "flagged"
     assert [d.key for d in DecisionStore(run_dir).all()] == [WRONG_VALUE, UNUSED_NUMBER_FLAG]
 
 
@@ -206,3 +210,92 @@ def test_a_request_without_the_token_is_refused(page: Any, base_url: str) -> Non
     response = page.goto(f"{base_url}/")
     assert response is not None and response.status == 403
     assert page.locator("#queue").count() == 0
+
+
+def test_a_queue_row_reads_as_a_sentence(page: Any, base_url: str) -> None:
+    goto(page, base_url)
+    row = page.locator(f'#queue li[data-key="{WRONG_VALUE}"]').inner_text()
+    # severity, the number as written, the article, the reason in words, then the code
+    for before, after in [("ERROR", "300"), ("300", "Kasus Stunting di Kota Contoh Turun"),
+                          ("Kasus Stunting di Kota Contoh Turun", "does not match its text"),
+                          ("does not match its text", "grounding.value_mismatch")]:
+        assert row.index(before) < row.index(after), row
+    unused = page.locator(f'#queue li[data-key="{UNUSED_NUMBER_FLAG}"]').inner_text()
+    assert "130" in unused and "no extracted item uses it" in unused
+    assert unused.index("no extracted item uses it") < unused.index("coverage.unused_number")
+
+
+def test_dismiss_an_article_flag_with_the_keyboard(
+    page: Any, base_url: str, run_dir: Path
+) -> None:
+    goto(page, base_url, UNUSED_NUMBER_FLAG)
+    with page.expect_navigation():
+        page.keyboard.press("d")
+    [made] = DecisionStore(run_dir).all()
+    assert made.key == UNUSED_NUMBER_FLAG and made.action.value == "accept"
+    page.reload()
+    assert status_in_queue(page, UNUSED_NUMBER_FLAG) == "dismissed"
+    assert page.locator("#total").inner_text() == "3"
+
+
+def test_browse_all_items_and_the_total_stays(page: Any, base_url: str, run_dir: Path) -> None:
+    goto(page, base_url)
+    assert page.locator(f'#queue li[data-key="{FINE}"]').count() == 0  # not flagged
+    with page.expect_navigation():
+        page.locator('#views a[data-view="all"]').click()
+    assert page.locator("#queue li").count() == 8 + 1  # every item, and the article flag
+    assert status_in_queue(page, FINE) == "unreviewed"
+    with page.expect_navigation():
+        page.locator(f'#queue li[data-key="{FINE}"] a').click()
+    assert "No check doubts this item" in page.locator("#flags-now").inner_text()
+    with page.expect_navigation():
+        page.keyboard.press("a")
+    page.reload()
+    assert status_in_queue(page, FINE) == "accepted"
+    assert page.locator("#total").inner_text() == "3"  # deciding an unflagged item adds nothing
+    assert page.locator("#settled").inner_text() == "0"
+
+
+def test_sampling_mode_draws_and_estimates(page: Any, base_url: str, run_dir: Path) -> None:
+    page.goto(f"{base_url}/?token={TOKEN}&view=sample")
+    assert page.locator("#estimate").inner_text() == "No sample drawn yet."
+    page.locator("#sample-form [name=per_article]").fill("2")
+    page.locator("#sample-form [name=seed]").fill("5")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Draw a sample").click()
+    keys = page.locator("#queue li").evaluate_all("rows => rows.map(r => r.dataset.key)")
+    sample = DecisionStore(run_dir).latest_sample()
+    assert sample is not None and sorted(keys) == sorted(sample.item_ids) and len(keys) == 4
+    assert "0 of 4 sampled items judged" in page.locator("#estimate").inner_text()
+    # Judge all four: three right, one wrong; the page moves to the next unjudged sample item.
+    for n, key in enumerate(["a", "a", "a", "r"]):
+        assert page.locator("body").get_attribute("data-key") in sample.item_ids
+        with page.expect_navigation():
+            page.keyboard.press(key)
+        assert len(DecisionStore(run_dir).all()) == n + 1
+    page.goto(f"{base_url}/?token={TOKEN}&view=sample")
+    text = page.locator("#estimate").inner_text()
+    assert "3 right, 1 wrong of 4 judged" in text and "interval" in text
+    saved = json.loads((run_dir / "run.json").read_text())["unflagged_precision"]
+    assert (saved["judged"], saved["right"]) == (4, 3)
+    assert f"{saved['precision']:.0%}" in text
+
+
+def test_a_correction_that_raises_a_new_flag_shows_it(
+    page: Any, base_url: str, run_dir: Path
+) -> None:
+    goto(page, base_url, WRONG_VALUE)
+    page.keyboard.press("c")
+    form = page.locator("#correct-form")
+    form.locator("[name=value]").fill("300")
+    form.locator("[name=period]").fill("2024")
+    form.locator("[name=approximate]").uncheck()  # the article says 'sekitar 300'
+    with page.expect_navigation():
+        form.locator("[name=period]").press("Enter")
+    goto(page, base_url, WRONG_VALUE)
+    now = page.locator("#flags-now").inner_text()
+    assert "hedges the value ('sekitar 300')" in now and "grounding.hedge_ignored" in now
+    before = page.locator("#flags-before").inner_text()
+    assert "does not match its text" in before
+    assert "No flag" not in page.locator(".detail").inner_text()
+    assert page.locator("#entry-status").inner_text() == "corrected"

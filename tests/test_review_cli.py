@@ -59,7 +59,7 @@ def test_accept_and_reject_from_the_command_line(run_dir: Path,
 @pytest.mark.parametrize("args, message", [
     (["--accept", "Fnothing"], "Fnothing: no such item or flag"),
     (["--reject", UNUSED_NUMBER_FLAG], "about the whole article"),
-    (["--note", "orphan"], "--note goes with --accept or --reject"),
+    (["--note", "orphan"], "--note goes with --accept, --reject, --dismiss or --correct"),
 ])
 def test_bad_decisions_are_one_line_errors(run_dir: Path, args: list[str], message: str) -> None:
     code, out = cli("review", str(run_dir), *args)
@@ -68,12 +68,12 @@ def test_bad_decisions_are_one_line_errors(run_dir: Path, args: list[str], messa
 
 
 def test_export_report_and_gold_write_their_files(run_dir: Path) -> None:
-    assert cli("export", str(run_dir), "--only-reviewed")[1].startswith("6 rows -> ")
+    assert cli("export", str(run_dir), "--only-reviewed")[1].startswith("0 rows -> ")
     assert (run_dir / "export.csv").is_file()
     assert cli("report", str(run_dir), "-o", str(run_dir / "r.html"))[0] == 0
     assert (run_dir / "r.html").is_file()
     code, out = cli("gold", str(run_dir))
-    assert code == 0 and "6 items, 0 not-facts" in out and "2 flagged items" in out
+    assert code == 0 and "0 items, 0 not-facts" in out and "8 items nobody decided" in out
     assert (run_dir / "gold.json").is_file()
 
 
@@ -112,3 +112,59 @@ def test_decisions_survive_llmextract_check(run_dir: Path) -> None:
     rows = {r["item_id"]: r["status"] for r in map(
         json.loads, (run_dir / "export.jsonl").read_text(encoding="utf-8").splitlines())}
     assert rows[WRONG_VALUE] == "accepted" and INVENTED not in rows
+
+
+def test_correct_from_the_command_line_rechecks_the_item(run_dir: Path) -> None:
+    code, out = cli("review", str(run_dir), "--correct", WRONG_VALUE, "--value", "300",
+                    "--set", "period=2024", "--set", "approximate=false", "--note", "print edition")
+    assert code == 0, out
+    assert f"corrected {WRONG_VALUE}: value 30.0 -> 300.0, period '2025' -> '2024'" in out
+    assert "now flagged: warning The article hedges the value" in out  # dropped 'sekitar'
+    code, out = cli("check", str(run_dir))
+    assert code == 0 and "1 corrected or added items checked as they stand: 0 errors, 1 warnings" \
+        in out and f"{WRONG_VALUE} (corrected): warning The article hedges" in out
+    cli("export", str(run_dir), "--format", "jsonl", "--only-reviewed")
+    [row] = [json.loads(line) for line in (run_dir / "export.jsonl").read_text().splitlines()]
+    assert (row["item_id"], row["value"], row["status"], row["note"]) == (
+        WRONG_VALUE, 300.0, "corrected", "print edition")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--accept", WRONG_VALUE_FLAG, "--list"], "--accept/--reject/--dismiss and --list cannot"),
+    (["--correct", WRONG_VALUE, "--value", "300", "--list"], "--correct and --list cannot"),
+    (["--sample", "2", "--estimate"], "--sample and --estimate cannot"),
+    (["--list", "--port", "8000"], "--list and --port/--no-browser cannot"),
+    (["--value", "300"], "--value, --value-text and --set go with --correct"),
+    (["--seed", "4"], "--seed goes with --sample"),
+    (["--correct", WRONG_VALUE], "--correct needs --value"),
+    (["--correct", WRONG_VALUE, "--set", "peroid=2024"], "peroid: not a field of the indicator"),
+    (["--correct", WRONG_VALUE, "--set", "period"], "write FIELD=VALUE"),
+    (["--dismiss", WRONG_VALUE_FLAG], "about an item, not the whole article"),
+])
+def test_conflicting_or_incomplete_options_are_one_line_errors(
+    run_dir: Path, args: list[str], message: str
+) -> None:
+    code, out = cli("review", str(run_dir), *args)
+    assert code == 2 and message in out and len(out.strip().splitlines()) == 1, out
+    assert not (run_dir / "review.sqlite").exists() or "Traceback" not in out
+
+
+def test_sample_and_estimate_from_the_command_line(run_dir: Path) -> None:
+    code, out = cli("review", str(run_dir), "--estimate")
+    assert code == 0 and "no sample drawn yet" in out
+    code, out = cli("review", str(run_dir), "--sample", "1", "--seed", "3")
+    assert code == 0 and out.startswith("2 unflagged items drawn (seed 3)")
+    drawn = [line.split("\t")[0] for line in out.splitlines()[1:]]
+    assert len(drawn) == 2
+    assert cli("review", str(run_dir), "--accept", drawn[0], "--reject", drawn[1])[0] == 0
+    code, out = cli("review", str(run_dir), "--estimate")
+    assert "1 right, 1 wrong of 2 judged" in out and "interval" in out
+    info = json.loads((run_dir / "run.json").read_text())
+    assert info["unflagged_precision"]["judged"] == 2
+
+
+def test_dismiss_an_article_flag(run_dir: Path) -> None:
+    code, out = cli("review", str(run_dir), "--dismiss", UNUSED_NUMBER_FLAG)
+    assert code == 0 and f"dismissed {UNUSED_NUMBER_FLAG}" in out
+    _, listed = cli("review", str(run_dir), "--list")
+    assert UNUSED_NUMBER_FLAG not in listed

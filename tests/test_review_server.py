@@ -75,7 +75,7 @@ def test_page_shows_the_queue_most_severe_first_with_progress(client: TestClient
     assert response.status_code == 200
     html = response.text
     assert html.index(f'data-key="{WRONG_VALUE}"') < html.index(f'data-key="{UNUSED_NUMBER_FLAG}"')
-    assert "0</b> of 3 settled" in html
+    assert '<b id="settled">0</b> of <b id="total">3</b> flagged settled' in html
     counts = html[html.index('id="counts"') : html.index('id="queue"')]
     assert ">2 error<" in counts and ">0 warning<" in counts and ">1 info<" in counts
     assert "The value 30 does not match its text" in html
@@ -124,7 +124,7 @@ def test_decide_correct_and_add_through_the_api(client: TestClient, run_dir: Pat
     assert {e["key"]: e["status"] for e in text["entries"]} == {
         WRONG_VALUE: "corrected",
         INVENTED: "rejected",
-        UNUSED_NUMBER_FLAG: "open",
+        UNUSED_NUMBER_FLAG: "flagged",
     }
     quote = "Program Bapak Asuh Anak Stunting melibatkan 130 tim pendamping keluarga."
     status, body = api(
@@ -186,3 +186,50 @@ def test_a_run_without_flags_says_so(run_dir: Path) -> None:
     client = TestClient(create_app(run_dir, TOKEN, "ana"), base_url="http://127.0.0.1")
     html = client.get("/", params={"token": TOKEN}).text
     assert "No flags in this run: nothing to review." in html
+
+
+@pytest.mark.parametrize("origin, status", [
+    ("http://evil.example", 403),
+    ("null", 403),  # a sandboxed frame or a file: page
+    ("http://127.0.0.1:9", 403),  # another server on this machine
+    ("http://127.0.0.1", 200),  # the page itself
+])
+def test_a_state_change_from_another_origin_is_refused_even_with_the_token(
+    client: TestClient, run_dir: Path, origin: str, status: int
+) -> None:
+    response = client.post("/api/decide", json={"key": WRONG_VALUE, "action": "accept"},
+                           headers={"X-Review-Token": TOKEN, "Origin": origin})
+    assert response.status_code == status
+    assert len(DecisionStore(run_dir).all()) == (1 if status == 200 else 0)
+    if status == 403:
+        assert "another site" in response.text
+
+
+def test_a_forged_origin_cannot_draw_a_sample(client: TestClient, run_dir: Path) -> None:
+    response = client.post("/api/sample", json={"per_article": 1},
+                           headers={"X-Review-Token": TOKEN, "Origin": "http://evil.example"})
+    assert response.status_code == 403
+    assert DecisionStore(run_dir).latest_sample() is None
+
+
+def test_a_consistency_flag_shows_its_arithmetic_next_to_the_highlighted_numbers(
+        run_dir: Path) -> None:
+    from llmextract.models import ArticleRecord, Flag, Severity, Span
+
+    record = next(ArticleRecord.model_validate_json(line) for line in
+                  (run_dir / "extractions.jsonl").read_text("utf-8").splitlines()
+                  if f'"id":"{ARTICLE_A}"' in line)
+    spans = [Span(start=(at := record.text.index(n)), end=at + len(n)) for n in ("242", "300")]
+    flag = Flag(article_id=ARTICLE_A, field="text", kind="change.relative_mismatch",
+                severity=Severity.error, message="'turun' does not match from 300 to 242.",
+                spans=spans, arithmetic="(300 - 242) / 300 = 19,3 %, not 25 persen").with_id()
+    with (run_dir / "flags.jsonl").open("a", encoding="utf-8") as out:
+        out.write(flag.model_dump_json() + "\n")
+    client = TestClient(create_app(run_dir, TOKEN, "ana"), base_url="http://127.0.0.1")
+    html = client.get("/", params={"token": TOKEN, "key": flag.id}).text
+    reasons = html[html.index("Why it is flagged"):html.index("Numbers the checker reads")]
+    assert f'data-at="{spans[0].start}">242</span>' in reasons
+    assert "(300 - 242) / 300 = 19,3 %, not 25 persen" in reasons
+    article = html[html.index('id="article-text"'):]
+    assert f'data-s="{spans[0].start}" class="hl-arith hl-focus hl-indicator" ' \
+           f'title="(300 - 242) / 300 = 19,3 %, not 25 persen">242</span>' in article

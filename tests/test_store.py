@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import stat
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -62,3 +64,31 @@ def test_a_torn_last_line_is_cut_before_the_next_record_is_appended(tmp_path: Pa
     assert repair_torn_tail(path) == 0
     path.write_text('{"torn": ', encoding="utf-8")
     assert repair_torn_tail(path) == len('{"torn": ') and path.read_text() == ""
+
+
+@pytest.mark.parametrize("mask, mode", [(0o022, 0o644), (0o027, 0o640), (0o077, 0o600)])
+def test_replaced_files_get_the_mode_the_umask_allows(
+    tmp_path: Path, umask: Callable[[int], None], mask: int, mode: int
+) -> None:
+    """Colleagues read exports and reports: the temporary file behind an atomic write must not
+    keep tempfile's private 0600."""
+    umask(mask)
+    write_run_info(tmp_path, {"status": "finished"})
+    write_run_info(tmp_path, {"status": "finished again"})
+    assert stat.S_IMODE((tmp_path / "run.json").stat().st_mode) == mode
+
+
+def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary_file(tmp_path: Path) -> None:
+    from llmextract.store import replace_atomically
+
+    target = tmp_path / "export.xlsx"
+    target.write_text("old", encoding="utf-8")
+
+    def broken(tmp: Path) -> None:
+        tmp.write_text("half", encoding="utf-8")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        replace_atomically(target, broken)
+    assert [p.name for p in tmp_path.iterdir()] == ["export.xlsx"]
+    assert target.read_text("utf-8") == "old"

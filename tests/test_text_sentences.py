@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from llmextract.checks.context import build_context
 from llmextract.extract.candidates.propose import clause_bounds
 from llmextract.models import Extraction
@@ -30,3 +33,15 @@ def test_the_checks_and_the_extraction_see_the_same_sentence_and_clause() -> Non
 def test_a_clause_is_cut_at_the_nearest_breaks_around_it() -> None:
     assert clause_within([(0, 2), (5, 6), (9, 10)], 0, 12, 6, 8) == (6, 9)
     assert clause_within([], 3, 12, 6, 8) == (3, 12)
+
+
+_PIECES = [*"aA1 .!?\n\t\u00a0\"”’“(", "dr.", "Jl.", "M.", "Kab. "]
+_SENTENCE_STUFF = st.lists(st.sampled_from(_PIECES), max_size=60).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_SENTENCE_STUFF)
+def test_the_fast_sentence_ends_agree_with_the_sentences_on_any_text(text: str) -> None:
+    # sentence_ends scans the whole text at once, split_sentences line by line: both must cut
+    # at the same places, abbreviations, blank lines and trailing spaces included.
+    assert sentence_ends(text) == [s.end for s in split_sentences(text)]

@@ -14,12 +14,14 @@ from dataclasses import dataclass
 
 from llmextract.checks.across import check_across
 from llmextract.checks.arithmetic import check_arithmetic
+from llmextract.checks.change import check_change
 from llmextract.checks.context import ArticleContext, build_context
 from llmextract.checks.coverage import check_coverage
 from llmextract.checks.grounding import check_grounding
 from llmextract.checks.plausibility import check_plausibility
 from llmextract.checks.roles import check_roles
 from llmextract.checks.source import check_source
+from llmextract.checks.totals import check_totals
 from llmextract.checks.trend import check_trend
 from llmextract.models import SEVERITY_RANK, ArticleRecord, Extraction, Flag
 from llmextract.resources import DEFAULT_DOMAIN
@@ -32,7 +34,7 @@ __all__ = [
 
 ARTICLE_CHECKS: tuple[Callable[[ArticleContext], list[Flag]], ...] = (
     check_grounding, check_source, check_arithmetic, check_trend, check_plausibility,
-    check_roles, check_coverage,
+    check_roles, check_coverage, check_change, check_totals,
 )
 
 

@@ -26,9 +26,17 @@ from collections import defaultdict
 from functools import lru_cache
 
 from llmextract.checks.context import ArticleContext, LocatedItem, describe
+from llmextract.checks.tolerance import (
+    SEVERITY,
+    Agreement,
+    agreement,
+    percent_text,
+    rounding_note,
+)
 from llmextract.models import Flag, Indicator, Severity, Target
 from llmextract.resources import DEFAULT_DOMAIN
 from llmextract.text.numbers import PERCENT, QUANTITY
+from llmextract.text.words import phrases_alternation
 from llmextract.vocabulary import vocabulary
 
 _BRACKETS = re.compile(r"\([^)]*\)")
@@ -52,7 +60,7 @@ def measure_key(name: str, population: str | None, domain: str = DEFAULT_DOMAIN)
 
 def _groups(population: str) -> list[str]:
     """The groups a population names: 'catin, bumil dan bufas' -> catin, bumil, bufas."""
-    joiners = "|".join(rf"\s+{re.escape(w)}\s+" for w in sorted(vocabulary().list_words))
+    joiners = rf"\s+(?:{phrases_alternation(vocabulary().list_words)})\s+"
     return [g.strip() for g in re.split(rf"[,;()]|{joiners}", population.lower()) if g.strip()]
 
 
@@ -126,17 +134,55 @@ def _parts_flags(ctx: ArticleContext) -> list[Flag]:
         for key, members in groups.items():
             if len(members) < 2:
                 continue
-            total, parts = _split_total(ctx, members)
-            populations = [_population(ctx, p) for p in parts]
-            if len(parts) < 2 or len(set(populations)) != len(populations):
-                continue
+            by_place = _place_parts(ctx, members)
+            totals: list[LocatedItem]
+            if by_place is not None:
+                totals, parts = [by_place[0]], by_place[1]
+            else:
+                total, parts = _split_total(ctx, members)
+                populations = [_population(ctx, p) for p in parts]
+                if len(parts) < 2 or len(set(populations)) != len(populations):
+                    continue
+                totals = [total] if total else _outside_totals(ctx, key, parts, same_period)
             summed = sum(p.value or 0.0 for p in parts)
-            totals = [total] if total else _outside_totals(ctx, key, parts, same_period)
-            if not totals or any(abs(summed - (t.value or 0.0)) <= 1e-6 * max(1.0, summed)
-                                 for t in totals) or len(totals) > 1:
+            if len(totals) != 1 or _agrees(summed, totals[0]):
                 continue
             flags.append(_parts_flag(ctx, totals[0], parts, summed))
     return flags
+
+
+def _agrees(computed: float, total: LocatedItem) -> bool:
+    if total.mention is None or total.mention.value != total.value:
+        return abs(computed - (total.value or 0.0)) <= 1e-6 * max(1.0, computed)
+    return agreement(computed, total.mention) is Agreement.agrees
+
+
+def _subregion(ctx: ArticleContext, li: LocatedItem) -> str | None:
+    place = getattr(li.item, "place", None) or ""
+    words = place.split()
+    return place.lower() if words and words[0].lower() in ctx.vocab.subregion_heads else None
+
+
+def _place_parts(ctx: ArticleContext, members: list[LocatedItem],
+                 ) -> tuple[LocatedItem, list[LocatedItem]] | None:
+    """The same measure for each kecamatan (or desa...) and once for the whole region: the
+    places are the parts, unless their text says it lists only some ('tertinggi')."""
+    parts = [li for li in members if _subregion(ctx, li)]
+    wholes = [li for li in members if not _subregion(ctx, li)]
+    places = [_subregion(ctx, li) for li in parts]
+    if len(parts) < 2 or len(set(places)) != len(places) or len(wholes) != 1:
+        return None
+    total = wholes[0]
+    if any((p.value or 0.0) >= (total.value or 0.0) for p in parts):
+        return None
+    for li in parts:
+        if li.value_span is None:
+            return None
+        start, end = ctx.sentence_range(li.value_span.start)
+        before = ctx.sentence_range(max(0, start - 2))
+        if ctx.vocab.partial.search(ctx.lowered, before[0], end):
+            return None
+    return total, parts
 
 
 def _written_like(value: float, written: list[str]) -> str:
@@ -149,28 +195,34 @@ def _written_like(value: float, written: list[str]) -> str:
     return f"{int(plain):,}".replace(",", grouped.group(1))
 
 
+def _part_name(li: LocatedItem) -> str:
+    """Who a part counts, as the reviewer finds it in the text: its place when the parts are
+    places, else its population."""
+    place = getattr(li.item, "place", None)
+    population = getattr(li.item, "population", None)
+    return str(place if place and place.split()[0].lower() in
+               vocabulary().subregion_heads else population or li.name)
+
+
 def _parts_flag(ctx: ArticleContext, total: LocatedItem, parts: list[LocatedItem],
                 summed: float) -> Flag:
     in_order = sorted(parts, key=lambda p: p.value_span.start if p.value_span else 0)
     texts = [p.value_text or describe(p.value) for p in [total, *in_order]]
     named = " + ".join(
-        f"{p.item.population or p.name} {p.value_text or describe(p.value)}"  # type: ignore[union-attr]
+        f"{_part_name(p)} {p.value_text or describe(p.value)}"
         for p in in_order)
     stated = total.value or 0.0
     gap = _written_like(abs(stated - summed), texts)
+    found = agreement(summed, total.mention) if total.mention is not None \
+        and total.mention.value == stated else Agreement.differs
+    addition = " + ".join(p.value_text or describe(p.value) for p in in_order)
     return ctx.flag(
-        total, "value", "arithmetic.parts_do_not_sum", Severity.warning,
+        total, "value", "arithmetic.parts_do_not_sum", SEVERITY[found],
         f"The parts of '{total.name}' do not add up to the {texts[0]} given: {named} = "
         f"{_written_like(summed, texts)}, {gap} {'less' if summed < stated else 'more'} than "
-        f"the total.",
-        [total.value_span, *(p.value_span for p in in_order)])
-
-
-def _decimals(written: str) -> int:
-    digits = re.search(r"[0-9]+(?:[.,][0-9]+)?", written)
-    if not digits or not re.search(r"[.,]", digits.group()):
-        return 0
-    return len(re.split(r"[.,]", digits.group())[-1])
+        f"the total{rounding_note(found)}.",
+        [total.value_span, *(p.value_span for p in in_order)],
+        arithmetic=f"{addition} = {_written_like(summed, texts)}, not {texts[0]}")
 
 
 def _percent_flags(ctx: ArticleContext) -> list[Flag]:
@@ -189,16 +241,19 @@ def _percent_flags(ctx: ArticleContext) -> list[Flag]:
                   if m.kind == QUANTITY and m.value and m.value > (part.value or 0)]
         if not wholes:
             continue
-        tolerance = 0.5 * 10 ** -_decimals(mention.text) + 1e-9
         ratios = [100 * (part.value or 0) / (w.value or 1) for w in wholes]
-        if any(abs(r - mention.value) <= tolerance for r in ratios):
+        found = [agreement(r, mention) for r in ratios]
+        if Agreement.agrees in found:
             continue
-        whole = wholes[0]
+        best = found.index(Agreement.rounding) if Agreement.rounding in found else 0
+        whole, ratio = wholes[best], ratios[best]
         flags.append(ctx.flag(
-            li, "value", "arithmetic.percent_mismatch", Severity.warning,
+            li, "value", "arithmetic.percent_mismatch", SEVERITY[found[best]],
             f"{mention.text} does not match {part.text} of {whole.text} "
-            f"({ratios[0]:.2f}%).", [li.value_span, ctx.mention_span(part),
-                                     ctx.mention_span(whole)]))
+            f"({ratio:.2f}%){rounding_note(found[best])}.",
+            [li.value_span, ctx.mention_span(part), ctx.mention_span(whole)],
+            arithmetic=f"{part.text} / {whole.text} = {percent_text(ratio)}, not "
+            f"{mention.text}"))
     return flags
 
 

@@ -47,6 +47,11 @@ def check_coverage(ctx: ArticleContext) -> list[Flag]:
             continue
         if mention.value in used_values or _overlaps(mention.start, mention.end, used_spans):
             continue
+        if ctx.instruction_sentences and any(
+                s <= mention.start < e for s, e in ctx.instruction_sentences):
+            continue  # the source check says so
+        if ctx.name_ending_at(mention) is not None:
+            continue
         start, end = ctx.sentence_range(mention.start)
         if start not in about_topic:
             about_topic[start] = _about_topic(ctx, start, end)

@@ -106,7 +106,7 @@ def _unit_and_hedge_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
                               f"The article gives '{mention.text}' as a percentage but the unit "
                               f"recorded is '{unit}'.", [li.value_span]))
     if isinstance(li.item, Indicator):
-        if mention.approximate and not li.item.approximate:
+        if mention.approximate and not li.item.approximate and not _rule_bound(ctx, li):
             flags.append(ctx.flag(li, "approximate", "grounding.hedge_ignored", Severity.warning,
                                   f"The article hedges the value ('{mention.hedge} "
                                   f"{mention.text}') but it is recorded as exact.",
@@ -116,6 +116,17 @@ def _unit_and_hedge_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
                                   f"The value is marked approximate but the article writes "
                                   f"'{mention.text}' with no hedge word.", [li.value_span]))
     return flags
+
+
+def _rule_bound(ctx: ArticleContext, li: LocatedItem) -> bool:
+    """'mewajibkan setiap desa mengalokasikan minimal 8 persen': a bound set by a rule is
+    exact, not a hedge on a measurement."""
+    mention = li.mention
+    if mention is None or mention.hedge is None or li.value_span is None:
+        return False
+    start, end = ctx.sentence_range(li.value_span.start)
+    return mention.hedge.lower() in ctx.vocab.bound_hedges and \
+        ctx.vocab.rule_words.search(ctx.lowered, start, li.value_span.start) is not None
 
 
 def check_grounding(ctx: ArticleContext) -> list[Flag]:

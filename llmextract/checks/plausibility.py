@@ -4,7 +4,7 @@ a negative count, a deadline before the article was written, a year recorded as 
 from __future__ import annotations
 
 from llmextract.checks.context import ArticleContext, LocatedItem, describe
-from llmextract.models import Flag, Indicator, Severity, Target
+from llmextract.models import Flag, Indicator, Scope, Severity, Target
 from llmextract.text.numbers import PERCENT_UNIT, YEAR
 from llmextract.vocabulary import is_percent_unit
 
@@ -44,6 +44,8 @@ def _deadline_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
     item = li.item
     if not isinstance(item, Target) or item.deadline_year is None or ctx.year is None:
         return []
+    if item.scope is not Scope.local:
+        return []  # a national or provincial goal quoted for comparison may have passed
     if item.deadline_year < ctx.year:
         return [ctx.flag(li, "deadline_year", "plausibility.deadline_in_past", Severity.warning,
                          f"The deadline {item.deadline_year} is before the article's own year "

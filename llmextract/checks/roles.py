@@ -7,6 +7,8 @@ commas, brackets and 'dan'); day-month-year dates are left out, as they date the
 
 from __future__ import annotations
 
+import re
+
 from llmextract.checks.context import ArticleContext, LocatedItem
 from llmextract.models import Flag, Indicator, Program, Scope, Severity, Span, Target
 from llmextract.text.alignment import MatchStatus, contains
@@ -14,6 +16,7 @@ from llmextract.text.numbers import ZERO_TARGET
 from llmextract.text.words import years_in
 
 _MIN_PIECE_WORDS = 3
+_BRACKETS = re.compile(r"\([^)]*\)")
 
 
 def _period_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
@@ -26,6 +29,9 @@ def _period_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
     clause = ctx.clause_of(li.value_span.start)
     written = ctx.years_near(*clause, relative=True)
     if written and not set(recorded) & set(written):
+        clause = _own_part(ctx, clause, li.value_span.start)
+        written = ctx.years_near(*clause, relative=True)
+    if written and not set(recorded) & set(written):
         return [ctx.flag(li, "period", "roles.period_mismatch", Severity.warning,
                          f"The value {li.value_text} is recorded for {item.period}, but its own "
                          f"clause gives {', '.join(map(str, sorted(set(written))))}.",
@@ -37,13 +43,23 @@ def _period_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
     return []
 
 
+def _own_part(ctx: ArticleContext, clause: tuple[int, int], value: int) -> tuple[int, int]:
+    """The clause from the last word of a change's end before the value ('dari 27,4 persen
+    pada SKI 2023 menjadi 24,1 persen'): the years before it date the value the change starts
+    from."""
+    start, end = clause
+    reached = [m.end() for m in ctx.vocab.change_to.finditer(ctx.lowered, start, value)]
+    return (reached[-1], end) if reached else clause
+
+
 def _target_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
     item = li.item
     if not isinstance(item, Target) or li.value_span is None:
         return []
     flags = []
     start, end = ctx.sentence_range(li.value_span.start)
-    if not ctx.vocab.target_words.search(ctx.lowered, start, end):
+    if not ctx.vocab.target_words.search(ctx.lowered, start, end) \
+            and not ctx.vocab.goal_verbs.search(ctx.lowered, start, end):
         flags.append(ctx.flag(li, "value_text", "roles.target_without_goal", Severity.warning,
                               f"The target value {li.value_text} comes from a sentence that states "
                               f"no goal.", [li.value_span, Span(start=start, end=end)]))
@@ -69,13 +85,17 @@ def _scope_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
     if li.value_span is None or li.value_text is None:
         return []
     start, end = ctx.clause_of(li.value_span.start)
-    scope = ctx.vocab.scope_words.search(ctx.lowered, start, end)
-    if scope is None:
+    if ctx.vocab.scope_words.search(ctx.lowered, start, end) is None:
         return []
-    word = scope.group().lower()
-    said = " ".join(filter(None, [li.name, getattr(li.item, "population", None)])).lower()
-    if word in said or getattr(li.item, "scope", Scope.local) is not Scope.local:
+    scopes = [m for m in ctx.vocab.scope_words.finditer(ctx.lowered, start, end)
+              if not (m.group() in ctx.vocab.provincial_scope_words and ctx.provincial_article)]
+    if not scopes or getattr(li.item, "scope", Scope.local) is not Scope.local:
         return []  # the item says whose figure it is: a comparison figure, not an error
+    before = [m for m in scopes if m.start() < li.value_span.start]
+    word = (before[-1] if before else scopes[0]).group().lower()  # the nearest before the value
+    said = " ".join(filter(None, [li.name, getattr(li.item, "population", None)])).lower()
+    if word in said:
+        return []
     return [ctx.flag(li, "value_text", "roles.scope_not_local", Severity.warning,
                      f"The article gives {li.value_text} as a {word} figure, not the region's "
                      f"own, but the item does not say so.",
@@ -95,12 +115,23 @@ def _zero_flags(ctx: ArticleContext) -> list[Flag]:
     if zero_targets:
         return flags
     goals = [m for m in ctx.mentions
-             if m.kind == ZERO_TARGET and ctx.line_category(m.start) is None]
+             if m.kind == ZERO_TARGET and ctx.line_category(m.start) is None
+             and not _not_set(ctx, m.start)]
     if goals:
         flags.append(ctx.flag(None, "targets", "roles.zero_target_missed", Severity.warning,
                               f"The article sets the goal '{goals[0].text}' but no target of 0 "
                               f"was extracted.", [Span(start=m.start, end=m.end) for m in goals]))
     return flags
+
+
+def _not_set(ctx: ArticleContext, offset: int) -> bool:
+    """A goal asked about ('Apakah ... menargetkan zero stunting?') or denied ('tidak mau
+    menjanjikan zero stunting') is not set."""
+    start, end = ctx.sentence_range(offset)
+    if ctx.text[start:end].rstrip().endswith("?"):
+        return True
+    clause_start, _ = ctx.clause_of(offset)
+    return ctx.vocab.negations.search(ctx.lowered, clause_start, offset) is not None
 
 
 def _stitched_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
@@ -132,8 +163,10 @@ def _office_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
     says no activity): the reader decides whether the article means a program."""
     if not isinstance(li.item, Program):
         return []
-    words = li.item.name.split()
-    if not words or words[0].lower() not in ctx.vocab.office_heads or \
+    words = _BRACKETS.sub(" ", li.item.name).split()
+    head = words[0].lower() if words else ""
+    place = head in ctx.vocab.place_heads and len(words) == 1
+    if not (place or head in ctx.vocab.office_heads) or \
             ctx.vocab.activity_words.search(li.item.name.lower()):
         return []
     return [ctx.flag(li, "name", "roles.office_as_program", Severity.warning,

@@ -2,7 +2,11 @@
 "941 anak, turun menjadi 771" the later value must be the smaller; "naik" there is a mismatch.
 
 Pairs are indicators of the same measure whose values sit next to each other in one sentence,
-ordered by their periods; the words of change are those written between the two values."""
+ordered by their periods; the words of change are those written between the two values.
+
+The flag goes on the item that is probably wrong: when one item's period is not a year written
+in its own clause, its period is what contradicts the word of change, so that item; otherwise
+the values are in doubt, and the flag goes on the later one (the value the change leads to)."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ import itertools
 from llmextract.checks.arithmetic import measure_key
 from llmextract.checks.context import ArticleContext, LocatedItem, describe
 from llmextract.models import Flag, Indicator, Severity, Span
+from llmextract.text.words import years_in
 from llmextract.vocabulary import period_key
 
 
@@ -36,6 +41,22 @@ def _series(ctx: ArticleContext) -> list[list[LocatedItem]]:
     ]
 
 
+def _period_written(ctx: ArticleContext, li: LocatedItem) -> bool:
+    """The item's period names a year its own clause writes (or names no year at all)."""
+    assert li.value_span is not None and isinstance(li.item, Indicator)
+    years = set(years_in(li.item.period or ""))
+    return not years or bool(years & set(ctx.years_near(*ctx.clause_of(li.value_span.start),
+                                                        relative=True)))
+
+
+def _suspect(ctx: ArticleContext, earlier: LocatedItem, later: LocatedItem) -> LocatedItem:
+    """The item of a contradicted pair the flag belongs on (see the module docstring)."""
+    written = {id(li): _period_written(ctx, li) for li in (earlier, later)}
+    if written[id(earlier)] != written[id(later)]:
+        return earlier if not written[id(earlier)] else later
+    return later
+
+
 def check_trend(ctx: ArticleContext) -> list[Flag]:
     vocab = ctx.vocab
     flags = []
@@ -56,7 +77,7 @@ def check_trend(ctx: ArticleContext) -> list[Flag]:
                 start = first.value_span.end + (down or up).start()  # type: ignore[union-attr]
                 flags.append(
                     ctx.flag(
-                        later,
+                        _suspect(ctx, earlier, later),
                         "value",
                         "trend.direction_mismatch",
                         Severity.warning,

@@ -50,6 +50,16 @@ CREATE TRIGGER IF NOT EXISTS decisions_no_update BEFORE UPDATE ON decisions
     BEGIN SELECT RAISE(ABORT, 'review decisions are append-only'); END;
 CREATE TRIGGER IF NOT EXISTS decisions_no_delete BEFORE DELETE ON decisions
     BEGIN SELECT RAISE(ABORT, 'review decisions are append-only'); END;
+CREATE TABLE IF NOT EXISTS samples (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    seed        INTEGER NOT NULL,
+    per_article INTEGER NOT NULL,
+    reviewer    TEXT NOT NULL,
+    drawn_at    TEXT NOT NULL,
+    item_ids    TEXT NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS samples_no_update BEFORE UPDATE ON samples
+    BEGIN SELECT RAISE(ABORT, 'review samples are append-only'); END;
 """
 
 
@@ -111,6 +121,19 @@ def _ensure_wal(conn: sqlite3.Connection) -> None:
     tries on 2 busy cores, so the switch is skipped when done and retried when contended."""
     if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
         conn.execute("PRAGMA journal_mode=WAL")
+
+
+@dataclass(frozen=True)
+class SampleDraw:
+    """A random sample of unflagged items, drawn once and kept (a later ``check`` with new rules
+    must not change which items were drawn); the latest draw is the one reviewed."""
+
+    seq: int
+    seed: int
+    per_article: int
+    reviewer: str
+    drawn_at: str
+    item_ids: tuple[str, ...]
 
 
 class DecisionStore:
@@ -176,6 +199,32 @@ class DecisionStore:
         with self._connect() as conn:
             rows = conn.execute("SELECT * FROM decisions WHERE key = ? ORDER BY seq", (key,))
             return [_row(r) for r in rows]
+
+    def record_sample(self, *, seed: int, per_article: int, reviewer: str,
+                      item_ids: list[str]) -> SampleDraw:
+        """Keep a drawn sample in the run's review database."""
+        if not reviewer.strip():
+            raise UsageError("a sample needs a reviewer name (--reviewer or LLMEXTRACT_REVIEWER)")
+        drawn_at = _now()
+        with self._connect() as conn:
+            cur = conn.execute(
+                "INSERT INTO samples (seed, per_article, reviewer, drawn_at, item_ids)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (seed, per_article, reviewer, drawn_at, json.dumps(item_ids)),
+            )
+            seq = int(cur.lastrowid or 0)
+        return SampleDraw(seq, seed, per_article, reviewer, drawn_at, tuple(item_ids))
+
+    def latest_sample(self) -> SampleDraw | None:
+        """The sample under review, None before one is drawn."""
+        if not self.path.exists():
+            return None
+        with self._connect() as conn:
+            row = conn.execute("SELECT * FROM samples ORDER BY seq DESC LIMIT 1").fetchone()
+        if row is None:
+            return None
+        return SampleDraw(row["seq"], row["seed"], row["per_article"], row["reviewer"],
+                          row["drawn_at"], tuple(json.loads(row["item_ids"])))
 
 
 def latest(decisions: list[Decision]) -> dict[str, Decision]:

@@ -161,7 +161,7 @@ def clip(quote: str, limit: int = 100) -> str:
 
 def _listing(article: ArticleEval) -> list[str]:
     """Misses, false items (marked when the checks caught them), partials, and gold items found
-    only by items the checks flagged."""
+    only by items held back (flagged and not accepted, or rejected or corrected in review)."""
     scope, passed = article.all, article.passed
     lines = [f"    missed   {describe(m)}: {clip(m.quote)!r}" for m in scope.misses]
     surviving = [f.item for f in passed.false_items]
@@ -173,7 +173,8 @@ def _listing(article: ArticleEval) -> list[str]:
         what = ", ".join(f"{d.field} gold {d.gold!r} got {d.extracted!r}" for d in p.fields)
         lines.append(f"    partial  {describe(p.extracted)}: {what}")
     lines.extend(
-        f"    flagged  {describe(m)}: found, but only by items the checks flagged"
+        f"    held     {describe(m)}: found, but only by items held back (flagged and not "
+        "accepted, or rejected or corrected in review)"
         for m in passed.misses
         if m not in scope.misses
     )

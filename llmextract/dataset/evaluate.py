@@ -6,8 +6,10 @@ indicator or target counts only if a gold item of the same kind has the same nor
 reported as a *partial* match instead of hiding the found number. Programs have no number to
 anchor on, so they are paired by fuzzy name against the gold name and its aliases.
 
-Every figure is given twice: for everything the run extracted, and for what survived the checks
-(items carrying no ``error`` or ``warning`` flag), because the second is what a user would ship.
+Every figure is given twice: for everything the run extracted, and for what passed (items
+carrying no ``error`` or ``warning`` flag), because the second is what a user would ship. A
+reviewed run's decisions count: an item a person accepted passes whatever the checks said, one
+a person rejected or had to correct does not (its extracted form was wrong).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import TypeVar
 
 from rapidfuzz import fuzz
 
+from llmextract.dataset.decisions import Decision, DecisionStore
 from llmextract.dataset.eval_report import (
     ArticleEval,
     EvalReport,
@@ -35,6 +38,7 @@ from llmextract.dataset.eval_report import (
     Totals,
 )
 from llmextract.dataset.gold import Gold, GoldArticle, NotFact, load_gold
+from llmextract.dataset.reviewed import ItemStatus, build_review
 from llmextract.models import (
     ArticleRecord,
     Flag,
@@ -45,8 +49,8 @@ from llmextract.models import (
     Severity,
     Target,
 )
-from llmextract.resources import DEFAULT_LANGUAGE, load_vocab
-from llmextract.store import ERRORS, load_flags, load_records
+from llmextract.resources import DEFAULT_DOMAIN, DEFAULT_LANGUAGE, load_vocab
+from llmextract.store import ERRORS, load_flags, load_records, run_domain
 from llmextract.text.numbers import parse_numbers, parse_value
 from llmextract.text.words import years_in
 
@@ -77,7 +81,7 @@ def _upper(item: NumberItem) -> float | None:
 def same_number(extracted: NumberItem, gold: NumberItem) -> bool:
     """Same kind of item (indicator or target) and same normalized value and upper bound."""
     return (
-        type(extracted) is type(gold)
+        isinstance(extracted, Indicator) == isinstance(gold, Indicator)  # gold subclasses
         and extracted.value is not None
         and _same(extracted.value, gold.value)
         and _same(_upper(extracted), _upper(gold))
@@ -421,16 +425,33 @@ def _failed_pairs(
     ]
 
 
+def held_back(records: list[ArticleRecord], flags: list[Flag], decisions: list[Decision],
+              domain: str = DEFAULT_DOMAIN) -> set[tuple[str, str]]:
+    """(article id, item id) of the items that do not pass: blocked by a flag nobody decided, or
+    rejected or corrected by a person; an item a person accepted passes."""
+    blocked = blocked_item_ids(flags)
+    for ri in build_review(records, flags, decisions, domain).items:
+        key = (ri.record.id, ri.item.id)
+        if ri.status in (ItemStatus.rejected, ItemStatus.corrected):
+            blocked.add(key)
+        elif ri.status is ItemStatus.accepted:
+            blocked.discard(key)
+    return blocked
+
+
 def evaluate(
     records: list[ArticleRecord],
     gold: Gold,
     flags: list[Flag] | None = None,
     failed: Sequence[str] = (),
+    decisions: list[Decision] | None = None,
+    domain: str = DEFAULT_DOMAIN,
 ) -> EvalReport:
     """Score a run's records against gold. ``failed``: source paths of the articles the run could
     not process; their gold articles are scored as empty extractions. Other gold articles with no
-    record are listed, not scored, so a run over part of the articles is judged on that part."""
-    blocked = blocked_item_ids(flags or [])
+    record are listed, not scored, so a run over part of the articles is judged on that part.
+    ``decisions``: the run's review, which decides what passes (see ``held_back``)."""
+    blocked = held_back(records, flags or [], decisions or [], domain)
     pairs, orphans, missing = pair_records(records, gold)
     failed_pairs = _failed_pairs(missing, gold, failed)
     missing = [name for name in missing if name not in {n for n, _, _ in failed_pairs}]
@@ -464,7 +485,9 @@ def failed_sources(run_dir: Path) -> list[str]:
 
 
 def evaluate_run(run_dir: Path, gold_path: Path) -> EvalReport:
-    """``evaluate`` on a run folder: its records, the flags its checks wrote, its failures."""
+    """``evaluate`` on a run folder: its records, the flags its checks wrote, its failures, and
+    its review decisions."""
     gold = load_gold(gold_path)
     records = load_records(run_dir)
-    return evaluate(records, gold, load_flags(run_dir), failed_sources(run_dir))
+    return evaluate(records, gold, load_flags(run_dir), failed_sources(run_dir),
+                    DecisionStore(run_dir).all(), run_domain(run_dir))

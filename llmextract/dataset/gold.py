@@ -3,16 +3,17 @@
 A gold article is an ``Extraction`` plus what a reader knows and a model should not invent:
 other fair names for a program (``aliases``) and the numbers of the article that are not facts
 (``not_facts``: dates, view counts, related links), so a false item can be told apart from a
-misread one. Review decisions are turned into gold by writing these models with ``write_gold``.
+misread one, and the article's own contradictions (``inconsistencies``), which the checks
+must flag. Review decisions are turned into gold by writing these models with ``write_gold``.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Final, Literal
+from typing import Annotated, Any, Final, Literal
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, Field, ValidationError
 
 from llmextract.errors import UsageError
 from llmextract.models import Indicator, Program, Target
@@ -20,7 +21,27 @@ from llmextract.models import Indicator, Program, Target
 GOLD_FORMAT: Final = "llmextract-gold/1"
 
 
-class GoldProgram(Program):
+class Unreviewed(BaseModel):
+    """``unreviewed: true`` marks an item no person decided, written only on request
+    (``llmextract gold --include-unreviewed``): it is the extraction's word, not a reader's."""
+
+    unreviewed: bool = False
+
+
+class GoldIndicator(Indicator, Unreviewed):
+    pass
+
+
+class GoldTarget(Target, Unreviewed):
+    pass
+
+
+def _fields(value: Any) -> Any:
+    """A plain Indicator or Target (a test, a reviewed item) is read as its fields."""
+    return value.model_dump() if isinstance(value, BaseModel) else value
+
+
+class GoldProgram(Program, Unreviewed):
     """A gold program may list other names a reader could fairly give it."""
 
     aliases: list[str] = Field(default_factory=list)
@@ -34,12 +55,24 @@ class NotFact(BaseModel):
     why: str = ""
 
 
+class Inconsistency(BaseModel):
+    """Numbers of the article that contradict each other (parts that do not add up to their
+    total, a change that does not match its values): the checks must flag them, while the
+    items keep the figures as the article gives them."""
+
+    what: str
+    numbers: list[str] = Field(description="The value texts involved, as written.")
+
+
 class GoldArticle(BaseModel):
     article_id: str | None = None
-    indicators: list[Indicator] = Field(default_factory=list)
-    targets: list[Target] = Field(default_factory=list)
-    programs: list[GoldProgram] = Field(default_factory=list)
+    indicators: list[Annotated[GoldIndicator, BeforeValidator(_fields)]] = Field(
+        default_factory=list
+    )
+    targets: list[Annotated[GoldTarget, BeforeValidator(_fields)]] = Field(default_factory=list)
+    programs: list[Annotated[GoldProgram, BeforeValidator(_fields)]] = Field(default_factory=list)
     not_facts: list[NotFact] = Field(default_factory=list)
+    inconsistencies: list[Inconsistency] = Field(default_factory=list)
 
 
 class Gold(BaseModel):
@@ -80,6 +113,11 @@ def dump_gold(gold: Gold) -> str:
             }
         },
     )
+    for article in data["articles"].values():
+        for kind in ("indicators", "targets", "programs"):
+            for item in article[kind]:
+                if not item["unreviewed"]:
+                    del item["unreviewed"]  # hand-made gold stays as it was written
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 

@@ -5,24 +5,31 @@ current value and status, and the review queue (flagged items and article-level 
 severe first). The server, the CLI, export, report and gold all read this one view, so an item
 has the same status everywhere.
 
-Item status, from the latest decision for the item:
+Item status (``ItemStatus``, the one vocabulary of the page, the report and every export), from
+the latest decision for the item:
 
-    accepted      a reviewer said the extraction is right
-    rejected      a reviewer removed it (left out of exports and gold)
-    corrected     a reviewer replaced its fields (accepting it later keeps it corrected)
-    added         a reviewer created it from words of the article
-    needs_review  flagged and not decided yet, or decided before a warning or error flag it
-                  has now (a new rule): back in the queue, with its history
-    unflagged-ok  no flag and no decision
+    unreviewed  no flag and no decision: nobody has looked at it, nothing says it is right
+    flagged     a check doubts it and nobody has decided yet, or it was decided before a warning
+                or error flag it has now (a new rule): back in the queue, with its history
+    accepted    a person said the extraction is right
+    corrected   a person replaced its fields (accepting it later keeps it corrected)
+    rejected    a person removed it (left out of exports and gold)
+    added       a person created it from words of the article
+
+Only the last four are decisions of a person (``ItemStatus.decided``). A flag about the whole
+article (not an item) is ``flagged`` until a person dismisses it (``dismissed``) or adds the
+item it points at (``added``).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from llmextract.checks import check_article
 from llmextract.dataset.decisions import Action, Decision, DecisionStore, latest
 from llmextract.models import (
     SEVERITY_RANK,
@@ -45,36 +52,89 @@ ITEM_MODELS: dict[str, type[Item]] = {
     "program": Program,
 }
 
-ACCEPTED, REJECTED, CORRECTED, ADDED = "accepted", "rejected", "corrected", "added"
-NEEDS_REVIEW, UNFLAGGED_OK, OPEN = "needs_review", "unflagged-ok", "open"
-DECIDED_STATUSES = (ACCEPTED, REJECTED, CORRECTED, ADDED)
-STATUS_FILTERS = (OPEN, "settled", *DECIDED_STATUSES)
+
+
+class ItemStatus(str, Enum):
+    """Where an item stands (see the module docstring); the value is the word every output
+    shows."""
+
+    unreviewed = "unreviewed"
+    flagged = "flagged"
+    accepted = "accepted"
+    corrected = "corrected"
+    rejected = "rejected"
+    added = "added"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def decided(self) -> bool:
+        """A person settled it (not merely: no check objected)."""
+        return self not in (ItemStatus.unreviewed, ItemStatus.flagged)
+
+    @property
+    def kept(self) -> bool:
+        """It belongs in the dataset (everything but a rejected item)."""
+        return self is not ItemStatus.rejected
+
+
+class FlagStatus(str, Enum):
+    """Where a flag about the whole article stands: open, dismissed by a person, or settled by
+    the item a person added for it."""
+
+    flagged = "flagged"
+    dismissed = "dismissed"
+    added = "added"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+Status = ItemStatus | FlagStatus
+DECIDED = frozenset(s for s in ItemStatus if s.decided)
+STATUS_FILTERS = (
+    "open", "settled", *(s.value for s in ItemStatus if s is not ItemStatus.unreviewed),
+    FlagStatus.dismissed.value,
+)
 
 
 @dataclass(frozen=True)
 class ReviewedItem:
-    """An item with its current fields (after corrections), status, flags and latest decision."""
+    """An item with its current fields (after corrections), status, flags and latest decision.
+
+    ``flags`` are the flags of the item as it stands: for a corrected or added item, those the
+    checks raise on the corrected fields (re-checked at once); ``run_flags`` are those of the
+    extraction, from ``flags.jsonl``."""
 
     record: ArticleRecord
     item_type: ItemType
     item: Item
     original: Item | None
-    status: str
+    status: ItemStatus
     flags: tuple[Flag, ...]
     decision: Decision | None
+    run_flags: tuple[Flag, ...] = ()
+
+    @property
+    def rechecked(self) -> bool:
+        """The item a person wrote (corrected or added), checked again as it now stands."""
+        return self.item != self.original
 
 
 @dataclass(frozen=True)
 class Entry:
-    """One line of the queue: a flagged (or decided) item, or a flag about the whole article
-    (then ``item`` is None and ``key`` is the flag id)."""
+    """One line of the queue: an item, or a flag about the whole article (then ``reviewed`` is
+    None and ``key`` is the flag id). ``queued``: the checks flagged it in the run, so it counts
+    in the progress (a decided or added item without such a flag is listed, not counted)."""
 
     key: str
     record: ArticleRecord
     reviewed: ReviewedItem | None
     flags: tuple[Flag, ...]
-    status: str
+    status: Status
     decision: Decision | None
+    queued: bool = True
 
     @property
     def severity(self) -> Severity | None:
@@ -82,21 +142,48 @@ class Entry:
 
     @property
     def settled(self) -> bool:
-        return self.status != OPEN
+        return self.status not in (ItemStatus.flagged, FlagStatus.flagged, ItemStatus.unreviewed)
 
     @property
     def kinds(self) -> list[str]:
         return sorted({f.kind for f in self.flags})
 
     @property
+    def value_text(self) -> str:
+        """The number as the article writes it (the flagged words for a flag about the whole
+        article); a program's name."""
+        if self.reviewed is None:
+            spans = [s for f in self.flags for s in f.spans]
+            return self.record.text[spans[0].start:spans[0].end] if spans else ""
+        item = self.reviewed.item
+        return item.name if isinstance(item, Program) else item.value_text
+
+    @property
+    def subject(self) -> str:
+        """What the item is about; for a flag about the whole article, nothing."""
+        if self.reviewed is None:
+            return ""
+        item = self.reviewed.item
+        if isinstance(item, Program):
+            return item.run_by or ""
+        return item.name if isinstance(item, Indicator) else item.indicator
+
+    @property
+    def reason(self) -> str:
+        """The most severe flag's sentence, or the status when nothing is flagged."""
+        if not self.flags:
+            return "no flag"
+        first = min(self.flags, key=lambda f: SEVERITY_RANK[f.severity])
+        return first.message
+
+    @property
     def label(self) -> str:
         if self.reviewed is None:
-            return self.flags[0].kind if self.flags else self.key
+            return f"{self.value_text} · {self.flags[0].kind}" if self.flags else self.key
         item = self.reviewed.item
         if isinstance(item, Program):
             return item.name
-        name = item.name if isinstance(item, Indicator) else item.indicator
-        return f"{item.value_text} · {name}"
+        return f"{item.value_text} · {self.subject}"
 
 
 @dataclass(frozen=True)
@@ -110,14 +197,45 @@ class Review:
         return next((r for r in self.records if r.id == article_id), None)
 
     def entry(self, key: str) -> Entry | None:
-        return next((e for e in self.entries if e.key == key), None)
+        return next((e for e in self.entries if e.key == key), None) or next(
+            (e for e in self.every_entry() if e.key == key), None
+        )
 
     def entry_for_flag(self, flag_id: str) -> Entry | None:
         return next((e for e in self.entries if any(f.id == flag_id for f in e.flags)), None)
 
+    def item(self, item_id: str) -> ReviewedItem | None:
+        return next((ri for ri in self.items if ri.item.id == item_id), None)
+
+    def written(self) -> list[ReviewedItem]:
+        """The items a person wrote (corrected or added), as the checks see them now."""
+        return [ri for ri in self.items if ri.rechecked]
+
+    def every_entry(self) -> list[Entry]:
+        """Browse all: the queue plus every item nobody flagged or decided, article by article
+        in text order, so a person can look at the whole dataset, not only at the doubts."""
+        listed = {e.key for e in self.entries}
+        rest = [
+            Entry(key=ri.item.id, record=ri.record, reviewed=ri, flags=ri.flags,
+                  status=ri.status, decision=ri.decision, queued=False)
+            for ri in self.items if ri.item.id not in listed
+        ]
+        order = {r.id: n for n, r in enumerate(self.records)}
+
+        def place(e: Entry) -> tuple[int, int, str]:
+            span = e.reviewed.item.span if e.reviewed else None
+            start = span.start if span else min(
+                (s.start for f in e.flags for s in f.spans), default=-1)
+            return (order[e.record.id], start, e.key)
+
+        return sorted([*self.entries, *rest], key=place)
+
     def counts(self) -> dict[str, int]:
-        settled = sum(e.settled for e in self.entries)
-        return {"total": len(self.entries), "settled": settled, "open": len(self.entries) - settled}
+        """Progress over what the run's checks flagged: the total moves only when the flags do
+        (``llmextract check`` with new rules), never because a person decided or added."""
+        queued = [e for e in self.entries if e.queued]
+        settled = sum(e.settled for e in queued)
+        return {"total": len(queued), "settled": settled, "open": len(queued) - settled}
 
 
 def item_from_dict(kind: str, data: dict[str, Any]) -> Item:
@@ -128,9 +246,9 @@ def item_dict(item: Item) -> dict[str, Any]:
     return item.model_dump(mode="json")
 
 
-def _status(history: list[Decision], flags: tuple[Flag, ...]) -> str:
+def _status(history: list[Decision], flags: tuple[Flag, ...]) -> ItemStatus:
     if not history:
-        return NEEDS_REVIEW if flags else UNFLAGGED_OK
+        return ItemStatus.flagged if flags else ItemStatus.unreviewed
     last = history[-1].action
     seen = {fid for d in history for fid in d.flag_ids}
     if last is not Action.reject and any(
@@ -138,13 +256,16 @@ def _status(history: list[Decision], flags: tuple[Flag, ...]) -> str:
     ):
         # A doubt nobody has seen yet (a new rule, via ``llmextract check``): the item goes back
         # in the queue; its decisions stay in its history and its corrections stay applied.
-        return NEEDS_REVIEW
+        return ItemStatus.flagged
     if last is Action.accept:
         actions = {d.action for d in history}
         return (
-            ADDED if Action.add in actions else CORRECTED if Action.correct in actions else ACCEPTED
+            ItemStatus.added if Action.add in actions
+            else ItemStatus.corrected if Action.correct in actions
+            else ItemStatus.accepted
         )
-    return {Action.reject: REJECTED, Action.correct: CORRECTED, Action.add: ADDED}[last]
+    return {Action.reject: ItemStatus.rejected, Action.correct: ItemStatus.corrected,
+            Action.add: ItemStatus.added}[last]
 
 
 def _current(kind: str, original: Item | None, history: list[Decision]) -> Item | None:
@@ -152,32 +273,72 @@ def _current(kind: str, original: Item | None, history: list[Decision]) -> Item 
     return item_from_dict(kind, after[-1]) if after else original
 
 
-def _reviewed_items(
-    record: ArticleRecord, by_item: dict[str, list[Flag]], history: dict[str, list[Decision]]
-) -> list[ReviewedItem]:
-    out: list[ReviewedItem] = []
+def current_items(
+    record: ArticleRecord, history: dict[str, list[Decision]]
+) -> list[tuple[ItemType, Item, Item | None]]:
+    """(type, item as it stands, item as extracted) for every item of one article: the
+    extraction's items in order with corrections applied (rejected ones too: they keep their
+    place, so the flags of the others keep their ids), then the items people added."""
     base = [(item_type(i), i) for i in record.items()]
     known = {i.id for _, i in base}
-    added = [
-        (ds[0].item_type or "indicator", None, key)
-        for key, ds in history.items()
-        if key not in known and ds[0].action is Action.add and ds[0].article_id == record.id
-    ]
-    for kind, original, key in [(k, i, i.id) for k, i in base] + added:
+    out: list[tuple[ItemType, Item, Item | None]] = []
+    for kind, original in base:
+        current = _current(kind, original, history.get(original.id, []))
+        if current is not None:
+            out.append((kind, current, original))
+    for key, ds in history.items():
+        if key not in known and ds[0].action is Action.add and ds[0].article_id == record.id:
+            added = _current(ds[0].item_type or "indicator", None, ds)
+            if added is not None:
+                out.append((item_type(added), added, None))
+    return out
+
+
+def recheck(record: ArticleRecord, items: list[tuple[ItemType, Item, Item | None]],
+            domain: str) -> dict[str, list[Flag]]:
+    """The flags the checks raise on the items a person wrote (corrected or added), checked in
+    their article with every other item as it stands, by item id. The page, the correction and
+    ``llmextract check`` call this one function, so a flag has the same id everywhere."""
+    written = {item.id for _, item, original in items if item != original}
+    if not written:
+        return {}
+    lists: dict[str, list[Item]] = {"indicator": [], "target": [], "program": []}
+    for kind, item, _ in items:
+        lists[kind].append(item)
+    as_reviewed = record.model_copy(update={
+        "indicators": lists["indicator"], "targets": lists["target"], "programs": lists["program"],
+    })
+    out: dict[str, list[Flag]] = defaultdict(list)
+    for flag in check_article(as_reviewed, domain).flags:
+        if flag.item_id in written:
+            out[flag.item_id].append(flag)
+    return {key: out.get(key, []) for key in written}
+
+
+def _reviewed_items(
+    record: ArticleRecord,
+    by_item: dict[str, list[Flag]],
+    history: dict[str, list[Decision]],
+    domain: str,
+) -> list[ReviewedItem]:
+    items = current_items(record, history)
+    fresh = recheck(record, items, domain)
+    out: list[ReviewedItem] = []
+    for kind, current, original in items:
+        key = current.id
         decisions = history.get(key, [])
-        current = _current(kind, original, decisions)
-        if current is None:
-            continue
-        flags = tuple(by_item.get(key, ()))
+        run_flags = tuple(by_item.get(key, ()))
+        flags = tuple(fresh[key]) if key in fresh else run_flags
         out.append(
             ReviewedItem(
                 record=record,
-                item_type=kind,  # type: ignore[arg-type]
+                item_type=kind,
                 item=current,
                 original=original,
                 status=_status(decisions, flags),
                 flags=flags,
                 decision=decisions[-1] if decisions else None,
+                run_flags=run_flags,
             )
         )
     return out
@@ -197,7 +358,7 @@ def build_review(
     for f in flags:
         if f.item_id:
             by_item[f.item_id].append(f)
-    items = [ri for r in records for ri in _reviewed_items(r, by_item, history)]
+    items = [ri for r in records for ri in _reviewed_items(r, by_item, history, domain)]
     last = latest(decisions)
     settled_by_add = {fid for d in decisions if d.action is Action.add for fid in d.flag_ids}
     order = {r.id: n for n, r in enumerate(records)}
@@ -209,18 +370,23 @@ def build_review(
             record=ri.record,
             reviewed=ri,
             flags=ri.flags,
-            status=OPEN if ri.status == NEEDS_REVIEW else ri.status,
+            status=ri.status,
             decision=ri.decision,
+            queued=bool(ri.run_flags),
         )
         for ri in items
-        if ri.flags or ri.decision
+        if ri.run_flags or ri.flags or ri.decision
     ]
     item_ids = {ri.item.id for ri in items}
     for f in flags:  # flags about the whole article, or about an item no longer in the run
         if f.item_id in item_ids or f.article_id not in records_by_id:
             continue
         decision = last.get(f.id)
-        status = ACCEPTED if decision else ADDED if f.id in settled_by_add else OPEN
+        status = (
+            FlagStatus.dismissed if decision
+            else FlagStatus.added if f.id in settled_by_add
+            else FlagStatus.flagged
+        )
         entries.append(
             Entry(
                 key=f.id,
@@ -235,7 +401,7 @@ def build_review(
     def rank(e: Entry) -> tuple[Any, ...]:
         start = min((s.start for f in e.flags for s in f.spans), default=-1)
         sev = SEVERITY_RANK[e.severity] if e.severity else len(SEVERITY_RANK)
-        return (sev, order[e.record.id], start, e.key)
+        return (not e.queued, sev, order[e.record.id], start, e.key)
 
     return Review(
         records=tuple(records),
@@ -260,8 +426,8 @@ def filter_entries(
             return False
         if kind and kind not in e.kinds:
             return False
-        if status == "settled":
-            return e.settled
+        if status in ("open", "settled"):
+            return e.settled == (status == "settled")
         return not status or e.status == status
 
     return [e for e in entries if keep(e)]

@@ -3,7 +3,10 @@
 Safety, like a notebook server: bound to 127.0.0.1 only, on a free port, and every request
 (page, static file, API) must carry the random token printed at start, in the URL or in the
 ``X-Review-Token`` header; without it the answer is 403. Only the Host names 127.0.0.1 and
-localhost are served (no DNS rebinding). Article text only ever reaches the page through
+localhost are served (no DNS rebinding), and a request that changes anything (POST) is refused
+when its ``Origin`` is another site's, even with the token (a leaked URL opened by another
+page cannot decide for the reviewer); a client that sends no Origin (curl, a script) needs only
+the token. Article text only ever reaches the page through
 autoescaped templates, and the Content-Security-Policy allows no inline script, so an article
 containing ``<script>`` shows it as text. The token never leaves in a Referer (no-referrer).
 """
@@ -47,8 +50,9 @@ from llmextract.dataset.reviewed import (
     RunView,
     filter_entries,
 )
+from llmextract.dataset.sampling import draw_sample, estimate, record_estimate
 from llmextract.errors import UsageError
-from llmextract.models import Severity, Span, TargetKind
+from llmextract.models import ArticleRecord, Severity, Span, TargetKind
 from llmextract.review.actions import (
     READ_ONLY_FIELDS,
     CorrectionRefused,
@@ -56,7 +60,13 @@ from llmextract.review.actions import (
     correct_item,
     decide,
 )
-from llmextract.review.evidence import article_marks, highlight, nearby_numbers
+from llmextract.review.evidence import (
+    arithmetic_marks,
+    article_marks,
+    flag_numbers,
+    highlight,
+    nearby_numbers,
+)
 from llmextract.review.templating import HERE, templates
 from llmextract.store import require_run_dir
 
@@ -72,6 +82,32 @@ SECURITY_HEADERS = {
     "cache-control": "no-store",
 }
 FILTERS = ("article", "kind", "status")
+VIEWS = {
+    "queue": "Flagged",  # what the checks flagged, and what people decided
+    "all": "All items",  # every item of the run, article by article
+    "sample": "Sample",  # a random sample of unflagged items, judged to estimate precision
+}
+DEFAULT_SAMPLE = 3  # unflagged items drawn per article
+
+
+class OriginGate:
+    """Refuse a POST whose Origin is not this server (checked on top of the token)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] not in ("GET", "HEAD", "OPTIONS"):
+            request = Request(scope)
+            origin = request.headers.get("origin")
+            host = request.headers.get("host", "")
+            if origin is not None and origin not in (f"http://{host}",):
+                refused = PlainTextResponse(
+                    "forbidden: this request comes from another site\n", status_code=403
+                )
+                await refused(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 class TokenGate:
@@ -159,18 +195,40 @@ def _neighbours(queue: list[Entry], entry: Entry | None) -> dict[str, Entry | No
     }
 
 
+def article_name(record: ArticleRecord) -> str:
+    """An article as a queue row names it: its title, else its file name."""
+    return record.title or Path(record.source_path).name
+
+
+def listing(view: RunView, review: Review, mode: str) -> list[Entry]:
+    """The entries a view lists: the queue, every item, or the items of the latest sample."""
+    if mode == "all":
+        return review.every_entry()
+    if mode == "sample":
+        sample = view.store.latest_sample()
+        drawn = set(sample.item_ids) if sample else set()
+        return [e for e in review.every_entry() if e.key in drawn]
+    return list(review.entries)
+
+
 def render_page(
-    view: RunView, token: str, reviewer: str, key: str | None, filters: dict[str, str | None]
+    view: RunView, token: str, reviewer: str, key: str | None, filters: dict[str, str | None],
+    mode: str = "queue",
 ) -> str:
     review = view.review()
-    queue = filter_entries(review.entries, **filters)
+    mode = mode if mode in VIEWS else "queue"
+    queue = filter_entries(listing(view, review, mode), **filters)
     entry = (review.entry(key) if key else None) or next(
         (e for e in queue if not e.settled), queue[0] if queue else None
     )
 
-    def url(entry_key: str | None = None) -> str:
-        params = {"token": token, **filters, "key": entry_key}
+    def url(entry_key: str | None = None, to_view: str | None = None) -> str:
+        params = {"token": token, **filters, "view": to_view or mode, "key": entry_key}
+        if params["view"] == "queue":
+            params["view"] = None
         return "/?" + urlencode({k: v for k, v in params.items() if v})
+
+    sample = view.store.latest_sample()
 
     context: dict[str, Any] = {
         "run_name": view.run_dir.name,
@@ -185,6 +243,12 @@ def render_page(
         "status_filters": STATUS_FILTERS,
         "kinds": sorted({k for e in review.entries for k in e.kinds}),
         "articles": review.records,
+        "article_name": article_name,
+        "mode": mode,
+        "views": VIEWS,
+        "sample": sample,
+        "estimate": estimate(review, sample) if sample else None,
+        "default_sample": DEFAULT_SAMPLE,
         **_neighbours(queue, entry),
         "open_by_severity": [
             (sev.value, sum(e.severity is sev for e in queue if not e.settled)) for sev in Severity
@@ -220,8 +284,10 @@ def _entry_context(view: RunView, review: Review, entry: Entry) -> dict[str, Any
                 [ri for ri in review.items if ri.record.id == record.id],
                 current=item.id if item else None,
                 focus=focus,
-            ),
+            )
+            + arithmetic_marks(record.text, entry.flags),
         ),
+        "flag_numbers": {f.id: flag_numbers(record.text, f) for f in entry.flags},
         "nearby": nearby_numbers(record.text, around),
         "fields": [(k, v, was.get(k)) for k, v in values.items() if k not in READ_ONLY_FIELDS],
         "edit": edit_fields(entry.reviewed.item_type, values) if entry.reviewed else [],
@@ -237,6 +303,8 @@ def _entry_context(view: RunView, review: Review, entry: Entry) -> dict[str, Any
         ],
         "history": sorted(history, key=lambda d: d.seq),
         "changes": changes,
+        "rechecked": bool(entry.reviewed and entry.reviewed.rechecked),
+        "run_flags": entry.reviewed.run_flags if entry.reviewed else entry.flags,
     }
 
 
@@ -254,7 +322,9 @@ def create_app(run_dir: Path, token: str, reviewer: str) -> Starlette:
     async def page(request: Request) -> Response:
         q = request.query_params
         filters = {k: q.get(k) or None for k in FILTERS}
-        html = await run_in_threadpool(render_page, view, token, reviewer, q.get("key"), filters)
+        html = await run_in_threadpool(
+            render_page, view, token, reviewer, q.get("key"), filters, q.get("view") or "queue"
+        )
         return HTMLResponse(html)
 
     async def static(request: Request) -> Response:
@@ -266,7 +336,8 @@ def create_app(run_dir: Path, token: str, reviewer: str) -> Starlette:
     async def queue(request: Request) -> Response:
         q = request.query_params
         review = await run_in_threadpool(view.review)
-        entries = filter_entries(review.entries, **{k: q.get(k) or None for k in FILTERS})
+        listed = await run_in_threadpool(listing, view, review, q.get("view") or "queue")
+        entries = filter_entries(listed, **{k: q.get(k) or None for k in FILTERS})
         return JSONResponse(
             {
                 "counts": review.counts(),
@@ -277,6 +348,9 @@ def create_app(run_dir: Path, token: str, reviewer: str) -> Starlette:
                         "status": e.status,
                         "severity": e.severity.value if e.severity else None,
                         "label": e.label,
+                        "value_text": e.value_text,
+                        "article": article_name(e.record),
+                        "reason": e.reason,
                         "flags": [f.id for f in e.flags],
                         "kinds": e.kinds,
                     }
@@ -295,6 +369,7 @@ def create_app(run_dir: Path, token: str, reviewer: str) -> Starlette:
                 return JSONResponse({"error": "the request body must be a JSON object"}, 400)
             try:
                 decision = await run_in_threadpool(action, payload)
+                await run_in_threadpool(record_estimate, run_dir)  # run.json stays current
             except CorrectionRefused as exc:
                 return JSONResponse({"error": str(exc), "flags": _flags_json(exc.flags)}, 422)
             except UsageError as exc:
@@ -346,6 +421,23 @@ def create_app(run_dir: Path, token: str, reviewer: str) -> Starlette:
             flag_id=p.get("flag_id") or None,
         )
 
+    async def sample(request: Request) -> Response:
+        try:
+            payload = json.loads(await request.body() or b"{}")
+            per_article = int(payload.get("per_article") or DEFAULT_SAMPLE)
+            seed = int(payload.get("seed") or 0)
+        except (ValueError, TypeError, AttributeError):
+            return JSONResponse({"error": "per_article and seed are whole numbers"}, 400)
+        try:
+            drawn = await run_in_threadpool(
+                lambda: draw_sample(view.store, view.review(), per_article=per_article, seed=seed,
+                                    reviewer=reviewer)
+            )
+            await run_in_threadpool(record_estimate, run_dir)
+        except UsageError as exc:
+            return JSONResponse({"error": str(exc), "flags": []}, 422)
+        return JSONResponse({"ok": True, "drawn": len(drawn.item_ids)})
+
     return Starlette(
         routes=[
             Route("/", page),
@@ -354,11 +446,13 @@ def create_app(run_dir: Path, token: str, reviewer: str) -> Starlette:
             Route("/api/decide", api(_decide), methods=["POST"]),
             Route("/api/correct", api(_correct), methods=["POST"]),
             Route("/api/add", api(_add), methods=["POST"]),
+            Route("/api/sample", sample, methods=["POST"]),
         ],
         middleware=[
             Middleware(SecurityHeaders),
             Middleware(TrustedHostMiddleware, allowed_hosts=ALLOWED_HOSTS),
             Middleware(TokenGate, token=token),
+            Middleware(OriginGate),
         ],
     )
 

@@ -31,6 +31,7 @@ from typing import Any, NamedTuple
 
 from llmextract.resources import DEFAULT_LANGUAGE, load_vocab
 from llmextract.text.casing import lower_same_length
+from llmextract.text.words import phrases_alternation as _phrases
 from llmextract.text.words import word_trie
 
 
@@ -97,13 +98,6 @@ class NumberMention(NamedTuple):
     def approximate(self) -> bool:
         """Hedged by sekitar, lebih dari, hampir, kurang dari... (not by 'mencapai')."""
         return self.hedge is not None and _grammar().hedge_is_approximate(self.hedge)
-
-
-def _phrases(words: Any) -> str:
-    """An alternation of vocabulary phrases, lower case, longest first, any whitespace between
-    words."""
-    items = sorted({str(w).lower() for w in words}, key=len, reverse=True)
-    return "|".join(r"\s+".join(re.escape(part) for part in w.split()) for w in items)
 
 
 def _words(words: Any) -> str:

@@ -50,6 +50,16 @@ def _words_pattern(words: tuple[str, ...], ignore_case: bool) -> re.Pattern[str]
     return re.compile(rf"(?:{word_trie(tails)})(?!\w)", re.IGNORECASE if ignore_case else 0)
 
 
+def phrases_alternation(words: Iterable[object], *, lower: bool = True) -> str:
+    """Vocabulary phrases as an alternation to embed in a larger pattern: escaped, longest
+    first (so a phrase that begins a longer one does not cut it short), any run of spaces
+    between their words, and a pattern that never matches when there are none. ``lower`` for
+    patterns run over lower-cased text or under ``(?i:...)``."""
+    items = sorted({str(w).lower() if lower else str(w) for w in words if str(w).strip()},
+                   key=len, reverse=True)
+    return "|".join(r"\s+".join(map(re.escape, w.split())) for w in items) or "(?!)"
+
+
 def words_pattern(words: Iterable[str], *, ignore_case: bool = False) -> re.Pattern[str]:
     """Whole-word alternation of vocabulary phrases (longest first, any run of spaces between
     their words). Without ``ignore_case`` it is meant for lower-cased text: case-sensitive

@@ -31,7 +31,7 @@ from llmextract.models import Program, Usage
 from llmextract.prompts import Prompt
 from llmextract.resources import DEFAULT_DOMAIN, DEFAULT_LANGUAGE, load_vocab
 from llmextract.text.numbers import MONEY, NumberMention, parse_numbers
-from llmextract.text.words import any_case
+from llmextract.text.words import any_case, phrases_alternation
 
 _CAP = r"[A-Z][\w-]*"
 _LINK = r"(?:dan|untuk|bagi|di|ke|&)"
@@ -52,7 +52,7 @@ _TOKEN = re.compile(r"\([A-Z][\w-]*\)|[^\W\d_][\w-]*|[0-9][0-9.,]*|[^\w\s]")
 
 def _alternation(words: list[str]) -> str:
     """Case-insensitive words inside an otherwise case-sensitive pattern (names are capitalised)."""
-    return "(?i:" + ("|".join(re.escape(w) for w in words) or "(?!)") + ")"
+    return f"(?i:{phrases_alternation(words)})"
 
 
 def _verb_nouns(lang: Mapping[str, Any], key: str) -> dict[str, str]:
@@ -141,11 +141,11 @@ class ProgramRules:
         receiving = _verb_nouns(lang, "receiving_verbs")
         running = _alternation(list(lang.words("program_verbs")))
         verbs = _alternation([*lang.words("program_verbs"), *verb_nouns])
-        copulas = "|".join(map(re.escape, lang.words("copulas")))
+        copulas = phrases_alternation(lang.words("copulas"))
         joiners = _alternation(list(lang.words("list_words")))
         cues = _alternation(list(lang.words("activity_cues")))
         beneficiary = _alternation(list(lang.words("beneficiary_words")))
-        markers = "|".join(re.escape(b) for b in lang.words("list_bullets"))
+        markers = phrases_alternation(lang.words("list_bullets"))
         return cls(
             program_words=re.compile(rf"(?<!\w){words}(?!\w)"),
             after_word=re.compile(

@@ -150,7 +150,20 @@ function run(action) {
   else if (action === "close") closePanels();
 }
 
-const KEYS = {a: "accept", r: "reject", c: "correct", n: "add", j: "next", k: "prev",
+const sampleForm = document.getElementById("sample-form");
+if (sampleForm) {
+  sampleForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const f = sampleForm.elements;
+    const {ok, data} = await post("/api/sample", {per_article: f.namedItem("per_article").value,
+                                                  seed: f.namedItem("seed").value});
+    if (ok) location.reload();
+    else showError(sampleForm.parentElement.querySelector(".form-error"), data);
+  });
+}
+
+// "d" dismisses a flag about the whole article: recorded as an accept of the flag.
+const KEYS = {a: "accept", d: "accept", r: "reject", c: "correct", n: "add", j: "next", k: "prev",
               ArrowRight: "next", ArrowLeft: "prev"};
 
 document.addEventListener("keydown", (event) => {

@@ -1,0 +1,301 @@
+"""Change: a stated change must agree with the two values it connects, and a headline or lead
+must not call a level a change.
+
+"turun 40 persen dari 250 kasus menjadi 175 kasus" is a fall of 30 %, not 40 %. Between two
+shares a change in "persen" has two readings: "turun 4 persen" from 24,0 to 20,0 persen is 4
+percentage points but a relative fall of 16,7 %; the flag says which reading matches (info when
+one does, a flag when neither does), and a change in "poin" must be the difference itself. An
+amount of money or of counted things ("naik Rp1,2 miliar", "berkurang 175 kasus") must be the
+difference. The stated change is the number right after a word of change ("turun", "penurunan
+sebesar"); the values are the one after "dari" (or the last one of the same kind before the
+second) and the one after "menjadi" or "ke", in its sentence or, when its sentence has none,
+the next one ("turun 12,3 persen ... Data mencatat 1.423 anak ..., dan menjadi 1.248 anak").
+
+A headline or lead "Prevalensi Turun 20 Persen" over a body where 20 persen is the level
+reached ("menjadi 20 persen") contradicts it. The rounding rule is ``tolerance``'s.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from llmextract.checks.context import ArticleContext, LocatedItem, span, word_before
+from llmextract.checks.tolerance import (
+    SEVERITY,
+    Agreement,
+    agreement,
+    percent_text,
+    rounding_note,
+    written_like,
+)
+from llmextract.models import Flag, Severity
+from llmextract.text.numbers import MONEY, PERCENT, QUANTITY, NumberMention
+
+_VALUE_KINDS = (QUANTITY, PERCENT, MONEY)
+_WORD = re.compile(r"[^\W\d_]+")
+_DIGITS = re.compile(r"[0-9]+(?:[.,][0-9]+)*")
+
+
+@dataclass(frozen=True)
+class _Stated:
+    """A change the article states: its word, direction and amount."""
+
+    word: tuple[int, int]
+    down: bool
+    amount: NumberMention
+    points: bool  # written as percentage points ('2,4 poin persen')
+
+
+def _sentence(ctx: ArticleContext, offset: int) -> tuple[int, int]:
+    """The sentence holding ``offset`` within its line: a headline without a full stop is not
+    one sentence with the paragraph after it."""
+    start, end = ctx.sentence_range(offset)
+    line_start, line_end = ctx.line_range(offset)
+    return max(start, line_start), min(end, line_end)
+
+
+def _values(ctx: ArticleContext, start: int, end: int) -> list[NumberMention]:
+    return [m for m in ctx.mentions_in(start, end) if m.kind in _VALUE_KINDS
+            and m.value is not None]
+
+
+def _right_after(ctx: ArticleContext, pattern: re.Pattern[str], values: list[NumberMention],
+                 ) -> list[NumberMention]:
+    """The values written right after a word of ``pattern`` ('menjadi 175')."""
+    found = []
+    for mention in values:
+        before = ctx.lowered[max(0, mention.start - 20):mention.start].rstrip()
+        for match in pattern.finditer(before):
+            if match.end() == len(before):
+                found.append(mention)
+                break
+    return found
+
+
+def _stated(ctx: ArticleContext, word: tuple[int, int], down: bool, mention: NumberMention,
+            ) -> _Stated | None:
+    """The amount right after a word of change ('turun 40 persen', 'penurunan sebesar 4,2'):
+    a share, money, or a count followed by what it counts."""
+    after = ctx.lowered[mention.end:mention.end + 16]
+    points = ctx.vocab.percent_points.match(after.lstrip()) is not None
+    if mention.kind == QUANTITY and not points and _noun_after(ctx, mention) is None:
+        return None
+    return _Stated(word, down, mention, points)
+
+
+def _noun_after(ctx: ArticleContext, mention: NumberMention) -> str | None:
+    word = _WORD.match(ctx.lowered, mention.end + 1)
+    return word.group() if word and ctx.lowered[mention.end:mention.end + 1] == " " else None
+
+
+def _pair(ctx: ArticleContext, values: list[NumberMention], stated: _Stated | None,
+          ) -> tuple[NumberMention, NumberMention] | None:
+    """(from, to) of a change in one sentence: 'dari 250 kasus menjadi 175 kasus'."""
+    vocab = ctx.vocab
+    skip = stated.amount if stated else None
+    tos = [m for m in _right_after(ctx, vocab.change_to, values) if m is not skip]
+    if not tos:
+        return None
+    to = tos[0]
+    froms = [m for m in _right_after(ctx, vocab.change_from, values)
+             if m is not skip and m.start < to.start and m.kind == to.kind]
+    earlier = [m for m in values if m is not skip and m.end <= to.start and m.kind == to.kind]
+    later = [m for m in _right_after(ctx, vocab.change_from, values)
+             if m is not skip and m.start > to.end and m.kind == to.kind]  # 'menjadi 21,4 ... dari'
+    start = froms[-1] if froms else (earlier[-1] if earlier else (later[0] if later else None))
+    return None if start is None else (start, to)
+
+
+def _item_at(ctx: ArticleContext, *mentions: NumberMention) -> LocatedItem | None:
+    """The first extracted item whose value sits at one of ``mentions``: the flag is shown on it."""
+    for mention in mentions:
+        for li in ctx.items:
+            if li.value_span is not None and li.value_span.start <= mention.start \
+                    and mention.end <= li.value_span.end:
+                return li
+    return None
+
+
+def _bare(mention: NumberMention) -> str:
+    """A share without its unit ('24,0' for '24,0 persen'): the arithmetic reads shorter."""
+    if mention.kind == PERCENT:
+        digits = _DIGITS.search(mention.text)
+        return digits.group() if digits else mention.text
+    return mention.text
+
+
+def _minus(start: NumberMention, end: NumberMention) -> str:
+    high, low = sorted((start, end), key=lambda m: m.value or 0.0, reverse=True)
+    return f"{_bare(high)} - {_bare(low)}"
+
+
+def _judge(ctx: ArticleContext, stated: _Stated, start: NumberMention, end: NumberMention,
+           ) -> Flag | None:
+    first, last = start.value or 0.0, end.value or 0.0
+    if (stated.down and last > first) or (not stated.down and last < first) or first == last:
+        return None  # a word of change against its values is the trend check's
+    amount, scales = stated.amount, ctx.vocab.scales
+    said = _said(ctx, stated)
+    diff = abs(last - first)
+    spans = [span(amount.start, amount.end), span(start.start, start.end),
+             span(end.start, end.end), span(*stated.word)]
+    item = _item_at(ctx, amount, end, start)
+    field = "value" if item else "text"
+    both_shares = start.kind == end.kind == PERCENT
+    between = f"from {start.text} to {end.text}"
+    if stated.points or (amount.kind != PERCENT and amount.kind == end.kind
+                         and amount.kind in (MONEY, QUANTITY)):
+        if stated.points and not both_shares:
+            return None
+        if amount.kind == QUANTITY and not stated.points \
+                and _noun_after(ctx, amount) != _noun_after(ctx, end):
+            return None
+        found = agreement(diff, amount)
+        if found is Agreement.agrees:
+            return None
+        sum_text = f"{_minus(start, end)} = {written_like(diff, end, scales)}"
+        if stated.points:
+            sum_text = f"{_minus(start, end)} = {_points(diff)} percentage points"
+        kind = "change.points_mismatch" if stated.points else "change.difference_mismatch"
+        return ctx.flag(item, field, kind, SEVERITY[found],
+                        f"'{said}' does not match {between}: {sum_text}, not {_bare(amount)}"
+                        f"{rounding_note(found)}.", spans, arithmetic=f"{sum_text}, not "
+                        f"{_bare(amount)}")
+    if amount.kind != PERCENT or not first:
+        return None
+    relative = 100 * diff / first
+    rel_found = agreement(relative, amount)
+    if rel_found is Agreement.agrees:
+        return None
+    rel_text = f"({_minus(start, end)}) / {_bare(start)} = {percent_text(relative)}"
+    if both_shares:
+        pts_found = agreement(diff, amount)
+        pts_text = f"{_minus(start, end)} = {_points(diff)} percentage points"
+        if pts_found is Agreement.agrees:
+            return ctx.flag(item, field, "change.percent_or_points", Severity.info,
+                            f"'{said}' {between} reads as percentage points ({pts_text}); as a "
+                            f"relative change it would be {rel_text}.", spans,
+                            arithmetic=f"{pts_text}; relative: {rel_text}")
+        found = min(rel_found, pts_found, key=lambda a: a is not Agreement.rounding)
+        return ctx.flag(item, field, "change.relative_mismatch", SEVERITY[found],
+                        f"'{said}' matches neither reading of {between}: as a relative change "
+                        f"{rel_text}, as a difference {pts_text}{rounding_note(found)}.",
+                        spans, arithmetic=f"relative: {rel_text}; points: {pts_text}; stated "
+                        f"{amount.text}")
+    return ctx.flag(item, field, "change.relative_mismatch", SEVERITY[rel_found],
+                    f"'{said}' does not match {between}: {rel_text}, not {amount.text}"
+                    f"{rounding_note(rel_found)}.", spans,
+                    arithmetic=f"{rel_text}, not {amount.text}")
+
+
+def _said(ctx: ArticleContext, stated: _Stated) -> str:
+    """The words of the change as written: 'turun 2,4 poin persen'."""
+    end = stated.amount.end
+    if stated.points:
+        match = ctx.vocab.percent_points.match(ctx.lowered, end + 1)
+        end = match.end() if match else end
+    return ctx.text[stated.word[0]:end]
+
+
+def _points(value: float) -> str:
+    return percent_text(value)[:-2]
+
+
+def _changes(ctx: ArticleContext) -> list[tuple[_Stated, tuple[int, int]]]:
+    """Each sentence stating a change ('turun 40 persen'): the first change it states and its
+    range. Read from the numbers back (a word of change right before one), which is cheaper
+    than a scan of the article for every word of change."""
+    vocab, lowered = ctx.vocab, ctx.lowered
+    found: dict[int, tuple[_Stated, tuple[int, int]]] = {}
+    for mention in ctx.mentions:
+        if mention.kind not in _VALUE_KINDS or mention.value is None:
+            continue
+        start, word = word_before(lowered, mention.start)
+        if word in vocab.change_amount_words:
+            start, word = word_before(lowered, start)
+        if word not in vocab.change_words:
+            continue
+        stated = _stated(ctx, (start, start + len(word)), word in vocab.down_words, mention)
+        if stated is None:
+            continue
+        where = _sentence(ctx, start)
+        found.setdefault(where[0], (stated, where))
+    return list(found.values())
+
+
+def _level_reached(ctx: ArticleContext, amount: NumberMention, after: int,
+                   ) -> NumberMention | None:
+    """The body's mention of the same number as the level a change reaches ('menjadi 20
+    persen')."""
+    same = [m for m in _values(ctx, after, len(ctx.text))
+            if m.kind == amount.kind and m.value == amount.value]
+    reached = _right_after(ctx, ctx.vocab.change_to, same)
+    return reached[0] if reached else None
+
+
+def _headline_flag(ctx: ArticleContext, stated: _Stated, where: tuple[int, int]) -> Flag | None:
+    reached = _level_reached(ctx, stated.amount, where[1])
+    if reached is None:
+        return None
+    start, end = _sentence(ctx, reached.start)
+    pair = _pair(ctx, _values(ctx, start, end), None)
+    said = _said(ctx, stated)
+    spans = [span(stated.amount.start, stated.amount.end), span(*stated.word),
+             span(reached.start, reached.end)]
+    body = f"the body gives {reached.text} as the level reached"
+    arithmetic = f"{reached.text} is the level reached, not the change"
+    if pair is not None and pair[1] == reached:
+        first, last = pair
+        spans.append(span(first.start, first.end))
+        diff = abs((last.value or 0.0) - (first.value or 0.0))
+        change = f"{_minus(first, last)} = {written_like(diff, last, ctx.vocab.scales)}"
+        if reached.kind == PERCENT and first.value:
+            change = (f"{_minus(first, last)} = {_points(diff)} points, "
+                      f"{percent_text(100 * diff / first.value)} relative")
+        if agreement(diff, stated.amount) is Agreement.agrees or (
+                first.value and agreement(100 * diff / first.value, stated.amount)
+                is Agreement.agrees):
+            return None
+        body += f" (from {first.text}: {change})"
+        arithmetic = f"{change}; {reached.text} is the level reached"
+    item = _item_at(ctx, stated.amount)
+    what = "headline" if where[0] == 0 and ctx.text.find("\n") >= where[1] else "lead"
+    return ctx.flag(item, "value" if item else "text", "change.headline_contradicts_body",
+                    Severity.error, f"The {what} says '{said}', a change, but {body}.", spans,
+                    arithmetic=arithmetic)
+
+
+def _next_sentence(ctx: ArticleContext, end: int) -> tuple[int, int] | None:
+    """The sentence after the one ending at ``end``, in the same paragraph."""
+    nxt = next((i for i in range(end, min(len(ctx.text), end + 4)) if not ctx.text[i].isspace()),
+               None)
+    if nxt is None or "\n" in ctx.text[end:nxt]:
+        return None
+    return _sentence(ctx, nxt)
+
+
+def check_change(ctx: ArticleContext) -> list[Flag]:
+    flags = []
+    changes = _changes(ctx)
+    if not changes:
+        return []
+    opening = ctx.opening
+    for stated, (start, end) in changes:
+        pair = _pair(ctx, _values(ctx, start, end), stated)
+        if pair is None:
+            following = _next_sentence(ctx, end)
+            if following:
+                nxt = _values(ctx, *following)
+                pair = _pair(ctx, nxt, None) if not any(
+                    s.amount in nxt for s, _ in changes) else None
+        if pair is not None:
+            flag = _judge(ctx, stated, *pair)
+        elif any(o[0] <= start < o[1] or start <= o[0] < end for o in opening):
+            flag = _headline_flag(ctx, stated, (start, end))
+        else:
+            flag = None
+        if flag is not None:
+            flags.append(flag)
+    return flags
+

@@ -1,0 +1,259 @@
+"""Totals: the parts an article lists must add up to the total it gives, shares of one whole
+must not add up to more than 100 %, and a figure for a whole breakdown must not be reported as
+one of its groups. These read the text itself, not only the extracted items: money is never an
+item (docs/gold.md), yet "Rp8,75 miliar itu terbagi untuk ... Rp3,1 miliar, ... Rp2,4 miliar,
+serta ... Rp2,8 miliar" is an error an analyst must see.
+
+- Money: a sentence with a word of breakdown ("terdiri dari", "terbagi untuk", "dengan
+  rincian") gives the total before it and the parts after it (or, when it ends in a colon, in
+  the list rows below); a sentence with a word of total ("total", "jumlah") right before an
+  amount gives the parts before it. Amounts may be written in different scales (juta and
+  miliar): the sums are of values. A list that says it names only some ("antara lain",
+  "tertinggi") is left alone.
+- Shares: the percentages after a word of breakdown, or after "dari <whole> ...," (not where a
+  change starts), are shares of one whole.
+- A subset reported as the whole: "30 balita stunting menerima PMT" where a breakdown elsewhere
+  gives 12 balita stunting, 10 balita gizi kurang and 8 balita berat badan kurang (= 30): the 30
+  carries a word that names only one of the groups.
+
+The rounding rule is ``tolerance``'s.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from llmextract.checks.context import ArticleContext, LocatedItem, span, word_before
+from llmextract.checks.tolerance import (
+    SEVERITY,
+    Agreement,
+    agreement,
+    rounding_note,
+    step,
+    written_like,
+)
+from llmextract.models import Flag, Span
+from llmextract.text.layout import is_list_row
+from llmextract.text.numbers import MONEY, PERCENT, QUANTITY, NumberMention
+from llmextract.vocabulary import holds_any
+
+_WORD = re.compile(r"[^\W\d_]+")
+_LABEL_WORDS = 4  # a group's label: at most this many words after its number
+_PHRASE_WORDS = 3  # what a figure counts: the words right after it
+
+
+@dataclass(frozen=True)
+class _Breakdown:
+    """A total and its parts as the text lists them."""
+
+    total: NumberMention | None
+    parts: list[NumberMention]
+    marker: tuple[int, int]
+
+
+def _sentence(ctx: ArticleContext, offset: int) -> tuple[int, int]:
+    start, end = ctx.sentence_range(offset)
+    line_start, line_end = ctx.line_range(offset)
+    return max(start, line_start), min(end, line_end)
+
+
+def _rows_below(ctx: ArticleContext, end: int) -> tuple[int, int] | None:
+    """The list rows right after a line ending at ``end`` in a colon."""
+    if not ctx.text[:end].rstrip().endswith(":"):
+        return None
+    start = pos = end + 1
+    while pos < len(ctx.text):
+        line_end = ctx.text.find("\n", pos)
+        line_end = len(ctx.text) if line_end < 0 else line_end
+        if not is_list_row(ctx.text[pos:line_end]):
+            break
+        pos = line_end + 1
+    return (start, pos) if pos > start else None
+
+
+def _of(ctx: ArticleContext, kind: str, start: int, end: int) -> list[NumberMention]:
+    return [m for m in ctx.mentions_in(start, end) if m.kind == kind and m.value]
+
+
+_KINDS = (MONEY, PERCENT, QUANTITY)
+
+
+def _breakdowns(ctx: ArticleContext) -> dict[str, list[_Breakdown]]:
+    """Every breakdown, by the kind of its mentions: after a word of breakdown, or before a word
+    of total. The article is scanned for these words once for all kinds."""
+    vocab, lowered = ctx.vocab, ctx.lowered
+    found: dict[str, list[_Breakdown]] = {kind: [] for kind in _KINDS}
+    markers = vocab.breakdown.finditer(lowered) if holds_any(lowered, vocab.breakdown_heads) \
+        else ()
+    for marker in markers:
+        start, end = _sentence(ctx, marker.start())
+        rows = _rows_below(ctx, end)
+        for kind in _KINDS:
+            parts = _of(ctx, kind, marker.end(), end) + (_of(ctx, kind, *rows) if rows else [])
+            if not parts or vocab.partial.search(lowered, marker.start(), parts[-1].end):
+                continue
+            before = _of(ctx, kind, start, marker.start())
+            found[kind].append(_Breakdown(before[-1] if before else None, parts,
+                                          (marker.start(), marker.end())))
+    for total in ctx.mentions:
+        if total.kind not in found or not total.value:
+            continue
+        at, word = word_before(lowered, total.start)
+        if word not in vocab.total_words:
+            continue
+        start, _ = _sentence(ctx, at)
+        parts = _of(ctx, total.kind, start, at)
+        if parts and not vocab.partial.search(lowered, start, at):
+            found[total.kind].append(_Breakdown(total, parts, (at, at + len(word))))
+    return found
+
+
+def _item_at(ctx: ArticleContext, mention: NumberMention | None) -> LocatedItem | None:
+    if mention is None:
+        return None
+    return next((li for li in ctx.items if li.value_span is not None
+                 and li.value_span.start <= mention.start
+                 and mention.end <= li.value_span.end), None)
+
+
+def _spans(*mentions: NumberMention) -> list[Span]:
+    return [span(m.start, m.end) for m in mentions]
+
+
+def _money_flags(ctx: ArticleContext, breakdowns: list[_Breakdown]) -> list[Flag]:
+    flags, seen = [], set()
+    for found in breakdowns:
+        total, parts = found.total, found.parts
+        if total is None or len(parts) < 2 or (total.start, total.end) in seen:
+            continue
+        if any((p.value or 0.0) >= (total.value or 0.0) for p in parts):
+            continue
+        seen.add((total.start, total.end))
+        summed = sum(p.value or 0.0 for p in parts)
+        verdict = agreement(summed, total)
+        if verdict is Agreement.agrees:
+            continue
+        addition = " + ".join(p.text for p in parts)
+        result = written_like(summed, total, ctx.vocab.scales)
+        item = _item_at(ctx, total)
+        flags.append(ctx.flag(
+            item, "value" if item else "text", "totals.money_parts_do_not_sum",
+            SEVERITY[verdict],
+            f"The amounts listed as parts of {total.text} add up to something else: {addition} "
+            f"= {result}, not {total.text}{rounding_note(verdict)}.", _spans(total, *parts),
+            arithmetic=f"{addition} = {result}, not {total.text}"))
+    return flags
+
+
+def _share_flags(ctx: ArticleContext, breakdowns: list[_Breakdown]) -> list[Flag]:
+    flags, runs = [], [b.parts for b in breakdowns]
+    vocab, lowered = ctx.vocab, ctx.lowered
+    by_sentence: dict[tuple[int, int], int] = {}
+    for mention in ctx.mentions:
+        if mention.kind == PERCENT:
+            where = _sentence(ctx, mention.start)
+            by_sentence[where] = by_sentence.get(where, 0) + 1
+    for (start, end), count in by_sentence.items():
+        if count < 2:
+            continue
+        for match in vocab.change_from.finditer(lowered, start, end):
+            if vocab.down.search(lowered, start, match.start()) or \
+                    vocab.up.search(lowered, start, match.start()):
+                continue  # 'turun dari 250 kasus, ...': where a change starts, not a whole
+            whole = _of(ctx, QUANTITY, match.end(), end)
+            comma = ctx.text.find(",", match.end(), end)
+            if whole and whole[0].start == match.end() + 1 and comma > whole[0].end and \
+                    not _of(ctx, PERCENT, match.end(), comma):
+                runs.append(_of(ctx, PERCENT, comma, end))
+        for match in vocab.share_whole.finditer(lowered, start, end):
+            comma = ctx.text.find(",", match.end(), end)
+            if comma > 0 and not _of(ctx, PERCENT, match.end(), comma):
+                runs.append(_of(ctx, PERCENT, comma, end))
+    seen = set()
+    for shares in runs:
+        shares = [s for s in shares if not _changed(ctx, s)]
+        key = tuple((s.start, s.end) for s in shares)
+        if len(shares) < 2 or key in seen:
+            continue
+        seen.add(key)
+        summed = sum(s.value or 0.0 for s in shares)
+        slack = sum(step(s) for s in shares) / 2
+        if summed <= 100 + slack + 1e-9:
+            continue
+        addition = " + ".join(s.text for s in shares)
+        total = f"{summed:.1f}".replace(".", ",").removesuffix(",0")
+        flags.append(ctx.flag(
+            _item_at(ctx, shares[0]), "value" if _item_at(ctx, shares[0]) else "text",
+            "totals.shares_over_100", SEVERITY[Agreement.differs],
+            f"Shares of one whole add up to more than all of it: {addition} = {total} %.",
+            _spans(*shares), arithmetic=f"{addition} = {total} % > 100 %"))
+    return flags
+
+
+def _changed(ctx: ArticleContext, mention: NumberMention) -> bool:
+    """A percentage right after a word of change is a change, not a share."""
+    before = ctx.lowered[max(0, mention.start - 24):mention.start]
+    return bool(ctx.vocab.down.search(before) or ctx.vocab.up.search(before))
+
+
+def _label(ctx: ArticleContext, mention: NumberMention, limit: int, *,
+           joined: bool = False) -> list[str]:
+    """The words after a number up to a comma, another number or (unless ``joined``: the
+    whole is 'baduta dan balita') a list word."""
+    end = mention.end
+    stop = len(ctx.text)
+    for mark in (",", ";", ".", "\n", "("):
+        where = ctx.text.find(mark, end, min(stop, end + 80))
+        stop = where if where >= 0 else stop
+    words: list[str] = []
+    for word in _WORD.finditer(ctx.lowered, end, min(stop, end + 80)):
+        if len(words) >= limit:
+            break
+        if word.group() in ctx.vocab.list_words:
+            if joined:
+                continue
+            break
+        if ctx.mentions_in(word.start(), word.end()):
+            break
+        words.append(word.group())
+    return words
+
+
+def _subset_flags(ctx: ArticleContext, breakdowns: list[_Breakdown]) -> list[Flag]:
+    flags = []
+    for found in breakdowns:
+        parts = found.parts
+        if len(parts) < 2:
+            continue
+        labels = [set(_label(ctx, p, _LABEL_WORDS)) for p in parts]
+        if not all(labels):
+            continue
+        summed = sum(p.value or 0.0 for p in parts)
+        own = [lab - set().union(*(o for o in labels if o is not lab)) for lab in labels]
+        for whole in ctx.mentions:
+            if whole.kind != QUANTITY or whole.value != summed or whole in parts \
+                    or found.marker[0] <= whole.start < found.marker[1]:
+                continue
+            said = set(_label(ctx, whole, _PHRASE_WORDS, joined=True))
+            named = [n for n, words in enumerate(own) if words & said]
+            if len(named) != 1:
+                continue
+            part, word = parts[named[0]], sorted(own[named[0]] & said)[0]
+            addition = " + ".join(f"{p.text} {' '.join(_label(ctx, p, _LABEL_WORDS))}"
+                                  for p in parts)
+            phrase = f"{whole.text} {' '.join(_label(ctx, whole, _PHRASE_WORDS, joined=True))}"
+            item = _item_at(ctx, whole)
+            flags.append(ctx.flag(
+                item, "value" if item else "text", "totals.subset_as_whole",
+                SEVERITY[Agreement.differs],
+                f"'{phrase}' counts the whole of the article's breakdown, {addition} = "
+                f"{whole.text}, of which only {part.text} are '{word}'.", _spans(whole, *parts),
+                arithmetic=f"{addition} = {whole.text}; only {part.text} are '{word}'"))
+    return flags
+
+
+def check_totals(ctx: ArticleContext) -> list[Flag]:
+    found = _breakdowns(ctx)
+    return (_money_flags(ctx, found[MONEY]) + _share_flags(ctx, found[PERCENT])
+            + _subset_flags(ctx, found[QUANTITY]))

@@ -1,0 +1,162 @@
+"""Stated changes against the values they connect, percent against percentage points, and a
+headline or lead that calls a level a change: a table of made-up articles in the seeds' style,
+each inconsistency with its consistent twin. An inconsistency is flagged once, with its
+arithmetic in the message and in ``Flag.arithmetic``; its twin draws no flag of the family."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from llmextract.checks import check
+from llmextract.models import Extraction, Flag, Indicator, Severity
+
+DATELINE = "KOTA MAJU, (12/3/2025) - "
+
+
+def article(body: str, headline: str = "Rakor Percepatan Penurunan Stunting Kota Maju") -> str:
+    return f"{headline}\n\nSelasa, 11 Maret 2025 10:15 WIB\n\n{DATELINE}{body}\n\n" \
+        "Wali Kota meminta seluruh perangkat daerah memperkuat pendampingan keluarga."
+
+
+@dataclass(frozen=True)
+class Case:
+    body: str
+    kind: str | None  # the one flag expected, None for a consistent twin
+    arithmetic: str = ""  # must appear in the message and in Flag.arithmetic
+    severity: Severity = Severity.error
+    headline: str = "Rakor Percepatan Penurunan Stunting Kota Maju"
+
+
+CASES = {
+    "relative-change-off": Case(
+        "Jumlah kasus stunting turun 40 persen dari 250 kasus pada 2023 menjadi 175 kasus pada "
+        "2024.", "change.relative_mismatch", "(250 - 175) / 250 = 30,0 %"),
+    "relative-change-right": Case(
+        "Jumlah kasus stunting turun 30 persen dari 250 kasus pada 2023 menjadi 175 kasus pada "
+        "2024.", None),
+    "rise-off": Case(
+        "Keluarga berisiko stunting yang didampingi meningkat 20 persen, dari 150 keluarga "
+        "menjadi 210 keluarga.", "change.relative_mismatch", "(210 - 150) / 150 = 40,0 %"),
+    "rise-right": Case(
+        "Keluarga berisiko stunting yang didampingi meningkat 40 persen, dari 150 keluarga "
+        "menjadi 210 keluarga.", None),
+    "penurunan-sebesar-off": Case(
+        "Dinkes mencatat penurunan sebesar 25 persen, dari 400 balita stunting menjadi 320 "
+        "balita stunting.", "change.relative_mismatch", "(400 - 320) / 400 = 20,0 %"),
+    "penurunan-sebesar-right": Case(
+        "Dinkes mencatat penurunan sebesar 20 persen, dari 400 balita stunting menjadi 320 "
+        "balita stunting.", None),
+    "count-difference-off": Case(
+        "Balita stunting berkurang 80 balita, dari 400 balita pada Agustus 2024 menjadi 330 "
+        "balita pada Februari 2025.", "change.difference_mismatch", "400 - 330 = 70"),
+    "count-difference-right": Case(
+        "Balita stunting berkurang 70 balita, dari 400 balita pada Agustus 2024 menjadi 330 "
+        "balita pada Februari 2025.", None),
+    "change-then-values-in-the-next-sentence": Case(
+        "Jumlah balita stunting turun 15 persen dalam enam bulan terakhir. Data Dinas Kesehatan "
+        "mencatat 1.423 anak pada Agustus 2024, dan menjadi 1.248 anak pada Februari 2025.",
+        "change.relative_mismatch", "(1.423 - 1.248) / 1.423 = 12,3 %"),
+    "change-then-values-in-the-next-sentence-right": Case(
+        "Jumlah balita stunting turun 12,3 persen dalam enam bulan terakhir. Data Dinas "
+        "Kesehatan mencatat 1.423 anak pada Agustus 2024, dan menjadi 1.248 anak pada Februari "
+        "2025.", None),
+    "percent-read-as-points": Case(
+        "Prevalensi stunting turun 4 persen, dari 24,0 persen pada 2023 menjadi 20,0 persen "
+        "pada 2024.", "change.percent_or_points", "24,0 - 20,0 = 4,0 percentage points",
+        Severity.info),
+    "percent-read-as-relative": Case(
+        "Prevalensi stunting turun 16,7 persen, dari 24,0 persen pada 2023 menjadi 20,0 persen "
+        "pada 2024.", None),
+    "percent-neither-reading": Case(
+        "Prevalensi stunting turun 7 persen, dari 24,0 persen pada 2023 menjadi 20,0 persen "
+        "pada 2024.", "change.relative_mismatch", "(24,0 - 20,0) / 24,0 = 16,7 %"),
+    "points-off": Case(
+        "Prevalensi turun dari 11,2 persen pada Agustus 2024 menjadi 9,8 persen pada Februari "
+        "2025, atau turun 2,4 poin persen.", "change.points_mismatch",
+        "11,2 - 9,8 = 1,4 percentage points, not 2,4"),
+    "points-right": Case(
+        "Prevalensi turun dari 11,2 persen pada Agustus 2024 menjadi 9,8 persen pada Februari "
+        "2025, atau turun 1,4 poin persen.", None),
+    "points-after-a-level-then-start": Case(
+        "Prevalensi stunting turun menjadi 21,4 persen pada SSGI 2025, dari 24,9 persen pada "
+        "SSGI 2024, atau turun 2,5 poin persen.", "change.points_mismatch",
+        "24,9 - 21,4 = 3,5 percentage points"),
+    "points-after-a-level-then-start-right": Case(
+        "Prevalensi stunting turun menjadi 21,4 persen pada SSGI 2025, dari 24,9 persen pada "
+        "SSGI 2024, atau turun 3,5 poin persen.", None),
+    "yearly-increase-of-money-off": Case(
+        "Anggaran penanganan stunting naik Rp1,5 miliar, dari Rp4,5 miliar pada 2024 menjadi "
+        "Rp5,8 miliar pada 2025.", "change.difference_mismatch",
+        "Rp5,8 miliar - Rp4,5 miliar = Rp1,3 miliar"),
+    "yearly-increase-of-money-in-another-scale-right": Case(
+        "Anggaran penanganan stunting naik Rp1.300 juta, dari Rp4,5 miliar pada 2024 menjadi "
+        "Rp5,8 miliar pada 2025.", None),
+    "rounding-slip-is-a-warning": Case(
+        "Kasus stunting turun 58,4 persen dari 1.000 kasus pada 2023 menjadi 415 kasus pada "
+        "2024.", "change.relative_mismatch", "(1.000 - 415) / 1.000 = 58,5 %", Severity.warning),
+    "rounding-right": Case(
+        "Kasus stunting turun 58,5 persen dari 1.000 kasus pada 2023 menjadi 415 kasus pada "
+        "2024.", None),
+    "headline-calls-the-level-a-change": Case(
+        "Prevalensi stunting di Kota Maju turun dari 24,5 persen pada 2023 menjadi 20 persen "
+        "pada 2024.", "change.headline_contradicts_body", "24,5 - 20 = 4,5 points",
+        headline="Prevalensi Stunting Kota Maju Turun 20 Persen"),
+    "headline-gives-the-level": Case(
+        "Prevalensi stunting di Kota Maju turun dari 24,5 persen pada 2023 menjadi 20 persen "
+        "pada 2024.", None, headline="Prevalensi Stunting Kota Maju Turun Jadi 20 Persen"),
+    "lead-calls-the-level-a-change": Case(
+        "Prevalensi stunting di Kota Maju turun 20 persen tahun ini.\n\nBerdasarkan SSGI, "
+        "prevalensi stunting turun dari 24,5 persen pada 2023 menjadi 20 persen pada 2024.",
+        "change.headline_contradicts_body", "24,5 - 20 = 4,5 points, 18,4 % relative"),
+    "lead-gives-the-change": Case(
+        "Prevalensi stunting di Kota Maju turun 4,5 poin persen tahun ini.\n\nBerdasarkan "
+        "SSGI, prevalensi stunting turun dari 24,5 persen pada 2023 menjadi 20 persen pada "
+        "2024.", None),
+}
+
+
+def family_flags(case: Case) -> tuple[str, list[Flag]]:
+    text = article(case.body, case.headline)
+    return text, [f for f in check(text, Extraction()) if f.kind.startswith("change.")]
+
+
+def assert_flagged_once(flags: list[Flag], kind: str | None, severity: Severity,
+                        arithmetic: str) -> None:
+    """No flag for a consistent twin; else exactly one, of ``kind`` and ``severity``, whose
+    message shows ``arithmetic`` and whose ``arithmetic`` holds its left-hand side."""
+    if kind is None:
+        assert flags == []
+        return
+    [flag] = flags
+    assert (flag.kind, flag.severity) == (kind, severity)
+    assert arithmetic in flag.message
+    assert flag.arithmetic and arithmetic.split(" = ")[0] in flag.arithmetic
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_change_case(name: str) -> None:
+    case = CASES[name]
+    assert_flagged_once(family_flags(case)[1], case.kind, case.severity, case.arithmetic)
+
+
+def test_flag_points_at_the_numbers_and_the_word_of_change() -> None:
+    text, [flag] = family_flags(CASES["relative-change-off"])
+    assert sorted(text[s.start:s.end] for s in flag.spans) == ["175", "250", "40 persen",
+                                                               "turun"]
+
+
+def test_flag_sits_on_the_item_holding_the_stated_change() -> None:
+    case = CASES["points-off"]
+    text = article(case.body)
+    quote = case.body
+    item = Indicator(name="penurunan prevalensi stunting", value=2.4, value_text="2,4 poin persen",
+                     unit="persen", quote=quote)
+    [flag] = [f for f in check(text, Extraction(indicators=[item])) if f.kind.startswith("change.")]
+    assert flag.field == "indicators[0].value"
+
+
+def test_a_word_of_change_against_its_values_is_left_to_the_trend_check() -> None:
+    case = Case("Kasus stunting naik 30 persen dari 250 kasus menjadi 175 kasus.", None)
+    assert family_flags(case)[1] == []

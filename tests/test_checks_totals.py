@@ -1,0 +1,127 @@
+"""Parts and totals (money in any scale, counts by place), shares of one whole, and a subset
+reported as the whole: a table of made-up articles in the seeds' style, each inconsistency with
+its consistent twin, flagged once with the arithmetic in the message, the twin not at all."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from llmextract.checks import check
+from llmextract.models import Extraction, Indicator, Severity
+from tests.test_checks_change import article, assert_flagged_once
+
+
+@dataclass(frozen=True)
+class Case:
+    body: str
+    kind: str | None
+    arithmetic: str = ""
+    severity: Severity = Severity.error
+
+
+CASES = {
+    "money-parts-off": Case(
+        "Kepala Bappeda menjelaskan anggaran Rp8,75 miliar itu terbagi untuk Dinas Kesehatan "
+        "Rp3,1 miliar, Dinas Pengendalian Penduduk dan KB Rp2,4 miliar, serta Dinas PUPR Rp2,8 "
+        "miliar.", "totals.money_parts_do_not_sum",
+        "Rp3,1 miliar + Rp2,4 miliar + Rp2,8 miliar = Rp8,30 miliar, not Rp8,75 miliar"),
+    "money-parts-right": Case(
+        "Kepala Bappeda menjelaskan anggaran Rp8,3 miliar itu terbagi untuk Dinas Kesehatan "
+        "Rp3,1 miliar, Dinas Pengendalian Penduduk dan KB Rp2,4 miliar, serta Dinas PUPR Rp2,8 "
+        "miliar.", None),
+    "money-parts-in-juta-and-miliar-off": Case(
+        "Total anggaran Rp5,9 miliar terdiri dari Rp4.500 juta untuk PMT dan Rp1,2 miliar untuk "
+        "kelas ibu hamil.", "totals.money_parts_do_not_sum",
+        "Rp4.500 juta + Rp1,2 miliar = Rp5,7 miliar, not Rp5,9 miliar"),
+    "money-parts-in-juta-and-miliar-right": Case(
+        "Total anggaran Rp5,7 miliar terdiri dari Rp4.500 juta untuk PMT dan Rp1,2 miliar untuk "
+        "kelas ibu hamil.", None),
+    "money-total-after-its-parts-off": Case(
+        "Dana berasal dari APBD Rp4,5 miliar dan Dana Desa Rp1,2 miliar, sehingga total Rp6,2 "
+        "miliar.", "totals.money_parts_do_not_sum",
+        "Rp4,5 miliar + Rp1,2 miliar = Rp5,7 miliar, not Rp6,2 miliar"),
+    "money-total-after-its-parts-right": Case(
+        "Dana berasal dari APBD Rp4,5 miliar dan Dana Desa Rp1,2 miliar, sehingga total Rp5,7 "
+        "miliar.", None),
+    "money-rounding-slip-is-a-warning": Case(
+        "Dana berasal dari APBD Rp4,5 miliar dan Dana Desa Rp1,2 miliar, sehingga total Rp5,8 "
+        "miliar.", "totals.money_parts_do_not_sum", "= Rp5,7 miliar, not Rp5,8 miliar",
+        Severity.warning),
+    "money-list-of-only-some": Case(
+        "Anggaran Rp8,75 miliar itu terbagi untuk banyak dinas, antara lain Dinas Kesehatan "
+        "Rp3,1 miliar dan Dinas PUPR Rp2,8 miliar.", None),
+    "shares-of-one-whole-over-100": Case(
+        "Dari 500 balita yang diukur, 45 persen stunting, 40 persen gizi kurang dan 25 persen "
+        "normal.", "totals.shares_over_100", "45 persen + 40 persen + 25 persen = 110 %"),
+    "shares-of-one-whole-right": Case(
+        "Dari 500 balita yang diukur, 35 persen stunting, 40 persen gizi kurang dan 25 persen "
+        "normal.", None),
+    "shares-of-a-whole-without-a-count-over-100": Case(
+        "Dari seluruh kasus yang diaudit, 46 persen disebabkan pola asuh, 39 persen karena "
+        "sanitasi, dan sisanya, 27 persen, karena pernikahan usia dini.",
+        "totals.shares_over_100", "46 persen + 39 persen + 27 persen = 112 %"),
+    "shares-of-a-whole-without-a-count-right": Case(
+        "Dari seluruh kasus yang diaudit, 46 persen disebabkan pola asuh, 39 persen karena "
+        "sanitasi, dan sisanya, 15 persen, karena pernikahan usia dini.", None),
+    "shares-after-a-breakdown-word-over-100": Case(
+        "Penerima PMT terdiri dari 60 persen balita stunting dan 50 persen balita gizi kurang.",
+        "totals.shares_over_100", "60 persen + 50 persen = 110 %"),
+    "shares-of-different-wholes": Case(
+        "Prevalensi stunting Kecamatan Timur 31,2 persen, Kecamatan Barat 28,4 persen dan "
+        "Kecamatan Utara 45,1 persen.", None),
+    "subset-reported-as-the-whole": Case(
+        "Sebanyak 30 balita stunting menerima PMT selama 90 hari. Penerima PMT terdiri dari 12 "
+        "balita stunting, 10 balita gizi kurang dan 8 balita berat badan kurang.",
+        "totals.subset_as_whole", "12 balita stunting + 10 balita gizi kurang + 8 balita berat "
+        "badan kurang = 30, of which only 12 are 'stunting'"),
+    "whole-reported-as-the-whole": Case(
+        "Sebanyak 30 balita menerima PMT selama 90 hari. Penerima PMT terdiri dari 12 balita "
+        "stunting, 10 balita gizi kurang dan 8 balita berat badan kurang.", None),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_totals_case(name: str) -> None:
+    case = CASES[name]
+    flags = [f for f in check(article(case.body), Extraction()) if f.kind.startswith("totals.")]
+    assert_flagged_once(flags, case.kind, case.severity, case.arithmetic)
+
+
+KECAMATAN = ("Jumlah balita stunting di Kota Maju pada Februari 2025 tercatat {total} anak. "
+             "Menurut data Dinas Kesehatan, sebarannya per kecamatan adalah sebagai berikut. "
+             "Kecamatan Timur mencatat 412 anak, Kecamatan Barat 356 anak, Kecamatan Air Jernih "
+             "293 anak, dan Kecamatan Pasar Lama 151 anak.")
+PLACES = [("Kota Maju", None), ("Kecamatan Timur", "412"), ("Kecamatan Barat", "356"),
+          ("Kecamatan Air Jernih", "293"), ("Kecamatan Pasar Lama", "151")]
+
+
+def by_place(total: str, intro: str = "adalah sebagai berikut") -> tuple[str, Extraction]:
+    body = KECAMATAN.format(total=total).replace("adalah sebagai berikut", intro)
+    text = article(body)
+    sentences = body.split(". ")
+    items = [Indicator(name="balita stunting", value=float((written or total).replace(".", "")),
+                       value_text=written or total, unit="anak", population="balita",
+                       period="Februari 2025", place=place,
+                       quote=next(s for s in sentences if f" {written or total} " in f" {s} "))
+             for place, written in PLACES]
+    return text, Extraction(indicators=items)
+
+
+@pytest.mark.parametrize(
+    ("total", "intro", "expected"),
+    [
+        pytest.param("1.248", "adalah sebagai berikut", ["arithmetic.parts_do_not_sum"],
+                     id="places-do-not-add-up-to-the-region"),
+        pytest.param("1.212", "adalah sebagai berikut", [], id="places-add-up"),
+        pytest.param("1.248", "yang tertinggi", [], id="only-the-highest-places-listed"),
+    ],
+)
+def test_parts_by_place(total: str, intro: str, expected: list[str]) -> None:
+    text, extraction = by_place(total, intro)
+    flags = [f for f in check(text, extraction) if f.severity is not Severity.info]
+    assert [f.kind for f in flags] == expected
+    if expected:
+        assert flags[0].arithmetic == "412 + 356 + 293 + 151 = 1.212, not 1.248"
+        assert "Kecamatan Timur 412" in flags[0].message
