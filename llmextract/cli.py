@@ -32,7 +32,8 @@ SETTINGS_HELP = """
 Settings come from flags, then environment variables, then defaults:
 LLMEXTRACT_MODEL (--model), LLMEXTRACT_BASE_URL (--base-url), OPENAI_API_KEY (the key; never
 a flag), LLMEXTRACT_STRATEGY (--strategy), LLMEXTRACT_PROMPT (--prompt), LLMEXTRACT_CACHE_DIR
-(--cache-dir). With none of model, base URL and key set, the embedded local model is used.
+(--cache-dir), LLMEXTRACT_TIMEOUT (--timeout). With none of model, base URL and key set,
+the embedded local model is used.
 """
 
 
@@ -141,6 +142,12 @@ def _usage_line(run_dir: Path) -> str:
 @click.option("--cache-dir", type=click.Path(path_type=Path), help="Cache folder for model calls.")
 @click.option("--no-cache", is_flag=True, help="Call the model even when an answer is cached.")
 @click.option(
+    "--timeout",
+    type=float,
+    help="Seconds to wait for one answer (default 300); a request is tried 4 times, then "
+    "its article fails.",
+)
+@click.option(
     "--text-column",
     default="text",
     show_default=True,
@@ -197,6 +204,7 @@ def run(
     out: Path | None,
     cache_dir: Path | None,
     no_cache: bool,
+    timeout: float | None,
     text_column: str,
     id_column: str | None,
     max_chars: int | None,
@@ -227,6 +235,7 @@ def run(
         prompt=prompt,
         cache_dir=cache_dir,
         use_cache=not no_cache,
+        timeout=timeout,
     )
     progress = Progress(
         TextColumn("{task.description}"),

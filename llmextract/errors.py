@@ -6,6 +6,8 @@
     ├── EndpointError       the model endpoint is unreachable, refuses the key or the model
     │                       (stops the run)
     ├── RequestError        the endpoint refused one article's request (that article fails)
+    │   └── AnswerError     it answered, but nothing usable: cut at max_tokens, not JSON of
+    │                       the schema after the re-asks, or absurdly large (that article fails)
     ├── LocalModelError     the embedded model cannot start (extra not installed, no GGUF)
     └── VocabularyError     a vocabulary file lacks a key the code reads, or holds the wrong type
 
@@ -38,6 +40,11 @@ class EndpointError(LLMExtractError):
 
 class RequestError(LLMExtractError):
     """The endpoint answered this one request with an error that retrying did not fix."""
+
+
+class AnswerError(RequestError):
+    """The endpoint answered this request, but with nothing usable (an empty success would hide
+    it: the article is failed, with the reason, and retried on the next run)."""
 
 
 class LocalModelError(LLMExtractError):

@@ -7,6 +7,13 @@ exponential backoff, honouring ``Retry-After``. Validation failures are instruct
 it re-asks the model up to ``validation_retries`` times, and what still fails is returned with
 its problems (never dropped). 401/403/404 are permanent and raise ``EndpointError`` at once.
 
+Unusable answers fail the article (``AnswerError``), never pass as an empty success: an answer
+cut at ``max_tokens`` (``finish_reason: length``), one that is still not JSON of the schema
+after the re-asks, and one larger than ``MAX_ANSWER_CHARS``. A server that accepted the
+connection and then dropped it, or did not answer within the timeout, fails that article; a
+server that refuses connections stops the run (it is down, every article would fail alike).
+Failures are not cached, so a rerun asks again.
+
 Cache keys. A call is cached under the sha256 of the canonical JSON of everything that can change
 its answer: model, endpoint fingerprint (base URL, or the GGUF's sha256 for the embedded model,
 because llama.cpp answers any model name with whatever it loaded), the rendered messages or
@@ -26,7 +33,7 @@ import diskcache
 import httpx2
 import instructor
 import openai
-from instructor.core.exceptions import InstructorRetryException
+from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 from pydantic import BaseModel, ValidationError
 from tenacity import (
     RetryCallState,
@@ -36,7 +43,7 @@ from tenacity import (
     wait_random_exponential,
 )
 
-from .errors import EndpointError, LLMExtractError, RequestError
+from .errors import AnswerError, EndpointError, LLMExtractError, RequestError
 from .models import Usage, short_hash
 
 M = TypeVar("M", bound=BaseModel)
@@ -47,6 +54,9 @@ TRANSIENT = (
     openai.InternalServerError,
 )
 PERMANENT = (openai.AuthenticationError, openai.PermissionDeniedError, openai.NotFoundError)
+# No structured answer of this project comes near this (max_tokens is 1400 or less); a body
+# this large is a broken server, not an answer worth validating.
+MAX_ANSWER_CHARS = 1_000_000
 
 _SECRET = re.compile(r"(sk-[A-Za-z0-9_\-*]{4,}|Bearer\s+\S+|api[_-]?key[=:]\s*\S+)", re.IGNORECASE)
 
@@ -126,6 +136,15 @@ def _endpoint_error(endpoint: Endpoint, exc: BaseException) -> LLMExtractError:
     if isinstance(root, openai.APIStatusError) and not isinstance(root, PERMANENT):
         first = redact(str(root).splitlines()[0])[:300]
         return RequestError(f"model endpoint {where} refused the request: {first}")
+    if isinstance(root, openai.APITimeoutError):
+        return RequestError(f"model endpoint {where} gave no answer within the timeout, "
+                            "after retries")
+    if isinstance(root, openai.APIConnectionError) and not isinstance(
+        root.__cause__, httpx2.ConnectError
+    ):
+        cause = redact(str(root.__cause__ or root).splitlines()[0])[:200]
+        return RequestError(f"model endpoint {where} dropped the connection, after retries "
+                            f"({cause})")
     if isinstance(root, openai.AuthenticationError):
         why = "the API key was refused (401); set OPENAI_API_KEY or pass the right key"
     elif isinstance(root, openai.NotFoundError):
@@ -151,7 +170,19 @@ def _usage_of(completion: Any) -> Usage:
 
 
 def _last_json(exc: InstructorRetryException) -> str | None:
-    completion = exc.last_completion
+    return _content(exc.last_completion)
+
+
+def _unusable(err: ValidationError) -> str:
+    """Why an answer cannot be used, in one line: not JSON at all, or JSON of another shape."""
+    errors = err.errors(include_url=False, include_input=False)
+    if any(e["type"] == "json_invalid" for e in errors):
+        return f"the answer is not valid JSON ({errors[0]['msg']})"
+    where = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'answer'}: {e['msg']}" for e in errors[:3])
+    return f"the answer is JSON but not of the schema asked for ({len(errors)} errors: {where})"
+
+
+def _content(completion: Any) -> str | None:
     try:
         return completion.choices[0].message.content or None  # type: ignore[union-attr]
     except (AttributeError, IndexError):
@@ -270,17 +301,48 @@ class ModelClient:
                         **extra,
                     )
             usage = usage.add(_usage_of(completion))
+            self._check_size(_content(completion))
         except InstructorRetryException as exc:
             root = _unwrap(exc)
             if isinstance(root, openai.APIError):
                 raise _endpoint_error(self.endpoint, exc) from None
+            if isinstance(root, IncompleteOutputException):
+                raise self._cut() from None
             usage = usage.add(Usage(calls=exc.n_attempts))
+            self._check_size(_last_json(exc))
             value, problems = self._salvage(exc, response_model)
+            if value is None:
+                reason = problems[-1].strip().splitlines()[0][:300] if problems else "no answer"
+                tries = f"{exc.n_attempts} attempt{'s' if exc.n_attempts != 1 else ''}"
+                raise AnswerError(
+                    f"model endpoint {self._where()} gave no usable answer after {tries}: "
+                    f"{reason}"
+                ) from None
+        except IncompleteOutputException:
+            raise self._cut() from None
         except openai.APIError as exc:
             raise _endpoint_error(self.endpoint, exc) from None
         self._store(key, {"value": value.model_dump(mode="json") if value else None,
                           "problems": problems})
         return Structured(value, problems, usage)
+
+    def _where(self) -> str:
+        return f"{self.endpoint.label} (model {self.endpoint.model!r})"
+
+    def _cut(self) -> AnswerError:
+        return AnswerError(
+            f"model endpoint {self._where()}: the answer was cut at max_tokens "
+            "(finish_reason 'length'), so its JSON is incomplete; raise max_tokens in the "
+            "prompt file or use a model with a longer output"
+        )
+
+    def _check_size(self, content: str | None) -> None:
+        if content is not None and len(content) > MAX_ANSWER_CHARS:
+            raise AnswerError(
+                f"model endpoint {self._where()}: an answer of {len(content) / 1e6:.1f} million "
+                f"characters, over the limit of {MAX_ANSWER_CHARS / 1e6:g} million; refused "
+                "unread"
+            )
 
     @staticmethod
     def _salvage(exc: InstructorRetryException, response_model: type[M]) -> tuple[M | None, list[str]]:
@@ -297,7 +359,7 @@ class ModelClient:
         try:
             return response_model.model_validate_json(match.group(0) if match else text), problems
         except ValidationError as err:
-            return None, [*problems, f"unusable answer: {err.error_count()} schema errors"]
+            return None, [*problems, _unusable(err)]
 
     def complete(self, prompt: str, *, params: dict[str, Any], prompt_version: str) -> tuple[str, Usage]:
         """A plain completion (``/v1/completions``): the right tool for a base model with no chat

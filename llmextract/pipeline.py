@@ -259,7 +259,8 @@ def make_client(endpoint: Endpoint, settings: Settings, *, rpm: float | None = N
     # format with a schema, which instructor's MD_JSON mode parses.
     mode = instructor.Mode.TOOLS if endpoint.base_url is None else instructor.Mode.MD_JSON
     cache = diskcache.Cache(str(settings.cache_dir / "calls")) if settings.use_cache else None
-    return ModelClient(endpoint, cache=cache, mode=mode, limiter=rpm_limiter(rpm))
+    return ModelClient(endpoint, cache=cache, mode=mode, limiter=rpm_limiter(rpm),
+                       timeout=settings.timeout)
 
 
 def choose_strategy(settings: Settings, prompt: Prompt) -> Strategy:
@@ -316,6 +317,7 @@ class RunSink:
             return
         if not outcome.resumed:
             self.records.write(record.model_dump_json())
+            _note_problems(record, self.notify)
         for flag in outcome.flags:
             self.flags.write(flag.model_dump_json())
         self.index.add(outcome.reports)
@@ -499,5 +501,15 @@ def _mode(client: Client) -> str | None:
 @contextmanager
 def _given(client: Client) -> Iterator[Client]:
     yield client
+
+
+def _note_problems(record: ArticleRecord, notify: Listener) -> None:
+    """An answer that did not hold up is kept (the checks flag its items), and said so: it is
+    never a silent success."""
+    if record.problems:
+        first = record.problems[0].strip().splitlines()
+        notify(Event(EventKind.note, f"{record.source_path}: the model's answer did not hold up "
+                     f"(kept with its problems, the checks flag its items): "
+                     f"{' '.join(first[:3])[:300]}"))
 
 

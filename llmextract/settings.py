@@ -6,6 +6,7 @@
     LLMEXTRACT_CACHE_DIR  cache folder (model calls, the assembled GGUF); default: the user cache dir
     LLMEXTRACT_STRATEGY   read | direct | candidates      (--strategy)
     LLMEXTRACT_PROMPT     prompt template name            (--prompt)
+    LLMEXTRACT_TIMEOUT    seconds to wait for one answer  (--timeout; default 300)
 
 With no model, no base URL and no key, the default embedded local model is used;
 ``--model embedded:NAME`` picks one of the embedded models by name (``local_model.py``).
@@ -31,6 +32,9 @@ STRATEGIES = ("read", "direct", "candidates")
 # instructions, instruct models (embedded Qwen, any endpoint) read with `read`.
 DEFAULT_EMBEDDED_MODEL = "embedded:gemma-3-270m"
 _BASE_MODELS = (DEFAULT_EMBEDDED_MODEL,)
+# One answer of the embedded model on 2 CPU cores takes up to a few minutes; a request is tried
+# 4 times, so an endpoint that never answers costs an article at most about 4 timeouts.
+DEFAULT_TIMEOUT = 300.0
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,7 @@ class Settings:
     prompt: str | None = None
     cache_dir: Path = Path(".")
     use_cache: bool = True
+    timeout: float = DEFAULT_TIMEOUT
 
     @property
     def embedded(self) -> bool:
@@ -77,6 +82,7 @@ def resolve_settings(
     prompt: str | None = None,
     cache_dir: Path | None = None,
     use_cache: bool = True,
+    timeout: float | None = None,
 ) -> Settings:
     model = model or _env("LLMEXTRACT_MODEL")
     base_url = base_url or _env("LLMEXTRACT_BASE_URL")
@@ -94,7 +100,20 @@ def resolve_settings(
         model = DEFAULT_OPENAI_MODEL
     if strategy and strategy not in STRATEGIES:
         raise UsageError(f"--strategy {strategy!r}: choose {', '.join(STRATEGIES)}")
+    timeout = timeout if timeout is not None else _seconds(_env("LLMEXTRACT_TIMEOUT"))
+    if timeout <= 0:
+        raise UsageError(f"--timeout {timeout:g}: give a number of seconds above 0")
     cache = cache_dir or (Path(d) if (d := _env("LLMEXTRACT_CACHE_DIR")) else None)
     cache = cache or Path(platformdirs.user_cache_dir("llmextract"))
     return Settings(model=model, base_url=base_url, api_key=api_key, strategy=strategy or _env("LLMEXTRACT_STRATEGY"),
-                    prompt=prompt or _env("LLMEXTRACT_PROMPT"), cache_dir=cache, use_cache=use_cache)
+                    prompt=prompt or _env("LLMEXTRACT_PROMPT"), cache_dir=cache, use_cache=use_cache,
+                    timeout=timeout)
+
+
+def _seconds(value: str | None) -> float:
+    if value is None:
+        return DEFAULT_TIMEOUT
+    try:
+        return float(value)
+    except ValueError:
+        raise UsageError(f"LLMEXTRACT_TIMEOUT={value!r} is not a number of seconds") from None

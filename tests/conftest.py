@@ -10,6 +10,9 @@ from typing import Any
 
 import pytest
 
+from .faultserver import FaultServer
+from .faultserver import start as start_fault_server
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -61,3 +64,12 @@ def vcr_config() -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def vcr_cassette_dir() -> str:
     return str(ROOT / "cassettes")
+
+
+@pytest.fixture
+def fault_server() -> Iterator[FaultServer]:
+    """A misbehaving OpenAI-compatible server on a loopback port (``tests/faultserver.py``)."""
+    state, server = start_fault_server()
+    yield state
+    server.shutdown()
+    server.server_close()
