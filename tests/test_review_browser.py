@@ -299,3 +299,10 @@ def test_a_correction_that_raises_a_new_flag_shows_it(
     assert "does not match its text" in before
     assert "No flag" not in page.locator(".detail").inner_text()
     assert page.locator("#entry-status").inner_text() == "corrected"
+
+
+def test_d_on_an_item_decides_nothing(page: Any, base_url: str, run_dir: Path) -> None:
+    goto(page, base_url, WRONG_VALUE)
+    page.keyboard.press("d")
+    page.wait_for_timeout(300)
+    assert DecisionStore(run_dir).all() == []

@@ -143,6 +143,7 @@ document.addEventListener("click", (event) => {
 
 function run(action) {
   if (action === "accept" || action === "reject") decide(action);
+  else if (action === "dismiss" && page.flag) decide("accept");
   else if (action === "correct" && correctForm) openPanel(correctForm);
   else if (action === "add" && addForm) openAdd();
   else if (action === "next" && page.next) location.href = page.next;
@@ -162,8 +163,9 @@ if (sampleForm) {
   });
 }
 
-// "d" dismisses a flag about the whole article: recorded as an accept of the flag.
-const KEYS = {a: "accept", d: "accept", r: "reject", c: "correct", n: "add", j: "next", k: "prev",
+// "d" dismisses a flag about the whole article (recorded as an accept of the flag); on an item
+// it does nothing, so a slip of the finger never accepts one.
+const KEYS = {a: "accept", d: "dismiss", r: "reject", c: "correct", n: "add", j: "next", k: "prev",
               ArrowRight: "next", ArrowLeft: "prev"};
 
 document.addEventListener("keydown", (event) => {
