@@ -465,7 +465,7 @@ def run(
             write_run_info(run_dir, _run_info(
                 settings, model_client, prompt, strategy, input_path, result, started,
                 time.monotonic() - clock, parallel,
-                price_of(model_client.endpoint.model, prices)))
+                price_of(model_client.endpoint.model, prices)), keep_review=True)
     return result
 
 

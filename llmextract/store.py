@@ -35,6 +35,9 @@ from llmextract.resources import DEFAULT_DOMAIN
 EXTRACTIONS = "extractions.jsonl"
 FLAGS = "flags.jsonl"
 RUN = "run.json"
+# Keys of run.json that the review writes (the sampled precision of the unflagged rows): a
+# resumed run rewrites run.json and must keep them, or the run forgets what a person judged.
+REVIEW_KEYS = ("unflagged_precision",)
 ERRORS = "errors.jsonl"
 CONFLICTS = "conflicts.jsonl"
 SYNC_SECONDS = 1.0
@@ -181,7 +184,12 @@ def write_lines(path: Path, lines: Iterable[str]) -> int:
     return _write_atomic(path, (line + "\n" for line in lines))
 
 
-def write_run_info(run_dir: Path, info: dict[str, Any]) -> None:
+def write_run_info(run_dir: Path, info: dict[str, Any], *, keep_review: bool = False) -> None:
+    """``keep_review``: carry over the ``REVIEW_KEYS`` of the run.json being replaced (the run
+    rewriting its own summary), unless ``info`` sets them itself."""
+    if keep_review:
+        previous = load_run_info(run_dir)
+        info = {**{k: previous[k] for k in REVIEW_KEYS if k in previous}, **info}
     write_atomic(run_dir / RUN, json.dumps(info, indent=2, ensure_ascii=False) + "\n")
 
 

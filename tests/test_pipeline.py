@@ -132,6 +132,22 @@ def test_ctrl_c_keeps_finished_articles_and_rerun_resumes(
     assert len(again.calls) == 3  # the two finished articles were not extracted again
 
 
+def test_a_resumed_run_keeps_the_reviewers_precision_estimate(
+    tmp_path: Path, client: ModelClient
+) -> None:
+    out = tmp_path / "run"
+    run(SEEDS, resolve_settings(strategy="direct"), out_dir=out, client=client,
+        strategy=FirstNumberStrategy())
+    info = json.loads((out / "run.json").read_text())
+    info["unflagged_precision"] = {"precision": 0.9, "judged": 10}
+    (out / "run.json").write_text(json.dumps(info))
+    run(SEEDS, resolve_settings(strategy="direct"), out_dir=out, client=client,
+        strategy=FirstNumberStrategy())
+    again = json.loads((out / "run.json").read_text())
+    assert again["unflagged_precision"] == {"precision": 0.9, "judged": 10}
+    assert again["status"] == "finished"
+
+
 def test_unreachable_endpoint_stops_the_run_and_keeps_what_is_done(
     tmp_path: Path, client: ModelClient
 ) -> None:

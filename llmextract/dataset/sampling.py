@@ -30,13 +30,13 @@ from typing import Any
 from llmextract.dataset.decisions import DecisionStore, SampleDraw
 from llmextract.dataset.reviewed import ItemStatus, Review, ReviewedItem, RunView
 from llmextract.errors import UsageError
-from llmextract.store import load_run_info, write_run_info
+from llmextract.store import REVIEW_KEYS, load_run_info, write_run_info
 
 CONFIDENCE = 0.95
 METHOD = "Wilson score interval, stratified by article (effective sample size)"
 RIGHT = frozenset({ItemStatus.accepted})
 WRONG = frozenset({ItemStatus.rejected, ItemStatus.corrected})
-RUN_INFO_KEY = "unflagged_precision"
+RUN_INFO_KEY = REVIEW_KEYS[0]
 
 
 def unflagged(review: Review) -> list[ReviewedItem]:
