@@ -169,10 +169,6 @@ def _usage_of(completion: Any) -> Usage:
     )
 
 
-def _last_json(exc: InstructorRetryException) -> str | None:
-    return _content(exc.last_completion)
-
-
 def _unusable(err: ValidationError) -> str:
     """Why an answer cannot be used, in one line: not JSON at all, or JSON of another shape."""
     errors = err.errors(include_url=False, include_input=False)
@@ -309,7 +305,7 @@ class ModelClient:
             if isinstance(root, IncompleteOutputException):
                 raise self._cut() from None
             usage = usage.add(Usage(calls=exc.n_attempts))
-            self._check_size(_last_json(exc))
+            self._check_size(_content(exc.last_completion))
             value, problems = self._salvage(exc, response_model)
             if value is None:
                 reason = problems[-1].strip().splitlines()[0][:300] if problems else "no answer"
@@ -352,7 +348,7 @@ class ModelClient:
         problems = [redact(str(e.exception)).strip()[:2000] for e in exc.failed_attempts[-1:]] or [
             redact(str(exc))[:2000]
         ]
-        text = _last_json(exc)
+        text = _content(exc.last_completion)
         if not text:
             return None, problems
         match = re.search(r"\{.*\}", text, re.DOTALL)

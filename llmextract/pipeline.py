@@ -216,6 +216,7 @@ class ArticleWorker:
             notes.append(f"{article.source_path}: does not read as {self.prompt.language}, the "
                          f"language of the vocabulary; its record says '{OTHER_LANGUAGE}', its "
                          f"numbers were read by {self.prompt.language} rules")
+        notes += _problem_notes(record)
         checked = check_article(record, domain, parsed=parsed)
         return Outcome(article.source_path, record, checked.flags, checked.reports, notes)
 
@@ -317,7 +318,6 @@ class RunSink:
             return
         if not outcome.resumed:
             self.records.write(record.model_dump_json())
-            _note_problems(record, self.notify)
         for flag in outcome.flags:
             self.flags.write(flag.model_dump_json())
         self.index.add(outcome.reports)
@@ -503,13 +503,13 @@ def _given(client: Client) -> Iterator[Client]:
     yield client
 
 
-def _note_problems(record: ArticleRecord, notify: Listener) -> None:
+def _problem_notes(record: ArticleRecord) -> list[str]:
     """An answer that did not hold up is kept (the checks flag its items), and said so: it is
     never a silent success."""
-    if record.problems:
-        first = record.problems[0].strip().splitlines()
-        notify(Event(EventKind.note, f"{record.source_path}: the model's answer did not hold up "
-                     f"(kept with its problems, the checks flag its items): "
-                     f"{' '.join(first[:3])[:300]}"))
+    if not record.problems:
+        return []
+    first = record.problems[0].strip().splitlines()
+    return [f"{record.source_path}: the model's answer did not hold up (kept with its problems, "
+            f"the checks flag its items): {' '.join(first[:3])[:300]}"]
 
 
