@@ -130,6 +130,12 @@ def _one(text: str) -> NumberMention:
                      id="slash-chain-is-a-code"),
         pytest.param("29/07/2025/1 dan 5 kasus", dict(text="5", value=5),
                      id="date-inside-a-slash-chain-is-a-code"),
+        pytest.param("ISBN 978-602-8519-93-9 memuat 5 kasus", dict(text="5", value=5),
+                     id="hyphen-chain-is-a-code"),
+        pytest.param("Rasio 1:2:3:4 pada 5 kasus", dict(text="5", value=5),
+                     id="colon-chain-is-a-code"),
+        pytest.param("WhatsApp 0812-3344-5566", dict(text="3344-5566", kind="range"),
+                     id="phone-number-is-left-to-the-candidates"),
     ],
 )
 def test_mention(text: str, expected: dict[str, Any]) -> None:
@@ -234,7 +240,9 @@ ADVERSARIAL = {
     "dot-groups": "123.",
     "dots-and-commas": "1.2,",
     "slashes": "1/1/",
+    "hyphens": "1-",
     "colons": "12:",
+    "colon-chain": "1:2:",
     "spaced-digits": "1 ",
     "ranges": "1 sampai ",
     "hedges": "sekitar ",
