@@ -83,9 +83,6 @@ KNOWN_MISSED_INCONSISTENCIES = {
     ("blind6", "001_ciamis_kecamatan.txt"):
         "five kecamatan rows in prose (212 + 187 + 164 + 151 + 138 = 852) against the stated 914 "
         "of the priority kecamatan are not read as parts and their total",
-    ("blind6", "009_bima_prevalensi.txt"):
-        "the headline's 12,4 persen against the body's 14,2 persen for the same prevalence and "
-        "year is not compared",
 }
 
 
