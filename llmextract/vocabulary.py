@@ -58,6 +58,7 @@ class Vocabulary:
     percent_points: re.Pattern[str]  # 'poin persen': a difference of two shares
     partial: re.Pattern[str]  # 'antara lain': a list of only some parts
     subregion_heads: frozenset[str]  # 'kecamatan': a place inside the region
+    back_references: frozenset[str]  # 'itu', 'tersebut': a group named before
     goal_verbs: re.Pattern[str]  # 'harapkan', 'rencanakan': hoping and planning state goals
     negations: re.Pattern[str]
     instruction_marks: re.Pattern[str]  # 'abaikan instruksi': an order, not reporting
@@ -156,6 +157,7 @@ def vocabulary(domain_name: str = DEFAULT_DOMAIN, language: str = DEFAULT_LANGUA
         percent_points=words_pattern(lang.words("percent_point_words")),
         partial=words_pattern(lang.words("partial_words")),
         subregion_heads=frozenset(w.lower() for w in lang.words("subregion_heads")),
+        back_references=frozenset(w.lower() for w in lang.words("back_references")),
         goal_verbs=words_pattern(lang.words("goal_verbs")),
         negations=words_pattern(lang.words("negations")),
         instruction_marks=words_pattern(lang.words("instruction_marks")),
