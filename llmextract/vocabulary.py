@@ -54,6 +54,7 @@ class Vocabulary:
     change_from: re.Pattern[str]  # 'dari': before the value a change starts from
     share_whole: re.Pattern[str]  # 'dari seluruh': the whole the shares after it divide
     change_to: re.Pattern[str]  # 'menjadi': before the value a change reaches
+    change_to_ends: frozenset[str]  # 'menjadi', 'angka': last words of change_to (a fast test)
     change_amount: re.Pattern[str]  # 'sebesar': between a word of change and its amount
     percent_points: re.Pattern[str]  # 'poin persen': a difference of two shares
     partial: re.Pattern[str]  # 'antara lain': a list of only some parts
@@ -153,6 +154,7 @@ def vocabulary(domain_name: str = DEFAULT_DOMAIN, language: str = DEFAULT_LANGUA
         change_from=words_pattern(lang.words("change_from_words")),
         share_whole=words_pattern(lang.words("share_whole_words")),
         change_to=words_pattern(lang.words("change_to_words")),
+        change_to_ends=frozenset(w.lower().split()[-1] for w in lang.words("change_to_words")),
         change_amount=words_pattern(lang.words("change_amount_words")),
         percent_points=words_pattern(lang.words("percent_point_words")),
         partial=words_pattern(lang.words("partial_words")),

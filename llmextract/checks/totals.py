@@ -139,20 +139,26 @@ def _money_flags(ctx: ArticleContext, breakdowns: list[_Breakdown]) -> list[Flag
         if any((p.value or 0.0) >= (total.value or 0.0) for p in parts):
             continue
         seen.add((total.start, total.end))
-        summed = sum(p.value or 0.0 for p in parts)
-        verdict = agreement(summed, total)
-        if verdict is Agreement.agrees:
-            continue
-        addition = " + ".join(p.text for p in parts)
-        result = written_like(summed, total, ctx.vocab.scales)
-        item = _item_at(ctx, total)
-        flags.append(ctx.flag(
-            item, "value" if item else "text", "totals.money_parts_do_not_sum",
-            SEVERITY[verdict],
-            f"The amounts listed as parts of {total.text} add up to something else: {addition} "
-            f"= {result}, not {total.text}{rounding_note(verdict)}.", _spans(total, *parts),
-            arithmetic=f"{addition} = {result}, not {total.text}"))
+        flags += _sum_flag(ctx, total, parts, "totals.money_parts_do_not_sum",
+                           f"The amounts listed as parts of {total.text} add up to something "
+                           "else")
     return flags
+
+
+def _sum_flag(ctx: ArticleContext, total: NumberMention, parts: list[NumberMention], kind: str,
+              saying: str) -> list[Flag]:
+    """The flag, if any, for ``parts`` that do not add up to ``total`` (tolerance's rule)."""
+    summed = sum(p.value or 0.0 for p in parts)
+    verdict = agreement(summed, total)
+    if verdict is Agreement.agrees:
+        return []
+    addition = " + ".join(p.text for p in parts)
+    result = written_like(summed, total, ctx.vocab.scales)
+    item = _item_at(ctx, total)
+    return [ctx.flag(
+        item, "value" if item else "text", kind, SEVERITY[verdict],
+        f"{saying}: {addition} = {result}, not {total.text}{rounding_note(verdict)}.",
+        _spans(total, *parts), arithmetic=f"{addition} = {result}, not {total.text}")]
 
 
 def _share_flags(ctx: ArticleContext, breakdowns: list[_Breakdown]) -> list[Flag]:
@@ -326,20 +332,9 @@ def _rows_flags(ctx: ArticleContext) -> list[Flag]:
         total = _rows_total(ctx, rows[1], head, noun, max(p.value or 0.0 for p in parts))
         if total is None:
             continue
-        summed = sum(p.value or 0.0 for p in parts)
-        verdict = agreement(summed, total)
-        if verdict is Agreement.agrees:
-            continue
-        addition = " + ".join(p.text for p in parts)
-        result = written_like(summed, total, ctx.vocab.scales)
-        gap = written_like(abs(summed - (total.value or 0.0)), total, ctx.vocab.scales)
-        item = _item_at(ctx, total)
-        flags.append(ctx.flag(
-            item, "value" if item else "text", "totals.parts_do_not_sum", SEVERITY[verdict],
-            f"The {len(parts)} rows listed do not add up to the {total.text} given for them "
-            f"after the list: {addition} = {result}, not {total.text} ({gap} "
-            f"{'less' if summed < (total.value or 0.0) else 'more'}){rounding_note(verdict)}.",
-            _spans(total, *parts), arithmetic=f"{addition} = {result}, not {total.text}"))
+        flags += _sum_flag(ctx, total, parts, "totals.parts_do_not_sum",
+                           f"The {len(parts)} rows listed do not add up to the {total.text} "
+                           "given for them after the list")
     return flags
 
 
