@@ -54,10 +54,12 @@ class Vocabulary:
     change_from: re.Pattern[str]  # 'dari': before the value a change starts from
     share_whole: re.Pattern[str]  # 'dari seluruh': the whole the shares after it divide
     change_to: re.Pattern[str]  # 'menjadi': before the value a change reaches
+    change_to_ends: frozenset[str]  # 'menjadi', 'angka': last words of change_to (a fast test)
     change_amount: re.Pattern[str]  # 'sebesar': between a word of change and its amount
     percent_points: re.Pattern[str]  # 'poin persen': a difference of two shares
     partial: re.Pattern[str]  # 'antara lain': a list of only some parts
     subregion_heads: frozenset[str]  # 'kecamatan': a place inside the region
+    back_references: frozenset[str]  # 'itu', 'tersebut': a group named before
     goal_verbs: re.Pattern[str]  # 'harapkan', 'rencanakan': hoping and planning state goals
     negations: re.Pattern[str]
     instruction_marks: re.Pattern[str]  # 'abaikan instruksi': an order, not reporting
@@ -152,10 +154,12 @@ def vocabulary(domain_name: str = DEFAULT_DOMAIN, language: str = DEFAULT_LANGUA
         change_from=words_pattern(lang.words("change_from_words")),
         share_whole=words_pattern(lang.words("share_whole_words")),
         change_to=words_pattern(lang.words("change_to_words")),
+        change_to_ends=frozenset(w.lower().split()[-1] for w in lang.words("change_to_words")),
         change_amount=words_pattern(lang.words("change_amount_words")),
         percent_points=words_pattern(lang.words("percent_point_words")),
         partial=words_pattern(lang.words("partial_words")),
         subregion_heads=frozenset(w.lower() for w in lang.words("subregion_heads")),
+        back_references=frozenset(w.lower() for w in lang.words("back_references")),
         goal_verbs=words_pattern(lang.words("goal_verbs")),
         negations=words_pattern(lang.words("negations")),
         instruction_marks=words_pattern(lang.words("instruction_marks")),

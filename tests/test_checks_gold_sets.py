@@ -80,9 +80,6 @@ def test_no_error_or_warning_on_correct_gold_items(gold_set: str, article: str) 
 
 
 KNOWN_MISSED_INCONSISTENCIES = {
-    ("blind6", "001_ciamis_kecamatan.txt"):
-        "five kecamatan rows in prose (212 + 187 + 164 + 151 + 138 = 852) against the stated 914 "
-        "of the priority kecamatan are not read as parts and their total",
 }
 
 

@@ -79,6 +79,19 @@ CASES = {
     "shares-of-different-wholes": Case(
         "Prevalensi stunting Kecamatan Timur 31,2 persen, Kecamatan Barat 28,4 persen dan "
         "Kecamatan Utara 45,1 persen.", None),
+    "rows-do-not-add-up-to-their-total-after-the-list": Case(
+        "Berikut jumlah balita stunting di kecamatan prioritas:\n\nKecamatan Timur: 212 balita"
+        "\nKecamatan Barat: 187 balita\nKecamatan Utara: 164 balita\n\nMenurut Kepala Dinas, "
+        "kecamatan prioritas tersebut secara keseluruhan menyumbang 600 balita stunting.",
+        "totals.parts_do_not_sum", "212 + 187 + 164 = 563, not 600"),
+    "rows-add-up-to-their-total-after-the-list": Case(
+        "Berikut jumlah balita stunting di kecamatan prioritas:\n\nKecamatan Timur: 212 balita"
+        "\nKecamatan Barat: 187 balita\nKecamatan Utara: 164 balita\n\nMenurut Kepala Dinas, "
+        "kecamatan prioritas tersebut secara keseluruhan menyumbang 563 balita stunting.", None),
+    "rows-and-the-total-of-the-whole-region": Case(
+        "Berikut jumlah balita stunting di kecamatan prioritas:\n\nKecamatan Timur: 212 balita"
+        "\nKecamatan Barat: 187 balita\nKecamatan Utara: 164 balita\n\nSecara keseluruhan, "
+        "terdapat 1.482 balita stunting di Kota Maju.", None),
     "subset-reported-as-the-whole": Case(
         "Sebanyak 30 balita stunting menerima PMT selama 90 hari. Penerima PMT terdiri dari 12 "
         "balita stunting, 10 balita gizi kurang dan 8 balita berat badan kurang.",

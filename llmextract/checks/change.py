@@ -309,7 +309,10 @@ def _headline_level_flags(ctx: ArticleContext) -> list[Flag]:
     one change of that direction and kind does not reach ('14,2 persen, turun dari 16,9
     persen'). Said only when the body writes the headline's number nowhere and its changes of
     that kind agree on one level, and, when the headline names a year, for that year."""
-    flags = []
+    flags: list[Flag] = []
+    ends, lowered = ctx.vocab.change_to_ends, ctx.lowered
+    if not any(word_before(lowered, m.start)[1] in ends for m in ctx.mentions):
+        return flags  # no number after 'menjadi' or 'jadi': the opening is not even looked for
     for where in ctx.opening:
         for level in _values(ctx, *where):
             change = _change_word_before(ctx, ctx.vocab.change_to, level)

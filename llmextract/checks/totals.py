@@ -12,6 +12,11 @@ serta ... Rp2,8 miliar" is an error an analyst must see.
   "tertinggi") is left alone.
 - Shares: the percentages after a word of breakdown, or after "dari <whole> ...," (not where a
   change starts), are shares of one whole.
+- Counts listed as rows below a line ending in a colon ("Kecamatan Banjarsari: 212 balita")
+  against the total the sentence right after them gives for the same group: it names the rows'
+  head word with a word pointing back and a word of total ("kecamatan prioritas itu secara
+  keseluruhan menyumbang 914 balita"). A total for the whole region ("Secara keseluruhan ada
+  1.482 balita stunting di Kabupaten Ciamis") names no such group and is not compared.
 - A subset reported as the whole: "30 balita stunting menerima PMT" where a breakdown elsewhere
   gives 12 balita stunting, 10 balita gizi kurang and 8 balita berat badan kurang (= 30): the 30
   carries a word that names only one of the groups.
@@ -34,7 +39,7 @@ from llmextract.checks.tolerance import (
     written_like,
 )
 from llmextract.models import Flag, Span
-from llmextract.text.layout import is_list_row
+from llmextract.text.layout import TABLE_ROW, is_list_row
 from llmextract.text.numbers import MONEY, PERCENT, QUANTITY, NumberMention
 from llmextract.vocabulary import holds_any
 
@@ -59,10 +64,14 @@ def _sentence(ctx: ArticleContext, offset: int) -> tuple[int, int]:
 
 
 def _rows_below(ctx: ArticleContext, end: int) -> tuple[int, int] | None:
-    """The list rows right after a line ending at ``end`` in a colon."""
+    """The list rows right after a line ending at ``end`` in a colon (blank lines between
+    them and it skipped, as ``text.layout.list_intro`` does)."""
     if not ctx.text[:end].rstrip().endswith(":"):
         return None
-    start = pos = end + 1
+    pos = end + 1
+    while ctx.text.startswith("\n", pos):
+        pos += 1
+    start = pos
     while pos < len(ctx.text):
         line_end = ctx.text.find("\n", pos)
         line_end = len(ctx.text) if line_end < 0 else line_end
@@ -130,20 +139,26 @@ def _money_flags(ctx: ArticleContext, breakdowns: list[_Breakdown]) -> list[Flag
         if any((p.value or 0.0) >= (total.value or 0.0) for p in parts):
             continue
         seen.add((total.start, total.end))
-        summed = sum(p.value or 0.0 for p in parts)
-        verdict = agreement(summed, total)
-        if verdict is Agreement.agrees:
-            continue
-        addition = " + ".join(p.text for p in parts)
-        result = written_like(summed, total, ctx.vocab.scales)
-        item = _item_at(ctx, total)
-        flags.append(ctx.flag(
-            item, "value" if item else "text", "totals.money_parts_do_not_sum",
-            SEVERITY[verdict],
-            f"The amounts listed as parts of {total.text} add up to something else: {addition} "
-            f"= {result}, not {total.text}{rounding_note(verdict)}.", _spans(total, *parts),
-            arithmetic=f"{addition} = {result}, not {total.text}"))
+        flags += _sum_flag(ctx, total, parts, "totals.money_parts_do_not_sum",
+                           f"The amounts listed as parts of {total.text} add up to something "
+                           "else")
     return flags
+
+
+def _sum_flag(ctx: ArticleContext, total: NumberMention, parts: list[NumberMention], kind: str,
+              saying: str) -> list[Flag]:
+    """The flag, if any, for ``parts`` that do not add up to ``total`` (tolerance's rule)."""
+    summed = sum(p.value or 0.0 for p in parts)
+    verdict = agreement(summed, total)
+    if verdict is Agreement.agrees:
+        return []
+    addition = " + ".join(p.text for p in parts)
+    result = written_like(summed, total, ctx.vocab.scales)
+    item = _item_at(ctx, total)
+    return [ctx.flag(
+        item, "value" if item else "text", kind, SEVERITY[verdict],
+        f"{saying}: {addition} = {result}, not {total.text}{rounding_note(verdict)}.",
+        _spans(total, *parts), arithmetic=f"{addition} = {result}, not {total.text}")]
 
 
 def _share_flags(ctx: ArticleContext, breakdowns: list[_Breakdown]) -> list[Flag]:
@@ -253,7 +268,77 @@ def _subset_flags(ctx: ArticleContext, breakdowns: list[_Breakdown]) -> list[Fla
     return flags
 
 
+def _row_counts(ctx: ArticleContext, start: int, end: int,
+                ) -> tuple[str, str | None, list[NumberMention]] | None:
+    """The count of each list row in ``[start, end)`` when every row holds one, after a label
+    with the same first word ('Kecamatan Banjarsari: 212 balita'), and counts the same noun:
+    (that word, that noun, the counts)."""
+    heads, nouns, counts = set(), set(), []
+    for line in ctx.text[start:end].splitlines(keepends=True):
+        label = TABLE_ROW.match(line)
+        found = _of(ctx, QUANTITY, start, start + len(line))
+        start += len(line)
+        if label is None or len(found) != 1 or not label["label"].split():
+            return None
+        heads.add(label["label"].split()[0].lower())
+        nouns.add(_noun(ctx, found[0]))
+        counts.append(found[0])
+    if len(counts) < 2 or len(heads) != 1 or len(nouns) != 1:
+        return None
+    return heads.pop(), nouns.pop(), counts
+
+
+def _noun(ctx: ArticleContext, mention: NumberMention) -> str | None:
+    word = _WORD.match(ctx.lowered, mention.end + 1)
+    return word.group() if word and ctx.lowered[mention.end:mention.end + 1] == " " else None
+
+
+def _rows_total(ctx: ArticleContext, rows_end: int, head: str, noun: str | None,
+                largest: float) -> NumberMention | None:
+    """The total the sentence right after list rows gives for them: its first count of their
+    noun, larger than every row, after their head word, a word pointing back ('itu') and a word
+    of total ('secara keseluruhan'): 'kecamatan prioritas itu secara keseluruhan menyumbang 914
+    balita'. A sentence saying it names only some ('tertinggi') gives none."""
+    after = len(ctx.text) - len(ctx.text[rows_end:].lstrip())
+    if after >= len(ctx.text):
+        return None
+    start, end = _sentence(ctx, after)
+    vocab = ctx.vocab
+    for total in _of(ctx, QUANTITY, start, end):
+        if (total.value or 0.0) <= largest or (noun and _noun(ctx, total) != noun):
+            continue
+        said = set(_WORD.findall(ctx.lowered, start, total.start))
+        if head in said and said & vocab.back_references and said & vocab.total_words \
+                and not vocab.partial.search(ctx.lowered, start, total.start):
+            return total
+        return None
+    return None
+
+
+def _rows_flags(ctx: ArticleContext) -> list[Flag]:
+    """Counts listed as rows below a line ending in a colon, against the total the sentence
+    right after them gives for the same group. Only articles with such a line are read."""
+    flags, text = [], ctx.text
+    colon = text.find(":\n")
+    while colon >= 0:
+        rows = _rows_below(ctx, colon + 1)
+        colon = text.find(":\n", colon + 2)
+        if rows is None:
+            continue
+        listed = _row_counts(ctx, *rows)
+        if listed is None:
+            continue
+        head, noun, parts = listed
+        total = _rows_total(ctx, rows[1], head, noun, max(p.value or 0.0 for p in parts))
+        if total is None:
+            continue
+        flags += _sum_flag(ctx, total, parts, "totals.parts_do_not_sum",
+                           f"The {len(parts)} rows listed do not add up to the {total.text} "
+                           "given for them after the list")
+    return flags
+
+
 def check_totals(ctx: ArticleContext) -> list[Flag]:
     found = _breakdowns(ctx)
     return (_money_flags(ctx, found[MONEY]) + _share_flags(ctx, found[PERCENT])
-            + _subset_flags(ctx, found[QUANTITY]))
+            + _subset_flags(ctx, found[QUANTITY]) + _rows_flags(ctx))
