@@ -212,9 +212,9 @@ def _vocabulary_words() -> list[str]:
     vocab = load_vocab(DEFAULT_LANGUAGE)
     words: list[str] = []
     for key in ("scale_words", "percent_words", "currency_before", "currency_after",
-                "range_words", "hedges", "zero_words", "ordinal_words", "not_numbers", "months",
-                "days", "time_zones", "time_before", "period_words", "period_numbers",
-                "year_words"):
+                "range_words", "hedges", "zero_words", "none_words", "ordinal_words",
+                "not_numbers", "months", "days", "time_zones", "time_before", "period_words",
+                "period_numbers", "year_words"):
         words.extend(str(w) for w in vocab[key])
     for group in vocab["number_words"].values():
         words.extend([group] if isinstance(group, str) else [str(w) for w in group])
@@ -322,3 +322,27 @@ def test_number_kinds_are_an_enum_that_reads_as_the_words_records_use() -> None:
     assert mention.kind is NumberKind.quantity
     assert mention.kind == "quantity" and f"{mention.kind}" == str(mention.kind) == "quantity"
     assert {"quantity": 1}[mention.kind] == 1
+
+
+def test_none_left_is_read_as_a_count_of_zero() -> None:
+    text = "Pemerintah desa bertekad tidak ada lagi balita stunting pada akhir 2026."
+    [none, year] = parse_numbers(text)
+    assert (none.text, none.value, none.kind) == ("tidak ada lagi", 0, numbers.QUANTITY)
+    assert text[none.start:none.end] == "tidak ada lagi" and none.start == text.index("tidak")
+    assert year.kind == numbers.YEAR
+    assert parse_value("tidak ada lagi balita stunting") == 0
+    assert parse_value("Tak ada lagi kasus") == 0
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("tidak ada data balita stunting", id="missing-is-not-none-left"),
+    pytest.param("Kasus itu tidak ada lagi.", id="nothing-counted-after-it"),
+    pytest.param("tidak ada lagi persen", id="a-percent-word-after-it"),
+])
+def test_a_phrase_that_counts_nothing_is_no_zero(text: str) -> None:
+    assert parse_numbers(text) == []
+
+
+def test_none_left_before_a_number_word_reads_the_number() -> None:
+    [two] = parse_numbers("tidak ada lagi dua kasus")
+    assert (two.text, two.value) == ("dua", 2)

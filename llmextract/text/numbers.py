@@ -143,6 +143,7 @@ class _Grammar:
         first_words = [p.split()[0] for p in [
             *self.digit_words, *self.fixed_words, *scale_word_names, *self.ordinals, *self.months,
             *vocab["days"], *vocab["period_words"], *vocab["zero_words"], *vocab["time_before"],
+            *vocab["none_words"],
             vocab["ordinal_prefix"]]]
         # A candidate follows a character outside [a-z0-9_]: the engine skips to such a
         # character, where a leading \b would be tried at every position (twice as slow).
@@ -213,6 +214,9 @@ def _master_pattern(vocab: Mapping[str, Any], word: str, month: str, period_numb
             # zero stunting, nol kasus (but not "nol koma lima", "nol persen")
             rf"(?P<zero>(?<!\w)(?:{_phrases(vocab['zero_words'])})\s+(?!{word}|%|"
             rf"{_words(vocab['percent_words'])})[^\W\d_]+)",
+            # tidak ada lagi balita stunting: 0 of what follows (not before a number or percent)
+            rf"(?P<none>(?<!\w)(?:{_phrases(vocab['none_words'])})(?=\s+(?!{word}|%|"
+            rf"{_words(vocab['percent_words'])})[^\W\d_]))",
             rf"(?P<ordinal>{ordinal}"
             rf"|(?<!\w){re.escape(vocab['ordinal_prefix'])}-[0-9]+(?![0-9]))",
             # digits: not inside a code such as P3AKB or COVID-19 (Rp1.000 is allowed)
@@ -588,6 +592,11 @@ def parse_numbers(text: str, *, lowered: str | None = None) -> list[NumberMentio
             continue
         if kind in _CALENDAR_GROUPS:
             mentions.append(_calendar(text, atom, g))
+            consumed = atom.end()
+            continue
+        if kind == "none":  # 'tidak ada lagi': none left, a count of 0
+            mentions.append(NumberMention(start, atom.end(), text[start:atom.end()], 0.0, None,
+                                          QUANTITY, None, None, False, None))
             consumed = atom.end()
             continue
         if kind in ("zero", "ordinal"):
