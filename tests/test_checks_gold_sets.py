@@ -83,12 +83,6 @@ KNOWN_MISSED_INCONSISTENCIES = {
     ("blind6", "001_ciamis_kecamatan.txt"):
         "five kecamatan rows in prose (212 + 187 + 164 + 151 + 138 = 852) against the stated 914 "
         "of the priority kecamatan are not read as parts and their total",
-    ("blind6", "008_sambas_dusun.txt"):
-        "'58 persen di antaranya ... sedangkan 49 persen lainnya' of 1.136 (107 %) are not read "
-        "as shares of one whole",
-    ("blind6", "009_bima_prevalensi.txt"):
-        "the headline's 12,4 persen against the body's 14,2 persen for the same prevalence and "
-        "year is not compared",
 }
 
 

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import repeat
 
 from llmextract.resources import load_vocab
 from llmextract.text.spans import Segment
 
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+_LINE_END = re.compile(r"(\r\n|\r|\n)")
 
 
 @dataclass(frozen=True)
@@ -55,9 +57,16 @@ def clean_text(raw: str) -> Cleaned:
     dropped: list[str] = []
     clean_len = 0
     last_blank = True
-    for found in _LINE.finditer(raw):
-        start = found.start()
-        line = found.group().rstrip("\r\n")
+    pos = 0
+    ends: Iterable[int]  # how long each line's end is (after the last line: none)
+    if "\r" in raw:
+        pieces = _LINE_END.split(raw)  # line, its end, line, its end, ..., the last line
+        lines, ends = pieces[::2], [*map(len, pieces[1::2]), 0]
+    else:  # the usual case, twice as fast on a text of short lines
+        lines, ends = raw.split("\n"), repeat(1)
+    for line, end in zip(lines, ends, strict=False):
+        start = pos
+        pos += len(line) + end
         stripped = line.strip()
         if not stripped:
             if not last_blank:
