@@ -123,7 +123,9 @@ def _usage_line(run_dir: Path) -> str:
     "embedded:qwen2.5-coder-1.5b.",
 )
 @click.option(
-    "--base-url", help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1 (Ollama)."
+    "--base-url", help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1 (Ollama). "
+    "Credentials in it (https://user:TOKEN@host/v1) are taken out: OPENAI_API_KEY, else the "
+    "password, goes as the Bearer key."
 )
 @click.option(
     "--strategy",

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, TypeVar
 
@@ -204,14 +204,15 @@ class ModelClient:
     ) -> None:
         """``limiter``: called before every request that goes out (never for a cached answer),
         blocking until the request may go: a requests-per-minute limit (``--rpm``)."""
-        self.endpoint = endpoint
+        # Credentials in the URL go as the Bearer key, never as Basic (credentials.py); the
+        # endpoint kept (and shown, and pickled to workers) has a URL without them.
+        base_url, api_key = endpoint_credentials(endpoint.base_url, endpoint.api_key)
+        self.endpoint = endpoint = replace(endpoint, base_url=base_url, api_key=api_key)
         self.limiter = limiter
         self.cache = cache
         self.mode = mode
         self.validation_retries = validation_retries
         self.transport_attempts = transport_attempts
-        # Credentials in the URL go as the Bearer key, never as Basic (credentials.py).
-        base_url, api_key = endpoint_credentials(endpoint.base_url, endpoint.api_key)
         self.openai = openai.OpenAI(
             api_key=api_key or "not-needed",
             base_url=base_url,

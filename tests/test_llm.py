@@ -162,6 +162,8 @@ def test_credentials_in_the_url_go_as_the_bearer_key_never_as_basic(key: str, be
     [request] = seen
     assert request.headers["authorization"] == f"Bearer {bearer}"
     assert str(request.url) == "http://127.0.0.1:9/v1/chat/completions"
+    assert client.endpoint.base_url == "http://127.0.0.1:9/v1"
+    assert PASSWORD not in repr(client.endpoint)
 
 
 def test_an_error_body_echoing_the_password_and_basic_header_is_redacted() -> None:

@@ -152,7 +152,7 @@ def run_and_export(tmp_path: Path, url: str, scan: Scan, *extra: str) -> Path:
         commands += [["export", str(out), "--table", table, "-o", str(exports / f"{table}.{fmt}")]
                      for fmt in ("csv", "jsonl", "parquet")]
     for args in commands:
-        scan.add_output(" ".join(args[:2]), invoke(args))
+        scan.add_output(" ".join(Path(a).name for a in args), invoke(args))
     client = TestClient(create_app(out, TOKEN, "ana"), base_url="http://127.0.0.1")
     for path in ("/", "/api/queue"):
         page = client.get(path, params={"token": TOKEN}, headers={"X-Review-Token": TOKEN})
