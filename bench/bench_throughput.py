@@ -1,5 +1,5 @@
 """Benchmark 1: throughput against the latency double (a loopback OpenAI-compatible server
-answering every call after a fixed 300 ms; not a model), 500 articles at concurrency 1, 4, 16
+answering every call after a fixed 300 ms; not a model), 500 articles at concurrency 1, 4, 16, 32
 and 64, the read strategy (two calls an article), a fresh cache each run. Goal: speed-up at
 least 0.8 x N up to N = 32, no errors.
 
@@ -17,7 +17,7 @@ from scale_common import machine, median, timed_run, write_corpus
 
 from tests.latency_double import serve
 
-LEVELS = (1, 4, 16, 64)
+LEVELS = (1, 4, 16, 32, 64)
 
 
 def main() -> None:

@@ -26,6 +26,7 @@ are redacted (``credentials.redact``) like every message.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -76,16 +77,23 @@ def public_url(url: str | None) -> str | None:
 
 @dataclass(frozen=True)
 class Endpoint:
-    """Where the model lives. ``fingerprint`` identifies the weights when the name cannot."""
+    """Where the model lives. ``fingerprint`` identifies the weights when the name cannot.
+
+    ``start``: for a server started on demand (the embedded one), starts it (once, whoever
+    asks) and returns its base URL. ``ModelClient`` calls it before its first request that the
+    cache does not answer, so a fully cached re-run starts no server and does no network I/O."""
 
     model: str
     base_url: str | None = None
     api_key: str = field(default="", repr=False)
     fingerprint: str = ""
     embedded: bool = False
+    start: Callable[[], str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def label(self) -> str:
+        if self.base_url is None and self.start is not None:
+            return "embedded llama.cpp server (not started: every call was cached)"
         return public_url(self.base_url) or "https://api.openai.com/v1"
 
 
@@ -208,6 +216,7 @@ class ModelClient:
         # endpoint kept (and shown, and pickled to workers) has a URL without them.
         base_url, api_key = endpoint_credentials(endpoint.base_url, endpoint.api_key)
         self.endpoint = endpoint = replace(endpoint, base_url=base_url, api_key=api_key)
+        self._starting = threading.Lock()
         self.limiter = limiter
         self.cache = cache
         self.mode = mode
@@ -223,6 +232,16 @@ class ModelClient:
         self.instructor = instructor.from_openai(self.openai, mode=mode)
         # Every request instructor sends (a re-ask too) passes the limiter first.
         self.instructor.on("completion:kwargs", self._before_request)
+
+    def started(self) -> Endpoint:
+        """The endpoint with its server running: ``Endpoint.start`` called on the first need
+        (threads asking at once wait for the one start)."""
+        with self._starting:
+            if self.endpoint.start is not None:
+                url = self.endpoint.start()
+                self.openai.base_url = url
+                self.endpoint = replace(self.endpoint, base_url=url, start=None)
+        return self.endpoint
 
     def _retrying(self) -> Retrying:
         return Retrying(
@@ -279,6 +298,7 @@ class ModelClient:
             value = response_model.model_validate(hit["value"]) if hit["value"] is not None else None
             return Structured(value, hit["problems"], Usage(calls=0, cached_calls=1))
 
+        self.started()
         usage = Usage()
         problems: list[str] = []
         value: BaseModel | None
@@ -362,6 +382,7 @@ class ModelClient:
         hit = self._cached(key)
         if hit is not None:
             return hit, Usage(cached_calls=1)
+        self.started()
         try:
             for attempt in self._retrying():
                 with attempt:

@@ -28,12 +28,13 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import LocalModelError, UsageError
@@ -255,9 +256,7 @@ def embedded_endpoint(
     url = f"http://127.0.0.1:{port}/v1"
     try:
         _wait_ready(url, proc, log, timeout)
-        yield Endpoint(
-            model=model.alias, base_url=url, fingerprint=f"gguf:{model.sha256}", embedded=True
-        )
+        yield replace(_endpoint_of(model), base_url=url)
     finally:
         proc.terminate()
         try:
@@ -265,3 +264,29 @@ def embedded_endpoint(
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def _endpoint_of(model: EmbeddedModel) -> Endpoint:
+    """What the cache keys need, known before any server runs: the name and the GGUF's pinned
+    sha256 (llama.cpp answers any model name with whatever it loaded)."""
+    return Endpoint(model=model.alias, fingerprint=f"gguf:{model.sha256}", embedded=True)
+
+
+@contextmanager
+def embedded_on_demand(
+    cache_dir: Path, model: EmbeddedModel = GEMMA
+) -> Iterator[Endpoint]:
+    """An ``Endpoint`` for the embedded server that starts it (``embedded_endpoint``) only when
+    a request needs it, and stops it at the end if it ran: a re-run answered from the cache
+    starts nothing (no GGUF assembled, no port opened, no minutes of loading)."""
+    lock = threading.Lock()
+    running: list[Endpoint] = []
+    with ExitStack() as stack:
+
+        def start() -> str:
+            with lock:
+                if not running:
+                    running.append(stack.enter_context(embedded_endpoint(cache_dir, model)))
+                return str(running[0].base_url)
+
+        yield replace(_endpoint_of(model), start=start)

@@ -126,6 +126,15 @@ class Extraction(BaseModel):
     targets: list[Target] = Field(default_factory=list)
     programs: list[Program] = Field(default_factory=list)
 
+    def items_copied(self) -> Extraction:
+        """A copy whose items can be given new field values (a span, an id) while the caller's
+        stay as they were. Each item is copied, not what it holds: a deep copy of the whole
+        was a tenth of a cached re-run's time in a cProfile of 1,000 articles, and nothing
+        here changes an item's parts."""
+        return Extraction(indicators=[i.model_copy() for i in self.indicators],
+                          targets=[t.model_copy() for t in self.targets],
+                          programs=[p.model_copy() for p in self.programs])
+
 
 class Usage(BaseModel):
     """Token counts and model calls, summed over every call made for one article."""
@@ -255,7 +264,7 @@ def assign_item_ids(article_id: str, extraction: Extraction) -> Extraction:
     """Give every item an id that stays the same when the same item is extracted again, so review
     decisions stay attached after ``check`` or a resumed run. Repeats get a counter suffix."""
     seen: dict[str, int] = {}
-    out = extraction.model_copy(deep=True)
+    out = extraction.items_copied()
     for item in [*out.indicators, *out.targets, *out.programs]:
         kind = item_type(item)
         anchor = item.name if isinstance(item, Program) else item.value_text

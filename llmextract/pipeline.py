@@ -223,14 +223,15 @@ class ArticleWorker:
 
 @contextmanager
 def open_endpoint(settings: Settings, notify: Listener) -> Iterator[Endpoint]:
-    """The configured endpoint, or the embedded server for as long as the run lasts."""
+    """The configured endpoint, or the embedded server, started on the first request the cache
+    does not answer and stopped when the run ends."""
     if settings.embedded:
-        from llmextract.local_model import embedded_endpoint, embedded_model
+        from llmextract.local_model import embedded_model, embedded_on_demand
 
         model = embedded_model(settings.embedded_name)
         notify(Event(EventKind.note, model.notice))
         settings.cache_dir.mkdir(parents=True, exist_ok=True)
-        with embedded_endpoint(settings.cache_dir, model) as endpoint:
+        with embedded_on_demand(settings.cache_dir, model) as endpoint:
             yield endpoint
     else:
         yield Endpoint(
@@ -258,7 +259,8 @@ def make_client(endpoint: Endpoint, settings: Settings, *, rpm: float | None = N
                 ) -> ModelClient:
     # OpenAI itself takes tool calls; llama.cpp, vLLM and Ollama take a json_object response
     # format with a schema, which instructor's MD_JSON mode parses.
-    mode = instructor.Mode.TOOLS if endpoint.base_url is None else instructor.Mode.MD_JSON
+    mode = (instructor.Mode.TOOLS if endpoint.base_url is None and not endpoint.embedded
+            else instructor.Mode.MD_JSON)
     cache = diskcache.Cache(str(settings.cache_dir / "calls")) if settings.use_cache else None
     return ModelClient(endpoint, cache=cache, mode=mode, limiter=rpm_limiter(rpm),
                        timeout=settings.timeout)
@@ -475,8 +477,9 @@ def _engine(parallel: Parallelism, concurrency: int, settings: Settings, client:
         from llmextract.engines.ray_data import map_ray
 
         # A ModelClient's connections and cache handle stay in their process: a worker builds
-        # its own from the endpoint; any other client travels as it is.
-        where = client.endpoint if isinstance(client, ModelClient) else client
+        # its own from the endpoint (a server on demand is started first: the workers cannot
+        # start it); any other client travels as it is.
+        where = client.started() if isinstance(client, ModelClient) else client
         worker = partial(_remote_worker, settings, where, strategy, prompt, parallel.rpm,
                          concurrency)
         return map_ray(worker, jobs, concurrency, parallel.address)

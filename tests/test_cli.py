@@ -50,9 +50,14 @@ def test_usage_errors_are_one_line_and_exit_2(
 def test_embedded_default_without_the_extra_exits_1_with_advice(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    """The server starts on the first call the rules and the cache leave to the model: here a
+    count the rules do not settle."""
     monkeypatch.setitem(sys.modules, "llama_cpp", None)
     monkeypatch.setitem(sys.modules, "llama_cpp.server", None)
-    result = CliRunner().invoke(main, ["run", "seeds/", "--out", str(tmp_path / "run")])
+    article = tmp_path / "relawan.txt"
+    article.write_text("Relawan Gizi Turun ke Desa\n\nKegiatan itu melibatkan 85 relawan dari "
+                       "berbagai komunitas.\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["run", str(article), "--out", str(tmp_path / "run")])
     assert result.exit_code == 1
     assert "pip install '.[local]'" in result.output
     assert "Traceback" not in result.output

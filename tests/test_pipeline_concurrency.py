@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from llmextract import local_model
 from llmextract.engines import Parallelism
+from llmextract.llm import Endpoint
+from llmextract.local_model import EmbeddedModel
 from llmextract.models import ArticleRecord
 from llmextract.pipeline import Event, EventKind, run
 from llmextract.settings import Settings, resolve_settings
@@ -107,6 +111,44 @@ def test_a_rerun_from_the_cache_makes_no_request(tmp_path: Path, double: Double)
     assert comparable(tmp_path / "again").keys() == comparable(tmp_path / "first").keys()
     usage = json.loads((tmp_path / "again" / "run.json").read_text())["usage"]
     assert usage["calls"] == 0 and usage["cached_calls"] == asked and usage["prompt_tokens"] == 0
+
+
+def test_the_embedded_server_starts_on_the_first_cache_miss_and_not_on_a_cached_rerun(
+    tmp_path: Path, double: Double, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The embedded server (here the double stands in for llama.cpp) is started by the first
+    request the cache does not answer, once for all threads, and stopped at the end; a re-run
+    answered from the cache starts none and says so in run.json."""
+    starts: list[str] = []
+    stops: list[str] = []
+
+    @contextmanager
+    def fake_server(cache_dir: Path, model: EmbeddedModel) -> Iterator[Endpoint]:
+        starts.append(model.name)
+        yield Endpoint(model=model.alias, base_url=double.url, embedded=True,
+                       fingerprint=f"gguf:{model.sha256}")
+        stops.append(model.name)
+
+    monkeypatch.setattr(local_model, "embedded_endpoint", fake_server)
+    articles = write_corpus(tmp_path / "in.jsonl", 6)
+    embedded = resolve_settings(strategy="read", cache_dir=tmp_path / "cache")
+    assert embedded.embedded
+    first = run(articles, embedded, out_dir=tmp_path / "first",
+                parallel=Parallelism(concurrency=3))
+    assert first.ok and first.tally.usage.calls > 0
+    assert starts == stops == ["gemma-3-270m"]
+    info = json.loads((tmp_path / "first" / "run.json").read_text())
+    assert info["base_url"] == double.url and info["embedded"]
+    asked = double.count
+    again = run(articles, embedded, out_dir=tmp_path / "again")
+    assert again.ok and again.tally.usage.calls == 0 and double.count == asked
+    assert starts == ["gemma-3-270m"]
+    info = json.loads((tmp_path / "again" / "run.json").read_text())
+    assert "not started" in info["base_url"] and info["mode"] == "markdown_json_mode"
+    def items(run_dir: Path) -> dict[str, list[Any]]:
+        return {r.id: r.items() for r in load_records(run_dir)}
+
+    assert items(tmp_path / "again") == items(tmp_path / "first")
 
 
 def test_tokens_per_article_add_up_to_the_run_total_and_its_cost(

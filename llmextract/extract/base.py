@@ -31,7 +31,7 @@ class Strategy(Protocol):
 def attach_spans(text: str, extraction: Extraction) -> Extraction:
     """Locate every quote in the text (exact, then whitespace-normalized, then fuzzy) and record
     its span; a quote that cannot be found keeps ``span=None`` and the checks flag it."""
-    out = extraction.model_copy(deep=True)
+    out = extraction.items_copied()
     items: list[Item] = [*out.indicators, *out.targets, *out.programs]
     for item in items:
         if item.span is None and item.quote:

@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
-from llmextract.resources import DEFAULT_DOMAIN, DEFAULT_LANGUAGE, load_vocab
+from llmextract.resources import DEFAULT_DOMAIN, DEFAULT_LANGUAGE, load_vocab, prompts_dir
 from llmextract.text.casing import lower_same_length
 from llmextract.text.layout import LIST_NUMBER, TABLE_ROW, list_intro
 from llmextract.text.numbers import (
@@ -76,6 +78,13 @@ class SetAsideRules:
 
     @classmethod
     def load(cls, domain: str = DEFAULT_DOMAIN, language: str = DEFAULT_LANGUAGE) -> SetAsideRules:
+        """Built once per pair of vocabulary files, not once per article."""
+        return cls._of(domain, language, prompts_dir())
+
+    @classmethod
+    @cache
+    def _of(cls, domain: str, language: str, where: Path) -> SetAsideRules:
+        """``where``: the prompts folder the words are read from (a test may point elsewhere)."""
         lang, words = load_vocab(language), load_vocab(domain)
         return cls(
             any_case(lang.words("duration_words"), lang.words("measure_words")),
