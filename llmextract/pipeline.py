@@ -37,25 +37,29 @@ from llmextract.client import Client
 from llmextract.engines import ENGINES, Parallelism, map_local
 from llmextract.errors import ArticleError, EndpointError, RequestError, UsageError
 from llmextract.extract import Strategy, attach_spans, strategy_named
+from llmextract.interrupts import signal_of
 from llmextract.llm import Endpoint, ModelClient, public_url
 from llmextract.metadata import OTHER_LANGUAGE, merge_metadata, read_metadata, reads_as
 from llmextract.models import SCHEMA_VERSION, ArticleRecord, Flag, assign_item_ids
-from llmextract.prices import Price, price_of
+from llmextract.prices import price_of
 from llmextract.prompts import Prompt, load_prompt
 from llmextract.settings import Settings
 from llmextract.store import (
     CONFLICTS,
     EXTRACTIONS,
     FLAGS,
+    RUNNING,
     LineWriter,
     append_error,
     load_flags,
     load_records,
+    load_run_info,
     new_run_dir,
     record_at,
     record_offsets,
     write_lines,
     write_run_info,
+    writing,
 )
 from llmextract.tally import Tally
 from llmextract.text.clean import Cleaned, clean_text
@@ -96,6 +100,7 @@ class RunResult:
     failed: list[str]
     tally: Tally = field(default_factory=Tally)
     interrupted: bool = False
+    signal: str | None = None  # the one that interrupted the run: SIGINT, SIGTERM or SIGHUP
     stopped_by: str | None = None
     concurrency: int = 1
 
@@ -327,48 +332,61 @@ class RunSink:
         self.notify(Event(EventKind.article, record=record, flags=outcome.flags))
 
     def finish(self) -> None:
-        """The checks across articles, then the flags file put in place."""
+        """The checks across articles, then the flags file put in place. Interrupted, it still
+        puts in place the flags written so far (every finished article's own) and removes the
+        conflicts file, which only a whole pass writes: nothing left describes other records."""
         self.records.close()
-        across = list(self.index.flags())
-        for flag in across:
-            self.flags.write(flag.model_dump_json())
-        self.tally.add_flags(across)
-        self.flags.close()
-        os.replace(self._flags_partial, self.run_dir / FLAGS)
-        conflicts = (c.model_dump_json() for c in self.index.conflicts())
-        self.tally.conflicts = write_lines(self.run_dir / CONFLICTS, conflicts)
+        done = False
+        try:
+            across = list(self.index.flags())
+            for flag in across:
+                self.flags.write(flag.model_dump_json())
+            self.tally.add_flags(across)
+            conflicts = (c.model_dump_json() for c in self.index.conflicts())
+            self.tally.conflicts = write_lines(self.run_dir / CONFLICTS, conflicts)
+            done = True
+        finally:
+            self.flags.close()
+            os.replace(self._flags_partial, self.run_dir / FLAGS)
+            if not done:
+                (self.run_dir / CONFLICTS).unlink(missing_ok=True)
 
 
 def _run_info(
     settings: Settings,
-    client: Client,
     prompt: Prompt,
     strategy: Strategy,
     input_path: Path,
     result: RunResult,
     started: datetime,
-    seconds: float,
     parallel: Parallelism,
-    price: Price | None,
+    client: Client | None,
+    *,
+    status: str,
+    seconds: float = 0.0,
+    prices: Path | None = None,
 ) -> dict[str, Any]:
+    """What run.json says. ``client``: None until the endpoint is open (the settings say what it
+    will be). While running it has no counts (they would lag the files; the files are the
+    truth), and ``pid``, the process writing the folder."""
     tally = result.tally
-    status = (
-        "interrupted" if result.interrupted else ("stopped" if result.stopped_by else "finished")
-    )
-    return {
+    endpoint = client.endpoint if client is not None else None
+    model = endpoint.model if endpoint else (settings.model or settings.embedded_name or "")
+    info: dict[str, Any] = {
         "tool": "llmextract",
         "version": __version__,
         "schema_version": SCHEMA_VERSION,
         "python": platform.python_version(),
         "status": status,
+        "signal": result.signal,
         "stopped_by": result.stopped_by,
         "started": started.isoformat(timespec="seconds"),
         "seconds": round(seconds, 2),
         "input": str(input_path),
-        "model": client.endpoint.model,
-        "base_url": client.endpoint.label,
-        "embedded": client.endpoint.embedded,
-        "model_fingerprint": client.endpoint.fingerprint,
+        "model": model,
+        "base_url": endpoint.label if endpoint else public_url(settings.base_url),
+        "embedded": endpoint.embedded if endpoint else settings.embedded,
+        "model_fingerprint": endpoint.fingerprint if endpoint else None,
         "mode": _mode(client),
         "strategy": strategy.name,
         "prompt": {"name": prompt.name, "version": prompt.version, "hash": prompt.hash},
@@ -376,10 +394,19 @@ def _run_info(
         "cache": str(settings.cache_dir) if settings.use_cache else None,
         "engine": {"name": parallel.engine, "concurrency": result.concurrency,
                    "rpm": parallel.rpm, "address": parallel.address},
-        "counts": tally.counts(),
-        "timings": tally.timings(seconds),
-        "usage": tally.usage_info(price),
     }
+    if status == RUNNING:
+        return {**info, "pid": os.getpid()}
+    return {**info, "counts": tally.counts(), "timings": tally.timings(seconds),
+            "usage": tally.usage_info(price_of(model, prices))}
+
+
+def _status(result: RunResult, stop: BaseException | None) -> str:
+    if result.interrupted:
+        return "interrupted"
+    if stop is not None:
+        return "failed"  # an error the run could not go on after (the CLI says which)
+    return "stopped" if result.stopped_by else "finished"
 
 
 def run(
@@ -414,61 +441,85 @@ def run(
     run_dir.mkdir(parents=True, exist_ok=True)
     started, clock = datetime.now(timezone.utc), time.monotonic()
     result = RunResult(run_dir, [])
-    previous = record_offsets(run_dir)
-
-    with _given(client) if client else open_endpoint(settings, notify) as endpoint_or_client:
-        if client is None:
-            endpoint: Endpoint = endpoint_or_client  # type: ignore[assignment]
-            result.concurrency = concurrency_for(parallel, endpoint)
-            model_client: Client = make_client(endpoint, settings, rpm=parallel.rpm)
-        else:
-            result.concurrency = concurrency_for(parallel, None)
-            model_client = client
-        sink = RunSink(run_dir, notify, result)
-        tally = result.tally
-        notify(Event(EventKind.start))
-
-        def jobs() -> Iterator[Job]:
-            for item in stream:
-                tally.read += 1
-                if isinstance(item, ArticleError):
-                    sink.fail(item)
-                    continue
-                done = previous.get(item.id)
-                if done is not None and done[:2] == (model_client.endpoint.model, prompt.id):
-                    yield Job(item, record_at(run_dir, done[2]))
-                else:
-                    yield Job(item)
-                if result.stopped_by:
-                    return
-
+    with writing(run_dir):
+        if load_run_info(run_dir).get("status") == RUNNING:  # no process holds it: killed
+            notify(Event(EventKind.note, f"{run_dir}: the last run here was killed before it "
+                         "finished; its finished articles are kept and this run resumes it"))
+        previous = record_offsets(run_dir)
+        info = partial(_run_info, settings, prompt, strategy, input_path, result, started,
+                       parallel)
+        write_run_info(run_dir, info(None, status=RUNNING), keep_review=True)
+        (run_dir / EXTRACTIONS).touch()  # a run folder from now on, however the run ends
+        sink: RunSink | None = None
+        model_client: Client | None = None
+        stop: BaseException | None = None
         try:
-            for outcome in _engine(parallel, result.concurrency, settings, model_client,
-                                   strategy, prompt, jobs()):
-                if outcome.stop is not None:
-                    tally.not_attempted += 1
-                    if not result.stopped_by:
-                        result.stopped_by = outcome.stop
-                        notify(Event(EventKind.failed, outcome.stop))
-                    continue
-                sink.take(outcome)
-            if result.stopped_by:  # counted, not attempted: nothing goes unreported
-                for rest in stream:
-                    tally.read += 1
-                    if isinstance(rest, ArticleError):
-                        sink.fail(rest)
-                    else:
-                        tally.not_attempted += 1
-        except KeyboardInterrupt:
-            result.interrupted = True
-            tally.not_attempted = tally.read - tally.processed - tally.failed
+            with _given(client) if client else open_endpoint(settings, notify) as given:
+                if client is None:
+                    endpoint: Endpoint = given  # type: ignore[assignment]
+                    result.concurrency = concurrency_for(parallel, endpoint)
+                    model_client = make_client(endpoint, settings, rpm=parallel.rpm)
+                else:
+                    result.concurrency = concurrency_for(parallel, None)
+                    model_client = client
+                sink = RunSink(run_dir, notify, result)
+                notify(Event(EventKind.start))
+                jobs = _jobs(stream, sink, previous, model_client, prompt)
+                for outcome in _engine(parallel, result.concurrency, settings, model_client,
+                                       strategy, prompt, jobs):
+                    if outcome.stop is not None:
+                        result.tally.not_attempted += 1
+                        if not result.stopped_by:
+                            result.stopped_by = outcome.stop
+                            notify(Event(EventKind.failed, outcome.stop))
+                        continue
+                    sink.take(outcome)
+                if result.stopped_by:  # counted, not attempted: nothing goes unreported
+                    for rest in stream:
+                        result.tally.read += 1
+                        if isinstance(rest, ArticleError):
+                            sink.fail(rest)
+                        else:
+                            result.tally.not_attempted += 1
+        except BaseException as exc:  # said in run.json, then raised on unless an interrupt
+            stop = exc
+        try:
+            if sink is not None:
+                sink.finish()
+        except BaseException as exc:
+            stop = stop or exc
         finally:
-            sink.finish()
-            write_run_info(run_dir, _run_info(
-                settings, model_client, prompt, strategy, input_path, result, started,
-                time.monotonic() - clock, parallel,
-                price_of(model_client.endpoint.model, prices)), keep_review=True)
+            if isinstance(stop, KeyboardInterrupt):
+                result.interrupted, result.signal = True, signal_of(stop)
+                result.tally.not_attempted = (
+                    result.tally.read - result.tally.processed - result.tally.failed)
+            status = _status(result, stop)
+            write_run_info(run_dir, info(model_client, status=status,
+                                         seconds=time.monotonic() - clock, prices=prices),
+                           keep_review=True)
+        if stop is not None and not isinstance(stop, KeyboardInterrupt):
+            raise stop
     return result
+
+
+def _jobs(stream: Iterator[Article | ArticleError], sink: RunSink,
+          previous: dict[str, tuple[str, str, int]], client: Client, prompt: Prompt
+          ) -> Iterator[Job]:
+    """The input as jobs: a file that could not be read is failed here; an article the folder
+    holds a record of (same model and prompt) is checked again rather than extracted."""
+    tally, result = sink.tally, sink.result
+    for item in stream:
+        tally.read += 1
+        if isinstance(item, ArticleError):
+            sink.fail(item)
+            continue
+        done = previous.get(item.id)
+        if done is not None and done[:2] == (client.endpoint.model, prompt.id):
+            yield Job(item, record_at(sink.run_dir, done[2]))
+        else:
+            yield Job(item)
+        if result.stopped_by:
+            return
 
 
 def _engine(parallel: Parallelism, concurrency: int, settings: Settings, client: Client,
@@ -496,7 +547,7 @@ def _remote_worker(settings: Settings, where: Endpoint | Client, strategy: Strat
 
 
 
-def _mode(client: Client) -> str | None:
+def _mode(client: Client | None) -> str | None:
     mode = getattr(client, "mode", None)  # how a ModelClient talks to its endpoint
     return None if mode is None else str(mode.value)
 

@@ -7,8 +7,10 @@
     run.json            what ran: versions, model, endpoint (no secrets), prompt, counts,
                         timing percentiles, token totals, estimated cost
     errors.jsonl        one line per article that failed, with the reason
+    .run.lock           held by the run writing the folder (``writing``)
 
-A crash or Ctrl-C can only cut the line being written; ``load_records`` skips a torn last line.
+A crash or Ctrl-C can only cut the line being written; ``load_records`` skips a torn last line,
+and the next run cuts it off (``repair_torn_tail``) before appending.
 Each line is flushed to the operating system as it is written, so a killed process loses
 nothing finished; ``fsync`` (which only a power cut needs) runs at most every
 ``SYNC_SECONDS`` and at the end, because one per article capped a cached re-run at the disk's
@@ -22,10 +24,12 @@ import os
 import secrets
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TypeVar
 
+from filelock import FileLock, Timeout
 from pydantic import BaseModel, ValidationError
 
 from llmextract.credentials import redact, redact_data
@@ -41,7 +45,12 @@ RUN = "run.json"
 REVIEW_KEYS = ("unflagged_precision",)
 ERRORS = "errors.jsonl"
 CONFLICTS = "conflicts.jsonl"
+LOCK = ".run.lock"
 SYNC_SECONDS = 1.0
+# run.json's status while a run writes the folder; read back with no run holding the folder, it
+# means the run ended without writing its summary: killed (SIGKILL, out of memory, power cut).
+RUNNING = "running"
+KILLED = "killed"
 
 
 def new_run_dir(root: Path = Path("runs")) -> Path:
@@ -194,6 +203,38 @@ def write_run_info(run_dir: Path, info: dict[str, Any], *, keep_review: bool = F
         previous = load_run_info(run_dir)
         info = {**{k: previous[k] for k in REVIEW_KEYS if k in previous}, **info}
     write_atomic(run_dir / RUN, json.dumps(redact_data(info), indent=2, ensure_ascii=False) + "\n")
+
+
+@contextmanager
+def writing(run_dir: Path) -> Iterator[None]:
+    """Hold ``run_dir`` for one run (an OS file lock, which the kernel lets go of however the
+    process ends): two runs appending to one folder at once would interleave their lines."""
+    lock = FileLock(run_dir / LOCK, timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        pid = load_run_info(run_dir).get("pid")
+        raise UsageError(f"{run_dir}: another llmextract run is writing this folder"
+                         + (f" (pid {pid})" if pid else "")) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def run_state(run_dir: Path) -> str | None:
+    """run.json's status (None without one), told apart from a lie: a run that says it is
+    running while no process holds the folder was killed."""
+    status = load_run_info(run_dir).get("status")
+    if status != RUNNING:
+        return status
+    lock = FileLock(run_dir / LOCK, timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        return RUNNING
+    lock.release()
+    return KILLED
 
 
 def require_folder_of(path: Path) -> None:

@@ -8,8 +8,10 @@ answered, and a test sees what the user gets for that article and that the rest 
 
 Hand-made replies, named as such: nothing here is recorded model traffic.
 
-Run as a program (``python -m tests.faultserver --port N [--delay S]``) it stands in for the
-embedded llama.cpp server in the kill tests: it takes (and ignores) llama.cpp's arguments.
+Run as a program (``python -m tests.faultserver --port N [--delay S] [--start-after S]``) it
+stands in for the embedded llama.cpp server in the kill tests: it takes (and ignores) llama.cpp's
+arguments, and the options default to ``FAULTSERVER_DELAY`` and ``FAULTSERVER_START_AFTER`` in
+the environment, since the code that starts the embedded server passes llama.cpp's options only.
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ from __future__ import annotations
 import argparse
 import base64
 import json
+import os
 import re
 import socket
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -67,6 +71,7 @@ class FaultServer:
     faults: dict[str, Fault] = field(default_factory=dict)
     requests: list[Seen] = field(default_factory=list)
     delay: float = 0.0  # every good answer waits this long (a slow model)
+    announce: bool = False  # print each request's path as it arrives (its log, as a program)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def fail(self, trigger: str, mode: Mode, **options: Any) -> None:
@@ -152,6 +157,8 @@ class _Handler(BaseHTTPRequestHandler):
         state = self.server.state
         raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode("utf-8")
         body = json.loads(raw or "{}")
+        if state.announce:
+            print(f"POST {self.path}", flush=True)
         fault = next((f for trigger, f in state.faults.items() if trigger in raw), None)
         with state.lock:
             active = fault if fault and (fault.times is None or fault.hits < fault.times) else None
@@ -202,6 +209,11 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away (killed) mid-answer is no error of the server's."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
     def __init__(self, state: FaultServer, port: int = 0) -> None:
         super().__init__(("127.0.0.1", port), _Handler)
         self.state = state
@@ -218,9 +230,13 @@ def start(port: int = 0) -> tuple[FaultServer, _Server]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=0)
-    parser.add_argument("--delay", type=float, default=0.0, help="seconds before each answer")
+    parser.add_argument("--delay", type=float, default=float(os.environ.get(
+        "FAULTSERVER_DELAY", 0)), help="seconds before each answer")
+    parser.add_argument("--start-after", type=float, default=float(os.environ.get(
+        "FAULTSERVER_START_AFTER", 0)), help="seconds before it listens (a model loading)")
     known, _ = parser.parse_known_args()  # llama.cpp's other arguments are ignored
-    state = FaultServer(delay=known.delay)
+    time.sleep(known.start_after)
+    state = FaultServer(delay=known.delay, announce=True)
     server = _Server(state, known.port)
     server.serve_forever()
 

@@ -81,3 +81,51 @@ def test_a_changed_chunk_is_refused_with_both_hashes(tmp_path: Path) -> None:
     with pytest.raises(LocalModelError, match="expected 0{64}.*chunk packages changed"):
         gguf_file(tmp_path / "cache", _model_of([a], "0" * 64))
     assert not (tmp_path / "cache" / "models" / "tiny.gguf").exists()
+
+
+def test_the_tether_ends_its_server_when_the_parent_is_killed(tmp_path: Path) -> None:
+    """A parent starts a server under ``llmextract.tether`` as ``embedded_endpoint`` does (its
+    own session) and is SIGKILLed: nothing of it runs, yet the server is gone soon after."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    root = Path(__file__).resolve().parent.parent
+    pid_file = tmp_path / "server.pid"
+    parent_code = (
+        "import os, subprocess, sys, time\n"
+        "child = subprocess.Popen([sys.executable, '-m', 'llmextract.tether', str(os.getpid()),"
+        " 'tests.faultserver', '--port', '0'], start_new_session=True)\n"
+        f"open({str(pid_file)!r}, 'w').write(str(child.pid))\n"
+        "time.sleep(600)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root), os.environ.get(
+        "PYTHONPATH", "")])}
+    parent = subprocess.Popen([sys.executable, "-c", parent_code], cwd=root, env=env)
+    deadline = time.monotonic() + 120
+    while not pid_file.is_file() or not pid_file.read_text():
+        assert time.monotonic() < deadline and parent.poll() is None
+        time.sleep(0.05)
+    server = int(pid_file.read_text())
+    os.kill(server, 0)  # running
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+
+    def alive() -> bool:
+        try:
+            stat = Path(f"/proc/{server}/stat").read_text()
+        except OSError:
+            return False
+        return stat.rpartition(")")[2].split()[0] != "Z"
+
+    while alive():
+        assert time.monotonic() < deadline, "the server outlived its parent"
+        time.sleep(0.05)
+
+
+def test_the_tether_refuses_a_command_line_without_parent_and_module() -> None:
+    from llmextract.tether import main
+
+    with pytest.raises(SystemExit, match="usage: python -m llmextract.tether"):
+        main(["not-a-pid"])
