@@ -1,6 +1,6 @@
 """How fast the cross-check runs: articles checked per second on one core, over the seed
-articles with their gold extraction (goal: at least 2,000 a second), and the time to parse a
-megabyte of adversarial input (digits and dots, and other shapes) to show parsing stays linear.
+articles with their gold extraction (goal: at least 2,000 a second). The parser and the
+cleaners on adversarial input: ``bench/bench_parser.py``.
 
 Run by hand: ``python bench/bench_checks.py``. Prints figures; asserts nothing.
 """
@@ -19,7 +19,6 @@ from llmextract.models import Extraction
 from llmextract.text.numbers import parse_numbers
 
 ROOT = Path(__file__).resolve().parent.parent
-MEGABYTE = 1_000_000
 
 
 def _seed_cases() -> list[tuple[str, Extraction]]:
@@ -41,19 +40,6 @@ def _rate(work: list[tuple[str, Extraction]], function, rounds: int = 5) -> str:
     return f"{wall:8.0f} articles/s (wall), {cpu:8.0f} per CPU second"
 
 
-def _timed(label: str, text: str) -> float:
-    """Best of a few runs of parse_numbers over ``text`` (one run when a run takes seconds)."""
-    best = float("inf")
-    for _ in range(5):
-        start = time.perf_counter()
-        parse_numbers(text)
-        best = min(best, time.perf_counter() - start)
-        if best > 0.5:
-            break
-    print(f"  {label:30} {best * 1000:9.1f} ms  {best / len(text) * 1e9:7.1f} ns/character")
-    return best
-
-
 def main() -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
@@ -68,14 +54,6 @@ def main() -> None:
     print(f"build_context(): {_rate(fresh, build_context)}")
     print(f"parse_numbers(): {_rate(fresh, lambda text, _: parse_numbers(text))}")
 
-    print("parse_numbers() on 1 MB of adversarial input:")
-    shapes = {"digits": "1", "digits and dots": "1.", "dot groups": "123.", "dot and comma": "1.2,",
-              "slashes": "1/1/", "colons": "12:", "spaced digits": "1 ", "ranges": "1 sampai ",
-              "hedges": "sekitar ", "number words": "dua puluh ", "codes": "P3"}
-    for label, unit in shapes.items():
-        small = _timed(f"{label} (100 kB)", unit * (MEGABYTE // 10 // len(unit)))
-        big = _timed(f"{label} (1 MB)", unit * (MEGABYTE // len(unit)))
-        print(f"  {'':30} x{big / small:5.1f} for 10x the input")
 
 if __name__ == "__main__":
     main()

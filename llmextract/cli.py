@@ -20,6 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from llmextract.credentials import redact
 from llmextract.errors import LLMExtractError, UsageError
 from llmextract.version import __version__
 
@@ -38,7 +39,7 @@ the embedded local model is used.
 
 
 def fail(message: str, code: int) -> None:
-    err_console.print(Text.assemble(("error: ", "red"), message), soft_wrap=True)
+    err_console.print(Text.assemble(("error: ", "red"), redact(message)), soft_wrap=True)
     sys.exit(code)
 
 
@@ -254,11 +255,11 @@ def run(
             progress.advance(task)
         elif event.kind is EventKind.failed:
             progress.console.print(
-                Text.assemble(("failed: ", "red"), event.message), soft_wrap=True
+                Text.assemble(("failed: ", "red"), redact(event.message)), soft_wrap=True
             )
         elif event.kind is EventKind.note:
             progress.console.print(
-                Text.assemble(("note: ", "yellow"), event.message), soft_wrap=True
+                Text.assemble(("note: ", "yellow"), redact(event.message)), soft_wrap=True
             )
 
     parallel = Parallelism(engine=engine, concurrency=concurrency, rpm=rpm, address=address)

@@ -18,7 +18,9 @@ Cache keys. A call is cached under the sha256 of the canonical JSON of everythin
 its answer: model, endpoint fingerprint (base URL, or the GGUF's sha256 for the embedded model,
 because llama.cpp answers any model name with whatever it loaded), the rendered messages or
 prompt, the article text, the response schema, the sampling parameters and the prompt version.
-Keys never include the API key; cached values never include headers.
+Keys never include the API key or a password of the base URL (the endpoint is named by its
+public URL, without user info); cached values never include headers, and the problems they keep
+are redacted (``credentials.redact``) like every message.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from tenacity import (
     wait_random_exponential,
 )
 
+from .credentials import endpoint_credentials, redact
 from .errors import AnswerError, EndpointError, LLMExtractError, RequestError
 from .models import Usage, short_hash
 
@@ -57,14 +60,6 @@ PERMANENT = (openai.AuthenticationError, openai.PermissionDeniedError, openai.No
 # No structured answer of this project comes near this (max_tokens is 1400 or less); a body
 # this large is a broken server, not an answer worth validating.
 MAX_ANSWER_CHARS = 1_000_000
-
-_SECRET = re.compile(r"(sk-[A-Za-z0-9_\-*]{4,}|Bearer\s+\S+|api[_-]?key[=:]\s*\S+)", re.IGNORECASE)
-
-
-def redact(message: str) -> str:
-    """Remove anything that looks like a key from a message before it is shown or stored."""
-    return _SECRET.sub("[redacted]", message)
-
 
 def public_url(url: str | None) -> str | None:
     """A base URL safe to print and store: no user info, no query string."""
@@ -215,9 +210,11 @@ class ModelClient:
         self.mode = mode
         self.validation_retries = validation_retries
         self.transport_attempts = transport_attempts
+        # Credentials in the URL go as the Bearer key, never as Basic (credentials.py).
+        base_url, api_key = endpoint_credentials(endpoint.base_url, endpoint.api_key)
         self.openai = openai.OpenAI(
-            api_key=endpoint.api_key or "not-needed",
-            base_url=endpoint.base_url,
+            api_key=api_key or "not-needed",
+            base_url=base_url,
             max_retries=0,
             timeout=timeout,
             http_client=http_client,

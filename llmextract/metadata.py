@@ -1,9 +1,19 @@
 """Article metadata read by rules: title, region, date and language.
 
 These are facts about the article, not claims in it, and a model gets them wrong cheaply, so
-rules read them: the title is the line a site repeats (or the first long line), the region the
-administrative area named most often, the date the first full date written in the text (the
-publication or event date, which the plausibility checks compare deadlines with).
+rules read them from the article's structure, and only what is certain; unknown is empty, never
+guessed:
+
+- the title is the headline: the line a site repeats, else the first long line that is no
+  caption, no quote and no sentence;
+- the region is the administrative area (``Kota X``, ``Kabupaten X``, ``Pemkab X``, ``Bupati X``)
+  the body names most often, each name cut where the place name ends: a person's name or a
+  headline's verb written right after it ("Wali Kota Metro Rafieq", "Pemkab Kejar Zero") is
+  dropped when the article also writes the place alone;
+- the date is the publication date: the first full date of the header (the lines above the
+  first paragraph, captions aside) or of the dateline opening the first paragraph ("SAGARA,
+  (3/6/2025) -"). A date inside the prose or a caption dates an event, not the article, and is
+  not taken (the checks find the article's year in the text themselves).
 
 What the input says (a JSONL field, a CSV or Parquet column: ``Source``) wins over what the
 rules read: the person who collected the article knows where and when it was published. Where
@@ -23,10 +33,12 @@ from llmextract.models import Source
 from llmextract.resources import DEFAULT_LANGUAGE, load_vocab
 from llmextract.text.clean import Cleaned
 from llmextract.text.words import phrases_alternation, words_pattern
+from llmextract.vocabulary import boilerplate_category
 
 OTHER_LANGUAGE = "other"
 _WORD = re.compile(r"\w+")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_MARKUP = re.compile(r"^#+\s*|^[*_]+|[*_]+$")  # a Markdown heading or emphasis around the headline
 
 
 @dataclass(frozen=True)
@@ -38,10 +50,17 @@ class Metadata:
 
 @cache
 def _region_pattern() -> re.Pattern[str]:
+    """A region prefix, an optional short form in brackets ("Kabupaten (Pemkab)"), then up to
+    ``region_max_words`` capitalised words; group 3 is what follows them (to tell whether the
+    name ends there)."""
     vocab = load_vocab("metadata")
     words = [*vocab["region_prefixes"], *vocab.table("region_aliases")]
     alt = phrases_alternation(words, lower=False)
-    return re.compile(rf"\b({alt})\s+((?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+)?)")
+    most = int(vocab.number("region_max_words"))
+    return re.compile(
+        rf"\b({alt})(?:\s+\([A-Z][A-Za-z]*\))?[ \t\xa0]+"
+        rf"([A-Z][a-z]+(?:[ \t\xa0]+[A-Z][a-z]+){{0,{most - 1}}})(?=(\W?\w?))"
+    )
 
 
 @cache
@@ -71,29 +90,88 @@ def find_date(text: str) -> str | None:
     return None
 
 
-def find_region(text: str) -> str | None:
+def _region_names(text: str) -> list[tuple[str, tuple[str, ...], bool]]:
+    """(prefix, name words, whether the name visibly ends there) for every region mention: a
+    name ends where a lower-case word, a number, punctuation or the line's end follows; one
+    followed by another capitalised word may have a person's name or a headline verb in it."""
     aliases: dict[str, str] = load_vocab("metadata").table("region_aliases")
-    found = Counter(
-        f"{aliases.get(m.group(1), m.group(1))} {m.group(2)}"
-        for m in _region_pattern().finditer(text)
-    )
+    out = []
+    for m in _region_pattern().finditer(text):
+        after = m.group(3)
+        ends = not (len(after) == 2 and after[0] in " \t\xa0" and after[1].isupper())
+        out.append((aliases.get(m.group(1), m.group(1)), tuple(m.group(2).split()), ends))
+    return out
+
+
+def find_region(text: str, title: str | None = None) -> str | None:
+    """The administrative area the body names most often (the headline only when the body names
+    none: its title case runs verbs into names). Each mention counts for the shortest form of
+    its name that the article also writes as a whole name ("Kota Metro" for "Kota Metro
+    Rafieq" when "Kota Metro," appears too); a mention whose end is unclear and has no such
+    form counts as written."""
+    body = "\n".join(line for line in text.split("\n") if title is None or line.strip() != title)
+    mentions = _region_names(body) or _region_names(text)
+    whole = {(prefix, words) for prefix, words, ends in mentions if ends}
+    found: Counter[str] = Counter()
+    for prefix, words, _ in mentions:
+        form = next((words[:n] for n in range(1, len(words) + 1)
+                     if (prefix, words[:n]) in whole), words)
+        found[" ".join((prefix, *form))] += 1
     return found.most_common(1)[0][0] if found else None
 
 
+def _caption(line: str) -> bool:
+    return "caption" in (boilerplate_category(line) or "")
+
+
+def _prose(line: str) -> bool:
+    """A paragraph of the article, not a header line (site name, byline, date, credit)."""
+    return len(line.strip()) >= load_vocab("metadata").number("paragraph_min_chars")
+
+
 def find_title(cleaned: Cleaned) -> str | None:
+    """The headline: the line the site repeats, else the first line of enough words that is no
+    caption, no quote, no date line and no sentence (a headline has no full stop at its end)."""
     kept = {line.strip() for line in cleaned.text.split("\n")}
     repeated = [line for line in cleaned.dropped if line in kept]
     if repeated:
         return repeated[0]
-    min_words = load_vocab("metadata").number("title_min_words")
+    vocab = load_vocab("metadata")
+    min_words, quotes = vocab.number("title_min_words"), tuple(vocab.words("quote_marks"))
     for line in cleaned.text.split("\n"):
-        if len(line.split()) >= min_words and not find_date(line):
-            return line.strip()
+        line = _MARKUP.sub("", line.strip())
+        if (len(line.split()) >= min_words and not find_date(line) and not _caption(line)
+                and not line.startswith(quotes) and not line.endswith(".")):
+            return line
+    return None
+
+
+def _dateline(paragraph: str) -> str:
+    """The dateline opening a paragraph ("SAGARA RAYA, (3/6/2025) -"): what comes before its
+    first dash, when the dash comes early; else nothing."""
+    head = paragraph[: load_vocab("metadata").number("dateline_max_chars")]
+    m = re.search(r"\s[-\u2013\u2014]\s", head)
+    return paragraph[: m.start()] if m else ""
+
+
+def publication_date(text: str, title: str | None = None) -> str | None:
+    """The first full date of the header (lines above the first paragraph, captions and the
+    headline aside) or of the first paragraph's dateline; None when neither has one."""
+    for line in text.split("\n"):
+        line = line.strip()
+        if not line or line == title or _caption(line):
+            continue
+        if _prose(line):
+            return find_date(_dateline(line))
+        if found := find_date(line):
+            return found
     return None
 
 
 def read_metadata(cleaned: Cleaned) -> Metadata:
-    return Metadata(find_title(cleaned), find_region(cleaned.text), find_date(cleaned.text))
+    title = find_title(cleaned)
+    return Metadata(title, find_region(cleaned.text, title),
+                    publication_date(cleaned.text, title))
 
 
 def reads_as(text: str, language: str = DEFAULT_LANGUAGE) -> bool:

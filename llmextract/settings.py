@@ -8,6 +8,12 @@
     LLMEXTRACT_PROMPT     prompt template name            (--prompt)
     LLMEXTRACT_TIMEOUT    seconds to wait for one answer  (--timeout; default 300)
 
+Credentials in the base URL (``http://user:pass@host/v1``) are taken out of it at once: the URL
+is kept, sent, shown and recorded without them, nothing is sent as Basic authentication, and
+the key goes as the Bearer token: ``OPENAI_API_KEY`` when set, else the URL's password (else a
+lone user name, as in ``http://TOKEN@host/v1``). The key and the password are redacted from
+every message, log and file (``credentials.py``).
+
 With no model, no base URL and no key, the default embedded local model is used;
 ``--model embedded:NAME`` picks one of the embedded models by name (``local_model.py``).
 """
@@ -20,6 +26,7 @@ from pathlib import Path
 
 import platformdirs
 
+from .credentials import endpoint_credentials, redact
 from .errors import UsageError
 
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
@@ -86,9 +93,10 @@ def resolve_settings(
 ) -> Settings:
     model = model or _env("LLMEXTRACT_MODEL")
     base_url = base_url or _env("LLMEXTRACT_BASE_URL")
-    api_key = _env("OPENAI_API_KEY") or ""
+    # The URL's user info leaves the URL here, before anything can show or send it.
+    base_url, api_key = endpoint_credentials(base_url, _env("OPENAI_API_KEY"))
     if base_url and not base_url.startswith(("http://", "https://")):
-        raise UsageError(f"--base-url {base_url!r} is not an http(s) URL")
+        raise UsageError(f"--base-url {redact(base_url)!r} is not an http(s) URL")
     if model and not base_url and not api_key and not model.startswith(EMBEDDED_PREFIX):
         raise UsageError(
             f"--model {model} needs OPENAI_API_KEY in the environment (for OpenAI) or --base-url "

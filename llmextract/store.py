@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from llmextract.credentials import redact, redact_data
 from llmextract.errors import UsageError
 from llmextract.models import ArticleRecord, Flag
 from llmextract.resources import DEFAULT_DOMAIN
@@ -170,8 +171,10 @@ def append_record(run_dir: Path, record: ArticleRecord) -> None:
 
 
 def append_error(run_dir: Path, source: str, reason: str) -> None:
+    """A reason may quote a server's error body, which may echo the key: redacted here too."""
     _append_line(
-        run_dir / ERRORS, json.dumps({"source": source, "reason": reason}, ensure_ascii=False)
+        run_dir / ERRORS,
+        json.dumps({"source": source, "reason": redact(reason)}, ensure_ascii=False),
     )
 
 
@@ -190,7 +193,7 @@ def write_run_info(run_dir: Path, info: dict[str, Any], *, keep_review: bool = F
     if keep_review:
         previous = load_run_info(run_dir)
         info = {**{k: previous[k] for k in REVIEW_KEYS if k in previous}, **info}
-    write_atomic(run_dir / RUN, json.dumps(info, indent=2, ensure_ascii=False) + "\n")
+    write_atomic(run_dir / RUN, json.dumps(redact_data(info), indent=2, ensure_ascii=False) + "\n")
 
 
 def require_folder_of(path: Path) -> None:

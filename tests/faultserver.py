@@ -15,6 +15,7 @@ embedded llama.cpp server in the kill tests: it takes (and ignores) llama.cpp's 
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import re
 import socket
@@ -37,6 +38,7 @@ class Mode(str, Enum):
     not_in_article = "not_in_article"  # ids, names and values the article does not have
     length = "length"  # finish_reason "length", the JSON cut half-way
     huge = "huge"  # a body of ``size`` bytes
+    unauthorized = "401"  # 401, as a server answers a wrong key
 
 
 @dataclass
@@ -168,6 +170,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._error(500, "internal error")
         if mode is Mode.unavailable:
             return self._error(503, "loading model")
+        if mode is Mode.unauthorized:
+            return self._error(401, "Incorrect API key provided")
         if mode is Mode.dropped:
             self.close_connection = True
             self.connection.shutdown(socket.SHUT_RDWR)
@@ -183,9 +187,15 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, json.dumps(payload).encode())
 
     def _error(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
-        # Servers echo what they were sent; the canary tests check it is never written down.
+        # Servers echo what they were sent, the way careless ones do: the Authorization value,
+        # its bare token, a Basic header decoded, every header; the canary tests
+        # (tests/test_secrets.py) check none of it is ever written down or shown.
         echo = self.headers.get("Authorization", "")
-        payload = {"error": {"message": f"{message} (you sent {echo})", "code": status}}
+        token = echo.partition(" ")[2]
+        if echo.lower().startswith("basic "):
+            token = base64.b64decode(token).decode("utf-8", "replace")
+        payload = {"error": {"message": f"{message} (you sent {echo}; token {token})",
+                             "code": status, "headers": dict(self.headers.items())}}
         self._send(status, json.dumps(payload).encode(), headers)
 
 

@@ -16,7 +16,7 @@ PACKAGE = ROOT / "llmextract"
 # Lowest first. A module may import its own layer and the layers below, never a higher one; a
 # module is in the layer of its longest matching prefix.
 LAYERS: list[tuple[str, ...]] = [
-    ("llmextract.errors", "llmextract.resources", "llmextract.version"),
+    ("llmextract.errors", "llmextract.resources", "llmextract.version", "llmextract.credentials"),
     ("llmextract.text",),
     ("llmextract.models",),
     ("llmextract.vocabulary", "llmextract.prompts", "llmextract.llm", "llmextract.settings",

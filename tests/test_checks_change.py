@@ -106,6 +106,23 @@ CASES = {
     "headline-gives-the-level": Case(
         "Prevalensi stunting di Kota Maju turun dari 24,5 persen pada 2023 menjadi 20 persen "
         "pada 2024.", None, headline="Prevalensi Stunting Kota Maju Turun Jadi 20 Persen"),
+    "headline-level-not-the-body-level": Case(
+        "Prevalensi stunting Kota Maju tahun 2024 sebesar 21,6 persen, turun dari 24,5 persen "
+        "pada 2023. Artinya, prevalensi turun 2,9 poin persen dalam setahun.",
+        "change.headline_contradicts_body", "21,6 - 20 = 1,6 points",
+        headline="Prevalensi Stunting Kota Maju Turun Jadi 20 Persen"),
+    "headline-level-is-the-body-level": Case(
+        "Prevalensi stunting Kota Maju tahun 2024 sebesar 20 persen, turun dari 24,5 persen "
+        "pada 2023. Artinya, prevalensi turun 4,5 poin persen dalam setahun.", None,
+        headline="Prevalensi Stunting Kota Maju Turun Jadi 20 Persen"),
+    "headline-level-off-by-the-last-digit-is-a-warning": Case(
+        "Jumlah balita stunting turun dari 1.423 anak pada 2023 menjadi 1.249 anak pada 2024.",
+        "change.headline_contradicts_body", "1.249 - 1.248 = 1", Severity.warning,
+        headline="Balita Stunting Kota Maju Turun Menjadi 1.248 Anak"),
+    "headline-level-of-another-year": Case(
+        "Prevalensi stunting Kota Maju tahun 2024 sebesar 21,6 persen, turun dari 24,5 persen "
+        "pada 2023.", None,
+        headline="Prevalensi Stunting Kota Maju Ditargetkan Turun Jadi 20 Persen pada 2026"),
     "lead-calls-the-level-a-change": Case(
         "Prevalensi stunting di Kota Maju turun 20 persen tahun ini.\n\nBerdasarkan SSGI, "
         "prevalensi stunting turun dari 24,5 persen pada 2023 menjadi 20 persen pada 2024.",

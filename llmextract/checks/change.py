@@ -12,7 +12,9 @@ second) and the one after "menjadi" or "ke", in its sentence or, when its senten
 the next one ("turun 12,3 persen ... Data mencatat 1.423 anak ..., dan menjadi 1.248 anak").
 
 A headline or lead "Prevalensi Turun 20 Persen" over a body where 20 persen is the level
-reached ("menjadi 20 persen") contradicts it. The rounding rule is ``tolerance``'s.
+reached ("menjadi 20 persen") contradicts it; so does one whose change reaches a level ("Turun
+Jadi 12,4 Persen") the body's change does not reach ("14,2 persen, turun dari 16,9 persen").
+The rounding rule is ``tolerance``'s.
 """
 
 from __future__ import annotations
@@ -60,17 +62,21 @@ def _values(ctx: ArticleContext, start: int, end: int) -> list[NumberMention]:
             and m.value is not None]
 
 
+def _word_right_before(ctx: ArticleContext, pattern: re.Pattern[str], mention: NumberMention,
+                       ) -> int | None:
+    """Where a word of ``pattern`` written right before ``mention`` starts ('menjadi 175')."""
+    low = max(0, mention.start - 20)
+    before = ctx.lowered[low:mention.start].rstrip()
+    for match in pattern.finditer(before):
+        if match.end() == len(before):
+            return low + match.start()
+    return None
+
+
 def _right_after(ctx: ArticleContext, pattern: re.Pattern[str], values: list[NumberMention],
                  ) -> list[NumberMention]:
     """The values written right after a word of ``pattern`` ('menjadi 175')."""
-    found = []
-    for mention in values:
-        before = ctx.lowered[max(0, mention.start - 20):mention.start].rstrip()
-        for match in pattern.finditer(before):
-            if match.end() == len(before):
-                found.append(mention)
-                break
-    return found
+    return [m for m in values if _word_right_before(ctx, pattern, m) is not None]
 
 
 def _stated(ctx: ArticleContext, word: tuple[int, int], down: bool, mention: NumberMention,
@@ -260,10 +266,91 @@ def _headline_flag(ctx: ArticleContext, stated: _Stated, where: tuple[int, int])
         body += f" (from {first.text}: {change})"
         arithmetic = f"{change}; {reached.text} is the level reached"
     item = _item_at(ctx, stated.amount)
-    what = "headline" if where[0] == 0 and ctx.text.find("\n") >= where[1] else "lead"
     return ctx.flag(item, "value" if item else "text", "change.headline_contradicts_body",
-                    Severity.error, f"The {what} says '{said}', a change, but {body}.", spans,
+                    Severity.error,
+                    f"The {_opening_part(ctx, where)} says '{said}', a change, but {body}.", spans,
                     arithmetic=arithmetic)
+
+
+def _change_word_before(ctx: ArticleContext, pattern: re.Pattern[str], mention: NumberMention,
+                        ) -> tuple[int, str] | None:
+    """The word of change before a word of ``pattern`` right before ``mention`` ('turun' in
+    'turun jadi 12,4 persen', 'turun dari 16,9 persen'), with where it starts."""
+    at = _word_right_before(ctx, pattern, mention)
+    if at is None:
+        return None
+    start, word = word_before(ctx.lowered, at)
+    return (start, word) if word in ctx.vocab.change_words else None
+
+
+def _reached_in_body(ctx: ArticleContext, after: int, level: NumberMention, down: bool,
+                     ) -> list[tuple[NumberMention, NumberMention]]:
+    """The body's changes in the direction of a headline's level, as (from, level reached):
+    'turun dari 16,9 persen menjadi 14,2 persen', or '14,2 persen, turun dari 16,9 persen'."""
+    found = []
+    for start in ctx.mentions_in(after, len(ctx.text)):
+        if start.kind != level.kind or start.value is None:
+            continue
+        change = _change_word_before(ctx, ctx.vocab.change_from, start)
+        if change is None or (change[1] in ctx.vocab.down_words) != down:
+            continue
+        values = [m for m in _values(ctx, *_sentence(ctx, start.start)) if m.kind == level.kind]
+        tos = [m for m in _right_after(ctx, ctx.vocab.change_to, values) if m.start > start.end]
+        before = [m for m in values if m.end <= change[0]]
+        reached = tos[0] if tos else (before[-1] if before else None)
+        if reached is not None and (level.kind != QUANTITY
+                                    or _noun_after(ctx, reached) == _noun_after(ctx, level)):
+            found.append((start, reached))
+    return found
+
+
+def _headline_level_flags(ctx: ArticleContext) -> list[Flag]:
+    """A headline or lead whose change reaches a level ('Turun Jadi 12,4 Persen') the body's
+    one change of that direction and kind does not reach ('14,2 persen, turun dari 16,9
+    persen'). Said only when the body writes the headline's number nowhere and its changes of
+    that kind agree on one level, and, when the headline names a year, for that year."""
+    flags = []
+    for where in ctx.opening:
+        for level in _values(ctx, *where):
+            change = _change_word_before(ctx, ctx.vocab.change_to, level)
+            if change is None or any(m.kind == level.kind and m.value == level.value
+                                     for m in _values(ctx, where[1], len(ctx.text))):
+                continue
+            pairs = _reached_in_body(ctx, where[1], level, change[1] in ctx.vocab.down_words)
+            if len({reached.value for _, reached in pairs}) != 1:
+                continue
+            first, reached = pairs[0]
+            years = ctx.years_near(*where)
+            if years and not set(years) & set(ctx.years_near(*_sentence(ctx, reached.start))):
+                continue
+            found = agreement(reached.value or 0.0, level)
+            if found is Agreement.agrees:
+                continue
+            flags.append(_level_flag(ctx, where, change, level, first, reached, found))
+    return flags
+
+
+def _level_flag(ctx: ArticleContext, where: tuple[int, int], change: tuple[int, str],
+                level: NumberMention, first: NumberMention, reached: NumberMention,
+                found: Agreement) -> Flag:
+    gap = abs((reached.value or 0.0) - (level.value or 0.0))
+    apart = written_like(gap, reached, ctx.vocab.scales)
+    if level.kind == PERCENT:
+        apart = f"{_points(gap)} points"
+    said = ctx.text[change[0]:level.end]
+    arithmetic = (f"{_minus(reached, level)} = {apart}: the body's change from {first.text} "
+                  f"reaches {reached.text}, not {level.text}")
+    item = _item_at(ctx, level, reached)
+    return ctx.flag(item, "value" if item else "text", "change.headline_contradicts_body",
+                    SEVERITY[found], f"The {_opening_part(ctx, where)} says '{said}', but the "
+                    f"body gives {reached.text} as the level reached from {first.text}: "
+                    f"{arithmetic.split(':')[0]} apart{rounding_note(found)}.",
+                    [span(level.start, level.end), span(change[0], change[0] + len(change[1])),
+                     span(reached.start, reached.end)], arithmetic=arithmetic)
+
+
+def _opening_part(ctx: ArticleContext, where: tuple[int, int]) -> str:
+    return "headline" if where[0] == 0 and ctx.text.find("\n") >= where[1] else "lead"
 
 
 def _next_sentence(ctx: ArticleContext, end: int) -> tuple[int, int] | None:
@@ -276,10 +363,10 @@ def _next_sentence(ctx: ArticleContext, end: int) -> tuple[int, int] | None:
 
 
 def check_change(ctx: ArticleContext) -> list[Flag]:
-    flags = []
+    flags = _headline_level_flags(ctx)
     changes = _changes(ctx)
     if not changes:
-        return []
+        return flags
     opening = ctx.opening
     for stated, (start, end) in changes:
         pair = _pair(ctx, _values(ctx, start, end), stated)

@@ -101,12 +101,36 @@ class Scope(BaseModel):
     partials: list[Partial] = Field(default_factory=list)
 
 
+class MetadataMatch(BaseModel):
+    """One article-level field the gold states (title, region, date) against the record's."""
+
+    field: str
+    gold: str | None
+    extracted: str | None
+    correct: bool
+
+
+class FieldScore(BaseModel):
+    """How many articles got one article-level field right, of those whose gold states it."""
+
+    gold: int = 0
+    correct: int = 0
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def accuracy(self) -> float | None:
+        return self.correct / self.gold if self.gold else None
+
+
 class ArticleEval(BaseModel):
     name: str = Field(description="The article's key in the gold file.")
     article_id: str
     paired_by: PairedBy
     all: Scope
     passed: Scope
+    metadata: list[MetadataMatch] = Field(
+        default_factory=list, description="The article-level fields its gold states."
+    )
 
 
 class Totals(BaseModel):
@@ -124,6 +148,11 @@ class EvalReport(BaseModel):
     )
     gold_without_record: list[str] = Field(
         default_factory=list, description="Gold articles the run has no record for (not scored)."
+    )
+    metadata: dict[str, FieldScore] = Field(
+        default_factory=dict,
+        description="title, region, date: articles right of those whose gold states the field "
+                    "(the checks do not touch these, so there is no 'passed' figure).",
     )
 
 
@@ -178,6 +207,10 @@ def _listing(article: ArticleEval) -> list[str]:
         for m in passed.misses
         if m not in scope.misses
     )
+    lines.extend(
+        f"    {m.field:<8} gold {m.gold!r} got {m.extracted!r}" for m in article.metadata
+        if not m.correct
+    )
     return lines
 
 
@@ -199,6 +232,10 @@ def format_report(report: EvalReport) -> str:
     lines.extend(
         f"{name:{width}}  {label} {figures_line(figures)}" for name, label, figures in rows
     )
+    if report.metadata:
+        lines.extend(["", "article metadata (right / stated in the gold): " + "   ".join(
+            f"{field} {s.correct}/{s.gold}" for field, s in report.metadata.items()
+        )])
     for a in report.articles:
         listing = _listing(a)
         if listing:

@@ -30,14 +30,16 @@ from llmextract.dataset.eval_report import (
     EvalReport,
     FalseItem,
     FieldDiff,
+    FieldScore,
     ItemRef,
+    MetadataMatch,
     PairedBy,
     Partial,
     Scope,
     Score,
     Totals,
 )
-from llmextract.dataset.gold import Gold, GoldArticle, NotFact, load_gold
+from llmextract.dataset.gold import METADATA_FIELDS, Gold, GoldArticle, NotFact, load_gold
 from llmextract.dataset.reviewed import ItemStatus, build_review
 from llmextract.models import (
     ArticleRecord,
@@ -341,6 +343,30 @@ def score_scope(
     return scope
 
 
+def _normal(value: str | None) -> str:
+    """Case and spacing aside (a non-breaking space is a space); empty and None are the same."""
+    return " ".join((value or "").split()).casefold()
+
+
+def score_metadata(record: ArticleRecord, gold: GoldArticle) -> list[MetadataMatch]:
+    """The record's title, region and date against those the gold states: equal after case and
+    spacing, and a gold null (the article does not tell) wants an empty field, not a guess."""
+    return [
+        MetadataMatch(field=name, gold=want, extracted=(got := getattr(record, name)),
+                      correct=_normal(got) == _normal(want))
+        for name, want in gold.metadata().items()
+    ]
+
+
+def _metadata_totals(articles: list[ArticleEval]) -> dict[str, FieldScore]:
+    totals: dict[str, FieldScore] = {}
+    for name in METADATA_FIELDS:
+        matches = [m for a in articles for m in a.metadata if m.field == name]
+        if matches:
+            totals[name] = FieldScore(gold=len(matches), correct=sum(m.correct for m in matches))
+    return totals
+
+
 def blocked_item_ids(flags: Sequence[Flag]) -> set[tuple[str, str]]:
     """(article id, item id) of every item with an error or warning flag."""
     return {(f.article_id, f.item_id) for f in flags if f.item_id and f.severity in BLOCKING}
@@ -366,6 +392,7 @@ def evaluate_article(
         passed=score_scope(
             [n for n in numbers if ok(n)], [p for p in record.programs if ok(p)], gold, record.text
         ),
+        metadata=score_metadata(record, gold),
     )
 
 
@@ -465,6 +492,7 @@ def evaluate(
         overall_passed=_totals([a.passed for a in articles]),
         records_without_gold=orphans,
         gold_without_record=missing,
+        metadata=_metadata_totals(articles),
     )
 
 

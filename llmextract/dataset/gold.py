@@ -10,10 +10,11 @@ must flag. Review decisions are turned into gold by writing these models with ``
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Final, Literal
 
-from pydantic import BaseModel, BeforeValidator, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, Field, ValidationError, field_validator
 
 from llmextract.errors import UsageError
 from llmextract.models import Indicator, Program, Target
@@ -64,8 +65,19 @@ class Inconsistency(BaseModel):
     numbers: list[str] = Field(description="The value texts involved, as written.")
 
 
+METADATA_FIELDS: Final = ("title", "region", "date")
+"""The article-level fields a gold article may state; each is scored only where it is given."""
+
+
 class GoldArticle(BaseModel):
+    """An article's items, and optionally what it is (``title``, ``region``, ``date``): a field
+    left out is not scored, one given as null says the article does not tell (a run must leave
+    it empty, not guess)."""
+
     article_id: str | None = None
+    title: str | None = None
+    region: str | None = None
+    date: str | None = Field(default=None, description="Publication date, ISO YYYY-MM-DD.")
     indicators: list[Annotated[GoldIndicator, BeforeValidator(_fields)]] = Field(
         default_factory=list
     )
@@ -73,6 +85,27 @@ class GoldArticle(BaseModel):
     programs: list[Annotated[GoldProgram, BeforeValidator(_fields)]] = Field(default_factory=list)
     not_facts: list[NotFact] = Field(default_factory=list)
     inconsistencies: list[Inconsistency] = Field(default_factory=list)
+
+    @field_validator("date")
+    @classmethod
+    def _iso(cls, value: str | None) -> str | None:
+        if value is not None and (len(value) != 10 or _not_a_date(value)):
+            raise ValueError(f"date {value!r} is not an ISO date YYYY-MM-DD (or null)")
+        return value
+
+    def metadata(self) -> dict[str, str | None]:
+        """The article-level fields this gold states (a null among them: 'the article does not
+        tell')."""
+        stated = self.model_fields_set
+        return {name: getattr(self, name) for name in METADATA_FIELDS if name in stated}
+
+
+def _not_a_date(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return True
+    return False
 
 
 class Gold(BaseModel):
@@ -113,7 +146,10 @@ def dump_gold(gold: Gold) -> str:
             }
         },
     )
-    for article in data["articles"].values():
+    for name, article in data["articles"].items():
+        for field in METADATA_FIELDS:
+            if field not in gold.articles[name].model_fields_set:
+                del article[field]  # not stated is not the same as null (unknown)
         for kind in ("indicators", "targets", "programs"):
             for item in article[kind]:
                 if not item["unreviewed"]:

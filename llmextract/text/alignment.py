@@ -118,10 +118,14 @@ def normalize(text: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _bounded(needle: str) -> re.Pattern[str]:
-    """A pattern for the needle that refuses to start or end inside a word or a number."""
-    before = r"(?<!\w)(?<!\d[.,])" if needle[:1].isalnum() else ""
+    """A pattern for the needle that refuses to start or end inside a word or a number. The
+    needle comes first and the test before it looks behind the needle (it has a fixed width),
+    so the engine skips to candidates with a plain search instead of trying the look-behinds
+    at every character."""
+    literal = re.escape(needle)
+    before = rf"(?<!\w{literal})(?<!\d[.,]{literal})" if needle[:1].isalnum() else ""
     after = r"(?!\w)(?![.,]\d)" if needle[-1:].isalnum() else ""
-    return re.compile(before + re.escape(needle) + after)
+    return re.compile(literal + before + after)
 
 
 def _occurrences(haystack: str, needle: str, whole_words: bool, near: int | None) -> list[int]:

@@ -19,15 +19,19 @@ from llmextract.text.spans import Span
 
 
 @lru_cache(maxsize=4)
-def _sentence_end(language: str) -> re.Pattern[str]:
-    """An end mark and an optional closing quote before a space and a capital or an opening
-    quote on the same line, unless the mark is a dot after a single capital (M. Rafieq) or an
-    abbreviation of the language (dr. Budi), each a whole word. The pattern starts with the mark
-    (the engine skips to candidates) and the look-behinds, one per word so each has a fixed
-    width, run only at a candidate: the whole split stays one scan in C."""
+def _sentence_ends(language: str) -> tuple[re.Pattern[str], ...]:
+    """One pattern per end mark: a mark and an optional closing quote before a space and a
+    capital or an opening quote on the same line, unless the mark is a dot after a single
+    capital (M. Rafieq) or an abbreviation of the language (dr. Budi), each a whole word.
+    Each pattern starts with its mark as a literal, so the engine finds candidates with a
+    plain character search (a class of three marks was tested at every character); the
+    look-ahead comes next, so the look-behinds (one per word, each of fixed width) run only
+    where a sentence can end: the split stays a few scans in C."""
     words = ["[A-Z]", *map(re.escape, load_vocab(language).words("abbreviations"))]
     not_after = "".join(rf"(?<!\s{word}\.)(?<!\A{word}\.)" for word in words)
-    return re.compile(rf"[.!?](?:{not_after})[\"”’]?(?=[^\S\n]+[\"“‘(]?[A-Z0-9])")
+    ahead = r"(?=[\"”’]?[^\S\n]+[\"“‘(]?[A-Z0-9])"
+    return tuple(re.compile(rf"{re.escape(mark)}{ahead}{not_after if mark == '.' else ''}"
+                            r"[\"”’]?") for mark in ".!?")
 
 
 _LINE_END_PUNCT = ".!?\"”’:;"
@@ -51,15 +55,16 @@ class Sentence:
 
 def _lines(text: str, language: str) -> Iterator[tuple[int, str, int, list[int]]]:
     """Each line with words as ``(line_start, line, size, cuts)``: ``size`` its length without
-    trailing spaces, ``cuts`` where a sentence ends inside it (``_sentence_end``, the one
-    pattern that decides where sentences end)."""
-    sentence_end = _sentence_end(language)
+    trailing spaces, ``cuts`` where a sentence ends inside it (``_sentence_ends``, the
+    patterns that decide where sentences end)."""
+    patterns = _sentence_ends(language)
     pos = 0
     for line in text.split("\n"):
         line_start, pos = pos, pos + len(line) + 1
         size = len(line.rstrip())
         if size:
-            yield line_start, line, size, [m.end() for m in sentence_end.finditer(line)]
+            cuts = sorted(m.end() for pattern in patterns for m in pattern.finditer(line))
+            yield line_start, line, size, cuts
 
 
 def _pieces(text: str, language: str) -> Iterator[tuple[int, str, int, int, bool]]:
@@ -94,7 +99,7 @@ def sentence_ends(text: str, language: str = DEFAULT_LANGUAGE) -> list[int]:
     """Where each sentence of ``split_sentences`` ends, without building the sentences (all
     the checks need, for every article): the cuts in one scan of the whole text (a cut never
     ends a line, since a capital follows it on its line), then each line's last word."""
-    ends = [m.end() for m in _sentence_end(language).finditer(text)]
+    ends = [m.end() for pattern in _sentence_ends(language) for m in pattern.finditer(text)]
     pos = 0
     for line in text.split("\n"):
         size = len(line.rstrip())
