@@ -586,3 +586,9 @@ def test_fields_on_an_article_unlike_the_seeds() -> None:
         "500",
         "75",
     }  # an audience: 'di hadapan', 'peserta'
+
+
+def test_a_list_item_number_is_set_aside_by_the_sure_rules_too() -> None:
+    """The read strategy keeps only the sure rules; a list marker is never a figure."""
+    _, aside = find_candidates(NUMBERED_LIST, sure_only=True)
+    assert {a.mention.text for a in aside if a.reason == "the number of a list item"} >= {"1", "2"}

@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 
 from llmextract.checks.context import ArticleContext, LocatedItem
+from llmextract.extract.candidates.propose import count_doubt
 from llmextract.models import Flag, Indicator, Program, Scope, Severity, Span, Target
 from llmextract.text.alignment import MatchStatus, contains
 from llmextract.text.numbers import ZERO_TARGET
+from llmextract.text.sentences import Sentence
 from llmextract.text.words import years_in
 
 _MIN_PIECE_WORDS = 3
@@ -174,11 +176,34 @@ def _office_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
                      "is it a program?", [li.item.span])]
 
 
+def _doubt_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
+    """A number a model kept as a figure that the candidates' rules read as no count of people
+    (a duration, an audience, a count of places, a rule per unit...): the two disagree, so a
+    reviewer decides; neither overrides the other. Items the rules themselves kept never meet
+    their own doubt."""
+    mention = li.mention
+    if mention is None or li.value_span is None or isinstance(li.item, Program):
+        return []
+    start, end = ctx.sentence_range(mention.start)
+    line_start, line_end = ctx.line_range(mention.start)
+    if not start <= mention.start < end:
+        return []
+    sentence = Sentence(start, end, ctx.text[start:end], line_start,
+                        ctx.text[line_start:line_end])
+    reason = count_doubt(ctx.text, mention, sentence, ctx.domain)
+    if reason is None:
+        return []
+    role = "an indicator" if isinstance(li.item, Indicator) else "a target"
+    return [ctx.flag(li, "value", "roles.rules_doubt_count", Severity.warning,
+                     f"The rules read {li.value_text} as {reason}; it was kept as {role}. "
+                     "Keep it only if it is a figure of the topic.", [li.value_span])]
+
+
 def check_roles(ctx: ArticleContext) -> list[Flag]:
     flags: list[Flag] = []
     for li in ctx.items:
         flags += _period_flags(ctx, li) + _target_flags(ctx, li) + _stitched_flags(ctx, li)
-        flags += _scope_flags(ctx, li) + _office_flags(ctx, li)
+        flags += _scope_flags(ctx, li) + _office_flags(ctx, li) + _doubt_flags(ctx, li)
     return flags + _zero_flags(ctx)
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from llmextract.resources import DEFAULT_DOMAIN, DEFAULT_LANGUAGE, load_vocab, prompts_dir
@@ -203,8 +203,9 @@ def find_candidates(
 ) -> tuple[list[Candidate], list[SetAside]]:
     """Every number of ``text`` either becomes a candidate or is set aside with a reason.
     ``mentions``: ``parse_numbers(text)`` when the caller has it already. ``sure_only`` keeps
-    only the rules that are certain (dates, ordinals, boilerplate lines, names, phone numbers,
-    ages, restatements) and leaves the words around a number for the model to read."""
+    only the rules that are certain (dates, ordinals, list item numbers, boilerplate lines,
+    names, phone numbers, ages, restatements) and leaves the words around a number for the
+    model to read."""
     sentences = split_sentences(text)
     prose = [s for s in sentences if not s.headline]
     headline = next((s for s in sentences if s.headline), None)
@@ -213,7 +214,7 @@ def find_candidates(
     aside: list[SetAside] = []
     for mention in parse_numbers(text) if mentions is None else mentions:
         sentence = next((s for s in sentences if s.start <= mention.start < s.end), None)
-        reason = _set_aside_reason(mention, sentence)
+        reason = _set_aside_reason(text, mention, sentence)
         if reason is None and sentence is not None and not sure_only:
             reason = _not_a_count_reason(text, mention, sentence, rules)
         if reason or sentence is None:
@@ -248,7 +249,7 @@ def _intro(text: str, sentence: Sentence) -> Sentence | None:
     )
 
 
-def _set_aside_reason(mention: NumberMention, sentence: Sentence | None) -> str | None:
+def _set_aside_reason(text: str, mention: NumberMention, sentence: Sentence | None) -> str | None:
     if mention.kind in CALENDAR_KINDS:
         return f"{mention.kind}, not a quantity"
     if mention.kind == ORDINAL:
@@ -260,6 +261,9 @@ def _set_aside_reason(mention: NumberMention, sentence: Sentence | None) -> str 
         return f"on a boilerplate line ({category})"
     if _is_name_word(mention, sentence):
         return "number word inside a capitalised name"
+    marker = LIST_NUMBER.match(text, sentence.line_start)
+    if marker and mention.start < marker.end():
+        return "the number of a list item"
     if _inside(_SHORT_DATE, mention, sentence):
         return "a date (day/month), not a quantity"
     if _inside(_PHONE, mention, sentence):
@@ -288,17 +292,38 @@ def _is_age_after_name(mention: NumberMention, sentence: Sentence) -> bool:
     )
 
 
+def count_doubt(
+    text: str,
+    mention: NumberMention,
+    sentence: Sentence,
+    domain: str = DEFAULT_DOMAIN,
+    language: str = DEFAULT_LANGUAGE,
+) -> str | None:
+    """Why these rules doubt that a count is a figure of the topic's people (the words of
+    ``_not_people_reason``, but a rule per unit: the size of each team is a figure), or None.
+    Money is not doubted here: a budget for the topic is a figure. The checks flag an item a
+    model kept against this doubt, for a reviewer to decide, rather than letting either the
+    model or the rules override the other."""
+    if mention.kind == QUANTITY or (mention.kind == RANGE and not mention.unit):
+        start, _ = clause_bounds(sentence, mention)
+        rules = _rules(domain, language)
+        return _not_people_reason(text, mention, sentence, start, rules, per_unit=False)
+    return None
+
+
+@lru_cache(maxsize=8)
+def _rules(domain: str, language: str) -> SetAsideRules:
+    return SetAsideRules.load(domain, language)
+
+
 def _not_a_count_reason(
     text: str, mention: NumberMention, sentence: Sentence, rules: SetAsideRules
 ) -> str | None:
     """Why a number in prose is not a stunting figure by the words around it: money (a budget
-    belongs to its program's description) or a share of it, a list item's number, or (for a
-    count) the words of ``_not_people_reason``."""
+    belongs to its program's description) or a share of it, or (for a count) the words of
+    ``_not_people_reason``."""
     if mention.kind == MONEY:
         return "money: a budget, not a stunting measure"
-    marker = LIST_NUMBER.match(text, sentence.line_start)
-    if marker and mention.start < marker.end():
-        return "the number of a list item"
     start, end = clause_bounds(sentence, mention)
     if mention.kind == PERCENT and (
         rules.budget.search(text, start, end)
@@ -314,7 +339,13 @@ def _not_a_count_reason(
 
 
 def _not_people_reason(
-    text: str, mention: NumberMention, sentence: Sentence, start: int, rules: SetAsideRules
+    text: str,
+    mention: NumberMention,
+    sentence: Sentence,
+    start: int,
+    rules: SetAsideRules,
+    *,
+    per_unit: bool = True,
 ) -> str | None:
     """Why a count (from its clause's ``start``) does not count people of the topic: it is a day
     of the month or names or ranks something, counts an audience, a duration, age or measure,
@@ -332,6 +363,8 @@ def _not_people_reason(
         return "a duration, age, frequency or measure, not a count"
     if rules.uncounted.match(after.lstrip()):
         return "a count of places or things, not of people"
+    if not per_unit:
+        return None
     opening = text[start : sentence.end].lstrip(OPENING_QUOTES)
     lead = rules.distributive.match(opening)
     if lead and not rules.duration.match(opening[lead.end() :].lstrip()):
