@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from .faultserver import FaultServer
 from .faultserver import start as start_fault_server
@@ -16,6 +17,11 @@ from .faultserver import start as start_fault_server
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+# Property tests assert what holds, never how fast: hypothesis's per-example deadline is a
+# timing assertion that a loaded machine fails (speed lives in bench/), so it is off.
+settings.register_profile("llmextract", deadline=None)
+settings.load_profile("llmextract")
 
 SECRET_HEADERS = [("authorization", "Bearer DUMMY"), ("openai-organization", None),
                   ("openai-project", None), ("cookie", None), ("api-key", None)]

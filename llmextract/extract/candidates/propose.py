@@ -300,14 +300,17 @@ def count_doubt(
     language: str = DEFAULT_LANGUAGE,
 ) -> str | None:
     """Why these rules doubt that a count is a figure of the topic's people (the words of
-    ``_not_people_reason``, but a rule per unit: the size of each team is a figure), or None.
-    Money is not doubted here: a budget for the topic is a figure. The checks flag an item a
+    ``_not_people_reason``, but neither a rule per unit, since the size of each team is a
+    figure, nor a count of places, since places where the topic holds ('dua kelurahan sudah
+    tidak lagi memiliki balita stunting') are one: on a blind set that doubt fell on a correct
+    item), or None. Money is not doubted here: a budget for the topic is a figure. The checks flag an item a
     model kept against this doubt, for a reviewer to decide, rather than letting either the
     model or the rules override the other."""
     if mention.kind == QUANTITY or (mention.kind == RANGE and not mention.unit):
         start, _ = clause_bounds(sentence, mention)
         rules = _rules(domain, language)
-        return _not_people_reason(text, mention, sentence, start, rules, per_unit=False)
+        return _not_people_reason(text, mention, sentence, start, rules, per_unit=False,
+                                  places=False)
     return None
 
 
@@ -346,6 +349,7 @@ def _not_people_reason(
     rules: SetAsideRules,
     *,
     per_unit: bool = True,
+    places: bool = True,
 ) -> str | None:
     """Why a count (from its clause's ``start``) does not count people of the topic: it is a day
     of the month or names or ranks something, counts an audience, a duration, age or measure,
@@ -361,7 +365,7 @@ def _not_people_reason(
         return "the audience of an event, not a stunting figure"
     if rules.duration.match(after.lstrip()) and not rules.relative_year.match(after.lstrip()):
         return "a duration, age, frequency or measure, not a count"
-    if rules.uncounted.match(after.lstrip()):
+    if places and rules.uncounted.match(after.lstrip()):
         return "a count of places or things, not of people"
     if not per_unit:
         return None
