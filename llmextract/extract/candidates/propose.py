@@ -303,9 +303,9 @@ def count_doubt(
     ``_not_people_reason``, but neither a rule per unit, since the size of each team is a
     figure, nor a count of places, since places where the topic holds ('dua kelurahan sudah
     tidak lagi memiliki balita stunting') are one: on a blind set that doubt fell on a correct
-    item), or None. Money is not doubted here: a budget for the topic is a figure. The checks flag an item a
-    model kept against this doubt, for a reviewer to decide, rather than letting either the
-    model or the rules override the other."""
+    item), or None. Money is not doubted here: a budget for the topic is a figure. The checks
+    flag an item a model kept against this doubt, for a reviewer to decide, rather than letting
+    either the model or the rules override the other."""
     if mention.kind == QUANTITY or (mention.kind == RANGE and not mention.unit):
         start, _ = clause_bounds(sentence, mention)
         rules = _rules(domain, language)
