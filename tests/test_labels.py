@@ -123,8 +123,9 @@ def test_labels_the_rules_leave_open(text: str, value_text: str, expected: list[
 DENGUE = ("Kasus DBD di Kota Maju Capai 318\n\nMAJU - Dinas Kesehatan mencatat 318 kasus demam "
           "berdarah sejak Januari. Jumlah itu melonjak dari 97 kasus tahun lalu.\n\nSebelumnya, "
           "Dinkes memusatkan perhatian pada penurunan stunting. Kini fokus dialihkan ke DBD.")
-IN_THE_BODY = ("Rakor Kesehatan Kota Maju\n\nMAJU - Pemkot menggelar rapat koordinasi. Jumlah balita "
-               "stunting turun menjadi 242 anak.\n\nWali Kota meminta penanganan stunting dipercepat.")
+IN_THE_BODY = ("Rakor Kesehatan Kota Maju\n\nMAJU - Pemkot menggelar rapat koordinasi. Jumlah "
+               "balita stunting turun menjadi 242 anak.\n\nWali Kota meminta penanganan "
+               "stunting dipercepat.")
 
 
 @pytest.mark.parametrize(("text", "topical"), [
