@@ -102,6 +102,10 @@ CASES = {
         "1.917 anak pada Agustus 2024.\n\nIa merinci sebarannya per kecamatan:\n\nKecamatan "
         "Timur: 402 anak\nKecamatan Barat: 351 anak\nKecamatan lainnya (tujuh kecamatan): 729 "
         "anak", None),
+    "rows-of-bare-place-names-and-the-rest-do-not-add-up-to-the-whole": Case(
+        "Tercatat 1.932 balita mengalami stunting.\n\nBerikut rinciannya:\n\nTenggarong: 412 "
+        "balita\nLoa Kulu: 287 balita\nKecamatan lainnya: 641 balita",
+        "totals.parts_do_not_sum", "412 + 287 + 641 = 1.340, not 1.932"),
     "rows-without-a-row-for-the-rest-are-only-some": Case(
         "Jumlah balita stunting di Kota Maju hingga April 2025 sebanyak 1.482 anak.\n\nIa merinci "
         "sebarannya per kecamatan:\n\nKecamatan Timur: 402 anak\nKecamatan Barat: 351 anak",

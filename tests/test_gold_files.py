@@ -33,6 +33,7 @@ GOLD_SETS = {
     "blind5": (ROOT / "tests" / "blind5" / "gold.json", ROOT / "tests" / "blind5" / "articles"),
     "blind6": (ROOT / "tests" / "blind6" / "gold.json", ROOT / "tests" / "blind6" / "articles"),
     "blind7": (ROOT / "tests" / "blind7" / "gold.json", ROOT / "tests" / "blind7" / "articles"),
+    "blind8": (ROOT / "tests" / "blind8" / "gold.json", ROOT / "tests" / "blind8" / "articles"),
 }
 
 WORDS = (

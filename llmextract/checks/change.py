@@ -301,6 +301,26 @@ def _reached_in_body(ctx: ArticleContext, after: int, level: NumberMention, down
         if reached is not None and (level.kind != QUANTITY
                                     or _noun_after(ctx, reached) == _noun_after(ctx, level)):
             found.append((start, reached))
+    return found + _reached_then_from(ctx, after, level, down)
+
+
+def _reached_then_from(ctx: ArticleContext, after: int, level: NumberMention, down: bool,
+                       ) -> list[tuple[NumberMention, NumberMention]]:
+    """The same changes written level first: 'turun menjadi 18,3 persen, dari sebelumnya 20,6
+    persen' (the word of change right before the level's 'menjadi', the start after 'dari')."""
+    found = []
+    for reached in ctx.mentions_in(after, len(ctx.text)):
+        if reached.kind != level.kind or reached.value is None:
+            continue
+        change = _change_word_before(ctx, ctx.vocab.change_to, reached)
+        if change is None or (change[1] in ctx.vocab.down_words) != down:
+            continue
+        starts = [m for m in _values(ctx, reached.end, _sentence(ctx, reached.start)[1])
+                  if m.kind == level.kind
+                  and _word_right_before(ctx, ctx.vocab.change_from, m) is not None]
+        if starts and (level.kind != QUANTITY
+                       or _noun_after(ctx, reached) == _noun_after(ctx, level)):
+            found.append((starts[0], reached))
     return found
 
 
@@ -395,16 +415,30 @@ def _direction_flag(ctx: ArticleContext, where: tuple[int, int], change: tuple[i
 
 
 def _opening_part(ctx: ArticleContext, where: tuple[int, int]) -> str:
-    return "headline" if where[0] == 0 and ctx.text.find("\n") >= where[1] else "lead"
+    return "headline" if where == ctx.headline else "lead"
 
 
-def _next_sentence(ctx: ArticleContext, end: int) -> tuple[int, int] | None:
-    """The sentence after the one ending at ``end``, in the same paragraph."""
-    nxt = next((i for i in range(end, min(len(ctx.text), end + 4)) if not ctx.text[i].isspace()),
-               None)
-    if nxt is None or "\n" in ctx.text[end:nxt]:
+def _following(ctx: ArticleContext, end: int, *, next_paragraph: bool,
+               ) -> tuple[int, int] | None:
+    """Where the values of a change whose sentence ends at ``end`` may be given when that
+    sentence has none: the next sentence of its paragraph, or, when it ends its paragraph, the
+    next paragraph's first two sentences ('... mencatat penurunan sebesar 30 persen dalam
+    setahun terakhir.' over '... pada Agustus 2023 sebanyak 3.240 anak. Setahun kemudian, pada
+    Agustus 2024, jumlahnya menjadi 2.592 anak.'); not for the headline or lead, which the
+    body's changes are read against instead (``_headline_flag``)."""
+    text = ctx.text
+    nxt = len(text) - len(text[end:].lstrip())
+    if nxt >= len(text):
         return None
-    return _sentence(ctx, nxt)
+    if "\n" not in text[end:nxt]:
+        return _sentence(ctx, nxt)
+    if not next_paragraph or text.count("\n", end, nxt) < 2:
+        return None  # a list row or a line of its own, not the next paragraph
+    first = _sentence(ctx, nxt)
+    after = len(text) - len(text[first[1]:].lstrip())
+    if after < len(text) and "\n" not in text[first[1]:after]:
+        return first[0], _sentence(ctx, after)[1]
+    return first
 
 
 def check_change(ctx: ArticleContext) -> list[Flag]:
@@ -414,16 +448,17 @@ def check_change(ctx: ArticleContext) -> list[Flag]:
         return flags
     opening = ctx.opening
     for stated, (start, end) in changes:
+        in_opening = any(o[0] <= start < o[1] or start <= o[0] < end for o in opening)
         pair = _pair(ctx, _values(ctx, start, end), stated)
         if pair is None:
-            following = _next_sentence(ctx, end)
+            following = _following(ctx, end, next_paragraph=not in_opening)
             if following:
                 nxt = _values(ctx, *following)
                 pair = _pair(ctx, nxt, None) if not any(
                     s.amount in nxt for s, _ in changes) else None
         if pair is not None:
             flag = _judge(ctx, stated, *pair)
-        elif any(o[0] <= start < o[1] or start <= o[0] < end for o in opening):
+        elif in_opening:
             flag = _headline_flag(ctx, stated, (start, end))
         else:
             flag = None

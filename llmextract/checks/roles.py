@@ -209,11 +209,23 @@ def _doubt_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
                      "Keep it only if it is a figure of the topic.", [li.value_span])]
 
 
+def _model_doubt_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
+    """The extraction's own doubt (``Indicator.doubt``): the model read the number as no figure
+    where the rules could not tell, and the number was kept for a reviewer to decide."""
+    doubt = getattr(li.item, "doubt", None)
+    if not doubt:
+        return []
+    return [ctx.flag(li, "value", "roles.model_doubt", Severity.warning,
+                     f"Kept as a figure though {doubt}; keep it only if it is one.",
+                     [li.value_span] if li.value_span else [])]
+
+
 def check_roles(ctx: ArticleContext) -> list[Flag]:
     flags: list[Flag] = []
     for li in ctx.items:
         flags += _period_flags(ctx, li) + _target_flags(ctx, li) + _stitched_flags(ctx, li)
         flags += _scope_flags(ctx, li) + _office_flags(ctx, li) + _doubt_flags(ctx, li)
+        flags += _model_doubt_flags(ctx, li)
     return flags + _zero_flags(ctx)
 
 

@@ -269,10 +269,10 @@ def _subset_flags(ctx: ArticleContext, breakdowns: list[_Breakdown]) -> list[Fla
 
 
 def _row_counts(ctx: ArticleContext, start: int, end: int,
-                ) -> tuple[str, str | None, list[NumberMention]] | None:
-    """The count of each list row in ``[start, end)`` when every row holds one, after a label
-    with the same first word ('Kecamatan Banjarsari: 212 balita'), and counts the same noun:
-    (that word, that noun, the counts)."""
+                ) -> tuple[str | None, str | None, list[NumberMention]] | None:
+    """The count of each list row in ``[start, end)`` when every row holds one after its label
+    and counts the same noun: (the labels' first word when they share it, as in 'Kecamatan
+    Banjarsari: 212 balita', that noun, the counts)."""
     heads, nouns, counts = set(), set(), []
     for line in ctx.text[start:end].splitlines(keepends=True):
         label = TABLE_ROW.match(line)  # the count after the label ('lainnya (sembilan ...)')
@@ -283,9 +283,9 @@ def _row_counts(ctx: ArticleContext, start: int, end: int,
         heads.add(label["label"].split()[0].lower())
         nouns.add(_noun(ctx, found[0]))
         counts.append(found[0])
-    if len(counts) < 2 or len(heads) != 1 or len(nouns) != 1:
+    if len(counts) < 2 or len(nouns) != 1:
         return None
-    return heads.pop(), nouns.pop(), counts
+    return (heads.pop() if len(heads) == 1 else None), nouns.pop(), counts
 
 
 def _noun(ctx: ArticleContext, mention: NumberMention) -> str | None:
@@ -329,7 +329,8 @@ def _rows_flags(ctx: ArticleContext) -> list[Flag]:
         if listed is None:
             continue
         head, noun, parts = listed
-        total = _rows_total(ctx, rows[1], head, noun, max(p.value or 0.0 for p in parts))
+        total = None if head is None else _rows_total(ctx, rows[1], head, noun,
+                                                      max(p.value or 0.0 for p in parts))
         if total is not None:
             flags += _sum_flag(ctx, total, parts, "totals.parts_do_not_sum",
                                f"The {len(parts)} rows listed do not add up to the {total.text} "

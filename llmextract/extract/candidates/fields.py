@@ -538,7 +538,8 @@ def build_extraction(
     out = Extraction(programs=list(programs or []))
     for item in labelled:
         if item.label is Label.indicator:
-            out.indicators.append(to_indicator(text, item.candidate, mentions, rules))
+            indicator = to_indicator(text, item.candidate, mentions, rules)
+            out.indicators.append(indicator.model_copy(update={"doubt": item.doubt}))
         elif item.label is Label.target:
             out.targets.append(to_target(text, item.candidate, mentions, rules))
     return out
