@@ -37,6 +37,7 @@ from llmextract.client import Client
 from llmextract.engines import ENGINES, Parallelism, map_local
 from llmextract.errors import ArticleError, EndpointError, RequestError, UsageError
 from llmextract.extract import Strategy, attach_spans, strategy_named
+from llmextract.extract.remembered import Remembered
 from llmextract.interrupts import signal_of
 from llmextract.llm import Endpoint, ModelClient, public_url
 from llmextract.metadata import OTHER_LANGUAGE, merge_metadata, read_metadata, reads_as
@@ -272,10 +273,11 @@ def make_client(endpoint: Endpoint, settings: Settings, *, rpm: float | None = N
 
 
 def choose_strategy(settings: Settings, prompt: Prompt) -> Strategy:
-    """The strategy the settings name; a prompt chosen without a strategy brings its own."""
-    return strategy_named(
+    """The strategy the settings name; a prompt chosen without a strategy brings its own. Its
+    results are kept in the model calls' cache (``extract.remembered``)."""
+    return Remembered(strategy_named(
         prompt.strategy if settings.prompt and not settings.strategy else settings.strategy_name
-    )
+    ))
 
 
 # Measured (bench/RESULTS.md): the embedded llama.cpp server answers one request at a time, so
