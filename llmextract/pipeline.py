@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import platform
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -41,7 +42,7 @@ from llmextract.extract.remembered import Remembered
 from llmextract.interrupts import signal_of
 from llmextract.llm import Endpoint, ModelClient, public_url
 from llmextract.metadata import OTHER_LANGUAGE, merge_metadata, read_metadata, reads_as
-from llmextract.models import SCHEMA_VERSION, ArticleRecord, Flag, assign_item_ids
+from llmextract.models import SCHEMA_VERSION, ArticleRecord, Flag, Severity, assign_item_ids
 from llmextract.prices import price_of
 from llmextract.prompts import Prompt, load_prompt
 from llmextract.settings import Settings
@@ -341,15 +342,22 @@ class RunSink:
         conflicts file, which only a whole pass writes: nothing left describes other records."""
         self.records.close()
         done = False
+        mark = self.flags.tell()
         try:
-            across = list(self.index.flags())
-            for flag in across:
+            # Written as they come (a large run has one for each of thousands of items), so an
+            # interrupted pass drops those it wrote (and counts none): the file keeps no flag
+            # about other records.
+            severities: Counter[Severity] = Counter()
+            for flag in self.index.flags():
                 self.flags.write(flag.model_dump_json())
-            self.tally.add_flags(across)
+                severities[flag.severity] += 1
             conflicts = (c.model_dump_json() for c in self.index.conflicts())
             self.tally.conflicts = write_lines(self.run_dir / CONFLICTS, conflicts)
+            self.tally.flags.update(severities)
             done = True
         finally:
+            if not done:
+                self.flags.truncate(mark)
             self.flags.close()
             os.replace(self._flags_partial, self.run_dir / FLAGS)
             if not done:

@@ -77,7 +77,8 @@ class FakeClient:
 
 # A count the rules cannot settle (no noun of the topic, no topic in the sentence): the model
 # decides.
-UNSURE_COUNT = "Judul\n\nKegiatan itu melibatkan 85 relawan dari berbagai komunitas."
+# In an article about the topic (its headline names it), a count the rules cannot place.
+UNSURE_COUNT = "Pekan Aksi Stunting\n\nKegiatan itu melibatkan 85 relawan dari berbagai komunitas."
 REPLY_OTHER_FOR_VOLUNTEERS = {"85": " other"}
 REPLY_OUTSIDE_THE_GRAMMAR = " maybe"
 

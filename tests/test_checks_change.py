@@ -119,6 +119,14 @@ CASES = {
         "Jumlah balita stunting turun dari 1.423 anak pada 2023 menjadi 1.249 anak pada 2024.",
         "change.headline_contradicts_body", "1.249 - 1.248 = 1", Severity.warning,
         headline="Balita Stunting Kota Maju Turun Menjadi 1.248 Anak"),
+    "headline-says-up-where-the-body-falls": Case(
+        "Prevalensi stunting Kota Maju kini 17,2 persen pada 2024, turun dari 19,5 persen pada "
+        "2023.", "change.headline_contradicts_body",
+        "19,5 - 17,2 = 2,3 points, a fall from 19,5 persen to 17,2 persen",
+        headline="Prevalensi Stunting Kota Maju Naik, Kini 17,2 Persen"),
+    "headline-says-down-where-the-body-falls": Case(
+        "Prevalensi stunting Kota Maju kini 17,2 persen pada 2024, turun dari 19,5 persen pada "
+        "2023.", None, headline="Prevalensi Stunting Kota Maju Turun, Kini 17,2 Persen"),
     "headline-level-of-another-year": Case(
         "Prevalensi stunting Kota Maju tahun 2024 sebesar 21,6 persen, turun dari 24,5 persen "
         "pada 2023.", None,

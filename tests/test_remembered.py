@@ -98,7 +98,7 @@ def remembered_client(double: Double, cache: Path, model: str = MODEL) -> ModelC
 def test_a_change_to_what_the_result_comes_from_asks_the_strategy_again(
     tmp_path: Path, double: Double, asked: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    text = clean_text(corpus_texts(1)[0]).text
+    text = clean_text(next(corpus_texts(1))).text
     strategy = Remembered(ReadStrategy())
     client = remembered_client(double, tmp_path / "cache")
     first = shutil.copytree(prompts_dir(), tmp_path / "prompts")
@@ -142,7 +142,7 @@ def test_the_fingerprint_follows_every_source_file_and_prompts_file(tmp_path: Pa
 
 
 def test_a_client_without_a_cache_is_asked_through(asked: list[str]) -> None:
-    text = clean_text(corpus_texts(1)[0]).text
+    text = clean_text(next(corpus_texts(1))).text
     strategy, client, prompt = Remembered(ReadStrategy()), FixtureClient(), load_prompt("read")
     first = strategy.extract(text, client, prompt)  # type: ignore[arg-type]
     second = strategy.extract(text, client, prompt)  # type: ignore[arg-type]

@@ -352,6 +352,48 @@ def _level_flag(ctx: ArticleContext, where: tuple[int, int], change: tuple[int, 
                      span(reached.start, reached.end)], arithmetic=arithmetic)
 
 
+def _headline_direction_flags(ctx: ArticleContext) -> list[Flag]:
+    """A headline or lead whose word of change runs against the body's change to the same
+    level ('Prevalensi Stunting Naik, Kini 17,2 Persen' over '17,2 persen pada 2024, turun dari
+    19,5 persen'). Said only when the body reaches that level by changes of the other direction
+    alone: the opening's word is then the only thing wrong, whatever its amount."""
+    flags: list[Flag] = []
+    vocab = ctx.vocab
+    for where in ctx.opening:
+        words = [(m.start(), m.group()) for m in _WORD.finditer(ctx.lowered, *where)
+                 if m.group() in vocab.change_words]
+        for level in _values(ctx, *where) if words else []:
+            said = [w for w in words if w[0] < level.start]
+            if not said or level.value is None:
+                continue
+            at, word = said[-1]
+            down = word in vocab.down_words
+            against, along = ([(first, reached) for first, reached
+                               in _reached_in_body(ctx, where[1], level, way)
+                               if reached.value == level.value] for way in (not down, down))
+            if against and not along:
+                flags.append(_direction_flag(ctx, where, (at, word), level, *against[0]))
+    return flags
+
+
+def _direction_flag(ctx: ArticleContext, where: tuple[int, int], change: tuple[int, str],
+                    level: NumberMention, first: NumberMention, reached: NumberMention) -> Flag:
+    fell = (reached.value or 0.0) < (first.value or 0.0)
+    gap = abs((first.value or 0.0) - (reached.value or 0.0))
+    apart = f"{_points(gap)} points" if level.kind == PERCENT else written_like(
+        gap, reached, ctx.vocab.scales)
+    arithmetic = (f"{_minus(first, reached)} = {apart}, a {'fall' if fell else 'rise'} from "
+                  f"{first.text} to {reached.text}")
+    item = _item_at(ctx, reached, level)
+    return ctx.flag(item, "value" if item else "text", "change.headline_contradicts_body",
+                    Severity.error, f"The {_opening_part(ctx, where)} says '{change[1]}' "
+                    f"({'down' if change[1] in ctx.vocab.down_words else 'up'}) to {level.text}, "
+                    f"but the body gives {arithmetic}.",
+                    [span(change[0], change[0] + len(change[1])), span(level.start, level.end),
+                     span(first.start, first.end), span(reached.start, reached.end)],
+                    arithmetic=arithmetic)
+
+
 def _opening_part(ctx: ArticleContext, where: tuple[int, int]) -> str:
     return "headline" if where[0] == 0 and ctx.text.find("\n") >= where[1] else "lead"
 
@@ -366,7 +408,7 @@ def _next_sentence(ctx: ArticleContext, end: int) -> tuple[int, int] | None:
 
 
 def check_change(ctx: ArticleContext) -> list[Flag]:
-    flags = _headline_level_flags(ctx)
+    flags = _headline_level_flags(ctx) + _headline_direction_flags(ctx)
     changes = _changes(ctx)
     if not changes:
         return flags

@@ -13,7 +13,7 @@ from llmextract.checks.context import ArticleContext, LocatedItem
 from llmextract.extract.candidates.propose import count_doubt
 from llmextract.models import Flag, Indicator, Program, Scope, Severity, Span, Target
 from llmextract.text.alignment import MatchStatus, contains
-from llmextract.text.numbers import ZERO_TARGET
+from llmextract.text.numbers import DATE, PERIOD, YEAR, ZERO_TARGET
 from llmextract.text.sentences import Sentence
 from llmextract.text.words import years_in
 
@@ -33,7 +33,7 @@ def _period_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
     if written and not set(recorded) & set(written):
         clause = _own_part(ctx, clause, li.value_span.start)
         written = ctx.years_near(*clause, relative=True)
-    if written and not set(recorded) & set(written):
+    if written and not set(recorded) & (set(written) | _dated_after(ctx, li.value_span.end)):
         return [ctx.flag(li, "period", "roles.period_mismatch", Severity.warning,
                          f"The value {li.value_text} is recorded for {item.period}, but its own "
                          f"clause gives {', '.join(map(str, sorted(set(written))))}.",
@@ -43,6 +43,16 @@ def _period_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
                          f"The period {item.period} is not mentioned anywhere in the article.",
                          [li.value_span])]
     return []
+
+
+def _dated_after(ctx: ArticleContext, value_end: int) -> set[int]:
+    """The years after the value up to the next figure of its sentence: a source named after a
+    value dates it, past the brackets of its short form ('dari 24,6 persen hasil Survei
+    Kesehatan Indonesia (SKI) 2023', where the clause ends at the bracket)."""
+    _, end = ctx.sentence_range(value_end)
+    figures = [m.start for m in ctx.mentions_in(value_end, end)
+               if m.kind not in (YEAR, DATE, PERIOD)]
+    return set(ctx.years_near(value_end, figures[0] if figures else end))
 
 
 def _own_part(ctx: ArticleContext, clause: tuple[int, int], value: int) -> tuple[int, int]:
