@@ -5,7 +5,8 @@ under the GIL: a re-run whose model calls are all cached is CPU alone (bench/RES
 Each worker builds the per-article function once (its own model client and cache handle,
 as a Ray actor does); jobs and outcomes travel pickled. Workers come from a fork server that
 has imported ``preload`` once, so a worker starts in milliseconds without copying a parent
-that runs threads. Ctrl-C is the parent's to handle: the workers ignore SIGINT, and closing
+that runs threads (where there is no fork server, as on Windows, each worker starts a new
+interpreter). Ctrl-C is the parent's to handle: the workers ignore SIGINT, and closing
 the iterator cancels what has not started.
 """
 
@@ -42,8 +43,11 @@ def map_processes(make: Callable[[], Callable[[T], U]], items: Iterable[T], work
     """``make()`` built in each of ``workers`` processes and mapped over ``items``; each result
     as soon as it is ready, at most ``2 x workers`` items read ahead. ``preload``: modules the
     fork server imports once for every worker."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(list(preload))
+    if "forkserver" not in multiprocessing.get_all_start_methods():  # Windows
+        context = multiprocessing.get_context("spawn")
+    else:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(list(preload))
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start,
                                initargs=(make,))
     return windowed(pool, _apply, items, 2 * workers)
