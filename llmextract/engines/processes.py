@@ -16,6 +16,7 @@ import multiprocessing
 import signal
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.context import BaseContext
 from typing import Any, TypeVar
 
 from llmextract.engines import windowed
@@ -43,11 +44,13 @@ def map_processes(make: Callable[[], Callable[[T], U]], items: Iterable[T], work
     """``make()`` built in each of ``workers`` processes and mapped over ``items``; each result
     as soon as it is ready, at most ``2 x workers`` items read ahead. ``preload``: modules the
     fork server imports once for every worker."""
+    context: BaseContext
     if "forkserver" not in multiprocessing.get_all_start_methods():  # Windows
         context = multiprocessing.get_context("spawn")
     else:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(list(preload))
+        server = multiprocessing.get_context("forkserver")
+        server.set_forkserver_preload(list(preload))
+        context = server
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start,
                                initargs=(make,))
     return windowed(pool, _apply, items, 2 * workers)
