@@ -29,6 +29,13 @@ class Case:
     headline: str = "Rakor Percepatan Penurunan Stunting Kota Maju"
 
 
+# A change stated in one paragraph, its two values in the first sentences of the next.
+NEXT_PARAGRAPH = (
+    "Pemkot menggelar rakor stunting di balai kota.\n\nDinas Kesehatan mencatat jumlah balita "
+    "stunting mengalami penurunan sebesar {amount} persen dalam setahun terakhir.\n\nJumlah "
+    "balita stunting pada Agustus 2023 sebanyak 3.240 anak. Setahun kemudian, pada Agustus "
+    "2024, jumlahnya menjadi 2.592 anak.")
+
 CASES = {
     "relative-change-off": Case(
         "Jumlah kasus stunting turun 40 persen dari 250 kasus pada 2023 menjadi 175 kasus pada "
@@ -128,16 +135,10 @@ CASES = {
         "Prevalensi stunting Kota Maju kini 17,2 persen pada 2024, turun dari 19,5 persen pada "
         "2023.", None, headline="Prevalensi Stunting Kota Maju Turun, Kini 17,2 Persen"),
     "change-with-its-values-in-the-next-paragraph-off": Case(
-        "Pemkot menggelar rakor stunting di balai kota.\n\nDinas Kesehatan mencatat jumlah balita "
-        "stunting mengalami penurunan sebesar 30 persen dalam setahun "
-        "terakhir.\n\nJumlah balita stunting pada Agustus 2023 sebanyak 3.240 anak. Setahun "
-        "kemudian, pada Agustus 2024, jumlahnya menjadi 2.592 anak.",
-        "change.relative_mismatch", "(3.240 - 2.592) / 3.240 = 20,0 %"),
+        NEXT_PARAGRAPH.format(amount="30"), "change.relative_mismatch",
+        "(3.240 - 2.592) / 3.240 = 20,0 %"),
     "change-with-its-values-in-the-next-paragraph-right": Case(
-        "Pemkot menggelar rakor stunting di balai kota.\n\nDinas Kesehatan mencatat jumlah balita "
-        "stunting mengalami penurunan sebesar 20 persen dalam setahun "
-        "terakhir.\n\nJumlah balita stunting pada Agustus 2023 sebanyak 3.240 anak. Setahun "
-        "kemudian, pada Agustus 2024, jumlahnya menjadi 2.592 anak.", None),
+        NEXT_PARAGRAPH.format(amount="20"), None),
     "headline-level-of-another-year": Case(
         "Prevalensi stunting Kota Maju tahun 2024 sebesar 21,6 persen, turun dari 24,5 persen "
         "pada 2023.", None,

@@ -286,41 +286,27 @@ def _change_word_before(ctx: ArticleContext, pattern: re.Pattern[str], mention: 
 def _reached_in_body(ctx: ArticleContext, after: int, level: NumberMention, down: bool,
                      ) -> list[tuple[NumberMention, NumberMention]]:
     """The body's changes in the direction of a headline's level, as (from, level reached):
-    'turun dari 16,9 persen menjadi 14,2 persen', or '14,2 persen, turun dari 16,9 persen'."""
-    found = []
-    for start in ctx.mentions_in(after, len(ctx.text)):
-        if start.kind != level.kind or start.value is None:
+    'turun dari 16,9 persen menjadi 14,2 persen', '14,2 persen, turun dari 16,9 persen', or
+    level first, 'turun menjadi 18,3 persen, dari sebelumnya 20,6 persen'."""
+    vocab, found = ctx.vocab, []
+    for mention in ctx.mentions_in(after, len(ctx.text)):
+        if mention.kind != level.kind or mention.value is None:
             continue
-        change = _change_word_before(ctx, ctx.vocab.change_from, start)
-        if change is None or (change[1] in ctx.vocab.down_words) != down:
+        pair = None
+        values = [m for m in _values(ctx, *_sentence(ctx, mention.start)) if m.kind == level.kind]
+        if (change := _change_word_before(ctx, vocab.change_from, mention)) is not None:
+            tos = [m for m in _right_after(ctx, vocab.change_to, values) if m.start > mention.end]
+            before = [m for m in values if m.end <= change[0]]
+            reached = tos[0] if tos else (before[-1] if before else None)
+            pair = None if reached is None else (mention, reached)
+        elif (change := _change_word_before(ctx, vocab.change_to, mention)) is not None:
+            starts = [m for m in values if m.start > mention.end
+                      and _word_right_before(ctx, vocab.change_from, m) is not None]
+            pair = (starts[0], mention) if starts else None
+        if pair is None or change is None or (change[1] in vocab.down_words) != down:
             continue
-        values = [m for m in _values(ctx, *_sentence(ctx, start.start)) if m.kind == level.kind]
-        tos = [m for m in _right_after(ctx, ctx.vocab.change_to, values) if m.start > start.end]
-        before = [m for m in values if m.end <= change[0]]
-        reached = tos[0] if tos else (before[-1] if before else None)
-        if reached is not None and (level.kind != QUANTITY
-                                    or _noun_after(ctx, reached) == _noun_after(ctx, level)):
-            found.append((start, reached))
-    return found + _reached_then_from(ctx, after, level, down)
-
-
-def _reached_then_from(ctx: ArticleContext, after: int, level: NumberMention, down: bool,
-                       ) -> list[tuple[NumberMention, NumberMention]]:
-    """The same changes written level first: 'turun menjadi 18,3 persen, dari sebelumnya 20,6
-    persen' (the word of change right before the level's 'menjadi', the start after 'dari')."""
-    found = []
-    for reached in ctx.mentions_in(after, len(ctx.text)):
-        if reached.kind != level.kind or reached.value is None:
-            continue
-        change = _change_word_before(ctx, ctx.vocab.change_to, reached)
-        if change is None or (change[1] in ctx.vocab.down_words) != down:
-            continue
-        starts = [m for m in _values(ctx, reached.end, _sentence(ctx, reached.start)[1])
-                  if m.kind == level.kind
-                  and _word_right_before(ctx, ctx.vocab.change_from, m) is not None]
-        if starts and (level.kind != QUANTITY
-                       or _noun_after(ctx, reached) == _noun_after(ctx, level)):
-            found.append((starts[0], reached))
+        if level.kind != QUANTITY or _noun_after(ctx, pair[1]) == _noun_after(ctx, level):
+            found.append(pair)
     return found
 
 
