@@ -131,6 +131,11 @@ CASES = {
         "2023.", "change.headline_contradicts_body",
         "19,5 - 17,2 = 2,3 points, a fall from 19,5 persen to 17,2 persen",
         headline="Prevalensi Stunting Kota Maju Naik, Kini 17,2 Persen"),
+    "headline-says-up-to-a-level-the-body-never-gives": Case(
+        "Prevalensi stunting Kota Maju turun dari 28,9 persen pada 2023 menjadi 24,8 persen pada "
+        "2024.", "change.headline_contradicts_body",
+        "28,9 - 24,8 = 4,1 points, a fall from 28,9 persen to 24,8 persen",
+        headline="Angka Stunting Kota Maju Naik Jadi 26,8 Persen"),
     "headline-says-down-where-the-body-falls": Case(
         "Prevalensi stunting Kota Maju kini 17,2 persen pada 2024, turun dari 19,5 persen pada "
         "2023.", None, headline="Prevalensi Stunting Kota Maju Turun, Kini 17,2 Persen"),

@@ -55,6 +55,14 @@ CASES = {
     "shares-of-one-whole-over-100": Case(
         "Dari 500 balita yang diukur, 45 persen stunting, 40 persen gizi kurang dan 25 persen "
         "normal.", "totals.shares_over_100", "45 persen + 40 persen + 25 persen = 110 %"),
+    "shares-of-a-whole-named-before-over-100": Case(
+        "Tercatat 1.200 balita stunting. Kepala Dinas mengatakan dari jumlah itu sebanyak 45 "
+        "persen berusia di bawah dua tahun, 38 persen berusia 2-3 tahun, dan 27 persen berusia "
+        "3-5 tahun.", "totals.shares_over_100", "45 persen + 38 persen + 27 persen = 110 %"),
+    "shares-of-a-whole-named-before-right": Case(
+        "Tercatat 1.200 balita stunting. Kepala Dinas mengatakan dari jumlah itu sebanyak 45 "
+        "persen berusia di bawah dua tahun, 38 persen berusia 2-3 tahun, dan 17 persen berusia "
+        "3-5 tahun.", None),
     "shares-of-one-whole-right": Case(
         "Dari 500 balita yang diukur, 35 persen stunting, 40 persen gizi kurang dan 25 persen "
         "normal.", None),

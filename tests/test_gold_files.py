@@ -34,6 +34,7 @@ GOLD_SETS = {
     "blind6": (ROOT / "tests" / "blind6" / "gold.json", ROOT / "tests" / "blind6" / "articles"),
     "blind7": (ROOT / "tests" / "blind7" / "gold.json", ROOT / "tests" / "blind7" / "articles"),
     "blind8": (ROOT / "tests" / "blind8" / "gold.json", ROOT / "tests" / "blind8" / "articles"),
+    "blind9": (ROOT / "tests" / "blind9" / "gold.json", ROOT / "tests" / "blind9" / "articles"),
 }
 
 WORDS = (

@@ -361,8 +361,9 @@ def _level_flag(ctx: ArticleContext, where: tuple[int, int], change: tuple[int, 
 def _headline_direction_flags(ctx: ArticleContext) -> list[Flag]:
     """A headline or lead whose word of change runs against the body's change to the same
     level ('Prevalensi Stunting Naik, Kini 17,2 Persen' over '17,2 persen pada 2024, turun dari
-    19,5 persen'). Said only when the body reaches that level by changes of the other direction
-    alone: the opening's word is then the only thing wrong, whatever its amount."""
+    19,5 persen'), or, when the body writes the headline's number nowhere, against the body's
+    one change of that kind ('Naik Jadi 26,8 Persen' over 'turun dari 28,9 persen ... menjadi
+    24,8 persen'). Said only when the body has no change of the headline's direction."""
     flags: list[Flag] = []
     vocab = ctx.vocab
     for where in ctx.opening:
@@ -374,11 +375,16 @@ def _headline_direction_flags(ctx: ArticleContext) -> list[Flag]:
                 continue
             at, word = said[-1]
             down = word in vocab.down_words
-            against, along = ([(first, reached) for first, reached
-                               in _reached_in_body(ctx, where[1], level, way)
-                               if reached.value == level.value] for way in (not down, down))
-            if against and not along:
-                flags.append(_direction_flag(ctx, where, (at, word), level, *against[0]))
+            against, along = (_reached_in_body(ctx, where[1], level, way)
+                              for way in (not down, down))
+            to_level = [pair for pair in against if pair[1].value == level.value]
+            elsewhere = not any(m.kind == level.kind and m.value == level.value
+                                for m in _values(ctx, where[1], len(ctx.text)))
+            if along or not against:
+                continue
+            if to_level or (elsewhere and len({reached.value for _, reached in against}) == 1):
+                flags.append(_direction_flag(ctx, where, (at, word), level,
+                                             *(to_level or against)[0]))
     return flags
 
 

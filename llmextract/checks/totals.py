@@ -182,8 +182,12 @@ def _share_flags(ctx: ArticleContext, breakdowns: list[_Breakdown]) -> list[Flag
                     not _of(ctx, PERCENT, match.end(), comma):
                 runs.append(_of(ctx, PERCENT, comma, end))
         for match in vocab.share_whole.finditer(lowered, start, end):
+            pointer = _WORD.match(lowered, match.end() + 1)
             comma = ctx.text.find(",", match.end(), end)
-            if comma > 0 and not _of(ctx, PERCENT, match.end(), comma):
+            if pointer and pointer.group() in vocab.back_references:
+                # 'dari jumlah itu sebanyak 45 persen ..., 38 persen ...': the whole named before
+                runs.append(_of(ctx, PERCENT, pointer.end(), end))
+            elif comma > 0 and not _of(ctx, PERCENT, match.end(), comma):
                 runs.append(_of(ctx, PERCENT, comma, end))
     seen = set()
     for shares in runs:
