@@ -162,16 +162,18 @@ class ArticleContext:
     def clause_of(self, offset: int) -> tuple[int, int]:
         """The clause around ``offset``: the sentence cut at commas, brackets and 'dan'."""
         if offset not in self._clauses:
-            self._clauses[offset] = self._clause(offset)
+            self._clauses[offset] = self.clause_around(offset, offset)
         return self._clauses[offset]
 
-    def _clause(self, offset: int) -> tuple[int, int]:
-        start, end = self.sentence_range(offset)
+    def clause_around(self, lo: int, hi: int) -> tuple[int, int]:
+        """The clause holding ``[lo, hi)``, a break inside it ignored (the extraction rules'
+        ``clause_bounds`` of a mention, from the sentence's breaks found once)."""
+        start, end = self.sentence_range(lo)
         if start not in self._clause_breaks:
             self._clause_breaks[start] = list(
                 map(_SPAN, self.vocab.clause_break.finditer(self.lowered, start, end))
             )
-        return clause_within(self._clause_breaks[start], start, end, offset, offset)
+        return clause_within(self._clause_breaks[start], start, end, lo, hi)
 
     @cached_property
     def measured_at(self) -> dict[tuple[int, int], LocatedItem]:

@@ -10,11 +10,10 @@ from __future__ import annotations
 import re
 
 from llmextract.checks.context import ArticleContext, LocatedItem
-from llmextract.extract.candidates.propose import count_doubt
+from llmextract.extract.candidates.propose import count_doubt, is_count
 from llmextract.models import Flag, Indicator, Program, Scope, Severity, Span, Target
 from llmextract.text.alignment import MatchStatus, contains
 from llmextract.text.numbers import ZERO_TARGET
-from llmextract.text.sentences import Sentence
 from llmextract.text.words import years_in
 
 _MIN_PIECE_WORDS = 3
@@ -182,15 +181,14 @@ def _doubt_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
     reviewer decides; neither overrides the other. Items the rules themselves kept never meet
     their own doubt."""
     mention = li.mention
-    if mention is None or li.value_span is None or isinstance(li.item, Program):
+    if mention is None or li.value_span is None or isinstance(li.item, Program) \
+            or not is_count(mention):
         return []
-    start, end = ctx.sentence_range(mention.start)
-    line_start, line_end = ctx.line_range(mention.start)
-    if not start <= mention.start < end:
+    sentence = ctx.sentence_range(mention.start)
+    if not sentence[0] <= mention.start < sentence[1]:
         return []
-    sentence = Sentence(start, end, ctx.text[start:end], line_start,
-                        ctx.text[line_start:line_end])
-    reason = count_doubt(ctx.text, mention, sentence, ctx.domain)
+    clause_start, _ = ctx.clause_around(mention.start, mention.end)
+    reason = count_doubt(ctx.text, mention, sentence, clause_start, ctx.domain)
     if reason is None:
         return []
     role = "an indicator" if isinstance(li.item, Indicator) else "a target"
