@@ -33,6 +33,7 @@ from llmextract.checks.tolerance import (
 )
 from llmextract.models import Flag, Severity
 from llmextract.text.numbers import MONEY, PERCENT, QUANTITY, NumberMention
+from llmextract.text.words import phrase_ending
 
 _VALUE_KINDS = (QUANTITY, PERCENT, MONEY)
 _WORD = re.compile(r"[^\W\d_]+")
@@ -66,11 +67,8 @@ def _word_right_before(ctx: ArticleContext, pattern: re.Pattern[str], mention: N
                        ) -> int | None:
     """Where a word of ``pattern`` written right before ``mention`` starts ('menjadi 175')."""
     low = max(0, mention.start - 20)
-    before = ctx.lowered[low:mention.start].rstrip()
-    for match in pattern.finditer(before):
-        if match.end() == len(before):
-            return low + match.start()
-    return None
+    match = phrase_ending(pattern, ctx.lowered[low:mention.start].rstrip())
+    return None if match is None else low + match.start()
 
 
 def _right_after(ctx: ArticleContext, pattern: re.Pattern[str], values: list[NumberMention],

@@ -35,7 +35,7 @@ from llmextract.text.numbers import (
     parse_numbers,
 )
 from llmextract.text.sentences import Sentence, clause_within, split_sentences
-from llmextract.text.words import any_case
+from llmextract.text.words import any_case, phrase_ending
 from llmextract.vocabulary import boilerplate_category, vocabulary
 
 # 'Rabu (11/11)', 'Senin (16/11/2026)': the short date news writes after a day name.
@@ -166,7 +166,7 @@ def right_before(pattern: re.Pattern[str], before: str, mention: NumberMention) 
     hedge = mention.hedge or ""
     if hedge and lead.lower().endswith(hedge):
         lead = lead[: len(lead) - len(hedge)].rstrip(_SPACE_AND_BOLD)
-    return any(m.end() == len(lead) for m in pattern.finditer(lead))
+    return phrase_ending(pattern, lead) is not None
 
 
 def table_row(c: Candidate) -> str | None:
