@@ -212,10 +212,9 @@ def _changes(ctx: ArticleContext) -> list[tuple[_Stated, tuple[int, int]]]:
     than a scan of the article for every word of change."""
     vocab, lowered = ctx.vocab, ctx.lowered
     found: dict[int, tuple[_Stated, tuple[int, int]]] = {}
-    for mention in ctx.mentions:
+    for mention, (start, word) in zip(ctx.mentions, ctx.words_before):
         if mention.kind not in _VALUE_KINDS or mention.value is None:
             continue
-        start, word = word_before(lowered, mention.start)
         if word in vocab.change_amount_words:
             start, word = word_before(lowered, start)
         if word not in vocab.change_words:
@@ -308,8 +307,8 @@ def _headline_level_flags(ctx: ArticleContext) -> list[Flag]:
     persen'). Said only when the body writes the headline's number nowhere and its changes of
     that kind agree on one level, and, when the headline names a year, for that year."""
     flags: list[Flag] = []
-    ends, lowered = ctx.vocab.change_to_ends, ctx.lowered
-    if not any(word_before(lowered, m.start)[1] in ends for m in ctx.mentions):
+    ends = ctx.vocab.change_to_ends
+    if not any(word in ends for _, word in ctx.words_before):
         return flags  # no number after 'menjadi' or 'jadi': the opening is not even looked for
     for where in ctx.opening:
         for level in _values(ctx, *where):

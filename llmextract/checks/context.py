@@ -176,6 +176,13 @@ class ArticleContext:
         return clause_within(self._clause_breaks[start], start, end, lo, hi)
 
     @cached_property
+    def words_before(self) -> list[tuple[int, str]]:
+        """``word_before`` each mention, in the order of ``mentions``: the families that read a
+        number by the word before it (totals, change) read each word once."""
+        lowered = self.lowered
+        return [word_before(lowered, m.start) for m in self.mentions]
+
+    @cached_property
     def measured_at(self) -> dict[tuple[int, int], LocatedItem]:
         """The first indicator whose value sits at each place of the text."""
         found: dict[tuple[int, int], LocatedItem] = {}
