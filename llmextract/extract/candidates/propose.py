@@ -361,18 +361,18 @@ def _not_people_reason(
     counts an audience, a duration, age or measure, places or things, or states a rule per unit
     ('satu sampai dua anak' per foster parent)."""
     sentence_start, sentence_end = sentence
-    after = text[mention.end : sentence_end]
-    if right_before(rules.day_of_month, text[start : mention.start], mention):
+    after = text[mention.end : sentence_end].lstrip()
+    clause_before = text[start : mention.start]
+    if right_before(rules.day_of_month, clause_before, mention):
         return "a day of the month ('setiap tanggal 10'), not a count"
     if right_before(rules.identifier, text[sentence_start : mention.start], mention):
         return "a number naming or ranking something ('RT 03', 'peringkat 5'), not a count"
-    if right_before(
-        rules.audience_before, text[start : mention.start], mention
-    ) or rules.audience_noun.match(after.lstrip()):
+    if right_before(rules.audience_before, clause_before, mention) \
+            or rules.audience_noun.match(after):
         return "the audience of an event, not a stunting figure"
-    if rules.duration.match(after.lstrip()) and not rules.relative_year.match(after.lstrip()):
+    if rules.duration.match(after) and not rules.relative_year.match(after):
         return "a duration, age, frequency or measure, not a count"
-    if places and rules.uncounted.match(after.lstrip()):
+    if places and rules.uncounted.match(after):
         return "a count of places or things, not of people"
     if not per_unit:
         return None
