@@ -37,9 +37,10 @@ def word_trie(tails: Mapping[str, str], *, first: Iterable[str] = ()) -> str:
     return emit(root, first)
 
 
-# For each pattern of ``words_pattern``: its phrases' last words anchored at the end of the
-# text, and how far back the longest starts (``phrase_ending``'s first test).
-_LAST_WORDS: dict[re.Pattern[str], tuple[re.Pattern[str], int]] = {}
+# For each pattern of ``words_pattern``, what ``phrase_ending`` tests first: the last letters
+# of its phrases, its phrases' last words anchored at the end of the text, and how far back
+# the longest of those starts.
+_LAST_WORDS: dict[re.Pattern[str], tuple[re.Pattern[str], re.Pattern[str], int]] = {}
 
 
 @lru_cache(maxsize=256)
@@ -55,20 +56,23 @@ def _words_pattern(words: tuple[str, ...], ignore_case: bool) -> re.Pattern[str]
              for first, alts in rests.items()}
     flags = re.IGNORECASE if ignore_case else 0
     pattern = re.compile(rf"(?:{word_trie(tails)})(?!\w)", flags)
-    last = sorted({phrase.split()[-1] for phrase in phrases}, key=len, reverse=True)
-    _LAST_WORDS[pattern] = (re.compile(rf"(?:{'|'.join(map(re.escape, last))})\Z", flags),
-                            len(last[0]))
+    last = {phrase.split()[-1] for phrase in phrases}
+    _LAST_WORDS[pattern] = (re.compile(f"[{''.join(sorted(map(re.escape, {w[-1] for w in last})))}]",
+                                       flags),
+                            re.compile(word_trie(dict.fromkeys(last, r"\Z")), flags),
+                            max(map(len, last)))
     return pattern
 
 
 def phrase_ending(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     """The match of ``pattern`` (among those a scan from the start finds) that ends ``text``
     ('di hadapan' in 'di hadapan'): read the words right before a number. Such a match ends
-    with the last word of one of its phrases, so for a ``words_pattern`` the few positions
-    where that word can start are tried first; most texts end with none, and are not
-    scanned."""
+    with the last word of one of its phrases, so for a ``words_pattern`` the last letter and
+    then the few positions where that word can start are tried first; most texts end with
+    none, and are not scanned."""
     last = _LAST_WORDS.get(pattern)
-    if last is not None and last[0].search(text, max(0, len(text) - last[1])) is None:
+    if last is not None and (not text or last[0].match(text, len(text) - 1) is None
+                             or last[1].search(text, max(0, len(text) - last[2])) is None):
         return None
     return next((m for m in pattern.finditer(text) if m.end() == len(text)), None)
 
