@@ -212,7 +212,7 @@ def _changes(ctx: ArticleContext) -> list[tuple[_Stated, tuple[int, int]]]:
     than a scan of the article for every word of change."""
     vocab, lowered = ctx.vocab, ctx.lowered
     found: dict[int, tuple[_Stated, tuple[int, int]]] = {}
-    for mention, (start, word) in zip(ctx.mentions, ctx.words_before):
+    for mention, (start, word) in zip(ctx.mentions, ctx.words_before, strict=True):
         if mention.kind not in _VALUE_KINDS or mention.value is None:
             continue
         if word in vocab.change_amount_words:

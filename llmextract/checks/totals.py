@@ -105,7 +105,7 @@ def _breakdowns(ctx: ArticleContext) -> dict[str, list[_Breakdown]]:
             before = _of(ctx, kind, start, marker.start())
             found[kind].append(_Breakdown(before[-1] if before else None, parts,
                                           (marker.start(), marker.end())))
-    for total, (at, word) in zip(ctx.mentions, ctx.words_before):
+    for total, (at, word) in zip(ctx.mentions, ctx.words_before, strict=True):
         if total.kind not in found or not total.value:
             continue
         if word not in vocab.total_words:

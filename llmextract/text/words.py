@@ -57,8 +57,8 @@ def _words_pattern(words: tuple[str, ...], ignore_case: bool) -> re.Pattern[str]
     flags = re.IGNORECASE if ignore_case else 0
     pattern = re.compile(rf"(?:{word_trie(tails)})(?!\w)", flags)
     last = {phrase.split()[-1] for phrase in phrases}
-    _LAST_WORDS[pattern] = (re.compile(f"[{''.join(sorted(map(re.escape, {w[-1] for w in last})))}]",
-                                       flags),
+    letters = "".join(sorted(map(re.escape, {w[-1] for w in last})))
+    _LAST_WORDS[pattern] = (re.compile(f"[{letters}]", flags),
                             re.compile(word_trie(dict.fromkeys(last, r"\Z")), flags),
                             max(map(len, last)))
     return pattern
