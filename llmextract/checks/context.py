@@ -29,7 +29,7 @@ from llmextract.text.numbers import (
 )
 from llmextract.text.parsed import ParsedArticle
 from llmextract.text.sentences import clause_within
-from llmextract.text.words import years_in
+from llmextract.text.words import may_hold, years_in
 from llmextract.vocabulary import Vocabulary, boilerplate_category, holds_any, vocabulary
 
 _SPAN = operator.methodcaller("span")
@@ -231,7 +231,8 @@ class ArticleContext:
                 found.append(int(mention.value))
             elif mention.kind in (DATE, PERIOD) and "/" not in mention.text:
                 found.extend(years_in(mention.note))
-        if relative and self.year is not None:
+        if relative and self.year is not None \
+                and may_hold(self.vocab.relative_year, self.lowered, start, end):
             vocab = self.vocab
             found.extend(
                 self.year + vocab.relative_years[" ".join(m.group().lower().split())]

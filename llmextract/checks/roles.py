@@ -14,7 +14,7 @@ from llmextract.extract.candidates.propose import count_doubt, is_count
 from llmextract.models import Flag, Indicator, Program, Scope, Severity, Span, Target
 from llmextract.text.alignment import MatchStatus, contains
 from llmextract.text.numbers import ZERO_TARGET
-from llmextract.text.words import years_in
+from llmextract.text.words import search_words, years_in
 
 _MIN_PIECE_WORDS = 3
 _BRACKETS = re.compile(r"\([^)]*\)")
@@ -59,8 +59,8 @@ def _target_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
         return []
     flags = []
     start, end = ctx.sentence_range(li.value_span.start)
-    if not ctx.vocab.target_words.search(ctx.lowered, start, end) \
-            and not ctx.vocab.goal_verbs.search(ctx.lowered, start, end):
+    if not search_words(ctx.vocab.target_words, ctx.lowered, start, end) \
+            and not search_words(ctx.vocab.goal_verbs, ctx.lowered, start, end):
         flags.append(ctx.flag(li, "value_text", "roles.target_without_goal", Severity.warning,
                               f"The target value {li.value_text} comes from a sentence that states "
                               f"no goal.", [li.value_span, Span(start=start, end=end)]))
@@ -86,7 +86,7 @@ def _scope_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
     if li.value_span is None or li.value_text is None:
         return []
     start, end = ctx.clause_of(li.value_span.start)
-    if ctx.vocab.scope_words.search(ctx.lowered, start, end) is None:
+    if search_words(ctx.vocab.scope_words, ctx.lowered, start, end) is None:
         return []
     scopes = [m for m in ctx.vocab.scope_words.finditer(ctx.lowered, start, end)
               if not (m.group() in ctx.vocab.provincial_scope_words and ctx.provincial_article)]
