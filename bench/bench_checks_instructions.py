@@ -11,6 +11,7 @@ Prints the figure; asserts nothing.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import subprocess
 import sys
@@ -38,9 +39,12 @@ def _loop(copies: int) -> None:
 
 
 def _instructions(copies: int, out: Path) -> int:
+    # A fixed hash seed: set and dict orders (some word lists are joined into patterns in
+    # that order) would otherwise move the count by a few percent from run to run.
     subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
                     sys.executable, __file__, "--loop", str(copies)],
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   env={**os.environ, "PYTHONHASHSEED": "0"})
     found = _TOTAL.search(out.read_text("utf-8"))
     if found is None:
         raise SystemExit(f"{out}: no instruction total in the callgrind output")
