@@ -27,7 +27,7 @@ def machine() -> str:
             f"{platform.python_version()}, load average {load} (1, 5, 15 min)")
 
 
-def timed_run(articles: Path, out: Path, cache: Path, url: str, *, concurrency: int,
+def timed_run(articles: Path, out: Path, cache: Path, url: str, *, concurrency: int | None,
               engine: str = "local") -> tuple[float, RunResult]:
     settings = resolve_settings(base_url=url, model=MODEL, strategy="read", cache_dir=cache)
     start = time.perf_counter()

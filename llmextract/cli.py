@@ -24,6 +24,7 @@ from rich.table import Table
 from rich.text import Text
 
 from llmextract.credentials import redact
+from llmextract.engines import ENGINES
 from llmextract.errors import LLMExtractError, UsageError
 from llmextract.interrupts import exit_code, signal_of, signals_interrupt
 from llmextract.version import __version__
@@ -210,7 +211,8 @@ def _usage_line(run_dir: Path) -> str:
     "--concurrency",
     type=click.IntRange(min=1),
     help="Articles in flight at once [default: 4 for an endpoint, 1 for the embedded model, "
-    "which answers one request at a time]; with --engine ray, the number of Ray workers.",
+    "which answers one request at a time]; with --engine processes or ray, the number of "
+    "worker processes [default: one a core] or Ray workers.",
 )
 @click.option(
     "--rpm",
@@ -219,11 +221,12 @@ def _usage_line(run_dir: Path) -> str:
 )
 @click.option(
     "--engine",
-    type=click.Choice(["local", "ray"]),
+    type=click.Choice(ENGINES),
     default="local",
     show_default=True,
-    help="local: threads in this process; ray: Ray workers on a cluster (pip install "
-    "'.[ray]'), writing the same run folder.",
+    help="local: threads in this process; processes: worker processes on this machine, one a "
+    "core by default (a re-run from the cache is CPU alone); ray: Ray workers on a cluster "
+    "(pip install '.[ray]'), writing the same run folder.",
 )
 @click.option(
     "--address", help="With --engine ray: the cluster to join (default: RAY_ADDRESS, else a "

@@ -229,9 +229,7 @@ class ModelClient:
             timeout=timeout,
             http_client=http_client,
         )
-        self.instructor = instructor.from_openai(self.openai, mode=mode)
-        # Every request instructor sends (a re-ask too) passes the limiter first.
-        self.instructor.on("completion:kwargs", self._before_request)
+        self._instructor: instructor.Instructor | None = None
 
     def started(self) -> Endpoint:
         """The endpoint with its server running: ``Endpoint.start`` called on the first need
@@ -242,6 +240,16 @@ class ModelClient:
                 self.openai.base_url = url
                 self.endpoint = replace(self.endpoint, base_url=url, start=None)
         return self.endpoint
+
+    def _asking(self) -> instructor.Instructor:
+        """instructor over the SDK, built on the first request the cache does not answer:
+        building it imports the SDK's resources, most of a second of CPU that a cached re-run
+        does not need. Every request it sends (a re-ask too) passes the limiter first."""
+        with self._starting:
+            if self._instructor is None:
+                self._instructor = instructor.from_openai(self.openai, mode=self.mode)
+                self._instructor.on("completion:kwargs", self._before_request)
+            return self._instructor
 
     def _retrying(self) -> Retrying:
         return Retrying(
@@ -255,7 +263,9 @@ class ModelClient:
         if self.limiter is not None:
             self.limiter()
 
-    def _key(self, kind: str, payload: dict[str, Any]) -> str:
+    def key(self, kind: str, payload: dict[str, Any]) -> str:
+        """The cache key of ``payload`` asked of this model: with the model's name, the endpoint's
+        fingerprint and the answer mode, never a secret."""
         return kind + ":" + short_hash(
             {"model": self.endpoint.model, "endpoint": self.endpoint.fingerprint
              or self.endpoint.label, "mode": self.mode.value, **payload}, 64)
@@ -290,7 +300,7 @@ class ModelClient:
             # json_schema form is refused by llama.cpp.
             extra["response_format"] = {"type": "json_object", "schema": schema}
         variables = {**(context or {}), "source": source}
-        key = self._key("structured", {"messages": messages, "source": source, "schema": schema,
+        key = self.key("structured", {"messages": messages, "source": source, "schema": schema,
                                        "params": params, "prompt": prompt_version,
                                        **({"context": context} if context else {})})
         hit = self._cached(key)
@@ -305,7 +315,7 @@ class ModelClient:
         try:
             for attempt in self._retrying():
                 with attempt:
-                    value, completion = self.instructor.chat.completions.create_with_completion(
+                    value, completion = self._asking().chat.completions.create_with_completion(
                         model=self.endpoint.model,
                         messages=messages,  # type: ignore[arg-type]
                         response_model=response_model,
@@ -378,7 +388,7 @@ class ModelClient:
     def complete(self, prompt: str, *, params: dict[str, Any], prompt_version: str) -> tuple[str, Usage]:
         """A plain completion (``/v1/completions``): the right tool for a base model with no chat
         template; constrain the output with ``params['extra_body']`` (e.g. a grammar or schema)."""
-        key = self._key("complete", {"prompt": prompt, "params": params, "version": prompt_version})
+        key = self.key("complete", {"prompt": prompt, "params": params, "version": prompt_version})
         hit = self._cached(key)
         if hit is not None:
             return hit, Usage(cached_calls=1)

@@ -200,7 +200,7 @@ def _wait_ready(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: flo
 
 
 # The module the server runs, ``python -m`` style; the kill tests put a stand-in here.
-SERVER_MODULE = "llama_cpp.server"
+SERVER_MODULE = "llmextract.llama_server"
 
 
 @contextmanager

@@ -136,14 +136,20 @@ def find_title(cleaned: Cleaned) -> str | None:
     repeated = [line for line in cleaned.dropped if line in kept]
     if repeated:
         return repeated[0]
+    for line in cleaned.text.split("\n"):
+        if reads_as_headline(line):
+            return _MARKUP.sub("", line.strip())
+    return None
+
+
+def reads_as_headline(line: str) -> bool:
+    """A line of enough words that is no caption, no quote, no date line and no sentence (a
+    headline has no full stop at its end). The checks read the opening by the same rule."""
     vocab = load_vocab("metadata")
     min_words, quotes = vocab.number("title_min_words"), tuple(vocab.words("quote_marks"))
-    for line in cleaned.text.split("\n"):
-        line = _MARKUP.sub("", line.strip())
-        if (len(line.split()) >= min_words and not find_date(line) and not _caption(line)
-                and not line.startswith(quotes) and not line.endswith(".")):
-            return line
-    return None
+    line = _MARKUP.sub("", line.strip())
+    return (len(line.split()) >= min_words and not find_date(line) and not _caption(line)
+            and not line.startswith(quotes) and not line.endswith("."))
 
 
 def _dateline(paragraph: str) -> str:

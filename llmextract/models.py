@@ -78,6 +78,9 @@ class Indicator(BaseModel):
     )
     quote: str = Field(description="The sentence or clause of the article, copied verbatim.")
     span: Span | None = Field(default=None, description="Offsets of the quote in the text.")
+    doubt: str | None = Field(
+        default=None, description="Why the extraction itself doubts the item: the model read it "
+        "as no figure where the rules could not tell (checks: roles.model_doubt).")
 
     _grounded = field_validator("value_text", "quote")(_require_in_source)
 

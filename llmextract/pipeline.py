@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import platform
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -37,10 +38,11 @@ from llmextract.client import Client
 from llmextract.engines import ENGINES, Parallelism, map_local
 from llmextract.errors import ArticleError, EndpointError, RequestError, UsageError
 from llmextract.extract import Strategy, attach_spans, strategy_named
+from llmextract.extract.remembered import Remembered
 from llmextract.interrupts import signal_of
 from llmextract.llm import Endpoint, ModelClient, public_url
 from llmextract.metadata import OTHER_LANGUAGE, merge_metadata, read_metadata, reads_as
-from llmextract.models import SCHEMA_VERSION, ArticleRecord, Flag, assign_item_ids
+from llmextract.models import SCHEMA_VERSION, ArticleRecord, Flag, Severity, assign_item_ids
 from llmextract.prices import price_of
 from llmextract.prompts import Prompt, load_prompt
 from llmextract.settings import Settings
@@ -272,10 +274,11 @@ def make_client(endpoint: Endpoint, settings: Settings, *, rpm: float | None = N
 
 
 def choose_strategy(settings: Settings, prompt: Prompt) -> Strategy:
-    """The strategy the settings name; a prompt chosen without a strategy brings its own."""
-    return strategy_named(
+    """The strategy the settings name; a prompt chosen without a strategy brings its own. Its
+    results are kept in the model calls' cache (``extract.remembered``)."""
+    return Remembered(strategy_named(
         prompt.strategy if settings.prompt and not settings.strategy else settings.strategy_name
-    )
+    ))
 
 
 # Measured (bench/RESULTS.md): the embedded llama.cpp server answers one request at a time, so
@@ -291,6 +294,8 @@ def concurrency_for(parallel: Parallelism, endpoint: Endpoint | None) -> int:
         if parallel.concurrency < 1:
             raise UsageError(f"--concurrency {parallel.concurrency}: give 1 or more")
         return parallel.concurrency
+    if parallel.engine == "processes":
+        return os.cpu_count() or 1
     if endpoint is None or endpoint.embedded:
         return EMBEDDED_CONCURRENCY
     return REMOTE_CONCURRENCY
@@ -337,15 +342,22 @@ class RunSink:
         conflicts file, which only a whole pass writes: nothing left describes other records."""
         self.records.close()
         done = False
+        mark = self.flags.tell()
         try:
-            across = list(self.index.flags())
-            for flag in across:
+            # Written as they come (a large run has one for each of thousands of items), so an
+            # interrupted pass drops those it wrote (and counts none): the file keeps no flag
+            # about other records.
+            severities: Counter[Severity] = Counter()
+            for flag in self.index.flags():
                 self.flags.write(flag.model_dump_json())
-            self.tally.add_flags(across)
+                severities[flag.severity] += 1
             conflicts = (c.model_dump_json() for c in self.index.conflicts())
             self.tally.conflicts = write_lines(self.run_dir / CONFLICTS, conflicts)
+            self.tally.flags.update(severities)
             done = True
         finally:
+            if not done:
+                self.flags.truncate(mark)
             self.flags.close()
             os.replace(self._flags_partial, self.run_dir / FLAGS)
             if not done:
@@ -524,23 +536,27 @@ def _jobs(stream: Iterator[Article | ArticleError], sink: RunSink,
 
 def _engine(parallel: Parallelism, concurrency: int, settings: Settings, client: Client,
             strategy: Strategy, prompt: Prompt, jobs: Iterator[Job]) -> Iterator[Outcome]:
-    if parallel.engine == "ray":
-        from llmextract.engines.ray_data import map_ray
+    if parallel.engine == "local":
+        return map_local(ArticleWorker(client, strategy, prompt), jobs, concurrency)
+    # A ModelClient's connections and cache handle stay in their process: a worker builds its
+    # own from the endpoint (a server on demand is started first: the workers cannot start
+    # it); any other client travels as it is.
+    where = client.started() if isinstance(client, ModelClient) else client
+    worker = partial(_remote_worker, settings, where, strategy, prompt, parallel.rpm,
+                     concurrency)
+    if parallel.engine == "processes":
+        from llmextract.engines.processes import map_processes
 
-        # A ModelClient's connections and cache handle stay in their process: a worker builds
-        # its own from the endpoint (a server on demand is started first: the workers cannot
-        # start it); any other client travels as it is.
-        where = client.started() if isinstance(client, ModelClient) else client
-        worker = partial(_remote_worker, settings, where, strategy, prompt, parallel.rpm,
-                         concurrency)
-        return map_ray(worker, jobs, concurrency, parallel.address)
-    return map_local(ArticleWorker(client, strategy, prompt), jobs, concurrency)
+        return map_processes(worker, jobs, concurrency, preload=[__name__])
+    from llmextract.engines.ray_data import map_ray
+
+    return map_ray(worker, jobs, concurrency, parallel.address)
 
 
 def _remote_worker(settings: Settings, where: Endpoint | Client, strategy: Strategy,
                    prompt: Prompt, rpm: float | None, workers: int) -> ArticleWorker:
-    """The per-article function, built on a Ray worker; ``--rpm`` is shared out between the
-    workers."""
+    """The per-article function, built on a Ray worker or in a worker process; ``--rpm`` is
+    shared out between the workers."""
     client = (make_client(where, settings, rpm=rpm / workers if rpm else None)
               if isinstance(where, Endpoint) else where)
     return ArticleWorker(client, strategy, prompt)

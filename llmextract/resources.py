@@ -107,4 +107,12 @@ def _vocab_file(path: Path) -> VocabFile:
 def load_vocab(name: str) -> VocabFile:
     """The vocabulary file ``prompts/vocab/<name>.yaml`` (a language such as ``id``, a domain
     such as ``stunting``, or ``boilerplate``/``metadata``), read once per path."""
-    return _vocab_file(prompts_dir() / "vocab" / f"{name}.yaml")
+    return _vocab_named(os.environ.get("LLMEXTRACT_PROMPTS_DIR"), name)
+
+
+@cache
+def _vocab_named(override: str | None, name: str) -> VocabFile:
+    """The file for a name, found once per prompts folder: the rules ask for their words some
+    seven times an article, and building the path each time was a sixth of a cached re-run
+    once the strategy's result came from the cache."""
+    return _vocab_file(_prompts_dir(override) / "vocab" / f"{name}.yaml")

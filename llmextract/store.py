@@ -165,6 +165,16 @@ class LineWriter:
         if time.monotonic() - self._synced >= SYNC_SECONDS:
             self.sync()
 
+    def tell(self) -> int:
+        """Where the next line goes: a mark to ``truncate`` back to."""
+        return self._fh.tell()
+
+    def truncate(self, mark: int) -> None:
+        """Drops every line written since ``mark`` (a pass that did not finish leaves none)."""
+        self._fh.flush()
+        self._fh.seek(mark)
+        self._fh.truncate()
+
     def sync(self) -> None:
         os.fsync(self._fh.fileno())
         self._synced = time.monotonic()

@@ -60,6 +60,7 @@ class Vocabulary:
     partial: re.Pattern[str]  # 'antara lain': a list of only some parts
     subregion_heads: frozenset[str]  # 'kecamatan': a place inside the region
     back_references: frozenset[str]  # 'itu', 'tersebut': a group named before
+    remainder_words: frozenset[str]  # 'lainnya': a list row for the rest, so the rows are whole
     goal_verbs: re.Pattern[str]  # 'harapkan', 'rencanakan': hoping and planning state goals
     negations: re.Pattern[str]
     instruction_marks: re.Pattern[str]  # 'abaikan instruksi': an order, not reporting
@@ -160,6 +161,7 @@ def vocabulary(domain_name: str = DEFAULT_DOMAIN, language: str = DEFAULT_LANGUA
         partial=words_pattern(lang.words("partial_words")),
         subregion_heads=frozenset(w.lower() for w in lang.words("subregion_heads")),
         back_references=frozenset(w.lower() for w in lang.words("back_references")),
+        remainder_words=frozenset(w.lower() for w in lang.words("remainder_words")),
         goal_verbs=words_pattern(lang.words("goal_verbs")),
         negations=words_pattern(lang.words("negations")),
         instruction_marks=words_pattern(lang.words("instruction_marks")),

@@ -17,7 +17,7 @@ PACKAGE = ROOT / "llmextract"
 # module is in the layer of its longest matching prefix.
 LAYERS: list[tuple[str, ...]] = [
     ("llmextract.errors", "llmextract.resources", "llmextract.version", "llmextract.credentials",
-     "llmextract.interrupts", "llmextract.tether"),
+     "llmextract.interrupts", "llmextract.tether", "llmextract.llama_server"),
     ("llmextract.text",),
     ("llmextract.models",),
     ("llmextract.vocabulary", "llmextract.prompts", "llmextract.llm", "llmextract.settings",

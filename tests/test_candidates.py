@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from llmextract.checks import check
 from llmextract.extract.candidates import CandidatesStrategy
 from llmextract.extract.candidates.fields import Rules, find_period, to_indicator, to_target
 from llmextract.extract.candidates.label import (
@@ -77,7 +78,8 @@ class FakeClient:
 
 # A count the rules cannot settle (no noun of the topic, no topic in the sentence): the model
 # decides.
-UNSURE_COUNT = "Judul\n\nKegiatan itu melibatkan 85 relawan dari berbagai komunitas."
+# In an article about the topic (its headline names it), a count the rules cannot place.
+UNSURE_COUNT = "Pekan Aksi Stunting\n\nKegiatan itu melibatkan 85 relawan dari berbagai komunitas."
 REPLY_OTHER_FOR_VOLUNTEERS = {"85": " other"}
 REPLY_OUTSIDE_THE_GRAMMAR = " maybe"
 
@@ -334,18 +336,25 @@ def test_rules_settle_what_they_are_sure_of_without_a_model_call() -> None:
     assert [x.label for x in got.labels] == [Label.indicator] * 3 + [Label.target] * 2
 
 
-def test_a_reply_outside_the_grammar_is_a_problem_and_keeps_nothing() -> None:
+def test_a_reply_outside_the_grammar_is_a_problem_and_the_number_is_kept_with_a_doubt() -> None:
     got = label_candidates(
         [candidate(UNSURE_COUNT, "85")], FakeClient(reply=REPLY_OUTSIDE_THE_GRAMMAR), PROMPT
     )  # type: ignore[arg-type]
-    assert got.labels[0].label is Label.other
+    assert got.labels[0].label is Label.indicator
+    assert got.labels[0].doubt == "the model read '85' with no usable label"
     assert got.problems and "85" in got.problems[0]
 
 
 def test_chat_path_validates_the_same_labels() -> None:
     client = FakeClient(replies=REPLY_OTHER_FOR_VOLUNTEERS)
     got = label_candidates([candidate(UNSURE_COUNT, "85")], client, load_prompt("candidates-chat"))  # type: ignore[arg-type]
-    assert got.labels[0].label is Label.other
+    assert got.labels[0].doubt == "the model read '85' as no figure of the topic"
+
+
+def test_a_number_the_rules_settle_draws_no_model_doubt() -> None:
+    text = "Pekan Aksi Stunting\n\nBupati menargetkan prevalensi stunting turun menjadi 10 persen."
+    got = label_candidates([candidate(text, "10 persen")], FakeClient(reply=" other"), PROMPT)  # type: ignore[arg-type]
+    assert [(x.label, x.doubt) for x in got.labels] == [(Label.target, None)]
 
 
 # ------------------------------------------------------------------ fields read by rules
@@ -527,7 +536,11 @@ def test_strategy_asks_the_model_about_what_the_rules_leave_open() -> None:
     result = CandidatesStrategy().extract(
         UNSURE_COUNT, FakeClient(replies=REPLY_OTHER_FOR_VOLUNTEERS), PROMPT
     )  # type: ignore[arg-type]
-    assert result.extraction.indicators == [] and result.usage.calls == 1
+    assert result.usage.calls == 1
+    assert [(i.value_text, i.doubt) for i in result.extraction.indicators] == [
+        ("85", "the model read '85' as no figure of the topic")]
+    flags = check(UNSURE_COUNT, result.extraction)
+    assert [f.kind for f in flags if f.kind == "roles.model_doubt"] == ["roles.model_doubt"]
 
 
 # ------------------------------------------------------------------ an article unlike the seeds

@@ -29,6 +29,13 @@ class Case:
     headline: str = "Rakor Percepatan Penurunan Stunting Kota Maju"
 
 
+# A change stated in one paragraph, its two values in the first sentences of the next.
+NEXT_PARAGRAPH = (
+    "Pemkot menggelar rakor stunting di balai kota.\n\nDinas Kesehatan mencatat jumlah balita "
+    "stunting mengalami penurunan sebesar {amount} persen dalam setahun terakhir.\n\nJumlah "
+    "balita stunting pada Agustus 2023 sebanyak 3.240 anak. Setahun kemudian, pada Agustus "
+    "2024, jumlahnya menjadi 2.592 anak.")
+
 CASES = {
     "relative-change-off": Case(
         "Jumlah kasus stunting turun 40 persen dari 250 kasus pada 2023 menjadi 175 kasus pada "
@@ -119,6 +126,19 @@ CASES = {
         "Jumlah balita stunting turun dari 1.423 anak pada 2023 menjadi 1.249 anak pada 2024.",
         "change.headline_contradicts_body", "1.249 - 1.248 = 1", Severity.warning,
         headline="Balita Stunting Kota Maju Turun Menjadi 1.248 Anak"),
+    "headline-says-up-where-the-body-falls": Case(
+        "Prevalensi stunting Kota Maju kini 17,2 persen pada 2024, turun dari 19,5 persen pada "
+        "2023.", "change.headline_contradicts_body",
+        "19,5 - 17,2 = 2,3 points, a fall from 19,5 persen to 17,2 persen",
+        headline="Prevalensi Stunting Kota Maju Naik, Kini 17,2 Persen"),
+    "headline-says-down-where-the-body-falls": Case(
+        "Prevalensi stunting Kota Maju kini 17,2 persen pada 2024, turun dari 19,5 persen pada "
+        "2023.", None, headline="Prevalensi Stunting Kota Maju Turun, Kini 17,2 Persen"),
+    "change-with-its-values-in-the-next-paragraph-off": Case(
+        NEXT_PARAGRAPH.format(amount="30"), "change.relative_mismatch",
+        "(3.240 - 2.592) / 3.240 = 20,0 %"),
+    "change-with-its-values-in-the-next-paragraph-right": Case(
+        NEXT_PARAGRAPH.format(amount="20"), None),
     "headline-level-of-another-year": Case(
         "Prevalensi stunting Kota Maju tahun 2024 sebesar 21,6 persen, turun dari 24,5 persen "
         "pada 2023.", None,
@@ -177,3 +197,14 @@ def test_flag_sits_on_the_item_holding_the_stated_change() -> None:
 def test_a_word_of_change_against_its_values_is_left_to_the_trend_check() -> None:
     case = Case("Kasus stunting naik 30 persen dari 250 kasus menjadi 175 kasus.", None)
     assert family_flags(case)[1] == []
+
+
+def test_the_headline_below_a_date_line_and_above_a_photo_caption_is_read() -> None:
+    text = ("Jumat, 1 Agustus 2025 - 13:47 WITA\n\nPrevalensi Stunting Kota Maju Turun ke 17,3 "
+            "Persen\n\nFoto: Wakil Bupati membuka rembuk stunting, Kamis (31/7/2025). "
+            "(Istimewa)\n\nMAJU - Berdasarkan pengukuran Juni 2025, prevalensi stunting Kota Maju "
+            "turun menjadi 18,3 persen, dari sebelumnya 20,6 persen pada Juni 2024.")
+    flags = [f for f in check(text, Extraction()) if f.kind.startswith("change.")]
+    assert [f.kind for f in flags] == ["change.headline_contradicts_body"]
+    assert flags[0].message.startswith("The headline says 'Turun ke 17,3 Persen'")
+    assert "18,3 persen" in (flags[0].arithmetic or "")

@@ -316,6 +316,12 @@ def goal(quote: str, value_text: str = "14 persen", **extra: Any) -> Target:
         pytest.param("Dinkes merencanakan penurunan 3 persen dengan menambah kunjungan.",
                      goal("Dinkes merencanakan penurunan 3 persen dengan menambah kunjungan.",
                           "3 persen", kind="reduce_by"), [], id="target-after-merencanakan"),
+        pytest.param("Pemkab berencana menurunkan angka stunting menjadi 12 persen.",
+                     goal("Pemkab berencana menurunkan angka stunting menjadi 12 persen.",
+                          "12 persen"), [], id="target-after-berencana"),
+        pytest.param("Tahun ini kita harus bisa di angka 14 persen.",
+                     goal("Tahun ini kita harus bisa di angka 14 persen."), [],
+                     id="target-after-harus-bisa"),
         pytest.param("Prevalensi stunting tercatat 14 persen pada 2024.",
                      goal("Prevalensi stunting tercatat 14 persen pada 2024."),
                      ["roles.target_without_goal"], id="a-measurement-is-no-target"),
@@ -393,6 +399,22 @@ def test_a_year_before_menjadi_dates_the_start_of_the_change() -> None:
                      unit="persen", period="2024", quote=text)
     assert "roles.period_mismatch" not in [f.kind for f in check(text, Extraction(
         indicators=[item]))]
+
+
+@pytest.mark.parametrize(("source", "flagged"), [
+    pytest.param("hasil Survei Kesehatan Indonesia (SKI) 2023", False,
+                 id="the-year-of-a-source-named-after-the-value"),
+    pytest.param("hasil Survei Kesehatan Indonesia (SKI) 2024", True,
+                 id="a-source-of-another-year"),
+])
+def test_a_source_after_the_value_dates_it_past_its_short_form(source: str,
+                                                               flagged: bool) -> None:
+    text = (f"Pemkab menargetkan angka stunting turun menjadi 18 persen pada 2026 dari 24,6 "
+            f"persen {source}.")
+    item = Indicator(name="prevalensi stunting", value=24.6, value_text="24,6 persen",
+                     unit="persen", period="2023", quote=text)
+    kinds = [f.kind for f in check(text, Extraction(indicators=[item]))]
+    assert ("roles.period_mismatch" in kinds) is flagged
 
 
 @pytest.mark.parametrize(("sentence", "value_text", "flagged"), [

@@ -92,6 +92,24 @@ CASES = {
         "Berikut jumlah balita stunting di kecamatan prioritas:\n\nKecamatan Timur: 212 balita"
         "\nKecamatan Barat: 187 balita\nKecamatan Utara: 164 balita\n\nSecara keseluruhan, "
         "terdapat 1.482 balita stunting di Kota Maju.", None),
+    "rows-with-a-row-for-the-rest-do-not-add-up-to-the-whole": Case(
+        "Jumlah balita stunting di Kota Maju hingga April 2025 sebanyak 1.482 anak, turun dari "
+        "1.917 anak pada Agustus 2024.\n\nIa merinci sebarannya per kecamatan:\n\nKecamatan "
+        "Timur: 402 anak\nKecamatan Barat: 351 anak\nKecamatan lainnya (tujuh kecamatan): 686 "
+        "anak", "totals.parts_do_not_sum", "402 + 351 + 686 = 1.439, not 1.482"),
+    "rows-with-a-row-for-the-rest-add-up-to-the-whole": Case(
+        "Jumlah balita stunting di Kota Maju hingga April 2025 sebanyak 1.482 anak, turun dari "
+        "1.917 anak pada Agustus 2024.\n\nIa merinci sebarannya per kecamatan:\n\nKecamatan "
+        "Timur: 402 anak\nKecamatan Barat: 351 anak\nKecamatan lainnya (tujuh kecamatan): 729 "
+        "anak", None),
+    "rows-of-bare-place-names-and-the-rest-do-not-add-up-to-the-whole": Case(
+        "Tercatat 1.932 balita mengalami stunting.\n\nBerikut rinciannya:\n\nTenggarong: 412 "
+        "balita\nLoa Kulu: 287 balita\nKecamatan lainnya: 641 balita",
+        "totals.parts_do_not_sum", "412 + 287 + 641 = 1.340, not 1.932"),
+    "rows-without-a-row-for-the-rest-are-only-some": Case(
+        "Jumlah balita stunting di Kota Maju hingga April 2025 sebanyak 1.482 anak.\n\nIa merinci "
+        "sebarannya per kecamatan:\n\nKecamatan Timur: 402 anak\nKecamatan Barat: 351 anak",
+        None),
     "subset-reported-as-the-whole": Case(
         "Sebanyak 30 balita stunting menerima PMT selama 90 hari. Penerima PMT terdiri dari 12 "
         "balita stunting, 10 balita gizi kurang dan 8 balita berat badan kurang.",

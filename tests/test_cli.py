@@ -54,8 +54,9 @@ def test_embedded_default_without_the_extra_exits_1_with_advice(
     count the rules do not settle."""
     monkeypatch.setitem(sys.modules, "llama_cpp", None)
     monkeypatch.setitem(sys.modules, "llama_cpp.server", None)
+    monkeypatch.delitem(sys.modules, "llmextract.llama_server", raising=False)
     article = tmp_path / "relawan.txt"
-    article.write_text("Relawan Gizi Turun ke Desa\n\nKegiatan itu melibatkan 85 relawan dari "
+    article.write_text("Relawan Stunting Turun ke Desa\n\nKegiatan itu melibatkan 85 relawan dari "
                        "berbagai komunitas.\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["run", str(article), "--out", str(tmp_path / "run")])
     assert result.exit_code == 1

@@ -51,7 +51,7 @@ def test_direct_strategy_through_instructor(tmp_path: Path) -> None:
 
 
 # The rules settle every number of the seeds; this made-up article keeps one count for the model.
-ARTICLE_WITH_A_COUNT_FOR_THE_MODEL = """Relawan Gizi Turun ke Desa
+ARTICLE_WITH_A_COUNT_FOR_THE_MODEL = """Relawan Stunting Turun ke Desa
 
 Kegiatan itu melibatkan 85 relawan dari berbagai komunitas.
 """

@@ -109,6 +109,12 @@ PLACE_ROWS = (
     "Judul\n\nBerikut prevalensi stunting balita per kabupaten (SKI 2023 → SSGI 2024):\n\n"
     "1. Kabupaten A: 31,2 persen → 27,5 persen\n2. Kabupaten B: 26,8 persen → 22,9 persen"
 )
+# A table with pipes: its header names each column's year, whatever order the opener says.
+PIPE_TABLE = (
+    "Judul\n\nBerikut prevalensi stunting balita per kabupaten, SSGI 2024 dibandingkan SKI "
+    "2023:\n\nKabupaten/Kota | SKI 2023 | SSGI 2024\n|---|---|---|\nKabupaten A | 31,2% | 27,5%\n"
+    "Kabupaten B | 26,8% | 22,9%"
+)
 # One year per column only when the opener names as many years as the row has values.
 UNEVEN_COLUMNS = (
     "Judul\n\nPrevalensi stunting per kabupaten, SSGI 2024:\n\n"
@@ -122,6 +128,8 @@ UNEVEN_COLUMNS = (
         (PLACE_ROWS, "31,2 persen", "prevalensi stunting Kabupaten A", "2023"),
         (PLACE_ROWS, "27,5 persen", "prevalensi stunting Kabupaten A", "2024"),
         (PLACE_ROWS, "22,9 persen", "prevalensi stunting Kabupaten B", "2024"),
+        (PIPE_TABLE, "31,2%", "prevalensi stunting Kabupaten A", "2023"),
+        (PIPE_TABLE, "22,9%", "prevalensi stunting Kabupaten B", "2024"),
     ],
 )
 def test_a_row_naming_a_place_takes_its_openers_measure_and_column_year(

@@ -32,6 +32,8 @@ GOLD_SETS = {
     "blind4": (ROOT / "tests" / "blind4" / "gold.json", ROOT / "tests" / "blind4" / "articles"),
     "blind5": (ROOT / "tests" / "blind5" / "gold.json", ROOT / "tests" / "blind5" / "articles"),
     "blind6": (ROOT / "tests" / "blind6" / "gold.json", ROOT / "tests" / "blind6" / "articles"),
+    "blind7": (ROOT / "tests" / "blind7" / "gold.json", ROOT / "tests" / "blind7" / "articles"),
+    "blind8": (ROOT / "tests" / "blind8" / "gold.json", ROOT / "tests" / "blind8" / "articles"),
 }
 
 WORDS = (

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from llmextract.extract.candidates.label import Label, LabelRules, allowed_labels
+from llmextract.extract.candidates.label import Label, LabelRules, allowed_labels, on_topic
 from llmextract.prompts import load_prompt
+from llmextract.text.sentences import split_sentences
 
 from .test_candidates import candidate
 
@@ -117,3 +118,22 @@ TAKING_A_ROLE = (
 )
 def test_labels_the_rules_leave_open(text: str, value_text: str, expected: list[Label]) -> None:
     assert allowed_labels(candidate(text, value_text), RULES) == expected
+
+
+DENGUE = ("Kasus DBD di Kota Maju Capai 318\n\nMAJU - Dinas Kesehatan mencatat 318 kasus demam "
+          "berdarah sejak Januari. Jumlah itu melonjak dari 97 kasus tahun lalu.\n\nSebelumnya, "
+          "Dinkes memusatkan perhatian pada penurunan stunting. Kini fokus dialihkan ke DBD.")
+IN_THE_BODY = ("Rakor Kesehatan Kota Maju\n\nMAJU - Pemkot menggelar rapat koordinasi. Jumlah "
+               "balita stunting turun menjadi 242 anak.\n\nWali Kota meminta penanganan "
+               "stunting dipercepat.")
+
+
+@pytest.mark.parametrize(("text", "topical"), [
+    pytest.param(DENGUE, False, id="another-topic-naming-stunting-once-in-passing"),
+    pytest.param(IN_THE_BODY, True, id="the-topic-in-two-sentences-of-the-body"),
+    pytest.param("Stunting di Kota Maju Turun\n\nMAJU - Jumlahnya 242 anak.", True,
+                 id="the-topic-in-the-headline"),
+])
+def test_an_article_is_on_topic_by_its_opening_or_two_sentences(text: str, topical: bool) -> None:
+    assert on_topic(split_sentences(text), RULES) is topical
+

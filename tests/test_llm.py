@@ -184,6 +184,6 @@ def test_the_cache_key_holds_neither_the_key_nor_the_password() -> None:
     with_secrets = ModelClient(
         Endpoint(model="m", base_url=f"http://ana:{PASSWORD}@127.0.0.1:9/v1", api_key=KEY))
     without = ModelClient(Endpoint(model="m", base_url="http://127.0.0.1:9/v1"))
-    key = with_secrets._key("structured", payload)
-    assert key == without._key("structured", payload)  # nothing of a secret, not even hashed
+    key = with_secrets.key("structured", payload)
+    assert key == without.key("structured", payload)  # nothing of a secret, not even hashed
     assert PASSWORD not in key and KEY not in key

@@ -24,6 +24,7 @@ def test_missing_llama_cpp_says_how_to_install(
 ) -> None:
     monkeypatch.setitem(sys.modules, "llama_cpp", None)
     monkeypatch.setitem(sys.modules, "llama_cpp.server", None)
+    monkeypatch.delitem(sys.modules, "llmextract.llama_server", raising=False)
     with pytest.raises(LocalModelError, match=r"pip install '\.\[local\]'.*--base-url"):
         with embedded_endpoint(tmp_path):
             pass

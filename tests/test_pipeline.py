@@ -5,20 +5,24 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from llmextract.checks import ConflictIndex
 from llmextract.errors import EndpointError
 from llmextract.extract.base import StrategyResult
 from llmextract.llm import Endpoint, ModelClient
-from llmextract.models import Extraction, Indicator, Usage
+from llmextract.models import Extraction, Flag, Indicator, Usage
 from llmextract.pipeline import Event, run
 from llmextract.prompts import Prompt
 from llmextract.settings import resolve_settings
-from llmextract.store import load_flags, load_records
+from llmextract.store import CONFLICTS, load_flags, load_records
 
 from .conftest import FIXTURES, SEEDS
+from .corpus import write_corpus
+from .test_api import FixtureClient
 
 
 class FirstNumberStrategy:
@@ -162,3 +166,33 @@ def test_unreachable_endpoint_stops_the_run_and_keeps_what_is_done(
     assert result.stopped_by and "127.0.0.1:9" in result.stopped_by
     assert len(load_records(out)) == 2 and result.skipped == 3
     assert json.loads((out / "run.json").read_text())["counts"]["not_attempted"] == 3
+
+
+def test_a_final_pass_cut_short_leaves_no_flag_about_other_records(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The flags across articles are written as they come; Ctrl-C among them drops those
+    written and counted, so flags.jsonl and run.json hold each article's own flags only."""
+    articles = write_corpus(tmp_path / "in.jsonl", 40)
+    settings = resolve_settings(strategy="read")
+    whole = run(articles, settings, out_dir=tmp_path / "whole", client=FixtureClient())
+    assert sum(f.kind == "across.conflict" for f in whole.flags) > 2
+
+    across = ConflictIndex.flags
+
+    def cut_after_two(self: ConflictIndex) -> Iterator[Flag]:
+        for n, flag in enumerate(across(self)):
+            if n == 2:
+                raise KeyboardInterrupt
+            yield flag
+
+    monkeypatch.setattr(ConflictIndex, "flags", cut_after_two)
+    out = tmp_path / "cut"
+    cut = run(articles, settings, out_dir=out, client=FixtureClient())
+    info = json.loads((out / "run.json").read_text())
+    assert cut.interrupted and info["status"] == "interrupted"
+    assert not (out / CONFLICTS).exists()
+    own = [f for f in whole.flags if f.kind != "across.conflict"]
+    assert sorted(f.model_dump_json() for f in cut.flags) == sorted(
+        f.model_dump_json() for f in own)
+    assert sum(info["counts"]["flags"].values()) == len(own)

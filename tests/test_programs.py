@@ -149,6 +149,10 @@ MARKDOWN_HEADING = (
         (TRAINED_AGAIN, "Pelatihan kembali bidan", "passive"),
         (RECEIVED, "Pemberian tablet tambah darah", "received"),
         (PEOPLE_AFTER_HOW_OFTEN, "Pembagian tablet tambah darah", "activity"),
+        ("Judul\n\nDi tiap banjar kami bentuk Sekaa Gizi untuk ibu balita.", "Sekaa Gizi",
+         "service_name"),
+        ("Judul\n\nProgram ini kami namakan Noken Gizi, karena semua kebutuhan anak dibawa.",
+         "Noken Gizi", "service_name"),
     ],
 )
 def test_one_program_in_prose(text: str, name: str, rule: str) -> None:
@@ -255,6 +259,10 @@ def test_a_heading_opens_a_list_of_programs() -> None:
         "Judul\n\nCamat membuka Pekan Gizi Nasional tingkat kecamatan.",  # an event
         "Judul\n\nKader yang dilatih tahun lalu kini aktif di posyandu.",  # nobody counted
         "Judul\n\nDinas menyalurkan beras selama sebulan kepada warga.",  # people not of the topic
+        # a name for the topic's service that is a survey, a goal or the work of an aim
+        "Judul\n\nAngka itu berdasarkan hasil Survei Status Gizi Indonesia tahun lalu.",
+        "Judul\n\nPemkab bertekad mewujudkan Zero Stunting di seluruh desa.",
+        "Judul\n\nDiketahui, upaya Konkret Penurunan Stunting terus dilakukan.",
     ],
 )
 def test_not_programs(text: str) -> None:

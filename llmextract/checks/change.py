@@ -283,21 +283,27 @@ def _change_word_before(ctx: ArticleContext, pattern: re.Pattern[str], mention: 
 def _reached_in_body(ctx: ArticleContext, after: int, level: NumberMention, down: bool,
                      ) -> list[tuple[NumberMention, NumberMention]]:
     """The body's changes in the direction of a headline's level, as (from, level reached):
-    'turun dari 16,9 persen menjadi 14,2 persen', or '14,2 persen, turun dari 16,9 persen'."""
-    found = []
-    for start in ctx.mentions_in(after, len(ctx.text)):
-        if start.kind != level.kind or start.value is None:
+    'turun dari 16,9 persen menjadi 14,2 persen', '14,2 persen, turun dari 16,9 persen', or
+    level first, 'turun menjadi 18,3 persen, dari sebelumnya 20,6 persen'."""
+    vocab, found = ctx.vocab, []
+    for mention in ctx.mentions_in(after, len(ctx.text)):
+        if mention.kind != level.kind or mention.value is None:
             continue
-        change = _change_word_before(ctx, ctx.vocab.change_from, start)
-        if change is None or (change[1] in ctx.vocab.down_words) != down:
+        pair = None
+        values = [m for m in _values(ctx, *_sentence(ctx, mention.start)) if m.kind == level.kind]
+        if (change := _change_word_before(ctx, vocab.change_from, mention)) is not None:
+            tos = [m for m in _right_after(ctx, vocab.change_to, values) if m.start > mention.end]
+            before = [m for m in values if m.end <= change[0]]
+            reached = tos[0] if tos else (before[-1] if before else None)
+            pair = None if reached is None else (mention, reached)
+        elif (change := _change_word_before(ctx, vocab.change_to, mention)) is not None:
+            starts = [m for m in values if m.start > mention.end
+                      and _word_right_before(ctx, vocab.change_from, m) is not None]
+            pair = (starts[0], mention) if starts else None
+        if pair is None or change is None or (change[1] in vocab.down_words) != down:
             continue
-        values = [m for m in _values(ctx, *_sentence(ctx, start.start)) if m.kind == level.kind]
-        tos = [m for m in _right_after(ctx, ctx.vocab.change_to, values) if m.start > start.end]
-        before = [m for m in values if m.end <= change[0]]
-        reached = tos[0] if tos else (before[-1] if before else None)
-        if reached is not None and (level.kind != QUANTITY
-                                    or _noun_after(ctx, reached) == _noun_after(ctx, level)):
-            found.append((start, reached))
+        if level.kind != QUANTITY or _noun_after(ctx, pair[1]) == _noun_after(ctx, level):
+            found.append(pair)
     return found
 
 
@@ -349,36 +355,93 @@ def _level_flag(ctx: ArticleContext, where: tuple[int, int], change: tuple[int, 
                      span(reached.start, reached.end)], arithmetic=arithmetic)
 
 
+def _headline_direction_flags(ctx: ArticleContext) -> list[Flag]:
+    """A headline or lead whose word of change runs against the body's change to the same
+    level ('Prevalensi Stunting Naik, Kini 17,2 Persen' over '17,2 persen pada 2024, turun dari
+    19,5 persen'). Said only when the body reaches that level by changes of the other direction
+    alone: the opening's word is then the only thing wrong, whatever its amount."""
+    flags: list[Flag] = []
+    vocab = ctx.vocab
+    for where in ctx.opening:
+        words = [(m.start(), m.group()) for m in _WORD.finditer(ctx.lowered, *where)
+                 if m.group() in vocab.change_words]
+        for level in _values(ctx, *where) if words else []:
+            said = [w for w in words if w[0] < level.start]
+            if not said or level.value is None:
+                continue
+            at, word = said[-1]
+            down = word in vocab.down_words
+            against, along = ([(first, reached) for first, reached
+                               in _reached_in_body(ctx, where[1], level, way)
+                               if reached.value == level.value] for way in (not down, down))
+            if against and not along:
+                flags.append(_direction_flag(ctx, where, (at, word), level, *against[0]))
+    return flags
+
+
+def _direction_flag(ctx: ArticleContext, where: tuple[int, int], change: tuple[int, str],
+                    level: NumberMention, first: NumberMention, reached: NumberMention) -> Flag:
+    fell = (reached.value or 0.0) < (first.value or 0.0)
+    gap = abs((first.value or 0.0) - (reached.value or 0.0))
+    apart = f"{_points(gap)} points" if level.kind == PERCENT else written_like(
+        gap, reached, ctx.vocab.scales)
+    arithmetic = (f"{_minus(first, reached)} = {apart}, a {'fall' if fell else 'rise'} from "
+                  f"{first.text} to {reached.text}")
+    item = _item_at(ctx, reached, level)
+    return ctx.flag(item, "value" if item else "text", "change.headline_contradicts_body",
+                    Severity.error, f"The {_opening_part(ctx, where)} says '{change[1]}' "
+                    f"({'down' if change[1] in ctx.vocab.down_words else 'up'}) to {level.text}, "
+                    f"but the body gives {arithmetic}.",
+                    [span(change[0], change[0] + len(change[1])), span(level.start, level.end),
+                     span(first.start, first.end), span(reached.start, reached.end)],
+                    arithmetic=arithmetic)
+
+
 def _opening_part(ctx: ArticleContext, where: tuple[int, int]) -> str:
-    return "headline" if where[0] == 0 and ctx.text.find("\n") >= where[1] else "lead"
+    return "headline" if where == ctx.headline else "lead"
 
 
-def _next_sentence(ctx: ArticleContext, end: int) -> tuple[int, int] | None:
-    """The sentence after the one ending at ``end``, in the same paragraph."""
-    nxt = next((i for i in range(end, min(len(ctx.text), end + 4)) if not ctx.text[i].isspace()),
-               None)
-    if nxt is None or "\n" in ctx.text[end:nxt]:
+def _following(ctx: ArticleContext, end: int, *, next_paragraph: bool,
+               ) -> tuple[int, int] | None:
+    """Where the values of a change whose sentence ends at ``end`` may be given when that
+    sentence has none: the next sentence of its paragraph, or, when it ends its paragraph, the
+    next paragraph's first two sentences ('... mencatat penurunan sebesar 30 persen dalam
+    setahun terakhir.' over '... pada Agustus 2023 sebanyak 3.240 anak. Setahun kemudian, pada
+    Agustus 2024, jumlahnya menjadi 2.592 anak.'); not for the headline or lead, which the
+    body's changes are read against instead (``_headline_flag``)."""
+    text = ctx.text
+    nxt = len(text) - len(text[end:].lstrip())
+    if nxt >= len(text):
         return None
-    return _sentence(ctx, nxt)
+    if "\n" not in text[end:nxt]:
+        return _sentence(ctx, nxt)
+    if not next_paragraph or text.count("\n", end, nxt) < 2:
+        return None  # a list row or a line of its own, not the next paragraph
+    first = _sentence(ctx, nxt)
+    after = len(text) - len(text[first[1]:].lstrip())
+    if after < len(text) and "\n" not in text[first[1]:after]:
+        return first[0], _sentence(ctx, after)[1]
+    return first
 
 
 def check_change(ctx: ArticleContext) -> list[Flag]:
-    flags = _headline_level_flags(ctx)
+    flags = _headline_level_flags(ctx) + _headline_direction_flags(ctx)
     changes = _changes(ctx)
     if not changes:
         return flags
     opening = ctx.opening
     for stated, (start, end) in changes:
+        in_opening = any(o[0] <= start < o[1] or start <= o[0] < end for o in opening)
         pair = _pair(ctx, _values(ctx, start, end), stated)
         if pair is None:
-            following = _next_sentence(ctx, end)
+            following = _following(ctx, end, next_paragraph=not in_opening)
             if following:
                 nxt = _values(ctx, *following)
                 pair = _pair(ctx, nxt, None) if not any(
                     s.amount in nxt for s, _ in changes) else None
         if pair is not None:
             flag = _judge(ctx, stated, *pair)
-        elif any(o[0] <= start < o[1] or start <= o[0] < end for o in opening):
+        elif in_opening:
             flag = _headline_flag(ctx, stated, (start, end))
         else:
             flag = None

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from llmextract.metadata import reads_as_headline
 from llmextract.models import Extraction, Flag, Indicator, Item, Program, Severity, Span, Target
 from llmextract.resources import DEFAULT_DOMAIN
 from llmextract.text.alignment import Match, MatchStatus, locate, normalize
@@ -242,24 +243,34 @@ class ArticleContext:
 
     @cached_property
     def opening(self) -> list[tuple[int, int]]:
-        """The headline (a short first line) and the lead (the first sentence of the first
-        paragraph of prose after it: datelines and bylines are short lines with no full
-        stop)."""
-        text, found = self.text, []
-        first_end = text.find("\n")
-        if 0 < first_end <= _HEADLINE_CHARS:
-            found.append((0, first_end))
-        pos = first_end + 1 if found else 0
+        """The headline and the lead, those found, in that order (``_opening``)."""
+        return [where for where in self._opening if where is not None]
+
+    @cached_property
+    def headline(self) -> tuple[int, int] | None:
+        return self._opening[0]
+
+    @cached_property
+    def _opening(self) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+        """The headline (the first short line that reads as one, as the article metadata reads
+        it: no date line, caption or sentence) and the lead (the first sentence of the first
+        paragraph of prose). Boilerplate lines (a timestamp, a photo caption, a byline) are
+        neither, wherever they stand."""
+        text, headline = self.text, None
+        pos = 0
         while 0 <= pos < len(text):
             end = text.find("\n", pos)
             end = len(text) if end < 0 else end
-            line = text[pos:end].strip()
-            if len(line) >= _LEAD_LINE_CHARS or line.endswith((".", "!", "?")):
-                start = pos + len(text[pos:end]) - len(text[pos:end].lstrip())
-                found.append((start, min(end, self.sentence_range(start)[1])))
-                break
-            pos = end + 1
-        return found
+            raw, line_start, pos = text[pos:end], pos, end + 1
+            line = raw.strip()
+            if not line or boilerplate_category(line) is not None:
+                continue
+            start = line_start + len(raw) - len(raw.lstrip())
+            if headline is None and len(line) <= _HEADLINE_CHARS and reads_as_headline(line):
+                headline = (start, start + len(line))
+            elif len(line) >= _LEAD_LINE_CHARS or line.endswith((".", "!", "?")):
+                return headline, (start, min(end, self.sentence_range(start)[1]))
+        return headline, None
 
     @cached_property
     def provincial_article(self) -> bool:

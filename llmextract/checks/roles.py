@@ -13,7 +13,7 @@ from llmextract.checks.context import ArticleContext, LocatedItem
 from llmextract.extract.candidates.propose import count_doubt, is_count
 from llmextract.models import Flag, Indicator, Program, Scope, Severity, Span, Target
 from llmextract.text.alignment import MatchStatus, contains
-from llmextract.text.numbers import ZERO_TARGET
+from llmextract.text.numbers import DATE, PERIOD, YEAR, ZERO_TARGET
 from llmextract.text.words import search_words, years_in
 
 _MIN_PIECE_WORDS = 3
@@ -32,7 +32,7 @@ def _period_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
     if written and not set(recorded) & set(written):
         clause = _own_part(ctx, clause, li.value_span.start)
         written = ctx.years_near(*clause, relative=True)
-    if written and not set(recorded) & set(written):
+    if written and not set(recorded) & (set(written) | _dated_after(ctx, li.value_span.end)):
         return [ctx.flag(li, "period", "roles.period_mismatch", Severity.warning,
                          f"The value {li.value_text} is recorded for {item.period}, but its own "
                          f"clause gives {', '.join(map(str, sorted(set(written))))}.",
@@ -42,6 +42,16 @@ def _period_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
                          f"The period {item.period} is not mentioned anywhere in the article.",
                          [li.value_span])]
     return []
+
+
+def _dated_after(ctx: ArticleContext, value_end: int) -> set[int]:
+    """The years after the value up to the next figure of its sentence: a source named after a
+    value dates it, past the brackets of its short form ('dari 24,6 persen hasil Survei
+    Kesehatan Indonesia (SKI) 2023', where the clause ends at the bracket)."""
+    _, end = ctx.sentence_range(value_end)
+    figures = [m.start for m in ctx.mentions_in(value_end, end)
+               if m.kind not in (YEAR, DATE, PERIOD)]
+    return set(ctx.years_near(value_end, figures[0] if figures else end))
 
 
 def _own_part(ctx: ArticleContext, clause: tuple[int, int], value: int) -> tuple[int, int]:
@@ -197,11 +207,23 @@ def _doubt_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
                      "Keep it only if it is a figure of the topic.", [li.value_span])]
 
 
+def _model_doubt_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
+    """The extraction's own doubt (``Indicator.doubt``): the model read the number as no figure
+    where the rules could not tell, and the number was kept for a reviewer to decide."""
+    doubt = getattr(li.item, "doubt", None)
+    if not doubt:
+        return []
+    return [ctx.flag(li, "value", "roles.model_doubt", Severity.warning,
+                     f"Kept as a figure though {doubt}; keep it only if it is one.",
+                     [li.value_span] if li.value_span else [])]
+
+
 def check_roles(ctx: ArticleContext) -> list[Flag]:
     flags: list[Flag] = []
     for li in ctx.items:
         flags += _period_flags(ctx, li) + _target_flags(ctx, li) + _stitched_flags(ctx, li)
         flags += _scope_flags(ctx, li) + _office_flags(ctx, li) + _doubt_flags(ctx, li)
+        flags += _model_doubt_flags(ctx, li)
     return flags + _zero_flags(ctx)
 
 

@@ -268,23 +268,23 @@ def _subset_flags(ctx: ArticleContext, breakdowns: list[_Breakdown]) -> list[Fla
 
 
 def _row_counts(ctx: ArticleContext, start: int, end: int,
-                ) -> tuple[str, str | None, list[NumberMention]] | None:
-    """The count of each list row in ``[start, end)`` when every row holds one, after a label
-    with the same first word ('Kecamatan Banjarsari: 212 balita'), and counts the same noun:
-    (that word, that noun, the counts)."""
+                ) -> tuple[str | None, str | None, list[NumberMention]] | None:
+    """The count of each list row in ``[start, end)`` when every row holds one after its label
+    and counts the same noun: (the labels' first word when they share it, as in 'Kecamatan
+    Banjarsari: 212 balita', that noun, the counts)."""
     heads, nouns, counts = set(), set(), []
     for line in ctx.text[start:end].splitlines(keepends=True):
-        label = TABLE_ROW.match(line)
-        found = _of(ctx, QUANTITY, start, start + len(line))
+        label = TABLE_ROW.match(line)  # the count after the label ('lainnya (sembilan ...)')
+        found = _of(ctx, QUANTITY, start + label.end(), start + len(line)) if label else []
         start += len(line)
         if label is None or len(found) != 1 or not label["label"].split():
             return None
         heads.add(label["label"].split()[0].lower())
         nouns.add(_noun(ctx, found[0]))
         counts.append(found[0])
-    if len(counts) < 2 or len(heads) != 1 or len(nouns) != 1:
+    if len(counts) < 2 or len(nouns) != 1:
         return None
-    return heads.pop(), nouns.pop(), counts
+    return (heads.pop() if len(heads) == 1 else None), nouns.pop(), counts
 
 
 def _noun(ctx: ArticleContext, mention: NumberMention) -> str | None:
@@ -328,13 +328,37 @@ def _rows_flags(ctx: ArticleContext) -> list[Flag]:
         if listed is None:
             continue
         head, noun, parts = listed
-        total = _rows_total(ctx, rows[1], head, noun, max(p.value or 0.0 for p in parts))
-        if total is None:
-            continue
-        flags += _sum_flag(ctx, total, parts, "totals.parts_do_not_sum",
-                           f"The {len(parts)} rows listed do not add up to the {total.text} "
-                           "given for them after the list")
+        total = None if head is None else _rows_total(ctx, rows[1], head, noun,
+                                                      max(p.value or 0.0 for p in parts))
+        if total is not None:
+            flags += _sum_flag(ctx, total, parts, "totals.parts_do_not_sum",
+                               f"The {len(parts)} rows listed do not add up to the {total.text} "
+                               "given for them after the list")
+        elif (whole := _whole_of_rows(ctx, rows, noun, parts)) is not None:
+            flags += _sum_flag(ctx, whole, parts, "totals.parts_do_not_sum",
+                               f"The {len(parts)} rows listed, the last for the rest, do not add "
+                               f"up to the {whole.text} the article gives before them")
     return flags
+
+
+def _whole_of_rows(ctx: ArticleContext, rows: tuple[int, int], noun: str | None,
+                   parts: list[NumberMention]) -> NumberMention | None:
+    """Rows whose last one is for the rest ('Kecamatan lainnya (sembilan kecamatan): 201 anak')
+    cover the whole, so they must add up to a count of their noun the article gave before them
+    ('balita stunting ... sebanyak 1.482 anak'). Of those counts, the one nearest the sum is the
+    whole; none when one agrees or the line before the rows says it names only some."""
+    last = ctx.lowered[parts[-1].start - 1::-1].split("\n", 1)[0][::-1]
+    if not set(_WORD.findall(last)) & ctx.vocab.remainder_words:
+        return None
+    intro = ctx.line_range(rows[0] - 2)
+    if ctx.vocab.partial.search(ctx.lowered, *intro):
+        return None
+    summed, largest = sum(p.value or 0.0 for p in parts), max(p.value or 0.0 for p in parts)
+    wholes = [m for m in _of(ctx, QUANTITY, 0, rows[0])
+              if (m.value or 0.0) > largest and (noun is None or _noun(ctx, m) == noun)]
+    if not wholes or any(agreement(summed, m) is Agreement.agrees for m in wholes):
+        return None
+    return min(wholes, key=lambda m: abs((m.value or 0.0) - summed))
 
 
 def check_totals(ctx: ArticleContext) -> list[Flag]:

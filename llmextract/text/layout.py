@@ -13,9 +13,13 @@ import re
 
 # '- ', '• ', '* ' (not markdown bold), '1. ', '2) ': a list marker.
 _MARKER = r"(?:[-•·]|\*(?!\*)|[0-9]{1,2}[.)])"
-# 'Ibu Hamil (Bumil): 1.022 didampingi', '- **Kecamatan Utara**: 312 balita': a row's label, its
-# list marker and bold type left out.
-TABLE_ROW = re.compile(rf"^\s*(?:{_MARKER}\s+)?(?P<label>[^:\n]{{2,60}}?)\s*:\s*")
+# 'Ibu Hamil (Bumil): 1.022 didampingi', '- **Kecamatan Utara**: 312 balita', or a table's
+# 'Kabupaten Muna | 29,4% | 30,6%' (its first cell): a row's label, its list marker, a leading
+# pipe and bold type left out.
+TABLE_ROW = re.compile(
+    rf"^\s*(?:{_MARKER}\s+|\|\s*)?(?P<label>[^:|\n]{{2,60}}?)\s*[:|]\s*")
+# '|---|:---:|', a Markdown table's line under its header: neither a row nor an opener.
+_TABLE_RULE = re.compile(r"^[\s|:-]*-[\s|:-]*$")
 _LIST_MARKER = re.compile(rf"^\s*{_MARKER}\s+")
 # '1. **Dashat** ...', '2) PMT lokal': the number of a list item, at the start of its line.
 LIST_NUMBER = re.compile(r"[ \t]*[0-9]{1,2}[.)][ \t]")
@@ -54,7 +58,7 @@ def list_intro(text: str, line_start: int) -> tuple[int, int] | None:
         if not line.strip():
             blank_after = True
             continue
-        if is_list_row(line):
+        if is_list_row(line) or _TABLE_RULE.match(line):
             blank_after = False
             continue
         body = line.rstrip(" \t*_")
@@ -63,3 +67,21 @@ def list_intro(text: str, line_start: int) -> tuple[int, int] | None:
             return start + lead, start + len(line.rstrip())
         return None
     return None
+
+
+def table_header(text: str, line_start: int) -> tuple[int, int] | None:
+    """For a row of a table written with pipes ('Kota Lasolo | 22,7% | 18,4%'), the table's
+    first line ('Kabupaten/Kota | SKI 2023 | SSGI 2024'), which names each column, as
+    ``(start, end)`` offsets; None for the first line itself or a line without pipes."""
+    header = None
+    pos = line_start
+    while pos > 0:
+        start = text.rfind("\n", 0, pos - 1) + 1
+        line = text[start:pos - 1]
+        if "|" not in line:
+            break
+        if not _TABLE_RULE.match(line):
+            header = (start, start + len(line.rstrip()))
+        pos = start
+    line_end = text.find("\n", line_start)
+    return header if "|" in text[line_start:len(text) if line_end < 0 else line_end] else None

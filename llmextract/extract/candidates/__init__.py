@@ -7,12 +7,13 @@ from __future__ import annotations
 from llmextract.client import Client
 from llmextract.extract.base import StrategyResult
 from llmextract.extract.candidates.fields import build_extraction
-from llmextract.extract.candidates.label import label_candidates
+from llmextract.extract.candidates.label import LabelRules, label_candidates, on_topic
 from llmextract.extract.candidates.programs import confirm_programs, propose_programs
 from llmextract.extract.candidates.propose import find_candidates
 from llmextract.models import Extraction
 from llmextract.prompts import Prompt
 from llmextract.text.parsed import parse_article
+from llmextract.text.sentences import split_sentences
 
 
 class CandidatesStrategy:
@@ -26,7 +27,8 @@ class CandidatesStrategy:
         candidates, _ = find_candidates(
             text, prompt.domain, mentions=mentions, language=prompt.language
         )
-        labelled = label_candidates(candidates, client, prompt)
+        topical = on_topic(split_sentences(text, prompt.language), LabelRules.load(prompt))
+        labelled = label_candidates(candidates, client, prompt, topical=topical)
         proposals = propose_programs(
             text,
             prompt.data.get("programs") or {},

@@ -31,7 +31,7 @@ from llmextract.extract.candidates.propose import (
 from llmextract.models import Extraction, Indicator, Program, Target, TargetKind
 from llmextract.prompts import Prompt
 from llmextract.resources import load_vocab, prompts_dir
-from llmextract.text.layout import is_list_row
+from llmextract.text.layout import is_list_row, table_header
 from llmextract.text.numbers import (
     DATE,
     PERCENT,
@@ -263,7 +263,7 @@ def find_period(text: str, c: Candidate, mentions: list[NumberMention], rules: R
     pointed = _time_pointed_to(c, mentions, rules)
     if pointed:
         return _period_text(text, pointed, rules)
-    column = _column_year(c, mentions)
+    column = _column_year(text, c, mentions)
     if column:
         return _period_text(text, column, rules)
     start, end = _line_before(text, c.sentence.line_start)
@@ -273,13 +273,17 @@ def find_period(text: str, c: Candidate, mentions: list[NumberMention], rules: R
     return _period_text(text, earlier[-1], rules) if earlier else None
 
 
-def _column_year(c: Candidate, mentions: list[NumberMention]) -> NumberMention | None:
-    """A list opened by a line naming one year per column ('Prevalensi stunting per kabupaten
-    (SKI 2023 → SSGI 2024):') over rows of as many values ('Kabupaten A: 31,2 persen → 27,5
-    persen'): each value is of the year in its place. Any other shape says nothing."""
-    if c.intro is None:
+def _column_year(text: str, c: Candidate, mentions: list[NumberMention]) -> NumberMention | None:
+    """A table's header ('Kabupaten/Kota | SKI 2023 | SSGI 2024'), else a list opened by a line,
+    naming one year per column ('Prevalensi stunting per kabupaten (SKI 2023 → SSGI 2024):')
+    over rows of as many values ('Kabupaten A: 31,2 persen → 27,5 persen'): each value is of
+    the year in its place. Any other shape says nothing."""
+    named = table_header(text, c.sentence.line_start)
+    if named is None and c.intro is not None:
+        named = (c.intro.start, c.intro.end)
+    if named is None:
         return None
-    years = [m for m in mentions if m.kind == YEAR and c.intro.start <= m.start < c.intro.end]
+    years = [m for m in mentions if m.kind == YEAR and named[0] <= m.start < named[1]]
     label = TABLE_ROW.match(c.sentence.line)
     start = c.sentence.line_start + (label.end() if label else 0)
     values = _values(mentions, start, c.sentence.line_start + len(c.sentence.line))
@@ -534,7 +538,8 @@ def build_extraction(
     out = Extraction(programs=list(programs or []))
     for item in labelled:
         if item.label is Label.indicator:
-            out.indicators.append(to_indicator(text, item.candidate, mentions, rules))
+            indicator = to_indicator(text, item.candidate, mentions, rules)
+            out.indicators.append(indicator.model_copy(update={"doubt": item.doubt}))
         elif item.label is Label.target:
             out.targets.append(to_target(text, item.candidate, mentions, rules))
     return out

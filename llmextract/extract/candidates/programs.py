@@ -46,6 +46,9 @@ _NAMED = rf"(?P<name>{_NAME}\s+\([A-Z][\w ]{{1,20}}\)|[A-Z][\w-]{{1,15}}\s+\({_N
 _COUNT = r"(?<![\w.,])[0-9][0-9.]*"
 _QUOTE = "[\"“‘']?"  # a name may be quoted: 'program "Jumat Sehat"'
 _BOLD = re.compile(r"\*\*(?P<name>[^*]+?)\*\*")
+# A capitalised name after a word of prose, its acronym aside: 'Kami bentuk Sekaa Gizi di tiap
+# banjar', 'Program ini kami namakan Noken Gizi': named for the topic's service, a program.
+_SERVICE_NAME = re.compile(rf"(?<![\w-])(?P<name>{_PLAIN_NAME})")
 # Words, bracketed acronyms, numbers and punctuation of an activity's description.
 _TOKEN = re.compile(r"\([A-Z][\w-]*\)|[^\W\d_][\w-]*|[0-9][0-9.,]*|[^\w\s]")
 
@@ -86,6 +89,7 @@ class ProgramRules:
     plain_cued: re.Pattern[str]  # 'menjalankan Jumat Berkah Gizi, yakni ...'
     opened: re.Pattern[str]  # 'membuka Rumah Pemulihan Gizi (RPG)'
     service_words: re.Pattern[str]  # 'Gizi': an opened place named for the topic's service
+    goal_names: re.Pattern[str]  # 'Zero Stunting': a goal, not a program named for the topic
     events: frozenset[
         str
     ]  # 'menggelar Rembuk Stunting ...' is a meeting (and 'melakukan Pengukuran Serentak' an aim)
@@ -168,6 +172,7 @@ class ProgramRules:
                 rf"(?P<name>{_PLAIN_NAME}(?:\s+\([A-Z][\w ]{{1,20}}\))?)"
             ),
             service_words=any_case(vocab.words("service_name_words")),
+            goal_names=any_case(vocab.words("intent_words")),
             events=frozenset(w.lower() for w in lang.words("event_words")),
             enumeration=re.compile(rf"(?<!\w){openers}\s+(?P<items>[A-Z].*)"),
             listed_activity=re.compile(rf"(?<!\w){openers}\s+(?P<rest>[a-z])"),
@@ -394,6 +399,7 @@ def _names_in(
         for m in rules.budget_for.finditer(s.text):
             yield m["name"], "budget_for", True
     if not rules.program_words.search(s.text):
+        yield from _service_names(s, rules)
         return
     for m in rules.listed.finditer(s.text):
         yield m["name"], "acronym", True
@@ -417,6 +423,23 @@ def _names_in(
             if not activity:
                 break  # 'yakni tempat pemberian ..., konseling ...': a place's services, not a list
             yield activity, "listed_activity", False
+    yield from _service_names(s, rules)
+
+
+def _service_names(s: Sentence, rules: ProgramRules) -> Iterator[tuple[str, str, bool]]:
+    """The last rule, for names no other rule gave: a capitalised name right after a word of
+    prose, named for the topic's service ('kami bentuk Sekaa Gizi'), and not an event, a goal
+    ('Zero Stunting') or an aim's work ('upaya Konkret Penurunan Stunting')."""
+    for m in _SERVICE_NAME.finditer(s.text):
+        name = m["name"]
+        before = s.text[:m.start()].split()
+        if (before and before[-1].isalpha() and before[-1].islower()
+                and len(name.split()) >= rules.min_words
+                and rules.service_words.search(name)
+                and name.split()[0].lower() not in rules.events
+                and not rules.not_activities & set(name.lower().split())
+                and not rules.goal_names.search(name)):
+            yield name, "service_name", False
 
 
 def _activity_starts(text: str, rules: ProgramRules) -> list[re.Match[str]]:

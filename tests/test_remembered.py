@@ -1,0 +1,150 @@
+"""A strategy's result kept in the model calls' cache (``extract/remembered.py``): a re-run that
+takes it from there writes the records and flags of one that asked the strategy again, and any
+change to what the result comes from (the text, the prompt, a vocabulary file, the code, the
+model) asks the strategy again. Against the loopback latency double (not a model)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import diskcache
+import pytest
+
+from llmextract.extract.read import ReadStrategy
+from llmextract.extract.remembered import Remembered, _fingerprint
+from llmextract.llm import Endpoint, ModelClient
+from llmextract.pipeline import run
+from llmextract.prompts import load_prompt
+from llmextract.resources import prompts_dir
+from llmextract.settings import resolve_settings
+from llmextract.text.clean import clean_text
+
+from .corpus import corpus_texts, write_corpus
+from .latency_double import MODEL, Double, serve
+from .test_api import FixtureClient
+from .test_pipeline_concurrency import comparable, flag_set, settings
+
+pytestmark = pytest.mark.block_network(allowed_hosts=[r"127\.0\.0\.1"])  # the double only
+
+
+@pytest.fixture
+def double() -> Iterator[Double]:
+    with serve(delay=0.0) as d:
+        yield d
+
+
+@pytest.fixture
+def asked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The texts the read strategy itself was asked to extract (a hit asks it nothing)."""
+    texts: list[str] = []
+    real = ReadStrategy.extract
+
+    def counting(self: ReadStrategy, text: str, client, prompt):  # type: ignore[no-untyped-def]
+        texts.append(text)
+        return real(self, text, client, prompt)
+
+    monkeypatch.setattr(ReadStrategy, "extract", counting)
+    return texts
+
+
+def usage_of(run_dir: Path) -> dict[str, object]:
+    return dict(json.loads((run_dir / "run.json").read_text())["usage"])
+
+
+def test_a_rerun_from_the_kept_results_writes_what_asking_the_strategy_wrote(
+    tmp_path: Path, double: Double, asked: list[str]
+) -> None:
+    articles = write_corpus(tmp_path / "in.jsonl", 12)
+    cache = tmp_path / "cache"
+    run(articles, settings(double, cache), out_dir=tmp_path / "fill", strategy=ReadStrategy())
+    requests = double.count
+    # The strategy asked again, every model call from the cache: what a re-run gave before.
+    run(articles, settings(double, cache), out_dir=tmp_path / "asked", strategy=ReadStrategy())
+    run(articles, settings(double, cache), out_dir=tmp_path / "keeping")  # keeps the results
+    before = len(asked)
+    kept = run(articles, settings(double, cache), out_dir=tmp_path / "kept")
+    assert kept.ok and len(asked) == before == 36  # the last run asked the strategy nothing
+    assert double.count == requests  # and the model nothing
+    reference = comparable(tmp_path / "asked")
+    assert len(reference) == 12
+    assert comparable(tmp_path / "keeping") == reference
+    assert comparable(tmp_path / "kept") == reference
+    assert flag_set(tmp_path / "kept") == flag_set(tmp_path / "asked")
+    assert any(f.kind == "across.conflict" for f in kept.flags)
+    assert usage_of(tmp_path / "kept") == usage_of(tmp_path / "asked")
+    assert usage_of(tmp_path / "kept")["cached_calls"] == requests
+
+
+def test_no_cache_asks_the_strategy_every_time(
+    tmp_path: Path, double: Double, asked: list[str]
+) -> None:
+    articles = write_corpus(tmp_path / "in.jsonl", 3)
+    uncached = resolve_settings(base_url=double.url, model=MODEL, strategy="read",
+                                cache_dir=tmp_path / "cache", use_cache=False)
+    for name in ("one", "two"):
+        assert run(articles, uncached, out_dir=tmp_path / name).ok
+    assert len(asked) == 6
+    assert comparable(tmp_path / "one") == comparable(tmp_path / "two")
+
+
+def remembered_client(double: Double, cache: Path, model: str = MODEL) -> ModelClient:
+    endpoint = Endpoint(model=model, base_url=double.url, fingerprint=double.url)
+    return ModelClient(endpoint, cache=diskcache.Cache(str(cache)))
+
+
+def test_a_change_to_what_the_result_comes_from_asks_the_strategy_again(
+    tmp_path: Path, double: Double, asked: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = clean_text(next(corpus_texts(1))).text
+    strategy = Remembered(ReadStrategy())
+    client = remembered_client(double, tmp_path / "cache")
+    first = shutil.copytree(prompts_dir(), tmp_path / "prompts")
+    monkeypatch.setenv("LLMEXTRACT_PROMPTS_DIR", str(first))
+    prompt = load_prompt("read")
+    strategy.extract(text, client, prompt)
+    strategy.extract(text, client, prompt)
+    assert len(asked) == 1  # the second came from the cache
+
+    strategy.extract(text, remembered_client(double, tmp_path / "cache", "another"), prompt)
+    assert len(asked) == 2
+    strategy.extract(text + "\nSatu kalimat lagi.", client, prompt)
+    assert len(asked) == 3
+
+    edited = tmp_path / "read.yaml"
+    edited.write_text((first / "read.yaml").read_text() + "\n# edited\n")
+    strategy.extract(text, client, load_prompt(str(edited)))
+    assert len(asked) == 4
+
+    second = shutil.copytree(first, tmp_path / "prompts2")
+    vocab = second / "vocab" / "stunting.yaml"
+    vocab.write_text(vocab.read_text() + "\n# edited\n")
+    monkeypatch.setenv("LLMEXTRACT_PROMPTS_DIR", str(second))
+    strategy.extract(text, client, prompt)
+    assert len(asked) == 5
+    strategy.extract(text, client, prompt)
+    assert len(asked) == 5  # kept under the edited vocabulary's key in turn
+
+
+def test_the_fingerprint_follows_every_source_file_and_prompts_file(tmp_path: Path) -> None:
+    package = shutil.copytree(Path(__file__).parent.parent / "llmextract", tmp_path / "pkg")
+    prompts = shutil.copytree(prompts_dir(), tmp_path / "prompts")
+    before = _fingerprint(package, prompts)
+    rules = package / "extract" / "candidates" / "fields.py"
+    rules.write_text(rules.read_text() + "\n# edited\n")
+    after_code = _fingerprint.__wrapped__(package, prompts)
+    assert after_code != before
+    table = next((prompts / "tables").iterdir())
+    table.write_text(table.read_text() + "\n# edited\n")
+    assert _fingerprint.__wrapped__(package, prompts) not in (before, after_code)
+
+
+def test_a_client_without_a_cache_is_asked_through(asked: list[str]) -> None:
+    text = clean_text(next(corpus_texts(1))).text
+    strategy, client, prompt = Remembered(ReadStrategy()), FixtureClient(), load_prompt("read")
+    first = strategy.extract(text, client, prompt)  # type: ignore[arg-type]
+    second = strategy.extract(text, client, prompt)  # type: ignore[arg-type]
+    assert len(asked) == 2 and first.extraction == second.extraction
+    assert first.usage.calls > 0  # its own usage, not a cache's
