@@ -33,6 +33,7 @@ from llmextract.checks.tolerance import (
 )
 from llmextract.models import Flag, Severity
 from llmextract.text.numbers import MONEY, PERCENT, QUANTITY, NumberMention
+from llmextract.text.words import phrase_ending
 
 _VALUE_KINDS = (QUANTITY, PERCENT, MONEY)
 _WORD = re.compile(r"[^\W\d_]+")
@@ -66,11 +67,8 @@ def _word_right_before(ctx: ArticleContext, pattern: re.Pattern[str], mention: N
                        ) -> int | None:
     """Where a word of ``pattern`` written right before ``mention`` starts ('menjadi 175')."""
     low = max(0, mention.start - 20)
-    before = ctx.lowered[low:mention.start].rstrip()
-    for match in pattern.finditer(before):
-        if match.end() == len(before):
-            return low + match.start()
-    return None
+    match = phrase_ending(pattern, ctx.lowered[low:mention.start].rstrip())
+    return None if match is None else low + match.start()
 
 
 def _right_after(ctx: ArticleContext, pattern: re.Pattern[str], values: list[NumberMention],
@@ -214,10 +212,9 @@ def _changes(ctx: ArticleContext) -> list[tuple[_Stated, tuple[int, int]]]:
     than a scan of the article for every word of change."""
     vocab, lowered = ctx.vocab, ctx.lowered
     found: dict[int, tuple[_Stated, tuple[int, int]]] = {}
-    for mention in ctx.mentions:
+    for mention, (start, word) in zip(ctx.mentions, ctx.words_before, strict=True):
         if mention.kind not in _VALUE_KINDS or mention.value is None:
             continue
-        start, word = word_before(lowered, mention.start)
         if word in vocab.change_amount_words:
             start, word = word_before(lowered, start)
         if word not in vocab.change_words:
@@ -316,8 +313,8 @@ def _headline_level_flags(ctx: ArticleContext) -> list[Flag]:
     persen'). Said only when the body writes the headline's number nowhere and its changes of
     that kind agree on one level, and, when the headline names a year, for that year."""
     flags: list[Flag] = []
-    ends, lowered = ctx.vocab.change_to_ends, ctx.lowered
-    if not any(word_before(lowered, m.start)[1] in ends for m in ctx.mentions):
+    ends = ctx.vocab.change_to_ends
+    if not any(word in ends for _, word in ctx.words_before):
         return flags  # no number after 'menjadi' or 'jadi': the opening is not even looked for
     for where in ctx.opening:
         for level in _values(ctx, *where):

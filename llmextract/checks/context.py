@@ -30,7 +30,7 @@ from llmextract.text.numbers import (
 )
 from llmextract.text.parsed import ParsedArticle
 from llmextract.text.sentences import clause_within
-from llmextract.text.words import years_in
+from llmextract.text.words import may_hold, years_in
 from llmextract.vocabulary import Vocabulary, boilerplate_category, holds_any, vocabulary
 
 _SPAN = operator.methodcaller("span")
@@ -163,16 +163,25 @@ class ArticleContext:
     def clause_of(self, offset: int) -> tuple[int, int]:
         """The clause around ``offset``: the sentence cut at commas, brackets and 'dan'."""
         if offset not in self._clauses:
-            self._clauses[offset] = self._clause(offset)
+            self._clauses[offset] = self.clause_around(offset, offset)
         return self._clauses[offset]
 
-    def _clause(self, offset: int) -> tuple[int, int]:
-        start, end = self.sentence_range(offset)
+    def clause_around(self, lo: int, hi: int) -> tuple[int, int]:
+        """The clause holding ``[lo, hi)``, a break inside it ignored (the extraction rules'
+        ``clause_bounds`` of a mention, from the sentence's breaks found once)."""
+        start, end = self.sentence_range(lo)
         if start not in self._clause_breaks:
             self._clause_breaks[start] = list(
                 map(_SPAN, self.vocab.clause_break.finditer(self.lowered, start, end))
             )
-        return clause_within(self._clause_breaks[start], start, end, offset, offset)
+        return clause_within(self._clause_breaks[start], start, end, lo, hi)
+
+    @cached_property
+    def words_before(self) -> list[tuple[int, str]]:
+        """``word_before`` each mention, in the order of ``mentions``: the families that read a
+        number by the word before it (totals, change) read each word once."""
+        lowered = self.lowered
+        return [word_before(lowered, m.start) for m in self.mentions]
 
     @cached_property
     def measured_at(self) -> dict[tuple[int, int], LocatedItem]:
@@ -223,7 +232,8 @@ class ArticleContext:
                 found.append(int(mention.value))
             elif mention.kind in (DATE, PERIOD) and "/" not in mention.text:
                 found.extend(years_in(mention.note))
-        if relative and self.year is not None:
+        if relative and self.year is not None \
+                and may_hold(self.vocab.relative_year, self.lowered, start, end):
             vocab = self.vocab
             found.extend(
                 self.year + vocab.relative_years[" ".join(m.group().lower().split())]

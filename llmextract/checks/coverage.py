@@ -14,6 +14,7 @@ from llmextract.checks.context import ArticleContext
 from llmextract.models import Flag, Severity, Span
 from llmextract.text.layout import LIST_NUMBER, list_intro
 from llmextract.text.numbers import CALENDAR_KINDS, ORDINAL
+from llmextract.text.words import search_words
 
 
 def _overlaps(start: int, end: int, spans: list[Span]) -> bool:
@@ -23,17 +24,18 @@ def _overlaps(start: int, end: int, spans: list[Span]) -> bool:
 def _about_topic(ctx: ArticleContext, start: int, end: int) -> bool:
     """Whether the sentence at ``[start, end)`` is about the topic (see the module's note)."""
     topic, lowered = ctx.vocab.topic, ctx.lowered
-    if topic.search(lowered, start, end):
+    if search_words(topic, lowered, start, end):
         return True
     line_start = ctx.text.rfind("\n", 0, start) + 1
     intro = list_intro(ctx.text, line_start)
     if intro is not None:
-        return topic.search(lowered, *intro) is not None
+        return search_words(topic, lowered, *intro) is not None
     before = ctx.text[line_start:start].rstrip()
-    if not before or not ctx.vocab.anaphora.search(lowered, start, end):
+    if not before or not search_words(ctx.vocab.anaphora, lowered, start, end):
         return False
     prev_start, prev_end = ctx.sentence_range(line_start + len(before) - 1)
-    return prev_start >= line_start and topic.search(lowered, prev_start, prev_end) is not None
+    return prev_start >= line_start and \
+        search_words(topic, lowered, prev_start, prev_end) is not None
 
 
 def check_coverage(ctx: ArticleContext) -> list[Flag]:

@@ -10,12 +10,11 @@ from __future__ import annotations
 import re
 
 from llmextract.checks.context import ArticleContext, LocatedItem
-from llmextract.extract.candidates.propose import count_doubt
+from llmextract.extract.candidates.propose import count_doubt, is_count
 from llmextract.models import Flag, Indicator, Program, Scope, Severity, Span, Target
 from llmextract.text.alignment import MatchStatus, contains
 from llmextract.text.numbers import DATE, PERIOD, YEAR, ZERO_TARGET
-from llmextract.text.sentences import Sentence
-from llmextract.text.words import years_in
+from llmextract.text.words import search_words, years_in
 
 _MIN_PIECE_WORDS = 3
 _BRACKETS = re.compile(r"\([^)]*\)")
@@ -70,8 +69,8 @@ def _target_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
         return []
     flags = []
     start, end = ctx.sentence_range(li.value_span.start)
-    if not ctx.vocab.target_words.search(ctx.lowered, start, end) \
-            and not ctx.vocab.goal_verbs.search(ctx.lowered, start, end):
+    if not search_words(ctx.vocab.target_words, ctx.lowered, start, end) \
+            and not search_words(ctx.vocab.goal_verbs, ctx.lowered, start, end):
         flags.append(ctx.flag(li, "value_text", "roles.target_without_goal", Severity.warning,
                               f"The target value {li.value_text} comes from a sentence that states "
                               f"no goal.", [li.value_span, Span(start=start, end=end)]))
@@ -97,7 +96,7 @@ def _scope_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
     if li.value_span is None or li.value_text is None:
         return []
     start, end = ctx.clause_of(li.value_span.start)
-    if ctx.vocab.scope_words.search(ctx.lowered, start, end) is None:
+    if search_words(ctx.vocab.scope_words, ctx.lowered, start, end) is None:
         return []
     scopes = [m for m in ctx.vocab.scope_words.finditer(ctx.lowered, start, end)
               if not (m.group() in ctx.vocab.provincial_scope_words and ctx.provincial_article)]
@@ -192,15 +191,14 @@ def _doubt_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
     reviewer decides; neither overrides the other. Items the rules themselves kept never meet
     their own doubt."""
     mention = li.mention
-    if mention is None or li.value_span is None or isinstance(li.item, Program):
+    if mention is None or li.value_span is None or isinstance(li.item, Program) \
+            or not is_count(mention):
         return []
-    start, end = ctx.sentence_range(mention.start)
-    line_start, line_end = ctx.line_range(mention.start)
-    if not start <= mention.start < end:
+    sentence = ctx.sentence_range(mention.start)
+    if not sentence[0] <= mention.start < sentence[1]:
         return []
-    sentence = Sentence(start, end, ctx.text[start:end], line_start,
-                        ctx.text[line_start:line_end])
-    reason = count_doubt(ctx.text, mention, sentence, ctx.domain)
+    clause_start, _ = ctx.clause_around(mention.start, mention.end)
+    reason = count_doubt(ctx.text, mention, sentence, clause_start, ctx.domain)
     if reason is None:
         return []
     role = "an indicator" if isinstance(li.item, Indicator) else "a target"

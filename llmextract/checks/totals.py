@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from llmextract.checks.context import ArticleContext, LocatedItem, span, word_before
+from llmextract.checks.context import ArticleContext, LocatedItem, span
 from llmextract.checks.tolerance import (
     SEVERITY,
     Agreement,
@@ -105,10 +105,9 @@ def _breakdowns(ctx: ArticleContext) -> dict[str, list[_Breakdown]]:
             before = _of(ctx, kind, start, marker.start())
             found[kind].append(_Breakdown(before[-1] if before else None, parts,
                                           (marker.start(), marker.end())))
-    for total in ctx.mentions:
+    for total, (at, word) in zip(ctx.mentions, ctx.words_before, strict=True):
         if total.kind not in found or not total.value:
             continue
-        at, word = word_before(lowered, total.start)
         if word not in vocab.total_words:
             continue
         start, _ = _sentence(ctx, at)

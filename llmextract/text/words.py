@@ -37,17 +37,80 @@ def word_trie(tails: Mapping[str, str], *, first: Iterable[str] = ()) -> str:
     return emit(root, first)
 
 
+# For each pattern of ``words_pattern``, what ``phrase_ending`` tests first: the last letters
+# of its phrases, its phrases' last words anchored at the end of the text, and how far back
+# the longest of those starts.
+_LAST_WORDS: dict[re.Pattern[str], tuple[re.Pattern[str], re.Pattern[str], int]] = {}
+
+
+# For each case-sensitive pattern of ``words_pattern``: words one of which every match holds
+# (``search_words``' first test).
+_KEYS: dict[re.Pattern[str], tuple[str, ...]] = {}
+
+
+def _hitting_words(phrases: list[str]) -> tuple[str, ...]:
+    """Few words, one of which is written in each of ``phrases`` (inside one of its words):
+    'target' for 'target', 'targetkan' and 'menargetkan'; 'tahun' for every 'tahun ...'."""
+    left = [set(p.split()) for p in phrases]
+    keys: list[str] = []
+    while left:
+        words = {w for p in left for w in p}
+        best = max(sorted(words), key=lambda k: (sum(any(k in w for w in p) for p in left),
+                                                  len(k)))
+        keys.append(best)
+        left = [p for p in left if not any(best in w for w in p)]
+    return tuple(keys)
+
+
 @lru_cache(maxsize=256)
 def _words_pattern(words: tuple[str, ...], ignore_case: bool) -> re.Pattern[str]:
     rests: dict[str, list[str]] = {}
-    for phrase in sorted({w.lower() for w in words if w.strip()}, key=len, reverse=True):
+    phrases = sorted({w.lower() for w in words if w.strip()}, key=len, reverse=True)
+    for phrase in phrases:
         first, *rest = phrase.split()
         rests.setdefault(first, []).append("".join(rf"\s+{re.escape(p)}" for p in rest))
     if not rests:
         return re.compile(r"(?!)")
     tails = {first: rf"(?<!\w{re.escape(first)})(?:{'|'.join(alts)})"
              for first, alts in rests.items()}
-    return re.compile(rf"(?:{word_trie(tails)})(?!\w)", re.IGNORECASE if ignore_case else 0)
+    flags = re.IGNORECASE if ignore_case else 0
+    pattern = re.compile(rf"(?:{word_trie(tails)})(?!\w)", flags)
+    last = {phrase.split()[-1] for phrase in phrases}
+    if not ignore_case:
+        _KEYS[pattern] = _hitting_words(phrases)
+    letters = "".join(sorted(map(re.escape, {w[-1] for w in last})))
+    _LAST_WORDS[pattern] = (re.compile(f"[{letters}]", flags),
+                            re.compile(word_trie(dict.fromkeys(last, r"\Z")), flags),
+                            max(map(len, last)))
+    return pattern
+
+
+def may_hold(pattern: re.Pattern[str], text: str, start: int, end: int) -> bool:
+    """False when ``text[start:end]`` certainly holds no match of ``pattern``: for a
+    case-sensitive ``words_pattern``, when it holds none of its ``_hitting_words`` (substring
+    tests cost a few instructions a character, the pattern's scan a hundred or more; these
+    scans of a clause or a sentence run for every item)."""
+    keys = _KEYS.get(pattern)
+    return keys is None or any(text.find(k, start, end) >= 0 for k in keys)
+
+
+def search_words(pattern: re.Pattern[str], text: str, start: int, end: int,
+                 ) -> re.Match[str] | None:
+    """``pattern.search(text, start, end)``, not run where ``may_hold`` says no match is."""
+    return pattern.search(text, start, end) if may_hold(pattern, text, start, end) else None
+
+
+def phrase_ending(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The match of ``pattern`` (among those a scan from the start finds) that ends ``text``
+    ('di hadapan' in 'di hadapan'): read the words right before a number. Such a match ends
+    with the last word of one of its phrases, so for a ``words_pattern`` the last letter and
+    then the few positions where that word can start are tried first; most texts end with
+    none, and are not scanned."""
+    last = _LAST_WORDS.get(pattern)
+    if last is not None and (not text or last[0].match(text, len(text) - 1) is None
+                             or last[1].search(text, max(0, len(text) - last[2])) is None):
+        return None
+    return next((m for m in pattern.finditer(text) if m.end() == len(text)), None)
 
 
 def phrases_alternation(words: Iterable[object], *, lower: bool = True) -> str:

@@ -35,7 +35,7 @@ from llmextract.text.numbers import (
     parse_numbers,
 )
 from llmextract.text.sentences import Sentence, clause_within, split_sentences
-from llmextract.text.words import any_case
+from llmextract.text.words import any_case, phrase_ending
 from llmextract.vocabulary import boilerplate_category, vocabulary
 
 # 'Rabu (11/11)', 'Senin (16/11/2026)': the short date news writes after a day name.
@@ -166,7 +166,7 @@ def right_before(pattern: re.Pattern[str], before: str, mention: NumberMention) 
     hedge = mention.hedge or ""
     if hedge and lead.lower().endswith(hedge):
         lead = lead[: len(lead) - len(hedge)].rstrip(_SPACE_AND_BOLD)
-    return any(m.end() == len(lead) for m in pattern.finditer(lead))
+    return phrase_ending(pattern, lead) is not None
 
 
 def table_row(c: Candidate) -> str | None:
@@ -292,10 +292,16 @@ def _is_age_after_name(mention: NumberMention, sentence: Sentence) -> bool:
     )
 
 
+def is_count(mention: NumberMention) -> bool:
+    """A count the rules about people read: a quantity, or a range with no unit."""
+    return mention.kind == QUANTITY or (mention.kind == RANGE and not mention.unit)
+
+
 def count_doubt(
     text: str,
     mention: NumberMention,
-    sentence: Sentence,
+    sentence: tuple[int, int],
+    clause_start: int,
     domain: str = DEFAULT_DOMAIN,
     language: str = DEFAULT_LANGUAGE,
 ) -> str | None:
@@ -305,12 +311,11 @@ def count_doubt(
     tidak lagi memiliki balita stunting') are one: on a blind set that doubt fell on a correct
     item), or None. Money is not doubted here: a budget for the topic is a figure. The checks
     flag an item a model kept against this doubt, for a reviewer to decide, rather than letting
-    either the model or the rules override the other."""
-    if mention.kind == QUANTITY or (mention.kind == RANGE and not mention.unit):
-        start, _ = clause_bounds(sentence, mention)
-        rules = _rules(domain, language)
-        return _not_people_reason(text, mention, sentence, start, rules, per_unit=False,
-                                  places=False)
+    either the model or the rules override the other. ``sentence``: the mention's sentence as
+    (start, end); ``clause_start``: where its ``clause_bounds`` start (the checks have both)."""
+    if is_count(mention):
+        return _not_people_reason(text, mention, sentence, clause_start,
+                                  _rules(domain, language), per_unit=False, places=False)
     return None
 
 
@@ -336,40 +341,42 @@ def _not_a_count_reason(
         )
     ):
         return "a share of a budget, not a stunting measure"
-    if mention.kind == QUANTITY or (mention.kind == RANGE and not mention.unit):
-        return _not_people_reason(text, mention, sentence, start, rules)
+    if is_count(mention):
+        return _not_people_reason(text, mention, (sentence.start, sentence.end), start, rules)
     return None
 
 
 def _not_people_reason(
     text: str,
     mention: NumberMention,
-    sentence: Sentence,
+    sentence: tuple[int, int],
     start: int,
     rules: SetAsideRules,
     *,
     per_unit: bool = True,
     places: bool = True,
 ) -> str | None:
-    """Why a count (from its clause's ``start``) does not count people of the topic: it is a day
-    of the month or names or ranks something, counts an audience, a duration, age or measure,
-    places or things, or states a rule per unit ('satu sampai dua anak' per foster parent)."""
-    after = text[mention.end : sentence.end]
-    if right_before(rules.day_of_month, text[start : mention.start], mention):
+    """Why a count (from its clause's ``start``, in the ``sentence`` spanning (start, end))
+    does not count people of the topic: it is a day of the month or names or ranks something,
+    counts an audience, a duration, age or measure, places or things, or states a rule per unit
+    ('satu sampai dua anak' per foster parent)."""
+    sentence_start, sentence_end = sentence
+    after = text[mention.end : sentence_end].lstrip()
+    clause_before = text[start : mention.start]
+    if right_before(rules.day_of_month, clause_before, mention):
         return "a day of the month ('setiap tanggal 10'), not a count"
-    if right_before(rules.identifier, text[sentence.start : mention.start], mention):
+    if right_before(rules.identifier, text[sentence_start : mention.start], mention):
         return "a number naming or ranking something ('RT 03', 'peringkat 5'), not a count"
-    if right_before(
-        rules.audience_before, text[start : mention.start], mention
-    ) or rules.audience_noun.match(after.lstrip()):
+    if right_before(rules.audience_before, clause_before, mention) \
+            or rules.audience_noun.match(after):
         return "the audience of an event, not a stunting figure"
-    if rules.duration.match(after.lstrip()) and not rules.relative_year.match(after.lstrip()):
+    if rules.duration.match(after) and not rules.relative_year.match(after):
         return "a duration, age, frequency or measure, not a count"
-    if places and rules.uncounted.match(after.lstrip()):
+    if places and rules.uncounted.match(after):
         return "a count of places or things, not of people"
     if not per_unit:
         return None
-    opening = text[start : sentence.end].lstrip(OPENING_QUOTES)
+    opening = text[start : sentence_end].lstrip(OPENING_QUOTES)
     lead = rules.distributive.match(opening)
     if lead and not rules.duration.match(opening[lead.end() :].lstrip()):
         return "a rule per unit ('setiap', 'satu ...'), not a total"
