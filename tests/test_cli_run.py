@@ -1,5 +1,6 @@
 """End to end through the command line, replaying real traffic recorded from llama-cpp-python's
-server with the embedded Gemma 3 270M GGUF (see cassettes/README.md to re-record).
+server with the embedded Gemma 3 270M GGUF, and with Qwen2.5-Coder-1.5B-Instruct for `read` and
+`direct` (see cassettes/README.md to re-record).
 
 Cassettes match on method, path and JSON body, so a changed prompt fails loudly instead of
 replaying a stale answer; host and port are not matched, so the server may run anywhere."""
@@ -30,24 +31,6 @@ def assert_items_point_at_their_quotes(record: ArticleRecord) -> None:
     for item in record.items():
         assert item.span is not None, item
         assert record.text[item.span.start : item.span.end] == item.quote
-
-
-@pytest.mark.vcr
-def test_direct_strategy_through_instructor(tmp_path: Path) -> None:
-    folder = tmp_path / "in"
-    folder.mkdir()
-    shutil.copy(next(SEEDS.glob("000_*")), folder)
-    out = tmp_path / "run"
-    result = CliRunner().invoke(
-        main, ["run", str(folder), *SERVER, "--strategy", "direct", "--out", str(out)]
-    )
-    assert result.exit_code == 0, result.output
-    [record] = [ArticleRecord.model_validate(r) for r in read_jsonl(out / "extractions.jsonl")]
-    assert record.strategy == "direct" and record.prompt.startswith("direct@1#")
-    assert record.usage.calls >= 1 and record.usage.prompt_tokens > 0
-    assert_items_point_at_their_quotes(record)
-    info = json.loads((out / "run.json").read_text())
-    assert info["base_url"] == "http://127.0.0.1:8080/v1" and info["mode"] == "markdown_json_mode"
 
 
 # The rules settle every number of the seeds; this made-up article keeps one count for the model.
@@ -104,6 +87,31 @@ def test_the_default_read_strategy_with_the_embedded_instruct_model(tmp_path: Pa
     assert all(i.value_text in numbers for i in [*record.indicators, *record.targets])
     info = json.loads((out / "run.json").read_text())
     assert info["strategy"] == "read" and info["counts"]["processed"] == 1
+
+
+@pytest.mark.vcr
+def test_direct_strategy_through_instructor(tmp_path: Path) -> None:
+    """Replayed from the real Qwen2.5-Coder-1.5B-Instruct server: one call, asked without a
+    grammar (the prompt's answer format ``text``); the model quoted the figures, every value is
+    a number the parser found, every quote is in the article."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(next(SEEDS.glob("000_*")), folder)
+    out = tmp_path / "run"
+    result = CliRunner().invoke(
+        main, ["run", str(folder), *QWEN, "--strategy", "direct", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    [record] = [ArticleRecord.model_validate(r) for r in read_jsonl(out / "extractions.jsonl")]
+    assert record.strategy == "direct" and record.prompt.startswith("direct@2#")
+    assert record.usage.calls == 1 and record.usage.completion_tokens > 0
+    assert_items_point_at_their_quotes(record)
+    assert {242, 300} <= {i.value for i in record.indicators}
+    numbers = {m.text for m in parse_numbers(record.text)}
+    assert all(i.value_text in numbers for i in [*record.indicators, *record.targets])
+    info = json.loads((out / "run.json").read_text())
+    assert info["base_url"] == "http://127.0.0.1:8080/v1" and info["mode"] == "markdown_json_mode"
+    assert info["answer_format"] == "text"
 
 
 SEEDS_CASSETTE = str(Path(__file__).resolve().parent.parent / "cassettes"
