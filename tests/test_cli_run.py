@@ -97,14 +97,41 @@ def test_the_default_read_strategy_with_the_embedded_instruct_model(tmp_path: Pa
     assert info["answer_format"] == "schema"
 
 
+# Short, so that recording it from the 1.5B model on 2 shared cores takes minutes, not a quarter
+# of an hour: two counts, a date the parser sets aside, and a program.
+ARTICLE_FOR_DIRECT = (
+    "Balita Stunting di Lembah Hijau Berkurang\n\n"
+    "Dinas Kesehatan Kabupaten Lembah Hijau mencatat 87 balita stunting pada Juni 2025, turun "
+    "dari 104 balita pada akhir 2024. Penurunan itu didukung program Gerakan Sayur Keluarga yang "
+    "dijalankan kader posyandu sejak 12 Januari 2025.\n"
+)
+
+
 @pytest.mark.vcr
 def test_direct_strategy_through_instructor(tmp_path: Path) -> None:
     """Replayed from the real Qwen2.5-Coder-1.5B-Instruct server: one call, asked without a
     grammar (the prompt's answer format ``text``); the model quoted the figures, every value is
     a number the parser found, every quote is in the article."""
-    record, info = run_qwen_on_seed_000(tmp_path, "--strategy", "direct")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "lembah_hijau.txt").write_text(ARTICLE_FOR_DIRECT, encoding="utf-8")
+    out = tmp_path / "run"
+    result = CliRunner().invoke(
+        main, ["run", str(folder), *QWEN, "--strategy", "direct", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    [record] = [ArticleRecord.model_validate(r) for r in read_jsonl(out / "extractions.jsonl")]
     assert record.strategy == "direct" and record.prompt.startswith("direct@2#")
-    assert record.usage.calls == 1
+    assert record.usage.calls == 1 and record.usage.completion_tokens > 0
+    assert_items_point_at_their_quotes(record)
+    numbers = {m.text for m in parse_numbers(record.text)}
+    assert all(i.value_text in numbers for i in [*record.indicators, *record.targets])
+    # What the recorded answer holds: 87 with its sentence; a figure with no number (the
+    # program's sentence), left out and said.
+    assert [(i.value, i.year) for i in record.indicators] == [(87, 2025)]
+    [problem] = record.problems
+    assert problem.startswith("the model gave an indicator without a number ('Penurunan itu")
+    info = json.loads((out / "run.json").read_text())
     assert info["base_url"] == "http://127.0.0.1:8080/v1" and info["mode"] == "markdown_json_mode"
     assert info["answer_format"] == "text"
 

@@ -89,6 +89,15 @@ def match_figure(
     return fitting[0] if fitting else None
 
 
+def _left_out(label: Label, figure: Figure) -> str:
+    """Why a figure of the answer is not in the record, for its problems."""
+    if not (figure.value_text or "").strip():
+        quote = (figure.quote or "").strip()[:100]
+        return f"the model gave an {label.value} without a number ({quote!r}); left out"
+    return (f"the model's {label.value} {figure.value_text!r} is not a number the parser found "
+            "in the article (or one it sets aside); left out")
+
+
 class DirectStrategy:
     """One call: the model writes the figures and programs; the parser and rules give values."""
 
@@ -116,10 +125,7 @@ class DirectStrategy:
             for figure in figures:
                 candidate = match_figure(text, figure, candidates, taken)
                 if candidate is None:
-                    problems.append(
-                        f"the model's {label.value} {figure.value_text!r} is not a number the "
-                        "parser found in the article (or one it sets aside); left out"
-                    )
+                    problems.append(_left_out(label, figure))
                     continue
                 taken.add(candidate.mention.start)
                 reading = NumberReading(id="", label=label, what=figure.what,
