@@ -126,11 +126,12 @@ def test_direct_strategy_through_instructor(tmp_path: Path) -> None:
     assert_items_point_at_their_quotes(record)
     numbers = {m.text for m in parse_numbers(record.text)}
     assert all(i.value_text in numbers for i in [*record.indicators, *record.targets])
-    # What the recorded answer holds: 87 with its sentence; a figure with no number (the
-    # program's sentence), left out and said.
+    # What the recorded answer holds: 87 with its sentence; the program's name written as a
+    # figure's number, which the parser did not find: left out and said.
     assert [(i.value, i.year) for i in record.indicators] == [(87, 2025)]
-    [problem] = record.problems
-    assert problem.startswith("the model gave an indicator without a number ('Penurunan itu")
+    assert record.problems == ["the model's indicator 'program Gerakan Sayur Keluarga' is not a "
+                               "number the parser found in the article (or one it sets aside); "
+                               "left out"]
     info = json.loads((out / "run.json").read_text())
     assert info["base_url"] == "http://127.0.0.1:8080/v1" and info["mode"] == "markdown_json_mode"
     assert info["answer_format"] == "text"
