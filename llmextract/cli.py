@@ -38,8 +38,8 @@ SETTINGS_HELP = """
 Settings come from flags, then environment variables, then defaults:
 LLMEXTRACT_MODEL (--model), LLMEXTRACT_BASE_URL (--base-url), OPENAI_API_KEY (the key; never
 a flag), LLMEXTRACT_STRATEGY (--strategy), LLMEXTRACT_PROMPT (--prompt), LLMEXTRACT_CACHE_DIR
-(--cache-dir), LLMEXTRACT_TIMEOUT (--timeout). With none of model, base URL and key set,
-the embedded local model is used.
+(--cache-dir), LLMEXTRACT_TIMEOUT (--timeout), LLMEXTRACT_ANSWER_FORMAT (--answer-format).
+With none of model, base URL and key set, the embedded local model is used.
 """
 
 
@@ -190,6 +190,13 @@ def _usage_line(run_dir: Path) -> str:
     "its article fails.",
 )
 @click.option(
+    "--answer-format",
+    type=click.Choice(["schema", "json", "text"]),
+    help="How answers are asked of the endpoint: schema (response_format json_object with the "
+    "schema, a grammar on llama.cpp), json (json_object alone), text (no response_format) "
+    "[default: each prompt's own; env LLMEXTRACT_ANSWER_FORMAT].",
+)
+@click.option(
     "--text-column",
     default="text",
     show_default=True,
@@ -250,6 +257,7 @@ def run(
     cache_dir: Path | None,
     no_cache: bool,
     timeout: float | None,
+    answer_format: str | None,
     text_column: str,
     id_column: str | None,
     max_chars: int | None,
@@ -281,6 +289,7 @@ def run(
         cache_dir=cache_dir,
         use_cache=not no_cache,
         timeout=timeout,
+        answer_format_name=answer_format,
     )
     progress = Progress(
         TextColumn("{task.description}"),

@@ -29,6 +29,7 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from enum import Enum
 from functools import lru_cache
 from typing import Any, TypeVar
 
@@ -47,7 +48,7 @@ from tenacity import (
 )
 
 from .credentials import endpoint_credentials, redact
-from .errors import AnswerError, EndpointError, LLMExtractError, RequestError
+from .errors import AnswerError, EndpointError, LLMExtractError, RequestError, UsageError
 from .models import Usage, short_hash
 
 M = TypeVar("M", bound=BaseModel)
@@ -61,6 +62,29 @@ PERMANENT = (openai.AuthenticationError, openai.PermissionDeniedError, openai.No
 # No structured answer of this project comes near this (max_tokens is 1400 or less); a body
 # this large is a broken server, not an answer worth validating.
 MAX_ANSWER_CHARS = 1_000_000
+
+class AnswerFormat(str, Enum):
+    """How a JSON answer is asked of an endpoint that takes ``response_format`` (every mode but
+    OpenAI's tool calls). ``schema``: a JSON object of the response schema, which llama.cpp,
+    vLLM and Ollama enforce by a grammar built from it; ``json``: any JSON object (llama.cpp's
+    generic JSON grammar), the schema only in the instructions; ``text``: no
+    ``response_format``, the JSON read from the answer's text. A grammar of the schema made
+    Qwen2.5-Coder-1.5B close every list of the ``direct`` record at once (docs/quality.md), so a
+    prompt may ask for another (``params.answer_format``) and an endpoint's setting wins."""
+
+    schema = "schema"
+    json = "json"
+    text = "text"
+
+
+def answer_format(name: object, where: str) -> AnswerFormat:
+    """``name`` as an ``AnswerFormat``; anything else is a usage error naming ``where``."""
+    try:
+        return AnswerFormat(name)
+    except ValueError:
+        choices = ", ".join(f.value for f in AnswerFormat)
+        raise UsageError(f"{where}: answer format {name!r} unknown; choose {choices}") from None
+
 
 def public_url(url: str | None) -> str | None:
     """A base URL safe to print and store: no user info, no query string."""
@@ -204,6 +228,7 @@ class ModelClient:
         *,
         cache: diskcache.Cache | None = None,
         mode: instructor.Mode = instructor.Mode.MD_JSON,
+        answer_format: AnswerFormat | None = None,
         validation_retries: int = 2,
         transport_attempts: int = 4,
         timeout: float = 300.0,
@@ -211,7 +236,9 @@ class ModelClient:
         limiter: Callable[[], object] | None = None,
     ) -> None:
         """``limiter``: called before every request that goes out (never for a cached answer),
-        blocking until the request may go: a requests-per-minute limit (``--rpm``)."""
+        blocking until the request may go: a requests-per-minute limit (``--rpm``).
+        ``answer_format``: how every answer is asked of this endpoint; None lets each prompt
+        choose (its ``params.answer_format``, else ``schema``)."""
         # Credentials in the URL go as the Bearer key, never as Basic (credentials.py); the
         # endpoint kept (and shown, and pickled to workers) has a URL without them.
         base_url, api_key = endpoint_credentials(endpoint.base_url, endpoint.api_key)
@@ -220,6 +247,7 @@ class ModelClient:
         self.limiter = limiter
         self.cache = cache
         self.mode = mode
+        self.answer_format = answer_format
         self.validation_retries = validation_retries
         self.transport_attempts = transport_attempts
         self.openai = openai.OpenAI(
@@ -230,6 +258,12 @@ class ModelClient:
             http_client=http_client,
         )
         self._instructor: instructor.Instructor | None = None
+
+    def format_for(self, params: dict[str, Any], prompt_version: str) -> AnswerFormat:
+        """How a request with a prompt's ``params`` is asked: this endpoint's setting, else the
+        prompt's ``answer_format``, else ``schema``."""
+        asked = params.get("answer_format", AnswerFormat.schema.value)
+        return self.answer_format or answer_format(asked, f"prompt {prompt_version}")
 
     def started(self) -> Endpoint:
         """The endpoint with its server running: ``Endpoint.start`` called on the first need
@@ -294,15 +328,22 @@ class ModelClient:
         inside it would break the rendering). ``context`` adds other such variables (text taken
         from the article, like the candidate list), rendered the same way."""
         schema = _schema(response_model)
+        chosen = self.format_for(params, prompt_version)
+        sent = {k: v for k, v in params.items() if k != "answer_format"}
         extra: dict[str, Any] = {}
-        if self.mode == instructor.Mode.MD_JSON:
-            # llama.cpp's server (and vLLM, Ollama) turn this into a grammar; OpenAI's
+        if self.mode == instructor.Mode.MD_JSON and chosen is not AnswerFormat.text:
+            # llama.cpp's server (and vLLM, Ollama) turn the schema into a grammar; OpenAI's
             # json_schema form is refused by llama.cpp.
-            extra["response_format"] = {"type": "json_object", "schema": schema}
+            extra["response_format"] = (
+                {"type": "json_object", "schema": schema}
+                if chosen is AnswerFormat.schema else {"type": "json_object"}
+            )
         variables = {**(context or {}), "source": source}
         key = self.key("structured", {"messages": messages, "source": source, "schema": schema,
                                        "params": params, "prompt": prompt_version,
-                                       **({"context": context} if context else {})})
+                                       **({"context": context} if context else {}),
+                                       **({"answer_format": chosen.value}
+                                          if self.answer_format else {})})
         hit = self._cached(key)
         if hit is not None:
             value = response_model.model_validate(hit["value"]) if hit["value"] is not None else None
@@ -321,7 +362,7 @@ class ModelClient:
                         response_model=response_model,
                         max_retries=self.validation_retries,
                         context=variables,
-                        **params,
+                        **sent,
                         **extra,
                     )
             usage = usage.add(_usage_of(completion))

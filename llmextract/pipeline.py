@@ -269,8 +269,8 @@ def make_client(endpoint: Endpoint, settings: Settings, *, rpm: float | None = N
     mode = (instructor.Mode.TOOLS if endpoint.base_url is None and not endpoint.embedded
             else instructor.Mode.MD_JSON)
     cache = diskcache.Cache(str(settings.cache_dir / "calls")) if settings.use_cache else None
-    return ModelClient(endpoint, cache=cache, mode=mode, limiter=rpm_limiter(rpm),
-                       timeout=settings.timeout)
+    return ModelClient(endpoint, cache=cache, mode=mode, answer_format=settings.answer_format,
+                       limiter=rpm_limiter(rpm), timeout=settings.timeout)
 
 
 def choose_strategy(settings: Settings, prompt: Prompt) -> Strategy:
@@ -400,6 +400,7 @@ def _run_info(
         "embedded": endpoint.embedded if endpoint else settings.embedded,
         "model_fingerprint": endpoint.fingerprint if endpoint else None,
         "mode": _mode(client),
+        "answer_format": _answer_format(client, prompt),
         "strategy": strategy.name,
         "prompt": {"name": prompt.name, "version": prompt.version, "hash": prompt.hash},
         "domain": prompt.domain,
@@ -566,6 +567,14 @@ def _remote_worker(settings: Settings, where: Endpoint | Client, strategy: Strat
 def _mode(client: Client | None) -> str | None:
     mode = getattr(client, "mode", None)  # how a ModelClient talks to its endpoint
     return None if mode is None else str(mode.value)
+
+
+def _answer_format(client: Client | None, prompt: Prompt) -> str | None:
+    """How the answers were asked: the endpoint's setting, else the prompt's own; None for a
+    client that is not a ``ModelClient`` or talks by tool calls."""
+    if not isinstance(client, ModelClient) or client.mode is instructor.Mode.TOOLS:
+        return None
+    return client.format_for(prompt.params, prompt.id).value
 
 
 @contextmanager

@@ -7,6 +7,12 @@
     LLMEXTRACT_STRATEGY   read | direct | candidates      (--strategy)
     LLMEXTRACT_PROMPT     prompt template name            (--prompt)
     LLMEXTRACT_TIMEOUT    seconds to wait for one answer  (--timeout; default 300)
+    LLMEXTRACT_ANSWER_FORMAT  schema | json | text        (--answer-format; default: the prompt's)
+
+The answer format says how a JSON answer is asked of an endpoint (``llm.AnswerFormat``): unset,
+each prompt asks as it was measured to work best (``read``: a grammar of its schema; ``direct``:
+any JSON object); set, it holds for every request, for an endpoint that refuses one or does
+better with another. OpenAI itself (no base URL) answers by tool calls and ignores it.
 
 Credentials in the base URL (``http://user:pass@host/v1``) are taken out of it at once: the URL
 is kept, sent, shown and recorded without them, nothing is sent as Basic authentication, and
@@ -28,6 +34,7 @@ import platformdirs
 
 from .credentials import endpoint_credentials, redact
 from .errors import UsageError
+from .llm import AnswerFormat, answer_format
 
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 DEFAULT_SERVER_MODEL = "default"
@@ -54,6 +61,7 @@ class Settings:
     cache_dir: Path = Path(".")
     use_cache: bool = True
     timeout: float = DEFAULT_TIMEOUT
+    answer_format: AnswerFormat | None = None
 
     @property
     def embedded(self) -> bool:
@@ -90,6 +98,7 @@ def resolve_settings(
     cache_dir: Path | None = None,
     use_cache: bool = True,
     timeout: float | None = None,
+    answer_format_name: str | None = None,
 ) -> Settings:
     model = model or _env("LLMEXTRACT_MODEL")
     base_url = base_url or _env("LLMEXTRACT_BASE_URL")
@@ -113,9 +122,11 @@ def resolve_settings(
         raise UsageError(f"--timeout {timeout:g}: give a number of seconds above 0")
     cache = cache_dir or (Path(d) if (d := _env("LLMEXTRACT_CACHE_DIR")) else None)
     cache = cache or Path(platformdirs.user_cache_dir("llmextract"))
+    fmt_name = answer_format_name or _env("LLMEXTRACT_ANSWER_FORMAT")
+    fmt = answer_format(fmt_name, "--answer-format") if fmt_name else None
     return Settings(model=model, base_url=base_url, api_key=api_key, strategy=strategy or _env("LLMEXTRACT_STRATEGY"),
                     prompt=prompt or _env("LLMEXTRACT_PROMPT"), cache_dir=cache, use_cache=use_cache,
-                    timeout=timeout)
+                    timeout=timeout, answer_format=fmt)
 
 
 def _seconds(value: str | None) -> float:

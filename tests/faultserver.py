@@ -2,7 +2,7 @@
 
 It answers ``/v1/chat/completions``, ``/v1/completions`` and ``/v1/models`` the way a well-behaved
 server would (every number in the list labelled an indicator, no programs; an empty record for
-the ``direct`` schema), except for requests whose body contains a trigger word given to
+the ``direct`` answer), except for requests whose body contains a trigger word given to
 ``fail``: those get the fault. So one article of a folder can misbehave while the others are
 answered, and a test sees what the user gets for that article and that the rest finish.
 
@@ -87,15 +87,30 @@ def _last_user(body: dict[str, Any]) -> str:
     return str(users[-1]) if users else str(body.get("prompt", ""))
 
 
+def _properties(body: dict[str, Any]) -> dict[str, Any]:
+    """The top-level properties of the schema asked for: in ``response_format`` (a grammar),
+    else in the instructions, where instructor writes it after 'json_schema:' (the ``direct``
+    prompt asks for any JSON object)."""
+    schema = (body.get("response_format") or {}).get("schema")
+    if schema is None:
+        system = next((str(m.get("content")) for m in body.get("messages", [])
+                       if m.get("role") == "system"), "")
+        start = system.find("{", system.find("json_schema:"))
+        try:
+            schema = json.JSONDecoder().raw_decode(system[start:])[0] if start >= 0 else {}
+        except json.JSONDecodeError:
+            schema = {}
+    return dict(schema.get("properties", {}))
+
+
 def good_content(body: dict[str, Any]) -> str:
     """What a well-behaved model answers for this request's schema."""
-    schema = (body.get("response_format") or {}).get("schema") or {}
-    props = schema.get("properties", {})
+    props = _properties(body)
     if "numbers" in props:  # the read strategy's Reading
         ids = re.findall(r"^(n\d+):", _last_user(body), re.MULTILINE)
         return json.dumps({"numbers": [{"id": i, "label": "indicator"} for i in ids],
                            "programs": []})
-    if "indicators" in props:  # the direct strategy's Extraction
+    if "indicators" in props:  # the direct strategy's answer
         return json.dumps({"indicators": [], "targets": [], "programs": []})
     if "label" in props:  # the candidates strategy's one label
         return json.dumps({"label": "indicator"})
@@ -103,7 +118,7 @@ def good_content(body: dict[str, Any]) -> str:
 
 
 def bad_content(mode: Mode, body: dict[str, Any]) -> str:
-    props = ((body.get("response_format") or {}).get("schema") or {}).get("properties", {})
+    props = _properties(body)
     if mode is Mode.malformed:
         return "{numbers: [n1 indicator, programs: ["
     if mode is Mode.wrong_shape:
@@ -113,10 +128,9 @@ def bad_content(mode: Mode, body: dict[str, Any]) -> str:
         if "numbers" in props:
             return json.dumps({"numbers": [{"id": "n999", "label": "indicator"}],
                                "programs": [{"name": "Program Tidak Ada Di Artikel"}]})
-        return json.dumps({"indicators": [{"name": "kasus stunting", "value": 987654,
-                                           "value_text": "987654",
-                                           "quote": "tercatat 987654 kasus"}],
-                           "targets": [], "programs": []})
+        return json.dumps({"indicators": [{"quote": "tercatat 987654 kasus",
+                                           "value_text": "987654", "what": "kasus stunting"}],
+                           "targets": [], "programs": [{"name": "Program Tidak Ada"}]})
     if mode is Mode.length:
         full = good_content(body)
         return full[: max(1, len(full) // 2)]

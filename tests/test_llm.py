@@ -12,8 +12,8 @@ import httpx2
 import pytest
 
 from llmextract.credentials import redact
-from llmextract.errors import EndpointError, RequestError
-from llmextract.llm import Endpoint, ModelClient, public_url
+from llmextract.errors import EndpointError, RequestError, UsageError
+from llmextract.llm import AnswerFormat, Endpoint, ModelClient, public_url
 from llmextract.models import Extraction
 
 SOURCE = "Jumlah kasus stunting tercatat 242 kasus pada 2025."
@@ -187,3 +187,40 @@ def test_the_cache_key_holds_neither_the_key_nor_the_password() -> None:
     key = with_secrets.key("structured", payload)
     assert key == without.key("structured", payload)  # nothing of a secret, not even hashed
     assert PASSWORD not in key and KEY not in key
+
+
+@pytest.mark.parametrize(
+    ("setting", "prompt_asks", "sent"),
+    [
+        (None, None, "schema"),  # the default: a grammar of the schema
+        (None, "json", {"type": "json_object"}),  # the prompt's own choice
+        (None, "text", None),
+        (AnswerFormat.schema, "json", "schema"),  # the endpoint's setting wins
+        (AnswerFormat.json, None, {"type": "json_object"}),
+    ],
+    ids=["default", "prompt-json", "prompt-text", "setting-over-prompt", "setting-json"],
+)
+def test_the_answer_format_sent_is_the_endpoints_then_the_prompts(
+    setting: AnswerFormat | None, prompt_asks: str | None, sent: object
+) -> None:
+    client, seen = client_with([lambda: chat_reply(record_json("242"))])
+    client.answer_format = setting
+    params: dict[str, object] = {"temperature": 0}
+    if prompt_asks:
+        params["answer_format"] = prompt_asks
+    client.structured([{"role": "user", "content": "{{ source }}"}], Extraction, source=SOURCE,
+                      params=params, prompt_version="p@1")
+    body = json.loads(seen[-1].content)
+    assert "answer_format" not in body  # ours, never sent to the endpoint
+    if sent == "schema":
+        assert body["response_format"]["schema"]["title"] == "Extraction"
+    else:
+        assert body.get("response_format") == sent
+
+
+def test_an_unknown_answer_format_names_the_prompt_and_the_choices() -> None:
+    client, _ = client_with([lambda: chat_reply(record_json("242"))])
+    with pytest.raises(UsageError, match=r"prompt p@1: answer format 'yaml' unknown; choose "
+                                         r"schema, json, text"):
+        client.structured([{"role": "user", "content": "x"}], Extraction, source=SOURCE,
+                          params={"answer_format": "yaml"}, prompt_version="p@1")

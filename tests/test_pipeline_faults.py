@@ -237,21 +237,24 @@ def test_failed_answers_are_asked_again_on_the_next_run(
     assert len(load_records(outcome.out)) == 3
 
 
-# --- answers that validate but are not in the article: kept, said and flagged ---
+# --- answers that validate but are not in the article: left out or flagged, and said ---
 
 
-def test_values_not_in_the_article_are_flagged_and_said(
+def test_figures_the_parser_did_not_find_are_left_out_and_said(
     tmp_path: Path, fault_server: FaultServer
 ) -> None:
+    """``direct``: a number the model wrote that the parser did not find in the article never
+    becomes an item (the model gives no values); the record says what was left out."""
     fault_server.fail(TRIGGER, Mode.not_in_article)
     outcome = run_cli(tmp_path, fault_server, strategy="direct")
-    assert outcome.result.exit_code == 0  # a flagged item is the reviewer's, not a failure
+    assert outcome.result.exit_code == 0  # the article's answer was usable
     assert outcome.info["counts"]["with_problems"] == 1
     [faulty] = [r for r in load_records(outcome.out) if "ujicoba" in r.source_path]
-    assert [i.value_text for i in faulty.indicators] == ["987654"]
-    assert faulty.problems
+    assert faulty.indicators == [] and faulty.programs == []
+    assert any("'987654'" in p and "not a number the parser found" in p for p in faulty.problems)
+    assert any("'Program Tidak Ada'" in p for p in faulty.problems)
     kinds = {f.kind for f in load_flags(outcome.out) if f.article_id == faulty.id}
-    assert "grounding.value_not_found" in kinds
+    assert "coverage.unused_number" in kinds  # the article's own numbers, left unused
     notes = [line for line in outcome.lines if line.startswith("note: ") and "ujicoba" in line]
     assert notes and "did not hold up" in notes[0]
 

@@ -26,7 +26,7 @@ def test_editing_a_prompt_file_changes_its_id(tmp_path: Path) -> None:
     before = load_prompt(str(copy)).id
     copy.write_bytes(original.read_bytes() + b"\n# one more line\n")
     after = load_prompt(str(copy)).id
-    assert before.startswith("direct@1#") and after != before
+    assert before.startswith("direct@2#") and after != before
 
 
 def test_a_prompt_file_without_a_version_is_refused_by_name(tmp_path: Path) -> None:

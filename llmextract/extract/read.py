@@ -33,6 +33,7 @@ from llmextract.models import Extraction, Indicator, Program, Scope, Target, Usa
 from llmextract.prompts import Prompt
 from llmextract.resources import load_vocab
 from llmextract.text.alignment import contains, locate
+from llmextract.text.numbers import NumberMention
 from llmextract.text.parsed import parse_article
 from llmextract.text.sentences import split_sentences
 from llmextract.text.words import years_in
@@ -122,7 +123,8 @@ def year_of(period: str | None) -> int | None:
     return found[-1] if found else None
 
 
-def _article_topic(prompt: Prompt) -> str:
+def topic_of(prompt: Prompt) -> str:
+    """The topic word of the prompt's domain, as the instructions name it."""
     return load_vocab(prompt.domain).text("topic")
 
 
@@ -144,7 +146,6 @@ class ReadStrategy:
         size = max(1, int(cfg.get("max_candidates", 40)))
         parts = [shown[i : i + size] for i in range(0, len(shown), size)]
         usage, problems = Usage(), list[str]()
-        labelled: list[Labelled] = []
         readings: dict[str, tuple[NumberReading, Candidate]] = {}
         for part in parts:
             got = self._ask(text, part, client, prompt)
@@ -157,14 +158,11 @@ class ReadStrategy:
                 if s is None or s.id in readings or reading.label is Label.other:
                     continue  # one label per number: the first the model gave
                 readings[s.id] = (reading, s.candidate)
-                labelled.append(Labelled(s.candidate, reading.label))
         got = self._ask(text, [], client, prompt)
         usage, problems = usage.add(got[2]), [*problems, *got[1]]
-        programs = _programs(text, got[0].programs, prompt.language) if got[0] is not None else []
-        labelled.sort(key=lambda item: item.candidate.mention.start)
-        extraction = build_extraction(text, labelled, prompt, programs, mentions=mentions)
-        ordered = sorted(readings.values(), key=lambda pair: pair[1].mention.start)
-        _apply(text, extraction, ordered, _article_topic(prompt))
+        found = [p.name for p in got[0].programs] if got[0] is not None else []
+        programs = quoted_programs(text, found, prompt.language)
+        extraction = build_read(text, list(readings.values()), prompt, programs, mentions)
         return StrategyResult(extraction, problems, usage)
 
     def _ask(
@@ -173,7 +171,7 @@ class ReadStrategy:
         """One question about the article: the numbers of ``part``, or (no part) its programs.
         Both share the system message, the schema and the article, so llama.cpp evaluates the
         article once for both; only the question after it is new."""
-        topic = _article_topic(prompt)
+        topic = topic_of(prompt)
         question = ("user", {"numbers": "{{ numbers }}"}) if part else ("programs_user", {})
         messages = [
             {"role": "system", "content": prompt.render("system", topic=topic)},
@@ -196,13 +194,32 @@ class ReadStrategy:
         return got.value if isinstance(got.value, Reading) else None, got.problems, got.usage
 
 
-def _programs(text: str, found: list[ProgramReading], language: str) -> list[Program]:
+def build_read(
+    text: str,
+    readings: list[tuple[NumberReading, Candidate]],
+    prompt: Prompt,
+    programs: list[Program],
+    mentions: list[NumberMention],
+) -> Extraction:
+    """The record of what the model read: one item per number it labelled, its value, unit,
+    span and kind from the parser and the field rules, the words it wrote (what, period, scope,
+    place) applied where the article has them. Shared by ``direct``, whose model names the
+    numbers by quoting them instead of by id."""
+    ordered = sorted(readings, key=lambda pair: pair[1].mention.start)
+    labelled = [Labelled(candidate, reading.label) for reading, candidate in ordered]
+    extraction = build_extraction(text, labelled, prompt, programs, mentions=mentions)
+    _apply(text, extraction, ordered, topic_of(prompt))
+    return extraction
+
+
+def quoted_programs(text: str, names: list[str], language: str) -> list[Program]:
     """Each program the model named, quoted by the sentence that first names it (the rules
-    quote: the model only has to copy a name, and a name not in the article was re-asked)."""
+    quote: the model only has to copy a name). A name not in the article is skipped: ``read``
+    re-asked it already, ``direct`` names it in the problems."""
     sentences = split_sentences(text, language)
     out = []
-    for p in found:
-        name = " ".join(p.name.split())
+    for written in names:
+        name = " ".join(written.split())
         match = locate(text, name, fuzzy=False)
         if match.span is None:
             continue

@@ -1,0 +1,99 @@
+"""The direct strategy on small made-up articles, with hand-made model replies (named fixtures
+below, never cassettes): the model quotes each figure and names the programs, and every value,
+unit and span comes from the parser; what the parser did not find is left out and said."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from llmextract.extract.direct import DirectAnswer, DirectStrategy
+from llmextract.models import Scope
+from llmextract.prompts import load_prompt
+
+from .test_extract_read import ARTICLE, ReplyingClient
+
+PROMPT = load_prompt("direct")
+
+SENTENCE_1 = ("Dinas Kesehatan mencatat 512 balita stunting pada 2024, turun dari 640 balita pada "
+              "2023.")
+# What a model might answer for ARTICLE (test_extract_read): the number as written, with or
+# without its unit word, and one figure whose quote is a little off (fuzzy, still located).
+REPLY_READING_THE_ARTICLE = {
+    "indicators": [
+        {"quote": SENTENCE_1, "value_text": "512 balita", "what": "balita stunting",
+         "period": "2024"},
+        {"quote": SENTENCE_1, "value_text": "640", "what": "balita stunting", "period": "2023"},
+        {"quote": "Angka nasional 19,8 persen", "value_text": "19,8 persen",
+         "what": "Angka nasional", "scope": "national"},
+    ],
+    "targets": [
+        {"quote": "Pemkot menargetkan prevalensi stunting 12 persen pada 2026.",
+         "value_text": "12 persen", "what": "prevalensi stunting", "period": "2026"},
+    ],
+    "programs": [{"name": "Dapur Sehat"}],
+}
+# A number that is not in the article, a date (set aside by the parser's sure rules) and a
+# program name the article does not have.
+REPLY_WITH_NUMBERS_THE_PARSER_DID_NOT_FIND = {
+    "indicators": [
+        {"quote": "tercatat 987 balita stunting", "value_text": "987"},
+        {"quote": "Rapat pada Senin, 3 Maret 2025 itu dihadiri 80 peserta.",
+         "value_text": "3 Maret 2025"},
+    ],
+    "targets": [],
+    "programs": [{"name": "Gerakan Makan Ikan"}],
+}
+TWICE = ("Desa Arga mencatat 30 balita stunting pada 2023.\n\n"
+         "Desa Bumi juga mencatat 30 balita stunting pada 2024.")
+REPLY_QUOTING_THE_SECOND_30 = {
+    "indicators": [{"quote": "Desa Bumi juga mencatat 30 balita stunting pada 2024.",
+                    "value_text": "30", "what": "balita stunting", "period": "2024"}],
+}
+
+
+def extract(reply: dict[str, Any], text: str = ARTICLE) -> Any:
+    return DirectStrategy().extract(text, ReplyingClient(reply), PROMPT)  # type: ignore[arg-type]
+
+
+def test_every_value_comes_from_the_parser_and_the_words_from_the_model() -> None:
+    result = extract(REPLY_READING_THE_ARTICLE)
+    got = [(i.value, i.value_text, i.unit, i.period, i.scope)
+           for i in result.extraction.indicators]
+    assert got == [
+        (512, "512", "balita", "2024", Scope.local),
+        (640, "640", "balita", "2023", Scope.local),
+        (19.8, "19,8 persen", "persen", None, Scope.national),
+    ]
+    [target] = result.extraction.targets
+    assert (target.value, target.value_text, target.deadline_year) == (12, "12 persen", 2026)
+    [program] = result.extraction.programs
+    assert program.name == "Dapur Sehat" and "Dapur Sehat" in program.quote
+    for item in [*result.extraction.indicators, *result.extraction.targets, program]:
+        assert item.span is not None and ARTICLE[item.span.start:item.span.end] == item.quote
+    assert result.problems == []
+
+
+def test_what_the_parser_did_not_find_is_left_out_and_said() -> None:
+    result = extract(REPLY_WITH_NUMBERS_THE_PARSER_DID_NOT_FIND)
+    assert result.extraction.indicators == [] and result.extraction.programs == []
+    assert [p.split(" is ")[0] for p in result.problems] == [
+        "the model's indicator '987'",
+        "the model's indicator '3 Maret 2025'",
+        "the model's program 'Gerakan Makan Ikan'",
+    ]
+
+
+def test_the_quote_picks_which_of_two_equal_numbers_is_meant() -> None:
+    [item] = extract(REPLY_QUOTING_THE_SECOND_30, TWICE).extraction.indicators
+    assert item.quote.startswith("Desa Bumi") and item.span is not None
+    assert item.span.start > TWICE.index("Desa Bumi") - 1 and item.year == 2024
+
+
+def test_the_answer_has_only_what_the_model_writes() -> None:
+    """No ids, offsets, values or years in the answer's schema: the parser gives those, and a
+    model shown them in a schema copies them (docs/quality.md)."""
+    schema = DirectAnswer.model_json_schema()
+    figure = schema["$defs"]["Figure"]["properties"]
+    assert list(figure)[:2] == ["quote", "value_text"]
+    assert not {"id", "span", "value", "year"} & set(figure)
+    assert PROMPT.params["answer_format"] == "text"
