@@ -18,10 +18,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import llama_cpp.llama_cpp as llama_native
-import llama_cpp.server  # noqa: F401  the [server] extra; local_model's import check relies on it
-
 CPU_INFO = Path("/proc/cpuinfo")
+# What the server needs installed (the [local] extra): local_model imports it before starting us.
+REQUIRES = ("llama_cpp.server",)
 
 
 def lists_amx(cpu_info: str) -> bool:
@@ -42,6 +41,8 @@ def _without_extra_buffers(default: Any) -> Any:
 
 
 def main(argv: list[str] | None = None) -> None:
+    import llama_cpp.llama_cpp as llama_native  # the [local] extra, only in the server process
+
     try:
         cpu_info = CPU_INFO.read_text("utf-8", errors="replace")
     except OSError:  # not Linux: no such file, and no AMX buffer of this kind to avoid

@@ -214,7 +214,9 @@ def embedded_endpoint(
     ``candidates`` strategy needs far less, and the larger context costs it nothing measurable.
     """
     try:
-        importlib.import_module(SERVER_MODULE)
+        server = importlib.import_module(SERVER_MODULE)
+        for needed in getattr(server, "REQUIRES", ()):
+            importlib.import_module(needed)
     except ImportError:
         raise LocalModelError(
             f"llama-cpp-python[server] is not installed: {INSTALL_HINT}"
