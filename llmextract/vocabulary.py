@@ -51,6 +51,8 @@ class Vocabulary:
     breakdown_heads: tuple[str, ...]  # first words of breakdown_words: no scan without one
     instruction_heads: tuple[str, ...]
     breakdown: re.Pattern[str]  # 'terdiri dari': the parts of the total before follow
+    money_breakdown_heads: tuple[str, ...]  # of money_breakdown_words: no scan without one
+    money_breakdown: re.Pattern[str]  # 'merinci': the parts of an amount given before follow
     change_from: re.Pattern[str]  # 'dari': before the value a change starts from
     share_whole: re.Pattern[str]  # 'dari seluruh': the whole the shares after it divide
     change_to: re.Pattern[str]  # 'menjadi': before the value a change reaches
@@ -72,6 +74,7 @@ class Vocabulary:
     bound_hedges: frozenset[str]  # 'minimal', 'maksimal': hedges that bound, not approximate
     scales: dict[str, float]  # 'miliar' -> 1e9: the scale words after a number
     name_heads: frozenset[str]  # 'desa', 'tim': a capitalised name so headed may end in a number
+    year_dating_words: frozenset[str]  # 'pada', 'sejak': a year after them may date a figure
 
 
 def _alternation(patterns: Iterable[str]) -> re.Pattern[str]:
@@ -152,6 +155,8 @@ def vocabulary(domain_name: str = DEFAULT_DOMAIN, language: str = DEFAULT_LANGUA
         breakdown_heads=_heads(lang.words("breakdown_words")),
         instruction_heads=_starts(lang.words("instruction_words")),
         breakdown=words_pattern(lang.words("breakdown_words")),
+        money_breakdown_heads=_heads(lang.words("money_breakdown_words")),
+        money_breakdown=words_pattern(lang.words("money_breakdown_words")),
         change_from=words_pattern(lang.words("change_from_words")),
         share_whole=words_pattern(lang.words("share_whole_words")),
         change_to=words_pattern(lang.words("change_to_words")),
@@ -177,6 +182,10 @@ def vocabulary(domain_name: str = DEFAULT_DOMAIN, language: str = DEFAULT_LANGUA
         name_heads=frozenset(w.lower() for w in [*lang.words("office_heads"),
                                                  *lang.words("place_heads"),
                                                  *domain.words("uncounted_nouns")]),
+        year_dating_words=frozenset(w.lower() for key in (
+            "year_dating_words", "year_words", "period_prepositions", "period_qualifiers",
+            "range_words", "list_words", "clause_words", "change_from_words", "change_to_words")
+            for phrase in lang.words(key) for w in phrase.split()),
     )
 
 

@@ -58,14 +58,7 @@ def _same(written: str, marked: str) -> bool:
 
 
 # Known misses, each failing for its reason (strict: the day one passes, this list must shrink).
-KNOWN_FALSE_ALARMS: dict[tuple[str, str], str] = {
-    ("blind9", "004_lampung_timur_kata.txt"):
-        "'turun separuhnya' (by half): the parser reads no 'separuh', so the target's 50 is "
-        "grounding.value_unreadable",
-    ("blind9", "010_sigi_paragraf.txt"):
-        "'611 di antaranya tinggal di wilayah terdampak bencana 2018': the year of the disaster "
-        "is read as the figure's (roles.period_mismatch)",
-}
+KNOWN_FALSE_ALARMS: dict[tuple[str, str], str] = {}
 
 
 def _expecting_no_false_alarm() -> list[object]:
@@ -84,12 +77,7 @@ def test_no_error_or_warning_on_correct_gold_items(gold_set: str, article: str) 
     assert unexplained == []
 
 
-KNOWN_MISSED_INCONSISTENCIES = {
-    ("blind9", "003_pekanbaru_anggaran.txt"):
-        "a total ('Rp 12,5 miliar ... tersebar di tiga perangkat daerah') and its parts in the "
-        "next paragraph ('merinci Dinas Kesehatan mendapat Rp 6,2 miliar, ...'): money breakdowns "
-        "are read within one sentence",
-}
+KNOWN_MISSED_INCONSISTENCIES: dict[tuple[str, str], str] = {}
 
 
 def _expecting_flagged_inconsistencies() -> list[object]:

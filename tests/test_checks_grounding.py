@@ -152,3 +152,19 @@ def test_a_rule_bound_is_not_a_hedge(text: str, flagged: bool) -> None:
     item = Indicator(name="porsi", value=8, value_text="8 persen", unit="persen", quote=text)
     kinds = [f.kind for f in check(text, Extraction(indicators=[item]))]
     assert ("grounding.hedge_ignored" in kinds) is flagged
+
+
+HALF = "Ada 320 balita stunting. Kami ingin angka itu turun separuhnya dalam dua tahun."
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    pytest.param(50, [], id="by-half-is-50-percent"),
+    pytest.param(25, ["The value 25 does not match its text 'separuhnya', which reads as 50."],
+                 id="by-half-is-not-25"),
+])
+def test_a_share_written_as_a_word_is_grounded(value: float, expected: list[str]) -> None:
+    target = Target(indicator="balita stunting", value=value, value_text="separuhnya",
+                    kind="reduce_by", quote=HALF.split(". ")[1])
+    flags = [f.message for f in check(HALF, Extraction(targets=[target]))
+             if f.kind.startswith("grounding.")]
+    assert flags == expected

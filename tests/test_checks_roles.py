@@ -438,3 +438,24 @@ def test_a_figure_the_rules_read_as_no_count_is_flagged_for_review(
              if f.kind == "roles.rules_doubt_count"]
     assert bool(flags) is flagged
     assert all(f.severity is Severity.warning and f.field == "indicators[0].value" for f in flags)
+
+
+EVENT = ("Dari hasil pengukuran Februari 2025, ada 2.084 balita stunting. Sebanyak 611 di "
+         "antaranya tinggal di wilayah terdampak {event} yang belum pulih sepenuhnya.")
+
+
+@pytest.mark.parametrize(("event", "flagged"), [
+    pytest.param("bencana 2018", False, id="the-year-of-a-disaster-is-not-the-figure's"),
+    pytest.param("pandemi 2020", False, id="the-year-of-a-pandemic-is-not-the-figure's"),
+    pytest.param("bencana pada 2018", True, id="a-figure-dated-2018-is-not-2025's"),
+    pytest.param("bencana menurut data 2018", True, id="data-of-2018-is-not-2025's"),
+])
+def test_a_year_naming_an_event_is_not_the_figures_period(event: str, flagged: bool) -> None:
+    text = EVENT.format(event=event)
+    item = Indicator(name="balita stunting di wilayah terdampak", value=611, value_text="611",
+                     unit="balita", period="Februari 2025", quote=text.split(". ")[1])
+    flags = [f for f in check(text, Extraction(indicators=[item]))
+             if f.kind == "roles.period_mismatch"]
+    assert len(flags) == flagged
+    if flagged:
+        assert "recorded for Februari 2025, but its own clause gives 2018" in flags[0].message

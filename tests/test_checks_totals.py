@@ -49,6 +49,27 @@ CASES = {
         "Dana berasal dari APBD Rp4,5 miliar dan Dana Desa Rp1,2 miliar, sehingga total Rp5,8 "
         "miliar.", "totals.money_parts_do_not_sum", "= Rp5,7 miliar, not Rp5,8 miliar",
         Severity.warning),
+    "money-parts-in-the-next-paragraph-off": Case(
+        "Pemkab mengalokasikan anggaran Rp 9,6 miliar untuk penanganan stunting. Dana itu "
+        "tersebar di tiga perangkat daerah.\n\nKepala Bappeda merinci Dinas Kesehatan mendapat "
+        "Rp 4,1 miliar, Dinas Sosial Rp 2,5 miliar, serta Dinas Pertanian Rp 2,2 miliar.",
+        "totals.money_parts_do_not_sum",
+        "Rp 4,1 miliar + Rp 2,5 miliar + Rp 2,2 miliar = Rp 8,8 miliar, not Rp 9,6 miliar"),
+    "money-parts-in-the-next-paragraph-right": Case(
+        "Pemkab mengalokasikan anggaran Rp 8,8 miliar untuk penanganan stunting. Dana itu "
+        "tersebar di tiga perangkat daerah.\n\nKepala Bappeda merinci Dinas Kesehatan mendapat "
+        "Rp 4,1 miliar, Dinas Sosial Rp 2,5 miliar, serta Dinas Pertanian Rp 2,2 miliar.", None),
+    "money-parts-in-the-next-sentence-respectively-off": Case(
+        "Anggaran stunting tahun ini Rp 5,5 miliar. Dinas Kesehatan dan Dinas Sosial "
+        "masing-masing mendapat Rp 3 miliar dan Rp 1,5 miliar.",
+        "totals.money_parts_do_not_sum", "Rp 3 miliar + Rp 1,5 miliar = Rp 4,5 miliar, not "
+        "Rp 5,5 miliar"),
+    "money-parts-in-the-next-sentence-respectively-right": Case(
+        "Anggaran stunting tahun ini Rp 4,5 miliar. Dinas Kesehatan dan Dinas Sosial "
+        "masing-masing mendapat Rp 3 miliar dan Rp 1,5 miliar.", None),
+    "money-each-the-same-amount-is-no-list": Case(
+        "Anggaran stunting tahun ini Rp 5 miliar. Dinas Kesehatan dan Dinas Sosial "
+        "masing-masing mendapat Rp 2 miliar.", None),
     "money-list-of-only-some": Case(
         "Anggaran Rp8,75 miliar itu terbagi untuk banyak dinas, antara lain Dinas Kesehatan "
         "Rp3,1 miliar dan Dinas PUPR Rp2,8 miliar.", None),

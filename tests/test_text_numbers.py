@@ -63,6 +63,8 @@ from llmextract.text.numbers import NumberMention, parse_mention, parse_numbers,
         pytest.param("22 Juli 2025", None, id="written-date-is-not-a-value"),
         pytest.param("14:05 WIB", None, id="time-is-not-a-value"),
         pytest.param("Semester I Tahun 2025", None, id="period-is-not-a-value"),
+        pytest.param("turun separuhnya", 50, id="fraction-word-half"),
+        pytest.param("seperempat", 25, id="fraction-word-quarter"),
         pytest.param("tidak ada angka", None, id="no-number"),
         pytest.param("", None, id="empty"),
     ],
@@ -137,6 +139,18 @@ def _one(text: str) -> NumberMention:
                      id="hyphen-chain-is-a-code"),
         pytest.param("Rasio 1:2:3:4 pada 5 kasus", dict(text="5", value=5),
                      id="colon-chain-is-a-code"),
+        pytest.param("angka itu turun separuhnya", dict(kind="percent", value=50, unit="persen"),
+                     id="fraction-word-is-a-share"),
+        pytest.param("Separuh balita", dict(kind="percent", text="Separuh", value=50),
+                     id="fraction-word-capitalised"),
+        pytest.param("hampir sepertiganya", dict(kind="percent", value=100 / 3, hedge="hampir"),
+                     id="fraction-word-hedged"),
+        pytest.param("dua setengah juta", dict(kind="quantity", text="dua", value=2),
+                     id="setengah-after-a-number-is-no-share"),
+        pytest.param("setengah tahun lalu ada 5 kasus", dict(text="5", value=5),
+                     id="setengah-before-a-duration-is-a-time"),
+        pytest.param("seperti 5 kasus", dict(text="5", value=5),
+                     id="seperti-is-no-fraction-word"),
         pytest.param("WhatsApp 0812-3344-5566", dict(text="3344-5566", kind="range"),
                      id="phone-number-is-left-to-the-candidates"),
     ],
@@ -214,7 +228,7 @@ def _vocabulary_words() -> list[str]:
     for key in ("scale_words", "percent_words", "currency_before", "currency_after",
                 "range_words", "hedges", "zero_words", "none_words", "ordinal_words",
                 "not_numbers", "months", "days", "time_zones", "time_before", "period_words",
-                "period_numbers", "year_words"):
+                "period_numbers", "year_words", "fraction_words"):
         words.extend(str(w) for w in vocab[key])
     for group in vocab["number_words"].values():
         words.extend([group] if isinstance(group, str) else [str(w) for w in group])

@@ -208,7 +208,7 @@ class ArticleContext:
     @cached_property
     def article_years(self) -> frozenset[int]:
         """Every year the article writes (years, month-year dates, periods) and its own year."""
-        years = set(self.years_near(0, len(self.text)))
+        years = set(self.years_near(0, len(self.text), events=True))
         return frozenset(years | ({self.year} if self.year is not None else set()))
 
     @cached_property
@@ -222,13 +222,31 @@ class ArticleContext:
             for m in vocab.relative_year.finditer(self.lowered)
         )
 
-    def years_near(self, start: int, end: int, *, relative: bool = False) -> list[int]:
+    @cached_property
+    def event_years(self) -> frozenset[int]:
+        """Where the years of a thing named in lower case start ('terdampak bencana 2018'):
+        the year is that thing's, not a figure's, unless the word before it says a time or a
+        measurement ('pada 2024', 'data 2024', vocabulary ``year_dating_words``)."""
+        text, lowered, dating = self.text, self.lowered, self.vocab.year_dating_words
+        found = set()
+        for mention in self.mentions:
+            if mention.kind == YEAR:
+                at, word = word_before(lowered, mention.start)
+                if word.isalpha() and text[at].islower() and word not in dating:
+                    found.add(mention.start)
+        return frozenset(found)
+
+    def years_near(self, start: int, end: int, *, relative: bool = False,
+                   events: bool = False) -> list[int]:
         """Years written in ``[start, end)``: years, month-year dates and periods (not
-        dd/mm/yyyy dates, which date the event or the article rather than the figures); with
-        ``relative``, also 'tahun ini', 'tahun lalu'... counted from the article's year."""
+        dd/mm/yyyy dates, which date the event or the article rather than the figures, nor,
+        unless ``events``, the ``event_years``); with ``relative``, also 'tahun ini', 'tahun
+        lalu'... counted from the article's year."""
         found = []
         for mention in self.mentions_in(start, end):
             if mention.kind == YEAR and mention.value is not None:
+                if not events and mention.start in self.event_years:
+                    continue
                 found.append(int(mention.value))
             elif mention.kind in (DATE, PERIOD) and "/" not in mention.text:
                 found.extend(years_in(mention.note))

@@ -81,6 +81,15 @@ def _rows_below(ctx: ArticleContext, end: int) -> tuple[int, int] | None:
     return (start, pos) if pos > start else None
 
 
+def _paragraph_before(ctx: ArticleContext, offset: int) -> int:
+    """Where the paragraph before the one holding ``offset`` starts: an amount whose breakdown
+    a sentence opens with no amount of its own ('Kepala Bappeda merinci Dinas Kesehatan
+    mendapat Rp 6,2 miliar, ...') was given there or earlier in the sentence's own paragraph."""
+    line_start, _ = ctx.line_range(offset)
+    above = len(ctx.text[:line_start].rstrip())
+    return ctx.text.rfind("\n", 0, above) + 1
+
+
 def _of(ctx: ArticleContext, kind: str, start: int, end: int) -> list[NumberMention]:
     return [m for m in ctx.mentions_in(start, end) if m.kind == kind and m.value]
 
@@ -93,16 +102,21 @@ def _breakdowns(ctx: ArticleContext) -> dict[str, list[_Breakdown]]:
     of total. The article is scanned for these words once for all kinds."""
     vocab, lowered = ctx.vocab, ctx.lowered
     found: dict[str, list[_Breakdown]] = {kind: [] for kind in _KINDS}
-    markers = vocab.breakdown.finditer(lowered) if holds_any(lowered, vocab.breakdown_heads) \
-        else ()
-    for marker in markers:
+    markers: list[tuple[re.Match[str], tuple[str, ...]]] = [
+        (m, _KINDS) for m in vocab.breakdown.finditer(lowered)] \
+        if holds_any(lowered, vocab.breakdown_heads) else []
+    if holds_any(lowered, vocab.money_breakdown_heads):
+        markers += [(m, (MONEY,)) for m in vocab.money_breakdown.finditer(lowered)]
+    for marker, kinds in markers:
         start, end = _sentence(ctx, marker.start())
         rows = _rows_below(ctx, end)
-        for kind in _KINDS:
+        for kind in kinds:
             parts = _of(ctx, kind, marker.end(), end) + (_of(ctx, kind, *rows) if rows else [])
             if not parts or vocab.partial.search(lowered, marker.start(), parts[-1].end):
                 continue
             before = _of(ctx, kind, start, marker.start())
+            if not before and kind == MONEY:
+                before = _of(ctx, kind, _paragraph_before(ctx, start), start)
             found[kind].append(_Breakdown(before[-1] if before else None, parts,
                                           (marker.start(), marker.end())))
     for total, (at, word) in zip(ctx.mentions, ctx.words_before, strict=True):

@@ -131,6 +131,9 @@ class _Grammar:
             str(k).lower(): int(v) for k, v in vocab["period_numbers"].items()}
         self.hedges: dict[str, str] = {k.lower(): v for k, v in vocab["hedges"].items()}
         self.year_min, self.year_max = (int(y) for y in vocab["year_range"])
+        self.fractions: dict[str, float] = {k.lower(): _share(v)
+                                            for k, v in vocab["fraction_words"].items()}
+        self.durations = frozenset(w.lower() for w in vocab["duration_words"])
         i = re.IGNORECASE
 
         scale_word_names = [w for w in self.scales if len(w) > 2]
@@ -139,8 +142,9 @@ class _Grammar:
         word = rf"(?:{word_alt})(?!\w)"
         month = _words(self.months)
         self.master = _master_pattern(vocab, word, month, _words(self.period_numbers),
-                                      _words(self.ordinals))
+                                      _words(self.ordinals), _words(self.fractions))
         first_words = [p.split()[0] for p in [
+            *self.fractions,
             *self.digit_words, *self.fixed_words, *scale_word_names, *self.ordinals, *self.months,
             *vocab["days"], *vocab["period_words"], *vocab["zero_words"], *vocab["time_before"],
             *vocab["none_words"],
@@ -185,8 +189,14 @@ class _Grammar:
         return self.approximate_hedge.search(hedge) is not None
 
 
+def _share(fraction: str) -> float:
+    """A fraction of the vocabulary ('1/2') as a percentage (50.0)."""
+    numerator, denominator = str(fraction).split("/")
+    return 100 * float(numerator) / float(denominator)
+
+
 def _master_pattern(vocab: Mapping[str, Any], word: str, month: str, period_number: str,
-                    ordinal: str) -> re.Pattern[str]:
+                    ordinal: str, fraction: str) -> re.Pattern[str]:
     """One alternation for every kind of mention, tried at each candidate position; calendar
     forms come first so that the 5 of '5 Desember 2024' is never read as a count. It runs on
     lower-cased text (case-sensitive matching is much faster than IGNORECASE)."""
@@ -222,6 +232,7 @@ def _master_pattern(vocab: Mapping[str, Any], word: str, month: str, period_numb
             # digits: not inside a code such as P3AKB or COVID-19 (Rp1.000 is allowed)
             rf"(?P<number>(?:{currency_glued}(?<!\w))(?<![^\W\d_]-)(?<![0-9][.,])[0-9](?:[0-9.,]*[0-9])?)",
             rf"(?P<words>(?<!\w){word}(?:\s+{word}){{0,{MAX_NUMBER_WORDS - 1}}})",
+            rf"(?P<fraction>{fraction})",
         ]),
     )
 
@@ -608,6 +619,12 @@ def parse_numbers(text: str, *, lowered: str | None = None) -> list[NumberMentio
                                           _hedge(text, start, g), False, None))
             consumed = atom.end()
             continue
+        if kind == "fraction":
+            share = _fraction(text, atom, g, mentions[-1].end if mentions else 0)
+            if share is not None:
+                mentions.append(share)
+                consumed = atom.end()
+            continue
         reading = _read(text, atom, g, consumed)
         if reading is None:
             continue
@@ -627,6 +644,22 @@ def parse_numbers(text: str, *, lowered: str | None = None) -> list[NumberMentio
         consumed = reading.end
         mentions.append(_mention(text, reading, hedge, g))
     return mentions
+
+
+def _fraction(text: str, atom: re.Match[str], g: _Grammar, previous_end: int,
+              ) -> NumberMention | None:
+    """'separuhnya' (by half): a share of 50 percent; None right after a number ('dua
+    setengah', 2.5) or before a word of duration ('setengah tahun', a time)."""
+    start, end = atom.span()
+    if previous_end and not text[previous_end:start].strip():
+        return None
+    if _token_after(text, end) in g.durations:
+        return None
+    written = text[start:end]
+    value = g.fractions[" ".join(written.lower().split())]
+    return NumberMention(start, end, written, value, None, PERCENT, PERCENT_UNIT,
+                         _hedge(text, start, g), False,
+                         f"a share written as a word: {value:.4g} percent")
 
 
 @lru_cache(maxsize=4096)
