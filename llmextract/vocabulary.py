@@ -51,7 +51,7 @@ class Vocabulary:
     breakdown_heads: tuple[str, ...]  # first words of breakdown_words: no scan without one
     instruction_heads: tuple[str, ...]
     breakdown: re.Pattern[str]  # 'terdiri dari': the parts of the total before follow
-    money_breakdown_heads: tuple[str, ...]  # of money_breakdown_words: no scan without one
+    money_breakdown_keys: tuple[str, ...]  # in each money_breakdown_words: no scan without one
     money_breakdown: re.Pattern[str]  # 'merinci': the parts of an amount given before follow
     change_from: re.Pattern[str]  # 'dari': before the value a change starts from
     share_whole: re.Pattern[str]  # 'dari seluruh': the whole the shares after it divide
@@ -155,7 +155,7 @@ def vocabulary(domain_name: str = DEFAULT_DOMAIN, language: str = DEFAULT_LANGUA
         breakdown_heads=_heads(lang.words("breakdown_words")),
         instruction_heads=_starts(lang.words("instruction_words")),
         breakdown=words_pattern(lang.words("breakdown_words")),
-        money_breakdown_heads=_heads(lang.words("money_breakdown_words")),
+        money_breakdown_keys=tuple(w.lower() for w in lang.words("money_breakdown_keys")),
         money_breakdown=words_pattern(lang.words("money_breakdown_words")),
         change_from=words_pattern(lang.words("change_from_words")),
         share_whole=words_pattern(lang.words("share_whole_words")),
@@ -184,7 +184,8 @@ def vocabulary(domain_name: str = DEFAULT_DOMAIN, language: str = DEFAULT_LANGUA
                                                  *domain.words("uncounted_nouns")]),
         year_dating_words=frozenset(w.lower() for key in (
             "year_dating_words", "year_words", "period_prepositions", "period_qualifiers",
-            "range_words", "list_words", "clause_words", "change_from_words", "change_to_words")
+            "range_words", "list_words", "clause_words", "change_from_words", "change_to_words",
+            "target_words")
             for phrase in lang.words(key) for w in phrase.split()),
     )
 

@@ -459,3 +459,19 @@ def test_a_year_naming_an_event_is_not_the_figures_period(event: str, flagged: b
     assert len(flags) == flagged
     if flagged:
         assert "recorded for Februari 2025, but its own clause gives 2018" in flags[0].message
+
+
+@pytest.mark.parametrize(("deadline", "flagged"), [
+    pytest.param(2030, False, id="the-year-a-goal-heads-for"),
+    pytest.param(2028, True, id="another-year-than-the-goal's"),
+])
+def test_a_year_after_a_word_of_goal_is_the_goals_deadline(deadline: int, flagged: bool) -> None:
+    """'menuju 2030' is written in lower case like 'bencana 2018', but a word of goal dates it."""
+    text = "Pemkab menargetkan prevalensi stunting turun menjadi 10 persen menuju 2030."
+    target = Target(indicator="prevalensi stunting", value=10, value_text="10 persen",
+                    unit="persen", deadline_year=deadline, quote=text)
+    flags = [f for f in check(text, Extraction(targets=[target]), date="2025-03-01")
+             if f.kind == "roles.deadline_mismatch"]
+    assert len(flags) == flagged
+    if flagged:
+        assert "recorded for 2028, but its value's clause gives 2030" in flags[0].message

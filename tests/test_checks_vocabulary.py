@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from llmextract.resources import DEFAULT_LANGUAGE, load_vocab
 from llmextract.text.words import words_pattern
 
 WORDS = ["target", "targetkan", "tahun ini", "tahun lalu", "tahun", "gizi buruk", "gizi",
@@ -46,3 +47,13 @@ def test_words_pattern_agrees_with_a_plain_alternation(text: str) -> None:
 
 def test_empty_word_list_matches_nothing() -> None:
     assert words_pattern([]).search("apa saja") is None
+
+
+@pytest.mark.parametrize(("words", "keys"), [
+    pytest.param("money_breakdown_words", "money_breakdown_keys", id="money-breakdown"),
+    pytest.param("instruction_marks", "instruction_words", id="instructions"),
+])
+def test_every_gated_phrase_holds_one_of_its_keys(words: str, keys: str) -> None:
+    """A phrase holding none of its keys would never be scanned for: the gate would hide it."""
+    vocab = load_vocab(DEFAULT_LANGUAGE)
+    assert [w for w in vocab[words] if not any(k.lower() in w.lower() for k in vocab[keys])] == []

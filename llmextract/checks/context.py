@@ -222,30 +222,16 @@ class ArticleContext:
             for m in vocab.relative_year.finditer(self.lowered)
         )
 
-    @cached_property
-    def event_years(self) -> frozenset[int]:
-        """Where the years of a thing named in lower case start ('terdampak bencana 2018'):
-        the year is that thing's, not a figure's, unless the word before it says a time or a
-        measurement ('pada 2024', 'data 2024', vocabulary ``year_dating_words``)."""
-        text, lowered, dating = self.text, self.lowered, self.vocab.year_dating_words
-        found = set()
-        for mention in self.mentions:
-            if mention.kind == YEAR:
-                at, word = word_before(lowered, mention.start)
-                if word.isalpha() and text[at].islower() and word not in dating:
-                    found.add(mention.start)
-        return frozenset(found)
-
     def years_near(self, start: int, end: int, *, relative: bool = False,
                    events: bool = False) -> list[int]:
         """Years written in ``[start, end)``: years, month-year dates and periods (not
         dd/mm/yyyy dates, which date the event or the article rather than the figures, nor,
-        unless ``events``, the ``event_years``); with ``relative``, also 'tahun ini', 'tahun
-        lalu'... counted from the article's year."""
+        unless ``events``, a year that ``names_an_event``); with ``relative``, also 'tahun
+        ini', 'tahun lalu'... counted from the article's year."""
         found = []
         for mention in self.mentions_in(start, end):
             if mention.kind == YEAR and mention.value is not None:
-                if not events and mention.start in self.event_years:
+                if not events and self.names_an_event(mention.start):
                     continue
                 found.append(int(mention.value))
             elif mention.kind in (DATE, PERIOD) and "/" not in mention.text:
@@ -258,6 +244,15 @@ class ArticleContext:
                 for m in vocab.relative_year.finditer(self.lowered, start, end)
             )
         return found
+
+    def names_an_event(self, year_start: int) -> bool:
+        """Whether the year at ``year_start`` is that of a thing named in lower case right
+        before it ('terdampak bencana 2018'), not a figure's: unless the word says a time or a
+        measurement ('pada 2024', 'data 2024', vocabulary ``year_dating_words``). Asked only of
+        the few years in the clauses the checks read."""
+        at, word = word_before(self.lowered, year_start)
+        return word.isalpha() and self.text[at].islower() \
+            and word not in self.vocab.year_dating_words
 
     @cached_property
     def opening(self) -> list[tuple[int, int]]:
