@@ -7,7 +7,11 @@ serta ... Rp2,8 miliar" is an error an analyst must see.
 - Money: a sentence with a word of breakdown ("terdiri dari", "terbagi untuk", "dengan
   rincian") gives the total before it and the parts after it (or, when it ends in a colon, in
   the list rows below); a sentence with a word of total ("total", "jumlah") right before an
-  amount gives the parts before it. Amounts may be written in different scales (juta and
+  amount gives the parts before it. A sentence opening a breakdown with no amount before its
+  word ("Kepala Bappeda merinci Dinas Kesehatan mendapat Rp 6,2 miliar, ...", the
+  money_breakdown_words too) breaks down the last amount of its own paragraph or the one before
+  ("Pemkot mengalokasikan anggaran Rp 12,5 miliar ... Dana itu tersebar di tiga perangkat
+  daerah."). Amounts may be written in different scales (juta and
   miliar): the sums are of values. A list that says it names only some ("antara lain",
   "tertinggi") is left alone.
 - Shares: the percentages after a word of breakdown, or after "dari <whole> ...," (not where a
