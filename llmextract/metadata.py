@@ -104,19 +104,26 @@ def _region_names(text: str) -> list[tuple[str, tuple[str, ...], bool]]:
 
 
 def find_region(text: str, title: str | None = None) -> str | None:
-    """The administrative area the body names most often (the headline only when the body names
-    none: its title case runs verbs into names). Each mention counts for the shortest form of
-    its name that the article also writes as a whole name ("Kota Metro" for "Kota Metro
-    Rafieq" when "Kota Metro," appears too); a mention whose end is unclear and has no such
-    form counts as written."""
+    """The administrative area the lead names first (a provincial article that lists its
+    kabupaten is the province's), else the one the body names most often (the headline only
+    when the body names none: its title case runs verbs into names). Each mention is read as
+    the shortest form of its name that the article also writes as a whole name ("Kota Metro"
+    for "Kota Metro Rafieq" when "Kota Metro," appears too); a mention whose end is unclear and
+    has no such form counts as written."""
     body = "\n".join(line for line in text.split("\n") if title is None or line.strip() != title)
     mentions = _region_names(body) or _region_names(text)
     whole = {(prefix, words) for prefix, words, ends in mentions if ends}
-    found: Counter[str] = Counter()
-    for prefix, words, _ in mentions:
+
+    def named(prefix: str, words: tuple[str, ...]) -> str:
         form = next((words[:n] for n in range(1, len(words) + 1)
                      if (prefix, words[:n]) in whole), words)
-        found[" ".join((prefix, *form))] += 1
+        return " ".join((prefix, *form))
+
+    lead = next((line for line in body.split("\n") if _prose(line)), "")
+    if in_lead := _region_names(lead):
+        prefix, words, _ = in_lead[0]
+        return named(prefix, words)
+    found = Counter(named(prefix, words) for prefix, words, _ in mentions)
     return found.most_common(1)[0][0] if found else None
 
 

@@ -35,6 +35,7 @@ GOLD_SETS = {
     "blind7": (ROOT / "tests" / "blind7" / "gold.json", ROOT / "tests" / "blind7" / "articles"),
     "blind8": (ROOT / "tests" / "blind8" / "gold.json", ROOT / "tests" / "blind8" / "articles"),
     "blind9": (ROOT / "tests" / "blind9" / "gold.json", ROOT / "tests" / "blind9" / "articles"),
+    "blind10": (ROOT / "tests" / "blind10" / "gold.json", ROOT / "tests" / "blind10" / "articles"),
 }
 
 WORDS = (

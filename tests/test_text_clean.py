@@ -33,8 +33,12 @@ def test_every_kept_character_maps_back_to_the_original(path) -> None:
         ("A 1.\nBaca juga: Persik Kediri 2-1\nB 2.", "Persik", "B 2."),
         ("Isi.\nCek Berita dan Artikel lainnya di Google News", "Google News", "Isi."),
         ("Isi.\nTinggalkan Balasan\nKomentar", "Balasan", "Isi."),
+        ("Beranda > Daerah > Halmahera Selatan\nIsi.", "Beranda", "Isi."),
+        ("Beranda \u203a Berita \u203a Kesehatan\nIsi > 20 persen > batas.", "Beranda",
+         "Isi > 20 persen > batas."),
     ],
-    ids=["baca-juga-caps", "baca-juga", "cek-berita", "comment-widget"],
+    ids=["baca-juga-caps", "baca-juga", "cek-berita", "comment-widget", "breadcrumb",
+         "breadcrumb-not-a-comparison"],
 )
 def test_navigation_lines_are_dropped(raw: str, gone: str, kept: str) -> None:
     text = clean_text(raw).text
