@@ -151,6 +151,17 @@ MARKDOWN_HEADING = (
         (PEOPLE_AFTER_HOW_OFTEN, "Pembagian tablet tambah darah", "activity"),
         ("Judul\n\nDi tiap banjar kami bentuk Sekaa Gizi untuk ibu balita.", "Sekaa Gizi",
          "service_name"),
+        # an activity noun after any active verb (me-), opening the sentence, or after 'ada pula'
+        ("Judul\n\nPemkab memperketat pemeriksaan kesehatan calon pengantin tiga bulan sebelum "
+         "menikah.", "Pemeriksaan kesehatan calon pengantin", "activity"),
+        ("Judul\n\nPemberian makanan tambahan berbahan pangan lokal untuk balita gizi kurang, "
+         "selama 56 hari.", "Pemberian makanan tambahan berbahan pangan lokal untuk balita",
+         "activity"),
+        ("Judul\n\nAda pula pemberian makanan tambahan lokal bagi 1.350 balita gizi kurang.",
+         "Pemberian makanan tambahan lokal bagi balita", "activity"),
+        # what a budget is for, whoever it serves
+        ("Judul\n\n\"Anggaran ini untuk pemberian makanan tambahan,\" ujar Indra.",
+         "Pemberian makanan tambahan", "activity"),
         ("Judul\n\nProgram ini kami namakan Noken Gizi, karena semua kebutuhan anak dibawa.",
          "Noken Gizi", "service_name"),
     ],
@@ -263,6 +274,16 @@ def test_a_heading_opens_a_list_of_programs() -> None:
         "Judul\n\nAngka itu berdasarkan hasil Survei Status Gizi Indonesia tahun lalu.",
         "Judul\n\nPemkab bertekad mewujudkan Zero Stunting di seluruh desa.",
         "Judul\n\nDiketahui, upaya Konkret Penurunan Stunting terus dilakukan.",
+        # an activity already named, referred to again (a passive verb or a demonstrative next)
+        "Judul\n\nPendampingan dilakukan oleh bidan desa dan kader bagi balita.",
+        "Judul\n\nPendaftaran itu dilakukan untuk 640 keluarga berisiko stunting.",
+        # a noun of an office's name after a comma; a time; a verb of saying; a clause of aim
+        "Judul\n\nKepala Dinas Pengendalian Penduduk, Pemberdayaan Perempuan dan Perlindungan "
+        "Anak mencatat 30 balita stunting.",
+        "Judul\n\nHingga pertengahan Juni, 97 bapak asuh terdaftar untuk balita.",
+        "Judul\n\nIa mengatakan pendampingan kini ditopang kader bagi balita.",
+        "Judul\n\nPuskesmas terapung disiapkan supaya pelayanan untuk ibu hamil dan balita "
+        "mendekat.",
     ],
 )
 def test_not_programs(text: str) -> None:

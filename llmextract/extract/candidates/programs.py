@@ -99,6 +99,10 @@ class ProgramRules:
     is_program: re.Pattern[str]
     bullet: re.Pattern[str]
     activity: re.Pattern[str]
+    # An activity noun opening a sentence or clause, or after an active verb or a word of purpose
+    # ('Pemberian makanan tambahan ... untuk balita', 'memperketat pemeriksaan ... calon pengantin')
+    bare_activity: re.Pattern[str]
+    named_before: re.Pattern[str]  # 'Pendampingan dilakukan oleh ...', 'pendaftaran itu ...'
     next_activity: re.Pattern[str]  # ', pemeriksaan kesehatan calon pengantin' after an activity
     joiners: frozenset[str]  # 'dan', 'serta'
     means: re.Pattern[str]
@@ -149,6 +153,8 @@ class ProgramRules:
         joiners = _alternation(list(lang.words("list_words")))
         cues = _alternation(list(lang.words("activity_cues")))
         beneficiary = _alternation(list(lang.words("beneficiary_words")))
+        speech = phrases_alternation(lang.words("speech_verbs"))
+        purpose = phrases_alternation(lang.words("activity_purpose_words"))
         markers = phrases_alternation(lang.words("list_bullets"))
         return cls(
             program_words=re.compile(rf"(?<!\w){words}(?!\w)"),
@@ -182,6 +188,15 @@ class ProgramRules:
             ),
             bullet=re.compile(rf"\s*(?:{markers or '(?!)'}|[0-9]{{1,2}}[.)])\s+(?P<item>.+)"),
             activity=re.compile(rf"(?<!\w)(?:{verbs}|{cues})\s+(?P<rest>[a-z])"),
+            bare_activity=re.compile(
+                rf"(?:^|[,;:]\s+|(?<![\w-])(?!(?:{speech})\s)(?:{lang['active_verb']}|(?P<purpose>{purpose}))\s+)"
+                rf"(?P<rest>{lang['activity_noun']})(?![\w-])",
+                re.IGNORECASE,
+            ),
+            named_before=re.compile(
+                rf"\s+(?:{lang['passive_verb']}|{phrases_alternation(lang.words('demonstratives'))})"
+                rf"(?![\w-])"
+            ),
             next_activity=re.compile(rf"(?:,\s+(?:{joiners}\s+)?|\s+{joiners}\s+)(?P<rest>[a-z])"),
             joiners=frozenset(w.lower() for w in lang.words("list_words")),
             means=re.compile(rf"(?<!\w){_alternation(list(lang.get('means_words', [])))}\s*$"),
@@ -210,7 +225,11 @@ class ProgramRules:
             ),
             receiving_nouns=receiving,
             activity_noun=re.compile(str(lang.get("activity_noun", "(?!)"))),
-            not_activities=frozenset(w.lower() for w in vocab.words("not_program_activities")),
+            not_activities=frozenset(
+                w.lower()
+                for w in [*vocab.words("not_program_activities"),
+                          *lang.words("nouns_not_activities")]
+            ),
             stop_words=frozenset(w.lower() for w in lang.words("activity_stop_words")),
             beneficiary_words=frozenset(w.lower() for w in lang.words("beneficiary_words")),
             time_words=frozenset(w.lower() for w in lang.words("activity_time_words")),
@@ -356,6 +375,7 @@ def _names_in(
         ):
             named = True
             yield m["name"], "opened", True
+    budget = bool(rules.budget.search(s.text))
     listing = False  # a further activity after a comma or 'dan' only once one was found
     # A program named by a word of means before the activities ('Melalui Genting, orang tua asuh
     # menyalurkan paket pangan ...') is what they are done under, not a further program.
@@ -365,10 +385,13 @@ def _names_in(
             through and through.start() < m.start()
         ):
             continue
+        # What a budget is for ('Anggaran ini untuk pemberian makanan tambahan, pelatihan kader')
+        # is a program, whoever it serves.
+        for_people = not (m.re is rules.bare_activity and m["purpose"] and budget)
         activity = (
             None
             if named and rules.means.search(s.text, 0, m.start())
-            else _activity(s.text, m, rules, numbers)
+            else _activity(s.text, m, rules, numbers, for_people=for_people)
         )
         listing = listing or activity is not None
         if activity:
@@ -395,7 +418,7 @@ def _names_in(
                 "received",
                 False,
             )
-    if rules.budget.search(s.text):
+    if budget:
         for m in rules.budget_for.finditer(s.text):
             yield m["name"], "budget_for", True
     if not rules.program_words.search(s.text):
@@ -449,7 +472,17 @@ def _activity_starts(text: str, rules: ProgramRules) -> list[re.Match[str]]:
     pengantin, serta ...')."""
     verbs = list(rules.activity.finditer(text))
     further = list(rules.next_activity.finditer(text, verbs[0].end())) if verbs else []
-    return sorted([*verbs, *further], key=lambda m: m.start())
+    bare = [
+        m
+        for m in (
+            rules.bare_activity.finditer(text)
+            if rules.people.search(text) or rules.budget.search(text)
+            else []
+        )
+        if (m.start("rest") == 0 or m["rest"][0].islower())  # mid-sentence capitals: a name
+        and not rules.named_before.match(text, m.end())
+    ]
+    return sorted([*verbs, *further, *bare], key=lambda m: m.start())
 
 
 def _described(name: str, rules: ProgramRules) -> str:
@@ -486,7 +519,7 @@ def _activity(
     tokens = list(_TOKEN.finditer(text, verb.start("rest")))
     first = tokens[0].group() if tokens else ""
     if head is None and not (
-        rules.activity_noun.fullmatch(first) and first not in rules.not_activities
+        rules.activity_noun.fullmatch(first.lower()) and first.lower() not in rules.not_activities
     ):
         return None
     words: list[re.Match[str]] = []
