@@ -159,6 +159,17 @@ MARKDOWN_HEADING = (
          "activity"),
         ("Judul\n\nAda pula pemberian makanan tambahan lokal bagi 1.350 balita gizi kurang.",
          "Pemberian makanan tambahan lokal bagi balita", "activity"),
+        # a name introduced as one, the long name of a short one
+        ("Judul\n\nPemkab meluncurkan gerakan yang diberi nama \"Noken Gizi\" untuk balita.",
+         "Noken Gizi", "named"),
+        ("Judul\n\nDinas Kesehatan mengembangkan inovasi bernama DUSAK atau Dusun Sehat Anak "
+         "Kuat.", "Dusun Sehat Anak Kuat (DUSAK)", "named"),
+        # the people after the things given
+        ("Judul\n\nDinkes memberikan makanan tambahan berupa telur dan kacang hijau tiga kali "
+         "seminggu kepada balita stunting.", "Pemberian makanan tambahan", "activity"),
+        # what follows 'yaitu' after a name describes it
+        ("Judul\n\nPemkab menjalankan program Sambang Bocah, yaitu kunjungan rumah oleh kader ke "
+         "balita berisiko.", "Sambang Bocah", "after_program_word"),
         # what a budget is for, whoever it serves
         ("Judul\n\n\"Anggaran ini untuk pemberian makanan tambahan,\" ujar Indra.",
          "Pemberian makanan tambahan", "activity"),
@@ -274,6 +285,9 @@ def test_a_heading_opens_a_list_of_programs() -> None:
         "Judul\n\nAngka itu berdasarkan hasil Survei Status Gizi Indonesia tahun lalu.",
         "Judul\n\nPemkab bertekad mewujudkan Zero Stunting di seluruh desa.",
         "Judul\n\nDiketahui, upaya Konkret Penurunan Stunting terus dilakukan.",
+        # not the topic's people; a person's name
+        "Judul\n\nDinas membagikan hadiah berupa kaus kepada peserta lomba.",
+        "Judul\n\nKepala dinas yang bernama Budi Santoso hadir di acara itu.",
         # an activity already named, referred to again (a passive verb or a demonstrative next)
         "Judul\n\nPendampingan dilakukan oleh bidan desa dan kader bagi balita.",
         "Judul\n\nPendaftaran itu dilakukan untuk 640 keluarga berisiko stunting.",

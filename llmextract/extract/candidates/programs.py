@@ -109,6 +109,9 @@ class ProgramRules:
     through_name: re.Pattern[
         str
     ]  # 'Melalui Genting, ... menyalurkan paket pangan ...': the program's means
+    named_by: re.Pattern[str]  # 'gerakan yang diberi nama "Noken Gizi"'
+    # 'program Sambang Bocah, yaitu kunjungan rumah ...': what follows describes the name before
+    describes: re.Pattern[str]
     verb: re.Pattern[str]
     verb_nouns: dict[str, str]
     team_work: re.Pattern[str]  # '186 Tim Pendamping Keluarga kini mendampingi 4.870 keluarga'
@@ -124,6 +127,7 @@ class ProgramRules:
     time_words: frozenset[
         str
     ]  # 'selama 56 hari kepada 4.300 balita': the people come after the time
+    content_words: frozenset[str]  # 'berupa telur dan susu kepada balita': people after the things
     durations: frozenset[str]  # 'hari', 'pekan'
     hedge_words: frozenset[str]
     people: re.Pattern[str]  # whom an activity is for: the domain's counted nouns, not 'warga'
@@ -201,6 +205,13 @@ class ProgramRules:
             joiners=frozenset(w.lower() for w in lang.words("list_words")),
             means=re.compile(rf"(?<!\w){_alternation(list(lang.get('means_words', [])))}\s*$"),
             through_name=re.compile(rf"(?<!\w){cues}\s+{_QUOTE}{_CAP}"),
+            named_by=re.compile(
+                rf"(?<!\w){_alternation(list(lang.words('naming_words')))}\s+"
+                rf"(?:[\"“‘'](?P<quoted>[A-Z][^\"”’'\n]{{2,60}})[\"”’']|(?P<name>{_NAME}))"
+                rf"(?:,?\s+{_alternation(list(lang.words('expansion_words')))}\s+"
+                rf"(?P<long>{_NAME}))?"
+            ),
+            describes=re.compile(rf"[A-Z][\w-]*\)?[\"”’']?,?\s+(?i:{copulas or '(?!)'})\s+$"),
             verb=re.compile(rf"{verbs}$"),
             verb_nouns=verb_nouns,
             # Only a counted team (a number before it) and at most two words before its verb:
@@ -233,6 +244,7 @@ class ProgramRules:
             stop_words=frozenset(w.lower() for w in lang.words("activity_stop_words")),
             beneficiary_words=frozenset(w.lower() for w in lang.words("beneficiary_words")),
             time_words=frozenset(w.lower() for w in lang.words("activity_time_words")),
+            content_words=frozenset(w.lower() for w in lang.words("activity_content_words")),
             durations=frozenset(w.lower() for w in lang.words("duration_words")),
             hedge_words=frozenset(w.lower() for h in lang.table("hedges") for w in h.split()),
             people=any_case(vocab.words("counted_nouns")),
@@ -381,8 +393,10 @@ def _names_in(
     # menyalurkan paket pangan ...') is what they are done under, not a further program.
     through = rules.through_name.search(s.text)
     for m in _activity_starts(s.text, rules):
-        if (m.re is rules.next_activity and not listing) or (
-            through and through.start() < m.start()
+        if (
+            (m.re is rules.next_activity and not listing)
+            or (through and through.start() < m.start())
+            or rules.describes.search(s.text, 0, m.start("rest"))
         ):
             continue
         # What a budget is for ('Anggaran ini untuk pemberian makanan tambahan, pelatihan kader')
@@ -421,6 +435,14 @@ def _names_in(
     if budget:
         for m in rules.budget_for.finditer(s.text):
             yield m["name"], "budget_for", True
+    # A name introduced as one ('inovasi bernama DUSAK atau Dusun Sehat Anak Kuat'), in a sentence
+    # about the topic's work or people.
+    if any(r.search(s.text) for r in (rules.program_words, rules.service_words, rules.people)):
+        for m in rules.named_by.finditer(s.text):
+            short = m["quoted"] or m["name"]
+            name = f"{m['long']} ({short})" if m["long"] else short
+            if not rules.goal_names.search(name):
+                yield name, "named", False
     if not rules.program_words.search(s.text):
         yield from _service_names(s, rules)
         return
@@ -438,9 +460,12 @@ def _names_in(
             if item[:1].isupper() and not re.search(rules.openers, item) and "(" not in item:
                 yield item, "enumeration", False
     for m in rules.is_program.finditer(s.text):
-        yield _described(m["name"], rules), "copula", False
+        if not rules.describes.search(s.text, 0, m.start("name")):
+            yield _described(m["name"], rules), "copula", False
     # 'layanan ... seperti pemberian vitamin, imunisasi dasar, dan penyuluhan gizi'
     for opener in rules.listed_activity.finditer(s.text):
+        if rules.describes.search(s.text, 0, opener.start("rest")):
+            continue
         for m in [opener, *rules.next_activity.finditer(s.text, opener.end())]:
             activity = _activity(s.text, m, rules, numbers, for_people=False)
             if not activity:
@@ -540,9 +565,11 @@ def _activity(
             or (word in rules.stop_words and not (word in rules.beneficiary_words and people_next))
             or (words and _next_activity_starts(word, tokens[i + 1 :], words, text, rules))
         ):
-            people_later = word in rules.time_words and _people_after_time(
+            people_later = (word in rules.time_words and _people_after_time(
                 text, tokens[i + 1 :], rules, numbers
-            )
+            )) or (word in rules.content_words and _people_after_content(
+                text, tokens[i + 1 :], rules, numbers
+            ))
             break
         words.append(token)
     people = [
@@ -584,6 +611,20 @@ def _people_after_time(
             return _people_next(text, tokens[i + 1 :], rules, numbers)
         if not (_is_number(token, numbers) or word in rules.durations):
             return False  # 'membagikan hadiah selama acara kepada 30 anak': not a time
+    return False
+
+
+def _people_after_content(
+    text: str, tokens: list[re.Match[str]], rules: ProgramRules, numbers: list[tuple[int, int]]
+) -> bool:
+    """The things an activity gives, then whom for, in the same clause ('memberikan makanan
+    tambahan berupa telur dan kacang hijau tiga kali seminggu kepada balita stunting')."""
+    for i, token in enumerate(tokens):
+        word = token.group().lower()
+        if word in {".", ";"} or rules.verb.match(word):
+            return False
+        if word in rules.beneficiary_words:
+            return _people_next(text, tokens[i + 1 :], rules, numbers)
     return False
 
 
