@@ -264,6 +264,7 @@ def test_a_heading_opens_a_list_of_programs() -> None:
         "Judul\n\nPemkab melakukan Pengukuran Serentak bagi seluruh balita.",
         # the workings of a program named by a word of means before them
         "Judul\n\nLewat Gemari, nelayan membagikan ikan segar setiap pekan kepada 300 balita.",
+        "Judul\n\nMelalui program ini, warga menyediakan menu bergizi bagi ibu hamil dan balita.",
         # not named for the topic
         "Judul\n\nBupati meresmikan Rumah Sakit Umum Daerah (RSUD) Sehat Sentosa bagi balita.",
         "Judul\n\nBupati membuka Rapat Koordinasi Gizi Daerah di aula.",  # a meeting

@@ -204,7 +204,11 @@ class ProgramRules:
             next_activity=re.compile(rf"(?:,\s+(?:{joiners}\s+)?|\s+{joiners}\s+)(?P<rest>[a-z])"),
             joiners=frozenset(w.lower() for w in lang.words("list_words")),
             means=re.compile(rf"(?<!\w){_alternation(list(lang.get('means_words', [])))}\s*$"),
-            through_name=re.compile(rf"(?<!\w){cues}\s+{_QUOTE}{_CAP}"),
+            # ... or by one named before ('Melalui program ini, warga menyediakan menu ...').
+            through_name=re.compile(
+                rf"(?<!\w){cues}\s+(?:{_QUOTE}{_CAP}|{words}\s+"
+                rf"(?i:{phrases_alternation(lang.words('demonstratives'))})(?!\w))"
+            ),
             named_by=re.compile(
                 rf"(?<!\w){_alternation(list(lang.words('naming_words')))}\s+"
                 rf"(?:[\"“‘'](?P<quoted>[A-Z][^\"”’'\n]{{2,60}})[\"”’']|(?P<name>{_NAME}))"
@@ -604,9 +608,12 @@ def _people_after_time(
 ) -> bool:
     """A short phrase of time ('selama 56 hari', 'setiap pekan') then a word saying whom for and
     people of the topic: the activity before the time is done for them, though its name ends
-    before the time ('menyalurkan makanan tambahan ... selama 56 hari kepada 4.300 balita')."""
+    before the time ('menyalurkan makanan tambahan ... selama 56 hari kepada 4.300 balita');
+    or the people right after the word of time ('ke setiap balita stunting')."""
     for i, token in enumerate(tokens[:4]):
         word = token.group().lower()
+        if i == 0 and rules.people.match(text, token.start()):
+            return True  # 'kunjungan rumah ke setiap balita stunting': each of them
         if word in rules.beneficiary_words:
             return _people_next(text, tokens[i + 1 :], rules, numbers)
         if not (_is_number(token, numbers) or word in rules.durations):
