@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from llmextract.extract.candidates.programs import propose_programs
+from llmextract.extract.candidates.programs import about_topic, propose_programs
 from llmextract.prompts import load_prompt
 
 CONFIG = load_prompt("candidates").data["programs"]
@@ -307,3 +307,11 @@ def test_not_programs(text: str) -> None:
 
 def test_the_services_of_a_place_are_not_a_list_of_programs() -> None:
     assert "listed_activity" not in {p.rule for p in propose_programs(PLACE_SERVICES, CONFIG)}
+
+
+def test_an_article_about_another_topic_has_none_of_its_programs() -> None:
+    dengue = ("Kasus DBD naik\n\nDinkes membentuk Gerakan Satu Rumah Satu Jumantik bagi balita. "
+              "Program stunting berjalan seperti biasa.")
+    assert propose_programs(dengue, CONFIG)  # the rules alone would take it
+    assert not about_topic(dengue)  # named once: the strategy asks for no programs
+    assert about_topic(dengue + " Angka stunting turun.")

@@ -8,7 +8,11 @@ from llmextract.client import Client
 from llmextract.extract.base import StrategyResult
 from llmextract.extract.candidates.fields import build_extraction
 from llmextract.extract.candidates.label import LabelRules, label_candidates, on_topic
-from llmextract.extract.candidates.programs import confirm_programs, propose_programs
+from llmextract.extract.candidates.programs import (
+    about_topic,
+    confirm_programs,
+    propose_programs,
+)
 from llmextract.extract.candidates.propose import find_candidates
 from llmextract.models import Extraction
 from llmextract.prompts import Prompt
@@ -29,12 +33,16 @@ class CandidatesStrategy:
         )
         topical = on_topic(split_sentences(text, prompt.language), LabelRules.load(prompt))
         labelled = label_candidates(candidates, client, prompt, topical=topical)
-        proposals = propose_programs(
-            text,
-            prompt.data.get("programs") or {},
-            prompt.domain,
-            mentions=mentions,
-            language=prompt.language,
+        proposals = (
+            propose_programs(
+                text,
+                prompt.data.get("programs") or {},
+                prompt.domain,
+                mentions=mentions,
+                language=prompt.language,
+            )
+            if about_topic(text, prompt.domain)
+            else []
         )
         programs, problems, usage = confirm_programs(proposals, client, prompt)
         extraction: Extraction = build_extraction(

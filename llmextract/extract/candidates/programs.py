@@ -273,6 +273,15 @@ class ProgramRules:
         )
 
 
+def about_topic(text: str, domain: str = DEFAULT_DOMAIN) -> bool:
+    """Whether an article names its topic often enough to be about it: in one about dengue or
+    roads that mentions stunting once, a 'Gerakan Satu Rumah Satu Jumantik' is no program of the
+    topic, however it is written."""
+    vocab = load_vocab(domain)
+    mentions = any_case(vocab.words("topic_words")).findall(text)
+    return len(mentions) >= vocab.number("topic_min_mentions")
+
+
 def propose_programs(
     text: str,
     config: dict[str, Any],
