@@ -170,6 +170,13 @@ MARKDOWN_HEADING = (
         # what follows 'yaitu' after a name describes it
         ("Judul\n\nPemkab menjalankan program Sambang Bocah, yaitu kunjungan rumah oleh kader ke "
          "balita berisiko.", "Sambang Bocah", "after_program_word"),
+        # a team's work told of the people it is done to; aid received by people of the topic
+        ("Judul\n\nSebanyak 2.310 keluarga berisiko stunting telah didampingi oleh 318 tim "
+         "pendamping keluarga.", "Pendampingan oleh tim pendamping keluarga", "team_passive"),
+        ("Judul\n\nIbu hamil KEK mendapat biskuit makanan tambahan selama 120 hari.",
+         "Pemberian biskuit", "received"),
+        ("Judul\n\nLayanan itu termasuk pemberian makanan tambahan bagi ibu hamil KEK.",
+         "Pemberian makanan tambahan bagi ibu hamil", "activity"),
         # what a budget is for, whoever it serves
         ("Judul\n\n\"Anggaran ini untuk pemberian makanan tambahan,\" ujar Indra.",
          "Pemberian makanan tambahan", "activity"),
@@ -265,6 +272,7 @@ def test_a_heading_opens_a_list_of_programs() -> None:
         # the workings of a program named by a word of means before them
         "Judul\n\nLewat Gemari, nelayan membagikan ikan segar setiap pekan kepada 300 balita.",
         "Judul\n\nMelalui program ini, warga menyediakan menu bergizi bagi ibu hamil dan balita.",
+        "Judul\n\nDalam gerakan ini, setiap balita stunting didampingi satu kader.",
         # not named for the topic
         "Judul\n\nBupati meresmikan Rumah Sakit Umum Daerah (RSUD) Sehat Sentosa bagi balita.",
         "Judul\n\nBupati membuka Rapat Koordinasi Gizi Daerah di aula.",  # a meeting

@@ -116,6 +116,8 @@ class ProgramRules:
     verb_nouns: dict[str, str]
     team_work: re.Pattern[str]  # '186 Tim Pendamping Keluarga kini mendampingi 4.870 keluarga'
     team_nouns: dict[str, str]  # 'mendampingi': 'pendampingan'
+    team_passive: re.Pattern[str]  # 'keluarga ... didampingi oleh 318 tim pendamping keluarga'
+    team_passive_nouns: dict[str, str]  # 'didampingi': 'pendampingan'
     passive: re.Pattern[str]  # '115 kader posyandu ... kini dilatih ulang'
     passive_nouns: dict[str, str]  # 'dilatih': 'pelatihan'
     received: re.Pattern[str]  # '198 orang yang menerima makanan tambahan'
@@ -147,10 +149,12 @@ class ProgramRules:
         openers = _alternation(lang.words("program_list_openers"))
         verb_nouns = _verb_nouns(lang, "activity_verbs")
         team_nouns = _verb_nouns(lang, "team_verbs")
+        team_passive_nouns = _verb_nouns(lang, "team_passive_verbs")
         workforce = _alternation(list(vocab.words("workforce")))
         passive_nouns = _verb_nouns(lang, "passive_activity_verbs")
         again = _alternation(list(lang.words("again_words")))
         receiving = _verb_nouns(lang, "receiving_verbs")
+        counted = _alternation(list(vocab.words("counted_nouns")))
         running = _alternation(list(lang.words("program_verbs")))
         verbs = _alternation([*lang.words("program_verbs"), *verb_nouns])
         copulas = phrases_alternation(lang.words("copulas"))
@@ -206,7 +210,8 @@ class ProgramRules:
             means=re.compile(rf"(?<!\w){_alternation(list(lang.get('means_words', [])))}\s*$"),
             # ... or by one named before ('Melalui program ini, warga menyediakan menu ...').
             through_name=re.compile(
-                rf"(?<!\w){cues}\s+(?:{_QUOTE}{_CAP}|{words}\s+"
+                rf"(?<!\w)(?:{cues}|{_alternation(list(lang.words('within_words')))})\s+"
+                rf"(?:{_QUOTE}{_CAP}|{words}\s+"
                 rf"(?i:{phrases_alternation(lang.words('demonstratives'))})(?!\w))"
             ),
             named_by=re.compile(
@@ -225,6 +230,11 @@ class ProgramRules:
                 rf"(?:\s+[a-z]+){{0,2}}\s+(?P<verb>{_alternation(list(team_nouns))})\s+(?P<rest>\S)"
             ),
             team_nouns=team_nouns,
+            team_passive=re.compile(
+                rf"(?<!\w)(?P<verb>{_alternation(list(team_passive_nouns))})(?:\s+(?i:oleh))?"
+                rf"(?:\s+[\w.]+){{0,4}}?\s+(?P<team>{workforce})(?!\w)"
+            ),
+            team_passive_nouns=team_passive_nouns,
             # The workforce counted, then (words of one clause between) what is done to them:
             # '115 kader posyandu aktif di wilayahnya kini dilatih ulang' is 'Pelatihan ulang
             # kader'.
@@ -235,7 +245,8 @@ class ProgramRules:
             passive_nouns=passive_nouns,
             # People counted who received the topic's aid: the giving of it is a program.
             received=re.compile(
-                rf"{_COUNT}(?:\s+[a-z]+){{1,3}}?\s+(?P<verb>{_alternation(list(receiving))})"
+                rf"(?:{_COUNT}(?:\s+[a-z]+){{1,3}}?|{counted}(?:\s+[A-Za-z]+){{0,3}}?)"
+                rf"\s+(?P<verb>{_alternation(list(receiving))})(?:\s+[a-z]+){{0,2}}?"
                 rf"\s+(?P<aid>{_alternation(list(vocab.get('aid_words', [])))})(?!\w)"
             ),
             receiving_nouns=receiving,
@@ -427,6 +438,11 @@ def _names_in(
         work = _activity(s.text, m, rules, numbers, head=rules.team_nouns[m["verb"].lower()])
         if work:
             yield f"{work} oleh {m['team']}", "team_work", False
+    for m in rules.team_passive.finditer(s.text):
+        if through and through.start() < m.start():
+            continue
+        noun = rules.team_passive_nouns[m["verb"].lower()]
+        yield f"{noun.capitalize()} oleh {m['team']}", "team_passive", False
     for m in rules.passive.finditer(s.text):
         yield (
             " ".join(
@@ -440,6 +456,8 @@ def _names_in(
         )
     if rules.people.search(s.text):
         for m in rules.received.finditer(s.text):
+            if through and through.start() < m.start():
+                continue
             yield (
                 f"{rules.receiving_nouns[m['verb'].lower()].capitalize()} {m['aid']}",
                 "received",
