@@ -177,6 +177,9 @@ MARKDOWN_HEADING = (
          "Pemberian biskuit", "received"),
         ("Judul\n\nLayanan itu termasuk pemberian makanan tambahan bagi ibu hamil KEK.",
          "Pemberian makanan tambahan bagi ibu hamil", "activity"),
+        # a service held at a place, its words up to one that says where
+        ("Judul\n\nPuskesmas menggelar posyandu malam di balai dusun.", "posyandu malam",
+         "service_place"),
         # what a budget is for, whoever it serves
         ("Judul\n\n\"Anggaran ini untuk pemberian makanan tambahan,\" ujar Indra.",
          "Pemberian makanan tambahan", "activity"),
@@ -262,6 +265,7 @@ def test_a_heading_opens_a_list_of_programs() -> None:
         "Judul\n\nBappeda menggelar Rembuk Stunting Tingkat Kota di aula.",  # a meeting
         "Judul\n\nBupati melakukan Kunjungan Kerja ke desa lokus stunting.",  # a visit
         "Judul\n\nWali kota mengunjungi Posyandu Melati bersama kader.",  # a place
+        "Judul\n\nKader menggelar posyandu di balai desa untuk balita.",  # the place alone
         "Judul\n\nBupati menerapkan Peraturan Bupati tentang stunting.",  # a regulation
         # what a place offers, listed after a word of means that starts no activity
         "Judul\n\nMelalui rumah gizi, warga mendapat konseling menyusui, dan pemantauan gizi "

@@ -19,6 +19,7 @@ language's verbs in ``id.yaml``, the domain's populations and non-programs in th
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -88,6 +89,8 @@ class ProgramRules:
     cued: re.Pattern[str]
     plain_cued: re.Pattern[str]  # 'menjalankan Jumat Berkah Gizi, yakni ...'
     opened: re.Pattern[str]  # 'membuka Rumah Pemulihan Gizi (RPG)'
+    # 'menggelar posyandu keliling', 'menjalankan posyandu terapung': a service held at a place
+    service_place: re.Pattern[str]
     service_words: re.Pattern[str]  # 'Gizi': an opened place named for the topic's service
     goal_names: re.Pattern[str]  # 'Zero Stunting': a goal, not a program named for the topic
     events: frozenset[
@@ -184,6 +187,10 @@ class ProgramRules:
             opened=re.compile(
                 rf"(?<!\w){_alternation(list(lang.get('opening_verbs', [])))}\s+{_QUOTE}"
                 rf"(?P<name>{_PLAIN_NAME}(?:\s+\([A-Z][\w ]{{1,20}}\))?)"
+            ),
+            service_place=re.compile(
+                rf"(?<!\w){running}\s+"
+                rf"(?P<name>{_alternation(list(lang.words('place_heads')))}(?:\s+[a-z]+){{1,2}})(?!\w)"
             ),
             service_words=any_case(vocab.words("service_name_words")),
             goal_names=any_case(vocab.words("intent_words")),
@@ -404,6 +411,13 @@ def _names_in(
         named = True
         if m["name"].split()[0].lower() not in rules.events | rules.not_activities:
             yield m["name"], "name_after_verb", False
+    for m in rules.service_place.finditer(s.text):
+        # the service's words end before a word that says where, when or how ('di', 'yang')
+        words = list(itertools.takewhile(lambda w: w.lower() not in rules.stop_words,
+                                         m["name"].split()))
+        if len(words) >= rules.min_words:
+            named = True
+            yield " ".join(words), "service_place", False
     for m in rules.opened.finditer(s.text):
         if (
             rules.service_words.search(m["name"])
