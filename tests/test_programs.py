@@ -180,6 +180,9 @@ MARKDOWN_HEADING = (
         # a service held at a place, its words up to one that says where
         ("Judul\n\nPuskesmas menggelar posyandu malam di balai dusun.", "posyandu malam",
          "service_place"),
+        # sanitation serves the topic whoever it is for
+        ("Judul\n\nDinas PUPR mempercepat pembangunan jamban apung di desa lokus.",
+         "Pembangunan jamban apung", "activity"),
         # what a budget is for, whoever it serves
         ("Judul\n\n\"Anggaran ini untuk pemberian makanan tambahan,\" ujar Indra.",
          "Pemberian makanan tambahan", "activity"),

@@ -136,6 +136,7 @@ class ProgramRules:
     durations: frozenset[str]  # 'hari', 'pekan'
     hedge_words: frozenset[str]
     people: re.Pattern[str]  # whom an activity is for: the domain's counted nouns, not 'warga'
+    serving: re.Pattern[str]  # 'pembangunan jamban sehat': an activity for the topic by its object
     budget: re.Pattern[str]
     budget_for: re.Pattern[str]  # 'anggaran ... untuk Pemberian Makanan Tambahan (PMT)'
     min_words: int
@@ -270,6 +271,7 @@ class ProgramRules:
             durations=frozenset(w.lower() for w in lang.words("duration_words")),
             hedge_words=frozenset(w.lower() for h in lang.table("hedges") for w in h.split()),
             people=any_case(vocab.words("counted_nouns")),
+            serving=any_case(vocab.words("serving_objects")),
             budget=any_case(lang.words("budget_words")),
             budget_for=re.compile(rf"(?<!\w){beneficiary}\s+{_ACRONYM_NAME}"),
             min_words=int(config.get("min_name_words", 2)),
@@ -620,7 +622,8 @@ def _activity(
     people = [
         found.end() for w in words for found in [rules.people.match(text, w.start())] if found
     ]
-    if not people and for_people and not people_later:
+    serves = any(rules.serving.match(text, w.start()) for w in words)
+    if not people and for_people and not people_later and not serves:
         return None
     kept = [w for w in words if w.start() < people[-1]] if people else words
     if len(kept) < len(words) and words[len(kept)].group().startswith("("):
