@@ -548,7 +548,7 @@ def _activity_starts(text: str, rules: ProgramRules) -> list[re.Match[str]]:
         m
         for m in (
             rules.bare_activity.finditer(text)
-            if rules.people.search(text) or rules.budget.search(text)
+            if any(r.search(text) for r in (rules.people, rules.budget, rules.serving))
             else []
         )
         if (m.start("rest") == 0 or m["rest"][0].islower())  # mid-sentence capitals: a name
