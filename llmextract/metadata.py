@@ -143,6 +143,16 @@ def find_title(cleaned: Cleaned) -> str | None:
     repeated = [line for line in cleaned.dropped if line in kept]
     if repeated:
         return repeated[0]
+    header: list[str] = []
+    for line in cleaned.text.split("\n"):
+        if _prose(line) and not _caption(line):
+            break
+        header.append(line)
+    # Above the first paragraph the headline is the longest line that reads as one (a site's
+    # name or section line, "Pontianak Raya Post - Kubu Raya", is shorter).
+    heads = [line for line in header if reads_as_headline(line)]
+    if heads:
+        return _MARKUP.sub("", max(heads, key=lambda line: len(line.split())).strip())
     for line in cleaned.text.split("\n"):
         if reads_as_headline(line):
             return _MARKUP.sub("", line.strip())

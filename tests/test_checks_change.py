@@ -213,3 +213,19 @@ def test_the_headline_below_a_date_line_and_above_a_photo_caption_is_read() -> N
     assert [f.kind for f in flags] == ["change.headline_contradicts_body"]
     assert flags[0].message.startswith("The headline says 'Turun ke 17,3 Persen'")
     assert "18,3 persen" in (flags[0].arithmetic or "")
+
+
+@pytest.mark.parametrize(("headline", "flagged"), [("Turun", True), ("Naik", False)],
+                         ids=["against-the-body", "along-the-body"])
+def test_a_headline_word_of_change_without_a_number_is_read_against_the_body(
+    headline: str, flagged: bool
+) -> None:
+    text = (f"Angka Stunting Kota Padang {headline}, Pemko Perluas Program\n\nPADANG - "
+            "Prevalensi stunting di Kota Padang naik dari 16,1 persen pada 2023 menjadi 17,4 "
+            "persen pada 2024.")
+    flags = [f for f in check(text, Extraction()) if f.kind.startswith("change.")]
+    assert [f.kind for f in flags] == (["change.headline_contradicts_body"] if flagged else [])
+    if flagged:
+        assert flags[0].message.startswith("The headline says 'Turun' (down), but the body")
+        assert flags[0].arithmetic == ("17,4 - 16,1 = 1,3 points, a rise from 16,1 persen to 17,4 "
+                                       "persen")

@@ -275,3 +275,28 @@ def test_with_both_periods_written_the_trend_flag_sits_on_the_later_value() -> N
     flags = [f for f in check(text, extraction, article_id="a")
              if f.kind == "trend.direction_mismatch"]
     assert [f.item_id for f in flags] == [extraction.indicators[1].id]
+
+
+def _share(whole: str, part: str, share: str, value: float) -> tuple[str, Extraction]:
+    quote = (f"Dari {whole} baduta yang diukur di distrik prioritas, {part} anak atau {share} "
+             "dinyatakan stunting.")
+    return f"Judul\n\n{quote}", Extraction(indicators=[Indicator(
+        name="prevalensi stunting", value=value, value_text=share, unit="persen",
+        population="baduta", quote=quote)])
+
+
+@pytest.mark.parametrize(
+    ("whole", "part", "share", "value", "expected"),
+    [
+        pytest.param("1.080", "1.230", "113,9 persen", 113.9, 1, id="part-above-its-whole"),
+        pytest.param("1.230", "1.080", "87,8 persen", 87.8, 0, id="part-within-its-whole"),
+    ],
+)
+def test_a_share_whose_part_is_larger_than_its_whole(
+    whole: str, part: str, share: str, value: float, expected: int
+) -> None:
+    text, extraction = _share(whole, part, share, value)
+    flags = [f for f in check(text, extraction) if f.kind == "arithmetic.part_above_whole"]
+    assert len(flags) == expected
+    if flags:
+        assert flags[0].arithmetic == "1.230 / 1.080 = 113,9 % > 100%"

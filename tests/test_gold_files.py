@@ -36,6 +36,7 @@ GOLD_SETS = {
     "blind8": (ROOT / "tests" / "blind8" / "gold.json", ROOT / "tests" / "blind8" / "articles"),
     "blind9": (ROOT / "tests" / "blind9" / "gold.json", ROOT / "tests" / "blind9" / "articles"),
     "blind10": (ROOT / "tests" / "blind10" / "gold.json", ROOT / "tests" / "blind10" / "articles"),
+    "blind11": (ROOT / "tests" / "blind11" / "gold.json", ROOT / "tests" / "blind11" / "articles"),
 }
 
 WORDS = (

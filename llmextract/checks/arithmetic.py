@@ -35,7 +35,7 @@ from llmextract.checks.tolerance import (
 )
 from llmextract.models import Flag, Indicator, Severity, Target
 from llmextract.resources import DEFAULT_DOMAIN
-from llmextract.text.numbers import PERCENT, QUANTITY
+from llmextract.text.numbers import PERCENT, QUANTITY, NumberMention
 from llmextract.text.words import phrases_alternation
 from llmextract.vocabulary import vocabulary
 
@@ -98,6 +98,7 @@ def _split_total(ctx: ArticleContext, members: list[LocatedItem],
     if covered >= 2 and _says_total(ctx, top):
         return top, rest
     return None, ranked
+
 
 
 def _outside_totals(ctx: ArticleContext, key: str, parts: list[LocatedItem],
@@ -237,6 +238,9 @@ def _percent_flags(ctx: ArticleContext) -> list[Flag]:
         if not counts or mention.start - counts[-1].end > _PERCENT_AFTER_PART:
             continue
         part = counts[-1]
+        if (over := _share_over_whole(ctx, li, part, sentence.start, sentence.end)) is not None:
+            flags.append(over)
+            continue
         wholes = [m for m in ctx.mentions_in(sentence.start, sentence.end)
                   if m.kind == QUANTITY and m.value and m.value > (part.value or 0)]
         if not wholes:
@@ -255,6 +259,29 @@ def _percent_flags(ctx: ArticleContext) -> list[Flag]:
             arithmetic=f"{part.text} / {whole.text} = {percent_text(ratio)}, not "
             f"{mention.text}"))
     return flags
+
+
+def _share_over_whole(ctx: ArticleContext, li: LocatedItem, part: NumberMention, start: int,
+                      end: int) -> Flag | None:
+    """A share above 100 % that is its part over a smaller whole of the same sentence ('Dari
+    1.080 baduta yang diukur, 1.230 anak atau 113,9 persen'): the arithmetic holds, but a part
+    cannot be larger than its whole, so one of the two counts is wrong."""
+    mention = li.mention
+    if mention is None or (mention.value or 0) <= 100:
+        return None
+    for whole in ctx.mentions_in(start, end):
+        if whole.kind != QUANTITY or not whole.value or whole.value >= (part.value or 0):
+            continue
+        ratio = 100 * (part.value or 0) / whole.value
+        if agreement(ratio, mention) is not Agreement.agrees:
+            continue
+        return ctx.flag(
+            li, "value", "arithmetic.part_above_whole", Severity.error,
+            f"{mention.text} is {part.text} of {whole.text}: a part larger than its whole, so "
+            "one of the two counts is wrong.",
+            [li.value_span, ctx.mention_span(part), ctx.mention_span(whole)],
+            arithmetic=f"{part.text} / {whole.text} = {percent_text(ratio)} > 100%")
+    return None
 
 
 def _range_flags(ctx: ArticleContext) -> list[Flag]:

@@ -280,17 +280,19 @@ def _change_word_before(ctx: ArticleContext, pattern: re.Pattern[str], mention: 
     return (start, word) if word in ctx.vocab.change_words else None
 
 
-def _reached_in_body(ctx: ArticleContext, after: int, level: NumberMention, down: bool,
+def _reached_in_body(ctx: ArticleContext, after: int, kind: str, down: bool,
+                     level: NumberMention | None = None,
                      ) -> list[tuple[NumberMention, NumberMention]]:
-    """The body's changes in the direction of a headline's level, as (from, level reached):
-    'turun dari 16,9 persen menjadi 14,2 persen', '14,2 persen, turun dari 16,9 persen', or
-    level first, 'turun menjadi 18,3 persen, dari sebelumnya 20,6 persen'."""
+    """The body's changes of a kind of value in one direction, as (from, level reached): 'turun
+    dari 16,9 persen menjadi 14,2 persen', '14,2 persen, turun dari 16,9 persen', or level
+    first, 'turun menjadi 18,3 persen, dari sebelumnya 20,6 persen'; of the same noun as the
+    headline's ``level`` when it counts something."""
     vocab, found = ctx.vocab, []
     for mention in ctx.mentions_in(after, len(ctx.text)):
-        if mention.kind != level.kind or mention.value is None:
+        if mention.kind != kind or mention.value is None:
             continue
         pair = None
-        values = [m for m in _values(ctx, *_sentence(ctx, mention.start)) if m.kind == level.kind]
+        values = [m for m in _values(ctx, *_sentence(ctx, mention.start)) if m.kind == kind]
         if (change := _change_word_before(ctx, vocab.change_from, mention)) is not None:
             tos = [m for m in _right_after(ctx, vocab.change_to, values) if m.start > mention.end]
             before = [m for m in values if m.end <= change[0]]
@@ -302,7 +304,8 @@ def _reached_in_body(ctx: ArticleContext, after: int, level: NumberMention, down
             pair = (starts[0], mention) if starts else None
         if pair is None or change is None or (change[1] in vocab.down_words) != down:
             continue
-        if level.kind != QUANTITY or _noun_after(ctx, pair[1]) == _noun_after(ctx, level):
+        if (level is None or level.kind != QUANTITY
+                or _noun_after(ctx, pair[1]) == _noun_after(ctx, level)):
             found.append(pair)
     return found
 
@@ -322,7 +325,8 @@ def _headline_level_flags(ctx: ArticleContext) -> list[Flag]:
             if change is None or any(m.kind == level.kind and m.value == level.value
                                      for m in _values(ctx, where[1], len(ctx.text))):
                 continue
-            pairs = _reached_in_body(ctx, where[1], level, change[1] in ctx.vocab.down_words)
+            pairs = _reached_in_body(ctx, where[1], level.kind, change[1] in ctx.vocab.down_words,
+                                     level)
             if len({reached.value for _, reached in pairs}) != 1:
                 continue
             first, reached = pairs[0]
@@ -372,7 +376,7 @@ def _headline_direction_flags(ctx: ArticleContext) -> list[Flag]:
                 continue
             at, word = said[-1]
             down = word in vocab.down_words
-            against, along = (_reached_in_body(ctx, where[1], level, way)
+            against, along = (_reached_in_body(ctx, where[1], level.kind, way, level)
                               for way in (not down, down))
             to_level = [pair for pair in against if pair[1].value == level.value]
             elsewhere = not any(m.kind == level.kind and m.value == level.value
@@ -382,24 +386,45 @@ def _headline_direction_flags(ctx: ArticleContext) -> list[Flag]:
             if to_level or (elsewhere and len({reached.value for _, reached in against}) == 1):
                 flags.append(_direction_flag(ctx, where, (at, word), level,
                                              *(to_level or against)[0]))
+        if words and where == ctx.headline and not _values(ctx, *where):
+            flags += _bare_headline_flags(ctx, where, words[0])
     return flags
 
 
+def _bare_headline_flags(ctx: ArticleContext, where: tuple[int, int], change: tuple[int, str],
+                         ) -> list[Flag]:
+    """A headline's word of change with no number ('Angka Stunting Kota Padang Turun') over a
+    body whose changes of a share all run the other way to one level ('naik dari 16,1 persen
+    pada 2023 menjadi 17,4 persen pada 2024')."""
+    down = change[1] in ctx.vocab.down_words
+    against = _reached_in_body(ctx, where[1], PERCENT, not down)
+    if not against or _reached_in_body(ctx, where[1], PERCENT, down):
+        return []
+    if len({reached.value for _, reached in against}) != 1:
+        return []
+    return [_direction_flag(ctx, where, change, None, *against[0])]
+
+
 def _direction_flag(ctx: ArticleContext, where: tuple[int, int], change: tuple[int, str],
-                    level: NumberMention, first: NumberMention, reached: NumberMention) -> Flag:
+                    level: NumberMention | None, first: NumberMention, reached: NumberMention,
+                    ) -> Flag:
+    """``level``: the headline's number, None when its word of change stands alone."""
     fell = (reached.value or 0.0) < (first.value or 0.0)
     gap = abs((first.value or 0.0) - (reached.value or 0.0))
-    apart = f"{_points(gap)} points" if level.kind == PERCENT else written_like(
+    apart = f"{_points(gap)} points" if reached.kind == PERCENT else written_like(
         gap, reached, ctx.vocab.scales)
     arithmetic = (f"{_minus(first, reached)} = {apart}, a {'fall' if fell else 'rise'} from "
                   f"{first.text} to {reached.text}")
-    item = _item_at(ctx, reached, level)
+    item = _item_at(ctx, reached, level or reached)
+    way = "down" if change[1] in ctx.vocab.down_words else "up"
+    to = f" to {level.text}" if level else ""
+    spans = [span(change[0], change[0] + len(change[1])),
+             *([span(level.start, level.end)] if level else []),
+             span(first.start, first.end), span(reached.start, reached.end)]
     return ctx.flag(item, "value" if item else "text", "change.headline_contradicts_body",
-                    Severity.error, f"The {_opening_part(ctx, where)} says '{change[1]}' "
-                    f"({'down' if change[1] in ctx.vocab.down_words else 'up'}) to {level.text}, "
-                    f"but the body gives {arithmetic}.",
-                    [span(change[0], change[0] + len(change[1])), span(level.start, level.end),
-                     span(first.start, first.end), span(reached.start, reached.end)],
+                    Severity.error, f"The {_opening_part(ctx, where)} says "
+                    f"'{ctx.text[change[0]:change[0] + len(change[1])]}' ({way}){to}, but the "
+                    f"body gives {arithmetic}.", spans,
                     arithmetic=arithmetic)
 
 

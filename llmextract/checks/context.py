@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from llmextract.metadata import reads_as_headline
+from llmextract.metadata import find_region, reads_as_headline
 from llmextract.models import Extraction, Flag, Indicator, Item, Program, Severity, Span, Target
 from llmextract.resources import DEFAULT_DOMAIN
 from llmextract.text.alignment import Match, MatchStatus, locate, normalize
@@ -288,9 +288,15 @@ class ArticleContext:
     @cached_property
     def provincial_article(self) -> bool:
         """Whether the headline or lead names a province as the article's own government
-        ('Pemprov Teluk Sagara'): its figures for 'provinsi' are then the region's own."""
-        return any(self.vocab.provincial_selves.search(self.lowered, *where)
-                   for where in self.opening)
+        ('Pemprov Teluk Sagara') or as its subject, the lead's first region ('Prevalensi stunting
+        Provinsi Jambi ... tercatat'): its figures for 'provinsi' are then the region's own."""
+        if any(self.vocab.provincial_selves.search(self.lowered, *where)
+               for where in self.opening):
+            return True
+        lead = self._opening[1]
+        region = find_region(self.text[lead[0]:lead[1]]) if lead else None
+        return region is not None and (
+            region.split()[0].lower() in self.vocab.provincial_scope_words)
 
     @cached_property
     def instruction_sentences(self) -> list[tuple[int, int]]:
