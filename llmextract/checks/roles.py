@@ -209,8 +209,10 @@ def _doubt_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
 
 def _model_doubt_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
     """The extraction's own doubt (``Indicator.doubt``): the model read the number as no figure
-    where the rules could not tell, and the number was kept for a reviewer to decide."""
-    doubt = getattr(li.item, "doubt", None)
+    where the rules could not tell, and the number was kept for a reviewer to decide. Only an
+    indicator has one: asked of a target or a program, pydantic's ``__getattr__`` would raise
+    and catch an AttributeError for every item."""
+    doubt = li.item.doubt if isinstance(li.item, Indicator) else None
     if not doubt:
         return []
     return [ctx.flag(li, "value", "roles.model_doubt", Severity.warning,
