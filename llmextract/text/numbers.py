@@ -155,11 +155,7 @@ class _Grammar:
         # currency word ('rp1.000') start their candidate at the word.
         tails = dict.fromkeys((w.lower() for w in first_words), r"\b")
         tails.update(dict.fromkeys((c.lower() for c in vocab["currency_before"]), "(?=[0-9])"))
-        # The look-ahead, the first characters the trie can take, rejects a space before any
-        # other letter at once: most spaces, where the trie's branches were tried one by one.
-        starts = "".join(sorted({re.escape(w[0]) for w in tails}))
-        self.candidate = re.compile(
-            rf"[^a-z0-9_](?=[0-9{starts}]){word_trie(tails, first=['[0-9]'])}")
+        self.candidate = re.compile(rf"[^a-z0-9_]{word_trie(tails, first=['[0-9]'])}")
         self.scale_after = re.compile(rf"\s*({_phrases(self.scales)})(?!\w)", i)
         self.percent_after = re.compile(
             rf"\s*(?:%|(?:{_phrases(w for w in vocab['percent_words'] if w != '%')})(?!\w))", i)
