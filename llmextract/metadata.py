@@ -155,16 +155,33 @@ def find_title(cleaned: Cleaned) -> str | None:
         return _MARKUP.sub("", max(heads, key=lambda line: len(line.split())).strip())
     for line in cleaned.text.split("\n"):
         if reads_as_headline(line):
-            return _MARKUP.sub("", line.strip())
+            return _unmarked(line.strip())
     return None
+
+
+def _unmarked(line: str) -> str:
+    """A stripped line without the Markdown marks around it (``_MARKUP``). Only a line starting
+    with one of '#*_' or ending with '*' or '_' holds them, so most lines are not scanned: the
+    pattern, anchored at both ends, was tried at every character of every line."""
+    if line.startswith(("#", "*", "_")) or line.endswith(("*", "_")):
+        return _MARKUP.sub("", line)
+    return line
+
+
+@cache
+def _headline_rules() -> tuple[int, tuple[str, ...]]:
+    """The fewest words of a headline and the quote marks no headline opens with, read once
+    (as the date and region patterns are): the checks read every article's opening lines, and
+    reading the two from the vocabulary cost as much as testing a line."""
+    vocab = load_vocab("metadata")
+    return vocab.number("title_min_words"), tuple(vocab.words("quote_marks"))
 
 
 def reads_as_headline(line: str) -> bool:
     """A line of enough words that is no caption, no quote, no date line and no sentence (a
     headline has no full stop at its end). The checks read the opening by the same rule."""
-    vocab = load_vocab("metadata")
-    min_words, quotes = vocab.number("title_min_words"), tuple(vocab.words("quote_marks"))
-    line = _MARKUP.sub("", line.strip())
+    min_words, quotes = _headline_rules()
+    line = _unmarked(line.strip())
     return (len(line.split()) >= min_words and not find_date(line) and not _caption(line)
             and not line.startswith(quotes) and not line.endswith("."))
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from llmextract.checks.context import ArticleContext, LocatedItem, span, word_before
 from llmextract.checks.tolerance import (
@@ -33,7 +34,7 @@ from llmextract.checks.tolerance import (
 )
 from llmextract.models import Flag, Severity
 from llmextract.text.numbers import MONEY, PERCENT, QUANTITY, NumberMention
-from llmextract.text.words import phrase_ending
+from llmextract.text.words import phrase_ending, word_trie
 
 _VALUE_KINDS = (QUANTITY, PERCENT, MONEY)
 _WORD = re.compile(r"[^\W\d_]+")
@@ -283,10 +284,17 @@ def _change_word_before(ctx: ArticleContext, pattern: re.Pattern[str], mention: 
 def _reached_in_body(ctx: ArticleContext, after: int, kind: str, down: bool,
                      level: NumberMention | None = None,
                      ) -> list[tuple[NumberMention, NumberMention]]:
-    """The body's changes of a kind of value in one direction, as (from, level reached): 'turun
-    dari 16,9 persen menjadi 14,2 persen', '14,2 persen, turun dari 16,9 persen', or level
-    first, 'turun menjadi 18,3 persen, dari sebelumnya 20,6 persen'; of the same noun as the
-    headline's ``level`` when it counts something."""
+    """The body's changes of a kind of value in one direction, as (from, level reached)."""
+    return [pair for pair, way in _body_changes(ctx, after, kind, level) if way == down]
+
+
+def _body_changes(ctx: ArticleContext, after: int, kind: str, level: NumberMention | None = None,
+                  ) -> list[tuple[tuple[NumberMention, NumberMention], bool]]:
+    """The body's changes of a kind of value, as (from, level reached) with their direction
+    (True: down): 'turun dari 16,9 persen menjadi 14,2 persen', '14,2 persen, turun dari 16,9
+    persen', or level first, 'turun menjadi 18,3 persen, dari sebelumnya 20,6 persen'; of the
+    same noun as the headline's ``level`` when it counts something. Both directions in one
+    reading of the body: the direction checks ask for both."""
     vocab, found = ctx.vocab, []
     for mention in ctx.mentions_in(after, len(ctx.text)):
         if mention.kind != kind or mention.value is None:
@@ -302,11 +310,11 @@ def _reached_in_body(ctx: ArticleContext, after: int, kind: str, down: bool,
             starts = [m for m in values if m.start > mention.end
                       and _word_right_before(ctx, vocab.change_from, m) is not None]
             pair = (starts[0], mention) if starts else None
-        if pair is None or change is None or (change[1] in vocab.down_words) != down:
+        if pair is None or change is None:
             continue
         if (level is None or level.kind != QUANTITY
                 or _noun_after(ctx, pair[1]) == _noun_after(ctx, level)):
-            found.append(pair)
+            found.append((pair, change[1] in vocab.down_words))
     return found
 
 
@@ -367,22 +375,24 @@ def _headline_direction_flags(ctx: ArticleContext) -> list[Flag]:
     24,8 persen'). Said only when the body has no change of the headline's direction."""
     flags: list[Flag] = []
     vocab = ctx.vocab
-    for where in ctx.opening:
-        words = [(m.start(), m.group()) for m in _WORD.finditer(ctx.lowered, *where)
-                 if m.group() in vocab.change_words]
+    said_pattern = _change_words(vocab.change_words)
+    for start, end in ctx.opening:
+        where = (start, end)
+        words = [(start + m.start(), m.group())
+                 for m in said_pattern.finditer(ctx.lowered[start:end])]
         for level in _values(ctx, *where) if words else []:
             said = [w for w in words if w[0] < level.start]
             if not said or level.value is None:
                 continue
             at, word = said[-1]
             down = word in vocab.down_words
-            against, along = (_reached_in_body(ctx, where[1], level.kind, way, level)
-                              for way in (not down, down))
+            changes = _body_changes(ctx, where[1], level.kind, level)
+            against = [pair for pair, way in changes if way != down]
+            if not against or any(way == down for _, way in changes):
+                continue
             to_level = [pair for pair in against if pair[1].value == level.value]
             elsewhere = not any(m.kind == level.kind and m.value == level.value
                                 for m in _values(ctx, where[1], len(ctx.text)))
-            if along or not against:
-                continue
             if to_level or (elsewhere and len({reached.value for _, reached in against}) == 1):
                 flags.append(_direction_flag(ctx, where, (at, word), level,
                                              *(to_level or against)[0]))
@@ -397,12 +407,25 @@ def _bare_headline_flags(ctx: ArticleContext, where: tuple[int, int], change: tu
     body whose changes of a share all run the other way to one level ('naik dari 16,1 persen
     pada 2023 menjadi 17,4 persen pada 2024')."""
     down = change[1] in ctx.vocab.down_words
-    against = _reached_in_body(ctx, where[1], PERCENT, not down)
-    if not against or _reached_in_body(ctx, where[1], PERCENT, down):
+    changes = _body_changes(ctx, where[1], PERCENT)
+    against = [pair for pair, way in changes if way != down]
+    if not against or any(way == down for _, way in changes):
         return []
     if len({reached.value for _, reached in against}) != 1:
         return []
     return [_direction_flag(ctx, where, change, None, *against[0])]
+
+
+@lru_cache(maxsize=8)
+def _change_words(words: frozenset[str]) -> re.Pattern[str]:
+    """The words of change as ``_WORD`` reads them, each a whole run of letters: one scan of the
+    headline or lead finds them (a trie, so the engine skips to their first letters), where
+    each of its words was read and looked up. Run on the part read alone, so that a run cut at
+    its start counts as ``_WORD`` counts it."""
+    letters = r"[^\W\d_]"
+    tails = {word: rf"(?<!{letters}{re.escape(word)})(?!{letters})"
+             for word in words if _WORD.fullmatch(word)}
+    return re.compile(word_trie(tails) if tails else "(?!)")
 
 
 def _direction_flag(ctx: ArticleContext, where: tuple[int, int], change: tuple[int, str],

@@ -268,7 +268,8 @@ class ArticleContext:
         """The headline (the first short line that reads as one, as the article metadata reads
         it: no date line, caption or sentence) and the lead (the first sentence of the first
         paragraph of prose). Boilerplate lines (a timestamp, a photo caption, a byline) are
-        neither, wherever they stand."""
+        neither, wherever they stand; each line is classified as ``line_category`` classifies
+        it, once for every check that asks."""
         text, headline = self.text, None
         pos = 0
         while 0 <= pos < len(text):
@@ -276,7 +277,7 @@ class ArticleContext:
             end = len(text) if end < 0 else end
             raw, line_start, pos = text[pos:end], pos, end + 1
             line = raw.strip()
-            if not line or boilerplate_category(line) is not None:
+            if not line or self.line_category(line_start) is not None:
                 continue
             start = line_start + len(raw) - len(raw.lstrip())
             if headline is None and len(line) <= _HEADLINE_CHARS and reads_as_headline(line):

@@ -14,7 +14,7 @@ from llmextract.extract.candidates.propose import count_doubt, is_count
 from llmextract.models import Flag, Indicator, Program, Scope, Severity, Span, Target
 from llmextract.text.alignment import MatchStatus, contains
 from llmextract.text.numbers import DATE, PERIOD, YEAR, ZERO_TARGET
-from llmextract.text.words import search_words, years_in
+from llmextract.text.words import may_hold, search_words, years_in
 
 _MIN_PIECE_WORDS = 3
 _BRACKETS = re.compile(r"\([^)]*\)")
@@ -96,8 +96,8 @@ def _scope_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
     if li.value_span is None or li.value_text is None:
         return []
     start, end = ctx.clause_of(li.value_span.start)
-    if search_words(ctx.vocab.scope_words, ctx.lowered, start, end) is None:
-        return []
+    if not may_hold(ctx.vocab.scope_words, ctx.lowered, start, end):
+        return []  # the clause's words are read once, below, when they may hold one
     scopes = [m for m in ctx.vocab.scope_words.finditer(ctx.lowered, start, end)
               if not (m.group() in ctx.vocab.provincial_scope_words and ctx.provincial_article)]
     if not scopes or getattr(li.item, "scope", Scope.local) is not Scope.local:
@@ -209,8 +209,10 @@ def _doubt_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
 
 def _model_doubt_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
     """The extraction's own doubt (``Indicator.doubt``): the model read the number as no figure
-    where the rules could not tell, and the number was kept for a reviewer to decide."""
-    doubt = getattr(li.item, "doubt", None)
+    where the rules could not tell, and the number was kept for a reviewer to decide. Only an
+    indicator has one: asked of a target or a program, pydantic's ``__getattr__`` would raise
+    and catch an AttributeError for every item."""
+    doubt = li.item.doubt if isinstance(li.item, Indicator) else None
     if not doubt:
         return []
     return [ctx.flag(li, "value", "roles.model_doubt", Severity.warning,

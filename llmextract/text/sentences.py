@@ -26,9 +26,14 @@ def _sentence_ends(language: str) -> tuple[re.Pattern[str], ...]:
     Each pattern starts with its mark as a literal, so the engine finds candidates with a
     plain character search (a class of three marks was tested at every character); the
     look-ahead comes next, so the look-behinds (one per word, each of fixed width) run only
-    where a sentence can end: the split stays a few scans in C."""
-    words = ["[A-Z]", *map(re.escape, load_vocab(language).words("abbreviations"))]
-    not_after = "".join(rf"(?<!\s{word}\.)(?<!\A{word}\.)" for word in words)
+    where a sentence can end: the split stays a few scans in C. The words of one length share
+    their two look-behinds (an alternation of one width may stand in one), so a dot that ends a
+    sentence is tested by a few look-behinds rather than two for every word."""
+    by_width: dict[int, list[str]] = {1: ["[A-Z]"]}
+    for word in load_vocab(language).words("abbreviations"):
+        by_width.setdefault(len(word), []).append(re.escape(word))
+    not_after = "".join(rf"(?<!\s(?:{alts})\.)(?<!\A(?:{alts})\.)" for alts in
+                        ("|".join(words) for _, words in sorted(by_width.items())))
     ahead = r"(?=[\"”’]?[^\S\n]+[\"“‘(]?[A-Z0-9])"
     return tuple(re.compile(rf"{re.escape(mark)}{ahead}{not_after if mark == '.' else ''}"
                             r"[\"”’]?") for mark in ".!?")

@@ -40,12 +40,22 @@ def word_trie(tails: Mapping[str, str], *, first: Iterable[str] = ()) -> str:
 # For each pattern of ``words_pattern``, what ``phrase_ending`` tests first: the last letters
 # of its phrases, its phrases' last words anchored at the end of the text, and how far back
 # the longest of those starts.
-_LAST_WORDS: dict[re.Pattern[str], tuple[re.Pattern[str], re.Pattern[str], int]] = {}
+_LAST_WORDS: dict[int, tuple[re.Pattern[str], tuple[re.Pattern[str], re.Pattern[str], int]]] = {}
 
 
 # For each case-sensitive pattern of ``words_pattern``: words one of which every match holds
 # (``search_words``' first test).
-_KEYS: dict[re.Pattern[str], tuple[str, ...]] = {}
+_KEYS: dict[int, tuple[re.Pattern[str], tuple[str, ...]]] = {}
+
+# Both are keyed by the pattern's ``id``, not the pattern: a compiled pattern's hash is
+# computed from its whole program at every lookup, and these run several times an item. Each
+# entry holds its pattern, so that no other pattern takes its id while the entry lives.
+
+
+def _entry(table: dict[int, tuple[re.Pattern[str], Any]], pattern: re.Pattern[str]) -> Any:
+    """What ``table`` holds for ``pattern`` itself (None for another pattern)."""
+    entry = table.get(id(pattern))
+    return entry[1] if entry is not None and entry[0] is pattern else None
 
 
 def _hitting_words(phrases: list[str]) -> tuple[str, ...]:
@@ -77,11 +87,11 @@ def _words_pattern(words: tuple[str, ...], ignore_case: bool) -> re.Pattern[str]
     pattern = re.compile(rf"(?:{word_trie(tails)})(?!\w)", flags)
     last = {phrase.split()[-1] for phrase in phrases}
     if not ignore_case:
-        _KEYS[pattern] = _hitting_words(phrases)
+        _KEYS[id(pattern)] = (pattern, _hitting_words(phrases))
     letters = "".join(sorted(map(re.escape, {w[-1] for w in last})))
-    _LAST_WORDS[pattern] = (re.compile(f"[{letters}]", flags),
-                            re.compile(word_trie(dict.fromkeys(last, r"\Z")), flags),
-                            max(map(len, last)))
+    _LAST_WORDS[id(pattern)] = (pattern, (re.compile(f"[{letters}]", flags),
+                                          re.compile(word_trie(dict.fromkeys(last, r"\Z")), flags),
+                                          max(map(len, last))))
     return pattern
 
 
@@ -89,9 +99,15 @@ def may_hold(pattern: re.Pattern[str], text: str, start: int, end: int) -> bool:
     """False when ``text[start:end]`` certainly holds no match of ``pattern``: for a
     case-sensitive ``words_pattern``, when it holds none of its ``_hitting_words`` (substring
     tests cost a few instructions a character, the pattern's scan a hundred or more; these
-    scans of a clause or a sentence run for every item)."""
-    keys = _KEYS.get(pattern)
-    return keys is None or any(text.find(k, start, end) >= 0 for k in keys)
+    scans of a clause or a sentence run for every item). A loop, not ``any()`` over a
+    generator, which costs more than the few substring tests it runs."""
+    keys = _entry(_KEYS, pattern)
+    if keys is None:
+        return True
+    for key in keys:
+        if text.find(key, start, end) >= 0:
+            return True
+    return False
 
 
 def search_words(pattern: re.Pattern[str], text: str, start: int, end: int,
@@ -106,7 +122,7 @@ def phrase_ending(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     with the last word of one of its phrases, so for a ``words_pattern`` the last letter and
     then the few positions where that word can start are tried first; most texts end with
     none, and are not scanned."""
-    last = _LAST_WORDS.get(pattern)
+    last = _entry(_LAST_WORDS, pattern)
     if last is not None and (not text or last[0].match(text, len(text) - 1) is None
                              or last[1].search(text, max(0, len(text) - last[2])) is None):
         return None
