@@ -301,6 +301,9 @@ def test_a_heading_opens_a_list_of_programs() -> None:
         "Judul\n\nAngka itu berdasarkan hasil Survei Status Gizi Indonesia tahun lalu.",
         "Judul\n\nPemkab bertekad mewujudkan Zero Stunting di seluruh desa.",
         "Judul\n\nDiketahui, upaya Konkret Penurunan Stunting terus dilakukan.",
+        # an occasion, not an activity; an office-holder's title and a budget's source as heads
+        "Judul\n\nPeluncuran Genta juga dihadiri Ketua Tim Penggerak PKK dan kader balita.",
+        "Judul\n\nPemkab meluncurkan Ketua Lembaga Adat (LKA) untuk mendampingi balita.",
         # not the topic's people; a person's name
         "Judul\n\nDinas membagikan hadiah berupa kaus kepada peserta lomba.",
         "Judul\n\nKepala dinas yang bernama Budi Santoso hadir di acara itu.",
