@@ -229,3 +229,17 @@ def test_a_headline_word_of_change_without_a_number_is_read_against_the_body(
         assert flags[0].message.startswith("The headline says 'Turun' (down), but the body")
         assert flags[0].arithmetic == ("17,4 - 16,1 = 1,3 points, a rise from 16,1 persen to 17,4 "
                                        "persen")
+
+
+@pytest.mark.parametrize(("points", "flagged"), [("3,3", True), ("4,3", False)],
+                         ids=["off", "right"])
+def test_a_change_pointing_back_to_the_sentence_before_is_read_against_its_values(
+    points: str, flagged: bool
+) -> None:
+    text = ("Judul berita stunting di kabupaten ini\n\nPrevalensi stunting turun dari 28,4 persen "
+            f"pada 2023 menjadi 24,1 persen pada 2024. Penurunan sebesar {points} poin persen itu "
+            "disampaikan Sekda.")
+    flags = [f for f in check(text, Extraction()) if f.kind.startswith("change.")]
+    assert len(flags) == (1 if flagged else 0)
+    if flagged:
+        assert "4,3" in (flags[0].arithmetic or "")

@@ -81,6 +81,9 @@ KNOWN_MISSED_INCONSISTENCIES: dict[tuple[str, str], str] = {
     ("blind11", "002_banggai_gemari_balita.txt"):
         "a table's total row (845) below the region's larger figure (1.486): the rows' names "
         "carry their kecamatan, so they are not read as parts of one measure",
+    ("blind12", "002_kota-medan-tabel.txt"):
+        "a table of kecamatan whose rows' names carry their kecamatan and no population: not "
+        "read as parts of one measure",
 }
 
 

@@ -37,6 +37,7 @@ GOLD_SETS = {
     "blind9": (ROOT / "tests" / "blind9" / "gold.json", ROOT / "tests" / "blind9" / "articles"),
     "blind10": (ROOT / "tests" / "blind10" / "gold.json", ROOT / "tests" / "blind10" / "articles"),
     "blind11": (ROOT / "tests" / "blind11" / "gold.json", ROOT / "tests" / "blind11" / "articles"),
+    "blind12": (ROOT / "tests" / "blind12" / "gold.json", ROOT / "tests" / "blind12" / "articles"),
 }
 
 WORDS = (

@@ -478,6 +478,21 @@ def _following(ctx: ArticleContext, end: int, *, next_paragraph: bool,
     return first
 
 
+def _referred_to(ctx: ArticleContext, stated: _Stated, start: int,
+                 ) -> tuple[int, int] | None:
+    """The sentence before, in the same paragraph, when the change points back to it ('turun
+    dari 28,4 persen ... menjadi 24,1 persen. Penurunan sebesar 3,3 poin persen itu ...'): a
+    demonstrative right after the amount (and its unit words) says its values were given there."""
+    after = ctx.lowered[stated.amount.end:stated.amount.end + 30].split()
+    if not set(after[:3]) & ctx.vocab.back_references:
+        return None
+    text = ctx.text
+    prev_end = len(text[:start].rstrip())
+    if prev_end == 0 or "\n" in text[prev_end:start]:
+        return None
+    return _sentence(ctx, prev_end - 1)
+
+
 def check_change(ctx: ArticleContext) -> list[Flag]:
     flags = _headline_level_flags(ctx) + _headline_direction_flags(ctx)
     changes = _changes(ctx)
@@ -487,6 +502,8 @@ def check_change(ctx: ArticleContext) -> list[Flag]:
     for stated, (start, end) in changes:
         in_opening = any(o[0] <= start < o[1] or start <= o[0] < end for o in opening)
         pair = _pair(ctx, _values(ctx, start, end), stated)
+        if pair is None and (before := _referred_to(ctx, stated, start)) is not None:
+            pair = _pair(ctx, _values(ctx, *before), None)
         if pair is None:
             following = _following(ctx, end, next_paragraph=not in_opening)
             if following:
