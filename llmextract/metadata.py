@@ -152,7 +152,7 @@ def find_title(cleaned: Cleaned) -> str | None:
     # name or section line, "Pontianak Raya Post - Kubu Raya", is shorter).
     heads = [line for line in header if reads_as_headline(line)]
     if heads:
-        return _MARKUP.sub("", max(heads, key=lambda line: len(line.split())).strip())
+        return _unmarked(max(heads, key=lambda line: len(line.split())).strip())
     for line in cleaned.text.split("\n"):
         if reads_as_headline(line):
             return _unmarked(line.strip())

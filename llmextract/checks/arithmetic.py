@@ -100,7 +100,6 @@ def _split_total(ctx: ArticleContext, members: list[LocatedItem],
     return None, ranked
 
 
-
 def _outside_totals(ctx: ArticleContext, key: str, parts: list[LocatedItem],
                     candidates: list[LocatedItem]) -> list[LocatedItem]:
     """Indicators for everybody of the same period that say they measure ``key``."""

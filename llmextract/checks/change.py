@@ -386,9 +386,8 @@ def _headline_direction_flags(ctx: ArticleContext) -> list[Flag]:
                 continue
             at, word = said[-1]
             down = word in vocab.down_words
-            changes = _body_changes(ctx, where[1], level.kind, level)
-            against = [pair for pair, way in changes if way != down]
-            if not against or any(way == down for _, way in changes):
+            against = _only_against(_body_changes(ctx, where[1], level.kind, level), down)
+            if not against:
                 continue
             to_level = [pair for pair in against if pair[1].value == level.value]
             elsewhere = not any(m.kind == level.kind and m.value == level.value
@@ -406,14 +405,20 @@ def _bare_headline_flags(ctx: ArticleContext, where: tuple[int, int], change: tu
     """A headline's word of change with no number ('Angka Stunting Kota Padang Turun') over a
     body whose changes of a share all run the other way to one level ('naik dari 16,1 persen
     pada 2023 menjadi 17,4 persen pada 2024')."""
-    down = change[1] in ctx.vocab.down_words
-    changes = _body_changes(ctx, where[1], PERCENT)
-    against = [pair for pair, way in changes if way != down]
-    if not against or any(way == down for _, way in changes):
-        return []
+    against = _only_against(_body_changes(ctx, where[1], PERCENT),
+                            change[1] in ctx.vocab.down_words)
     if len({reached.value for _, reached in against}) != 1:
         return []
     return [_direction_flag(ctx, where, change, None, *against[0])]
+
+
+def _only_against(changes: list[tuple[tuple[NumberMention, NumberMention], bool]], down: bool,
+                  ) -> list[tuple[NumberMention, NumberMention]]:
+    """The body's changes that run against a headline's direction, or none when any runs along
+    it: a body that goes both ways does not contradict the headline."""
+    if any(way == down for _, way in changes):
+        return []
+    return [pair for pair, _ in changes]
 
 
 @lru_cache(maxsize=8)

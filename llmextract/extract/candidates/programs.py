@@ -432,10 +432,14 @@ def _names_in(
     # A program named by a word of means before the activities ('Melalui Genting, orang tua asuh
     # menyalurkan paket pangan ...') is what they are done under, not a further program.
     through = rules.through_name.search(s.text)
+
+    def under_named(at: int) -> bool:
+        return through is not None and through.start() < at
+
     for m in _activity_starts(s.text, rules):
         if (
             (m.re is rules.next_activity and not listing)
-            or (through and through.start() < m.start())
+            or under_named(m.start())
             or rules.describes.search(s.text, 0, m.start("rest"))
         ):
             continue
@@ -455,7 +459,7 @@ def _names_in(
         if work:
             yield f"{work} oleh {m['team']}", "team_work", False
     for m in rules.team_passive.finditer(s.text):
-        if through and through.start() < m.start():
+        if under_named(m.start()):
             continue
         noun = rules.team_passive_nouns[m["verb"].lower()]
         yield f"{noun.capitalize()} oleh {m['team']}", "team_passive", False
@@ -472,7 +476,7 @@ def _names_in(
         )
     if rules.people.search(s.text):
         for m in rules.received.finditer(s.text):
-            if through and through.start() < m.start():
+            if under_named(m.start()):
                 continue
             yield (
                 f"{rules.receiving_nouns[m['verb'].lower()].capitalize()} {m['aid']}",
