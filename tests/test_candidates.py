@@ -142,6 +142,9 @@ BUDGET = "Judul\n\nPemkab menyiapkan Rp 1,2 miliar untuk stunting."
 BUDGET_SHARE = (
     "Judul\n\nDana desa, yang minimal 8 persen wajib dialokasikan untuk penanganan stunting."
 )
+BUDGET_SHARE_NOT_FOR_THE_TOPIC = (
+    "Judul\n\nDana desa, yang minimal 20 persen wajib dialokasikan untuk ketahanan pangan."
+)
 BUDGET_GROWTH = (
     "Judul\n\nAnggaran stunting tahun ini Rp 3,2 miliar, naik 20 persen dari tahun sebelumnya."
 )
@@ -181,9 +184,10 @@ AUDIENCE = (
         (NUMBERED_LIST, "2", "the number of a list item"),
         (RULE_PER_UNIT, "Satu", "a rule per unit ('setiap', 'satu ...'), not a total"),
         (RULE_PER_UNIT, "satu sampai dua", "a rule per unit ('setiap', 'satu ...'), not a total"),
-        (BUDGET, "Rp 1,2 miliar", "money: a budget, not a stunting measure"),
-        (BUDGET_SHARE, "8 persen", "a share of a budget, not a stunting measure"),
-        (BUDGET_GROWTH, "20 persen", "a share of a budget, not a stunting measure"),
+        (BUDGET_SHARE_NOT_FOR_THE_TOPIC, "20 persen",
+         "a share of a budget not for the topic, not a stunting measure"),
+        (BUDGET_GROWTH, "20 persen",
+         "a share after an amount of money (its change), not a stunting measure"),
         (AUDIENCE, "200", "the audience of an event, not a stunting figure"),
         (AUDIENCE, "85", "the audience of an event, not a stunting figure"),
         (SHORT_DATE, "14", "a date (day/month), not a quantity"),
@@ -567,6 +571,7 @@ Dibaca: 1.204 kali"""  # noqa: E501
         ("18,3 persen", [Label.indicator]),  # a bare share takes its sentence's subject
         ("10 persen", [Label.target]),
         ("1.250", [Label.indicator]),  # '1.250 kader': the workforce is counted
+        ("Rp 2,5 miliar", [Label.indicator]),  # a budget for the topic's program is a figure
     ],
 )
 def test_labels_left_open_on_an_article_unlike_the_seeds(
@@ -594,7 +599,6 @@ def test_fields_on_an_article_unlike_the_seeds() -> None:
         "2022",
         "2023",
         "2026",
-        "Rp 2,5 miliar",
         "320",
         "500",
         "75",
@@ -605,3 +609,41 @@ def test_a_list_item_number_is_set_aside_by_the_sure_rules_too() -> None:
     """The read strategy keeps only the sure rules; a list marker is never a figure."""
     _, aside = find_candidates(NUMBERED_LIST, sure_only=True)
     assert {a.mention.text for a in aside if a.reason == "the number of a list item"} >= {"1", "2"}
+
+
+# ------------------------------------------------------------------ money for the topic (issue 9)
+
+ROAD_BUDGET_IN_A_STUNTING_ARTICLE = (
+    "Judul\n\nPrevalensi stunting turun menjadi 18 persen.\n\n"
+    "Di tempat lain, jalan desa diperbaiki dengan biaya Rp 4 miliar."
+)
+OFFICE_SHARES_UNDER_A_STUNTING_BUDGET = (
+    "Judul\n\nPemkab mengalokasikan Rp 9,6 miliar untuk penurunan stunting. Rinciannya:\n\n"
+    "- Dinas Kesehatan: Rp 4,2 miliar\n- Dinas PUPR: Rp 1,5 miliar"
+)
+
+
+def test_a_budget_for_the_topic_is_an_indicator_in_rupiah() -> None:
+    text = BUDGET
+    c = candidate(text, "Rp 1,2 miliar")
+    assert allowed_labels(c, LABEL_RULES) == [Label.indicator]
+    item = to_indicator(text, c, parse_numbers(text), RULES)
+    assert (item.name, item.value, item.unit) == ("anggaran stunting", 1.2e9, "rupiah")
+
+
+def test_a_share_of_a_budget_for_the_topic_is_a_candidate() -> None:
+    found, _ = find_candidates(BUDGET_SHARE)
+    assert [c.value_text for c in found] == ["8 persen"]
+
+
+def test_a_budget_not_said_to_be_for_the_topic_is_left_to_the_model() -> None:
+    c = candidate(ROAD_BUDGET_IN_A_STUNTING_ARTICLE, "Rp 4 miliar")
+    assert allowed_labels(c, LABEL_RULES) == [Label.indicator, Label.other]
+
+
+def test_an_office_share_under_a_budget_for_the_topic_is_one_of_its_figures() -> None:
+    text = OFFICE_SHARES_UNDER_A_STUNTING_BUDGET
+    c = candidate(text, "Rp 4,2 miliar")
+    assert allowed_labels(c, LABEL_RULES) == [Label.indicator]
+    item = to_indicator(text, c, parse_numbers(text), RULES)
+    assert item.name == "anggaran Dinas Kesehatan"

@@ -34,6 +34,7 @@ from llmextract.resources import load_vocab, prompts_dir
 from llmextract.text.layout import is_list_row, table_header
 from llmextract.text.numbers import (
     DATE,
+    MONEY,
     PERCENT,
     PERCENT_UNIT,
     PERIOD,
@@ -55,6 +56,8 @@ class Rules:
 
     indicator_names: list[str]
     populations: list[str]
+    budget_names: re.Pattern[str]  # what an amount of money is ('anggaran', 'dana desa')
+    budget_name: str  # the name of an amount no noun names
     units: re.Pattern[str]  # what a count counts ('9.400 remaja putri'), or 'poin persen'
     topic: str
     down_words: set[str]
@@ -95,6 +98,8 @@ class Rules:
         return cls(
             indicator_names=sorted(domain.words("indicator_names"), key=len, reverse=True),
             populations=sorted(domain.words("populations"), key=len, reverse=True),
+            budget_names=any_case(lang.words("budget_names")),
+            budget_name=lang.words("budget_names")[0],
             units=any_case(units),
             topic=domain.text("topic"),
             down_words={w.lower() for w in lang.table("trend_words").get("down", [])},
@@ -348,6 +353,8 @@ def _unit(text: str, m: NumberMention, rules: Rules) -> str | None:
     counted in cases, 'zero stunting' in nothing)."""
     if m.kind == PERCENT or (m.kind == RANGE and m.unit):
         return PERCENT_UNIT
+    if m.kind == MONEY:
+        return m.unit
     if m.kind == ZERO_TARGET:
         noun = rules.units.search(m.text)
         return " ".join(noun.group().split()) if noun else None
@@ -381,13 +388,27 @@ def _placed_row(
     )
 
 
+def _budget_name(text: str, c: Candidate, row: str | None, rules: Rules) -> str:
+    """What an amount of money is: the vocabulary's budget noun nearest to it in its sentence
+    ('anggaran', 'dana desa'), for the office or item a table row names ('anggaran Dinas
+    Kesehatan'), with the topic when the sentence names it ('anggaran stunting')."""
+    s, at = c.sentence, c.mention.start
+    found = [(abs(m.start() - at), m.group().lower())
+             for m in rules.budget_names.finditer(text, s.start, s.end)]
+    noun = min(found)[1] if found else rules.budget_name
+    topic = rules.topic if _phrase(rules.topic).search(s.text) else None
+    return " ".join([noun, *(part for part in (row, topic) if part and part.lower() not in noun)])
+
+
 def to_indicator(text: str, c: Candidate, mentions: list[NumberMention], rules: Rules) -> Indicator:
     m = c.mention
     start, end = clause_bounds(c.sentence, m)
     row = table_row(c)
     after = _words_after(text, m, end, rules)
     placed = _placed_row(text, c, row, rules)
-    if placed:
+    if m.kind == MONEY:
+        name, row = _budget_name(text, c, row, rules), None
+    elif placed:
         name, row = placed
     elif row:
         name = " ".join([row, *after[:1]])

@@ -39,7 +39,7 @@ from llmextract.extract.candidates.propose import (
 from llmextract.models import Usage
 from llmextract.prompts import Prompt
 from llmextract.resources import load_vocab
-from llmextract.text.numbers import PERCENT, ZERO_TARGET
+from llmextract.text.numbers import MONEY, PERCENT, ZERO_TARGET
 from llmextract.text.words import any_case
 
 
@@ -203,6 +203,22 @@ def about_topic(candidate: Candidate, rules: LabelRules) -> bool:
     return False
 
 
+def money_for_topic(candidate: Candidate, rules: LabelRules) -> bool:
+    """An amount of money the article gives to the topic: its sentence is about the topic
+    (``about_topic``: 'anggaran penanganan stunting sebesar Rp 12,6 miliar', 'Untuk kegiatan
+    itu, desa mengalokasikan Rp 87 juta' after a sentence naming it) or names the topic's people
+    or workers ('Rp1,74 miliar untuk insentif dan operasional TPK'), or it is a row of a list
+    whose opening line, or the sentence before that line, names the topic (an office's share
+    under 'Rinciannya:' after '... Rp 9,6 miliar untuk percepatan penurunan stunting')."""
+    if about_topic(candidate, rules) or rules.counted_noun.search(candidate.sentence.text):
+        return True
+    intro = candidate.intro
+    if intro is None:
+        return False
+    before = [s for s in candidate.previous if s.end <= intro.start][:1]
+    return any(rules.topic.search(s.text) for s in (intro, *before))
+
+
 def sure_indicator(candidate: Candidate, rules: LabelRules) -> bool:
     """Certainly a figure about the topic: counted by a noun of the topic ('771 balita', '173
     orang tua asuh') or people taking such a role ('48 pejabat ... menjadi orang tua asuh'),
@@ -243,6 +259,9 @@ def allowed_labels(
     sure of (a goal after a word of intent, ``sure_indicator``); only the rest goes to the model."""
     if candidate.mention.kind == ZERO_TARGET:
         return [Label.target] if trust_rules else [Label.target, Label.other]
+    if candidate.mention.kind == MONEY:  # a budget, even a planned one, is no goal
+        sure = trust_rules and money_for_topic(candidate, rules)
+        return [Label.indicator] if sure else [Label.indicator, Label.other]
     if has_intent(candidate, rules):
         return [Label.target] if trust_rules else [Label.indicator, Label.target, Label.other]
     if trust_rules and sure_indicator(candidate, rules):

@@ -25,7 +25,6 @@ from llmextract.text.casing import lower_same_length
 from llmextract.text.layout import LIST_NUMBER, TABLE_ROW, list_intro
 from llmextract.text.numbers import (
     CALENDAR_KINDS,
-    MONEY,
     ORDINAL,
     PERCENT,
     QUANTITY,
@@ -57,9 +56,9 @@ class SetAsideRules:
     frequency or measure word after it (``duration_words``, ``measure_words``; not when it
     starts a relative year such as 'tahun ini'), a place or thing it counts (the domain's
     ``uncounted_nouns``), a clause opening with a word of distribution ('Satu orang tua asuh
-    mendampingi satu sampai dua anak'), a share in a clause about money (``budget_words``: '8
-    persen dana desa'; 'Rp 3,2 miliar, naik 20 persen'), the audience of an event ('di hadapan
-    500 warga', '260 peserta')."""
+    mendampingi satu sampai dua anak'), a share in a clause about money (``budget_words``) in a
+    sentence not naming the topic, or after an amount ('Rp 3,2 miliar, naik 20 persen'), the
+    audience of an event ('di hadapan 500 warga', '260 peserta')."""
 
     duration: re.Pattern[str]
     relative_year: re.Pattern[str]
@@ -327,20 +326,22 @@ def _rules(domain: str, language: str) -> SetAsideRules:
 def _not_a_count_reason(
     text: str, mention: NumberMention, sentence: Sentence, rules: SetAsideRules
 ) -> str | None:
-    """Why a number in prose is not a stunting figure by the words around it: money (a budget
-    belongs to its program's description) or a share of it, or (for a count) the words of
-    ``_not_people_reason``."""
-    if mention.kind == MONEY:
-        return "money: a budget, not a stunting measure"
+    """Why a number in prose is not a stunting figure by the words around it: a share of a
+    budget in a sentence not naming the topic ('minimal 20 persen ... untuk ketahanan pangan';
+    '20 persen Dana Desa ... untuk penanganan stunting' is the topic's money, a figure like the
+    amount itself), a change of an amount of money ('Rp 3,2 miliar, naik 20 persen'), or (for a
+    count) the words of ``_not_people_reason``. Money itself is left to the labels: a budget
+    for the topic is a figure (issue 9), one for a road is not, and that takes reading."""
     start, end = clause_bounds(sentence, mention)
-    if mention.kind == PERCENT and (
-        rules.budget.search(text, start, end)
-        or (
-            rules.money.search(text, sentence.start, mention.start)
-            and not rules.topic.search(text, start, end)
-        )
-    ):
-        return "a share of a budget, not a stunting measure"
+    if mention.kind == PERCENT:
+        if rules.budget.search(text, start, end) and not rules.topic.search(
+            text, sentence.start, sentence.end
+        ):
+            return "a share of a budget not for the topic, not a stunting measure"
+        if rules.money.search(text, sentence.start, mention.start) and not rules.topic.search(
+            text, start, end
+        ):
+            return "a share after an amount of money (its change), not a stunting measure"
     if is_count(mention):
         return _not_people_reason(text, mention, (sentence.start, sentence.end), start, rules)
     return None
