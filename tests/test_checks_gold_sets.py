@@ -77,20 +77,8 @@ def test_no_error_or_warning_on_correct_gold_items(gold_set: str, article: str) 
     assert unexplained == []
 
 
-KNOWN_MISSED_INCONSISTENCIES: dict[tuple[str, str], str] = {
-    ("blind11", "002_banggai_gemari_balita.txt"):
-        "a table's total row (845) below the region's larger figure (1.486): the rows' names "
-        "carry their kecamatan, so they are not read as parts of one measure",
-    ("blind12", "002_kota-medan-tabel.txt"):
-        "a table of kecamatan whose rows' names carry their kecamatan and no population: not "
-        "read as parts of one measure",
-}
-
-
-def _expecting_flagged_inconsistencies() -> list[object]:
-    return [pytest.param(*case, marks=pytest.mark.xfail(strict=True, reason=why))
-            if (why := KNOWN_MISSED_INCONSISTENCIES.get(case)) else case
-            for case in _cases() if _checked(*case)[1].inconsistencies]
+def _expecting_flagged_inconsistencies() -> list[tuple[str, str]]:
+    return [case for case in _cases() if _checked(*case)[1].inconsistencies]
 
 
 @pytest.mark.parametrize(("gold_set", "article"), _expecting_flagged_inconsistencies())

@@ -139,6 +139,25 @@ CASES = {
         "Jumlah balita stunting di Kota Maju hingga April 2025 sebanyak 1.482 anak.\n\nIa merinci "
         "sebarannya per kecamatan:\n\nKecamatan Timur: 402 anak\nKecamatan Barat: 351 anak",
         None),
+    "table-rows-do-not-add-up-to-their-total-row": Case(
+        "Lima kecamatan dengan kasus terbanyak:\n\nKecamatan | Balita stunting\nTimur | 212\n"
+        "Barat | 187\nUtara | 164\nTotal tiga kecamatan | 600",
+        "totals.parts_do_not_sum", "212 + 187 + 164 = 563, not 600"),
+    "table-rows-add-up-to-their-total-row": Case(
+        "Lima kecamatan dengan kasus terbanyak:\n\nKecamatan | Balita stunting\nTimur | 212\n"
+        "Barat | 187\nUtara | 164\nTotal tiga kecamatan | 563", None),
+    "table-rows-do-not-add-up-to-the-count-for-as-many-places": Case(
+        "Dinkes mencatat 600 balita stunting di tiga kecamatan prioritas.\n\nSebarannya:\n\n"
+        "| Kecamatan | Balita stunting |\n|---|---|\n| Maju Timur | 212 |\n| Maju Barat | 187 |"
+        "\n| Maju Utara | 164 |", "totals.parts_do_not_sum", "212 + 187 + 164 = 563, not 600"),
+    "table-rows-add-up-to-the-count-for-as-many-places": Case(
+        "Dinkes mencatat 563 balita stunting di tiga kecamatan prioritas.\n\nSebarannya:\n\n"
+        "| Kecamatan | Balita stunting |\n|---|---|\n| Maju Timur | 212 |\n| Maju Barat | 187 |"
+        "\n| Maju Utara | 164 |", None),
+    "table-rows-under-a-count-for-more-places": Case(
+        "Dinkes mencatat 600 balita stunting di lima kecamatan.\n\nSebarannya:\n\n"
+        "| Kecamatan | Balita stunting |\n|---|---|\n| Maju Timur | 212 |\n| Maju Barat | 187 |"
+        "\n| Maju Utara | 164 |", None),
     "subset-reported-as-the-whole": Case(
         "Sebanyak 30 balita stunting menerima PMT selama 90 hari. Penerima PMT terdiri dari 12 "
         "balita stunting, 10 balita gizi kurang dan 8 balita berat badan kurang.",

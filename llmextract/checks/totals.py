@@ -1,8 +1,9 @@
 """Totals: the parts an article lists must add up to the total it gives, shares of one whole
 must not add up to more than 100 %, and a figure for a whole breakdown must not be reported as
-one of its groups. These read the text itself, not only the extracted items: money is never an
-item (docs/gold.md), yet "Rp8,75 miliar itu terbagi untuk ... Rp3,1 miliar, ... Rp2,4 miliar,
-serta ... Rp2,8 miliar" is an error an analyst must see.
+one of its groups. These read the text itself, not only the extracted items: an amount the extraction
+did not keep, or a row of a table no item names by its place, still makes "Rp8,75 miliar itu
+terbagi untuk ... Rp3,1 miliar, ... Rp2,4 miliar, serta ... Rp2,8 miliar" an error an analyst
+must see.
 
 - Money: a sentence with a word of breakdown ("terdiri dari", "terbagi untuk", "dengan
   rincian") gives the total before it and the parts after it (or, when it ends in a colon, in
@@ -20,7 +21,10 @@ serta ... Rp2,8 miliar" is an error an analyst must see.
   against the total the sentence right after them gives for the same group: it names the rows'
   head word with a word pointing back and a word of total ("kecamatan prioritas itu secara
   keseluruhan menyumbang 914 balita"). A total for the whole region ("Secara keseluruhan ada
-  1.482 balita stunting di Kabupaten Ciamis") names no such group and is not compared.
+  1.482 balita stunting di Kabupaten Ciamis") names no such group and is not compared. A table's
+  own total row ("Total lima kecamatan | 845") totals the rows above it, and a count given
+  before the rows for as many places as there are rows ("1.540 balita stunting di lima
+  kecamatan prioritas" above five kecamatan rows) is theirs.
 - A subset reported as the whole: "30 balita stunting menerima PMT" where a breakdown elsewhere
   gives 12 balita stunting, 10 balita gizi kurang and 8 balita berat badan kurang (= 30): the 30
   carries a word that names only one of the groups.
@@ -43,7 +47,7 @@ from llmextract.checks.tolerance import (
     written_like,
 )
 from llmextract.models import Flag, Span
-from llmextract.text.layout import TABLE_ROW, is_list_row
+from llmextract.text.layout import TABLE_ROW, is_list_row, is_table_head, table_header
 from llmextract.text.numbers import MONEY, PERCENT, QUANTITY, NumberMention
 from llmextract.vocabulary import holds_any
 
@@ -69,20 +73,26 @@ def _sentence(ctx: ArticleContext, offset: int) -> tuple[int, int]:
 
 def _rows_below(ctx: ArticleContext, end: int) -> tuple[int, int] | None:
     """The list rows right after a line ending at ``end`` in a colon (blank lines between
-    them and it skipped, as ``text.layout.list_intro`` does)."""
+    them and it skipped, as ``text.layout.list_intro`` does, and a table's header and rule)."""
     if not ctx.text[:end].rstrip().endswith(":"):
         return None
     pos = end + 1
     while ctx.text.startswith("\n", pos):
         pos += 1
+    while pos < len(ctx.text) and is_table_head(ctx.text[pos:_line_end(ctx.text, pos)]):
+        pos = _line_end(ctx.text, pos) + 1
     start = pos
     while pos < len(ctx.text):
-        line_end = ctx.text.find("\n", pos)
-        line_end = len(ctx.text) if line_end < 0 else line_end
+        line_end = _line_end(ctx.text, pos)
         if not is_list_row(ctx.text[pos:line_end]):
             break
         pos = line_end + 1
     return (start, pos) if pos > start else None
+
+
+def _line_end(text: str, pos: int) -> int:
+    end = text.find("\n", pos)
+    return len(text) if end < 0 else end
 
 
 def _paragraph_before(ctx: ArticleContext, offset: int) -> int:
@@ -290,24 +300,49 @@ def _subset_flags(ctx: ArticleContext, breakdowns: list[_Breakdown]) -> list[Fla
     return flags
 
 
-def _row_counts(ctx: ArticleContext, start: int, end: int,
-                ) -> tuple[str | None, str | None, list[NumberMention]] | None:
+@dataclass(frozen=True)
+class _Rows:
+    """The counts of list rows: the first cell of their table's header when it names a kind of
+    place ('Kecamatan | Balita stunting': rows 'Medan Belawan', 'Medan Deli' share a word of
+    their names, not their kind), else the labels' first word when they share it ('Kecamatan
+    Banjarsari: 212 balita'); the noun they count; the counts; whether the last
+    row is the others' total ('Total lima kecamatan | 845')."""
+
+    head: str | None
+    noun: str | None
+    counts: list[NumberMention]
+    total_row: bool
+
+
+def _row_counts(ctx: ArticleContext, start: int, end: int) -> _Rows | None:
     """The count of each list row in ``[start, end)`` when every row holds one after its label
-    and counts the same noun: (the labels' first word when they share it, as in 'Kecamatan
-    Banjarsari: 212 balita', that noun, the counts)."""
-    heads, nouns, counts = set(), set(), []
+    and counts the same noun."""
+    first_line, heads, nouns, counts = start, set(), set(), []
+    labels: list[str] = []
     for line in ctx.text[start:end].splitlines(keepends=True):
         label = TABLE_ROW.match(line)  # the count after the label ('lainnya (sembilan ...)')
         found = _of(ctx, QUANTITY, start + label.end(), start + len(line)) if label else []
         start += len(line)
         if label is None or len(found) != 1 or not label["label"].split():
             return None
-        heads.add(label["label"].split()[0].lower())
+        labels.append(label["label"].split()[0].lower())
         nouns.add(_noun(ctx, found[0]))
         counts.append(found[0])
     if len(counts) < 2 or len(nouns) != 1:
         return None
-    return (heads.pop() if len(heads) == 1 else None), nouns.pop(), counts
+    total_row = labels[-1] in ctx.vocab.total_words and len(counts) >= 3
+    heads = set(labels[:-1] if total_row else labels)
+    head = _header_head(ctx, first_line) or (heads.pop() if len(heads) == 1 else None)
+    return _Rows(head, nouns.pop(), counts, total_row)
+
+
+def _header_head(ctx: ArticleContext, row_start: int) -> str | None:
+    """The first cell of the header of the table whose row starts at ``row_start``, when it
+    names a kind of place inside the region ('Kecamatan')."""
+    header = table_header(ctx.text, row_start)
+    cell = TABLE_ROW.match(ctx.text[header[0]:header[1]]) if header else None
+    word = cell["label"].split()[0].lower() if cell and cell["label"].split() else None
+    return word if word in ctx.vocab.subregion_heads else None
 
 
 def _noun(ctx: ArticleContext, mention: NumberMention) -> str | None:
@@ -350,9 +385,15 @@ def _rows_flags(ctx: ArticleContext) -> list[Flag]:
         listed = _row_counts(ctx, *rows)
         if listed is None:
             continue
-        head, noun, parts = listed
-        total = None if head is None else _rows_total(ctx, rows[1], head, noun,
-                                                      max(p.value or 0.0 for p in parts))
+        head, noun, parts = listed.head, listed.noun, listed.counts
+        if listed.total_row:
+            own, parts = parts[-1], parts[:-1]
+            flags += _sum_flag(ctx, own, parts, "totals.parts_do_not_sum",
+                               f"The {len(parts)} rows listed do not add up to their total row, "
+                               f"{own.text}")
+            continue
+        largest = max(p.value or 0.0 for p in parts)
+        total = None if head is None else _rows_total(ctx, rows[1], head, noun, largest)
         if total is not None:
             flags += _sum_flag(ctx, total, parts, "totals.parts_do_not_sum",
                                f"The {len(parts)} rows listed do not add up to the {total.text} "
@@ -361,7 +402,33 @@ def _rows_flags(ctx: ArticleContext) -> list[Flag]:
             flags += _sum_flag(ctx, whole, parts, "totals.parts_do_not_sum",
                                f"The {len(parts)} rows listed, the last for the rest, do not add "
                                f"up to the {whole.text} the article gives before them")
+        elif head is not None and (whole := _whole_for_as_many(ctx, rows, head, noun, parts)):
+            flags += _sum_flag(ctx, whole, parts, "totals.parts_do_not_sum",
+                               f"The {len(parts)} rows listed do not add up to the {whole.text} "
+                               f"the article gives for its {len(parts)} {head}")
     return flags
+
+
+def _whole_for_as_many(ctx: ArticleContext, rows: tuple[int, int], head: str,
+                       noun: str | None, parts: list[NumberMention]) -> NumberMention | None:
+    """The count the article gives before the rows for as many places of their kind as there
+    are rows ('1.540 balita stunting di lima kecamatan prioritas' above five kecamatan rows):
+    the nearest one larger than every row, of their noun, in a sentence naming the number of
+    rows right before their head word. None when that sentence or the line before the rows
+    says it names only some ('tertinggi')."""
+    if ctx.vocab.partial.search(ctx.lowered, *ctx.line_range(rows[0] - 2)):
+        return None
+    largest = max(p.value or 0.0 for p in parts)
+    for whole in reversed(_of(ctx, QUANTITY, 0, rows[0])):
+        if (whole.value or 0.0) <= largest or (noun is not None and _noun(ctx, whole) != noun):
+            continue
+        start, end = _sentence(ctx, whole.start)
+        if ctx.vocab.partial.search(ctx.lowered, start, end):
+            continue
+        if any(m.value == len(parts) and _noun(ctx, m) == head
+               for m in _of(ctx, QUANTITY, start, end)):
+            return whole
+    return None
 
 
 def _whole_of_rows(ctx: ArticleContext, rows: tuple[int, int], noun: str | None,

@@ -41,6 +41,15 @@ def is_list_row(line: str) -> bool:
     return bool(label and not any(ch.isdigit() for ch in label["label"]))
 
 
+def is_table_head(line: str) -> bool:
+    """A table's line above its rows: its header naming the columns without a figure
+    ('| Kecamatan | Balita stunting |', 'Kecamatan | Balita stunting') or the rule under it
+    ('|---|---|'). Part of the table, not a row."""
+    stripped = line.strip()
+    return "|" in stripped and (
+        bool(_TABLE_RULE.match(stripped)) or not any(ch.isdigit() for ch in stripped))
+
+
 def list_intro(text: str, line_start: int) -> tuple[int, int] | None:
     """For a row starting at ``line_start``, the line introducing its list: the nearest line
     above the rows of the block that is not a row itself, when it ends with ':' or stands
