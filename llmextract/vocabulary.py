@@ -71,6 +71,7 @@ class Vocabulary:
     provincial_selves: re.Pattern[str]  # 'pemprov': the article is about a province
     provincial_scope_words: frozenset[str]
     rule_words: re.Pattern[str]  # 'mewajibkan': a bound in the clause is the rule's
+    budget_words: re.Pattern[str]  # 'dana desa': a bound on an allotment is its floor
     bound_hedges: frozenset[str]  # 'minimal', 'maksimal': hedges that bound, not approximate
     scales: dict[str, float]  # 'miliar' -> 1e9: the scale words after a number
     name_heads: frozenset[str]  # 'desa', 'tim': a capitalised name so headed may end in a number
@@ -176,6 +177,7 @@ def vocabulary(domain_name: str = DEFAULT_DOMAIN, language: str = DEFAULT_LANGUA
         provincial_selves=words_pattern(lang.words("provincial_selves")),
         provincial_scope_words=frozenset(w.lower() for w in lang.words("provincial_scope_words")),
         rule_words=words_pattern(lang.words("rule_words")),
+        budget_words=words_pattern(lang.words("budget_words")),
         bound_hedges=frozenset(k.lower() for k, v in lang["hedges"].items()
                                if v in ("lower_bound", "upper_bound")),
         scales={k.lower(): float(v) for k, v in lang["scale_words"].items()},

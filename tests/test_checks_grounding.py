@@ -147,6 +147,10 @@ def test_zero_target_in_percent_is_not_a_unit_mismatch() -> None:
                  False, id="a-rule's-bound"),
     pytest.param("Tercatat minimal 8 persen balita di desa itu stunting.", True,
                  id="a-hedged-measurement"),
+    pytest.param("Minimal 8 persen Dana Desa kita minta untuk gizi.", False,
+                 id="the-floor-of-an-allotment"),
+    pytest.param("Paling sedikit 8 persen desa wajib ikut posyandu keliling.", False,
+                 id="a-rule-word-after-the-bound"),
 ])
 def test_a_rule_bound_is_not_a_hedge(text: str, flagged: bool) -> None:
     item = Indicator(name="porsi", value=8, value_text="8 persen", unit="persen", quote=text)

@@ -475,3 +475,16 @@ def test_a_year_after_a_word_of_goal_is_the_goals_deadline(deadline: int, flagge
     assert len(flags) == flagged
     if flagged:
         assert "recorded for 2028, but its value's clause gives 2030" in flags[0].message
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    pytest.param("Strategi Nasional Percepatan Penurunan Stunting di Kendari didukung anggaran "
+                 "Rp 850 juta dari APBD.", False, id="a-scope-word-inside-a-name"),
+    pytest.param("Kendari mendapat bantuan nasional untuk stunting sebesar Rp 850 juta.", True,
+                 id="a-national-figure"),
+])
+def test_a_scope_word_inside_a_name_places_no_figure(text: str, flagged: bool) -> None:
+    item = Indicator(name="anggaran stunting", value=850e6, value_text="Rp 850 juta",
+                     unit="rupiah", quote=text)
+    kinds = {f.kind for f in check(text, Extraction(indicators=[item]))}
+    assert ("roles.scope_not_local" in kinds) is flagged

@@ -8,7 +8,7 @@ import math
 from llmextract.checks.context import ArticleContext, LocatedItem, calendar, describe
 from llmextract.models import Flag, Indicator, Severity
 from llmextract.text.alignment import MatchStatus
-from llmextract.text.numbers import PERCENT_UNIT, ZERO_TARGET
+from llmextract.text.numbers import MONEY, PERCENT_UNIT, ZERO_TARGET
 from llmextract.vocabulary import is_percent_unit
 
 
@@ -119,14 +119,18 @@ def _unit_and_hedge_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
 
 
 def _rule_bound(ctx: ArticleContext, li: LocatedItem) -> bool:
-    """'mewajibkan setiap desa mengalokasikan minimal 8 persen': a bound set by a rule is
-    exact, not a hedge on a measurement."""
+    """'mewajibkan setiap desa mengalokasikan minimal 8 persen', '8 persen dana desa wajib
+    dialokasikan': a bound set by a rule is exact, not a hedge on a measurement; so is the
+    floor of an allotment ('minimal Rp 50 juta', 'paling sedikit 10 persen Dana Desa'), which
+    someone sets rather than measures."""
     mention = li.mention
-    if mention is None or mention.hedge is None or li.value_span is None:
+    if mention is None or mention.hedge is None or li.value_span is None \
+            or mention.hedge.lower() not in ctx.vocab.bound_hedges:
         return False
     start, end = ctx.sentence_range(li.value_span.start)
-    return mention.hedge.lower() in ctx.vocab.bound_hedges and \
-        ctx.vocab.rule_words.search(ctx.lowered, start, li.value_span.start) is not None
+    clause = ctx.clause_of(li.value_span.start)
+    return mention.kind == MONEY or ctx.vocab.budget_words.search(ctx.lowered, *clause) \
+        is not None or ctx.vocab.rule_words.search(ctx.lowered, start, end) is not None
 
 
 def check_grounding(ctx: ArticleContext) -> list[Flag]:

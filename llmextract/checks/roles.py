@@ -99,7 +99,8 @@ def _scope_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
     if not may_hold(ctx.vocab.scope_words, ctx.lowered, start, end):
         return []  # the clause's words are read once, below, when they may hold one
     scopes = [m for m in ctx.vocab.scope_words.finditer(ctx.lowered, start, end)
-              if not (m.group() in ctx.vocab.provincial_scope_words and ctx.provincial_article)]
+              if not (m.group() in ctx.vocab.provincial_scope_words and ctx.provincial_article)
+              and not _inside_a_name(ctx.text, m.start())]
     if not scopes or getattr(li.item, "scope", Scope.local) is not Scope.local:
         return []  # the item says whose figure it is: a comparison figure, not an error
     before = [m for m in scopes if m.start() < li.value_span.start]
@@ -111,6 +112,17 @@ def _scope_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
                      f"The article gives {li.value_text} as a {word} figure, not the region's "
                      f"own, but the item does not say so.",
                      [li.value_span, Span(start=start, end=end)])]
+
+
+_WORD_BEFORE = re.compile(r"(\w)[\w'-]*\s+$")
+
+
+def _inside_a_name(text: str, at: int) -> bool:
+    """A capitalised word after another ('Strategi Nasional Percepatan Penurunan Stunting di
+    Kendari'): part of a name, which places no figure (the city's APBD money for it is the
+    city's); 'rata-rata Provinsi Sumatera Utara' still compares."""
+    before = _WORD_BEFORE.search(text, max(0, at - 40), at)
+    return text[at].isupper() and before is not None and before.group(1).isupper()
 
 
 def _zero_flags(ctx: ArticleContext) -> list[Flag]:

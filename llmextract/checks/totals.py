@@ -1,9 +1,9 @@
 """Totals: the parts an article lists must add up to the total it gives, shares of one whole
 must not add up to more than 100 %, and a figure for a whole breakdown must not be reported as
-one of its groups. These read the text itself, not only the extracted items: an amount the extraction
-did not keep, or a row of a table no item names by its place, still makes "Rp8,75 miliar itu
-terbagi untuk ... Rp3,1 miliar, ... Rp2,4 miliar, serta ... Rp2,8 miliar" an error an analyst
-must see.
+one of its groups. These read the text itself, not only the extracted items: an amount the
+extraction did not keep, or a row of a table no item names by its place, still makes
+"Rp8,75 miliar itu terbagi untuk ... Rp3,1 miliar, ... Rp2,4 miliar, serta ... Rp2,8 miliar"
+an error an analyst must see.
 
 - Money: a sentence with a word of breakdown ("terdiri dari", "terbagi untuk", "dengan
   rincian") gives the total before it and the parts after it (or, when it ends in a colon, in
