@@ -221,6 +221,20 @@ def test_two_programs_in_one_sentence(text: str, names: list[str]) -> None:
     assert [p.program.name for p in propose_programs(text, CONFIG)] == names
 
 
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        ("Judul\n\nPemkot menjalankan Samarinda Peduli Gizi Keluarga atau Sapu Gizi bagi balita "
+         "stunting.", ["Samarinda Peduli Gizi Keluarga (Sapu Gizi)"]),
+        ("Judul\n\nAndalan pemkab adalah program Gerakan Gizi Anak Sasak, yang dalam bahasa Sasak "
+         "disebut Gerak Semeton, bagi balita stunting.",
+         ["Gerakan Gizi Anak Sasak (Gerak Semeton)"]),
+    ],
+)
+def test_a_program_and_its_other_name_are_one_program(text: str, names: list[str]) -> None:
+    assert [p.program.name for p in propose_programs(text, CONFIG)] == names
+
+
 def test_bold_names_of_a_numbered_list_of_programs() -> None:
     found = propose_programs(MARKDOWN_LIST, CONFIG)
     assert [(p.program.name, p.rule) for p in found] == [

@@ -143,6 +143,7 @@ class ProgramRules:
     max_words: int
     not_heads: frozenset[str]
     not_programs: frozenset[str]
+    alias: re.Pattern[str]  # 'X, yang dalam bahasa Sasak disebut Y', 'X atau Y': one program
 
     @classmethod
     def load(
@@ -277,6 +278,7 @@ class ProgramRules:
             min_words=int(config.get("min_name_words", 2)),
             max_words=int(config.get("max_name_words", 12)),
             not_heads=frozenset(w.lower() for w in lang.words("not_program_heads")),
+            alias=any_case(lang.words("alias_words")),
             not_programs=frozenset(
                 " ".join(w.lower().split()) for w in vocab.words("not_programs")
             ),
@@ -348,14 +350,48 @@ def propose_programs(
     # A name inside a longer one (the name without its acronym, a cut-off repeat, the name after
     # its program word: 'Program Satu Desa Satu Ahli Gizi') is the same program.
     bare = [_bare(key, rules) for key in found]
-    return [
+    return _merge_aliases([
         p
         for i, p in enumerate(found.values())
         if not any(
             j != i and bare[i] in other and (bare[i] != other or j < i)
             for j, other in enumerate(bare)
         )
-    ]
+    ], rules)
+
+
+_ALIAS_GAP_WORDS = 8  # 'X, yang dalam bahasa Sasak disebut Y': the words joining two names
+
+
+def _merge_aliases(proposals: list[Proposal], rules: ProgramRules) -> list[Proposal]:
+    """Two names of one sentence joined by a word of another name ('Gerakan Gizi Anak Sasak,
+    yang dalam bahasa Sasak disebut Gerak Semeton', 'Samarinda Peduli Gizi Keluarga atau Sapu
+    Gizi') are one program, named 'X (Y)' in the sentence's order, like a name with its acronym:
+    measured on blind12, each such pair was counted as two programs."""
+    out: list[Proposal] = []
+    for p in proposals:
+        at = next((i for i, q in enumerate(out) if _aliases(q.program, p.program, rules)), None)
+        if at is None:
+            out.append(p)
+            continue
+        q = out[at]
+        first, later = sorted((q.program, p.program), key=lambda x: x.quote.find(x.name))
+        name = first.name if "(" in first.name else f"{first.name} ({later.name})"
+        out[at] = Proposal(q.program.model_copy(update={"name": name}), q.rule, q.sure or p.sure)
+    return out
+
+
+def _aliases(one: Program, other: Program, rules: ProgramRules) -> bool:
+    """Both names capitalised and written in the same sentence, the gap between them a few
+    words holding a word of another name."""
+    quote = one.quote
+    if quote != other.quote or not (one.name[:1].isupper() and other.name[:1].isupper()):
+        return False
+    (a, first), (b, _) = sorted((quote.find(x.name), x.name) for x in (one, other))
+    if a < 0 or b < a + len(first):
+        return False
+    between = quote[a + len(first) : b]
+    return len(between.split()) <= _ALIAS_GAP_WORDS and bool(rules.alias.search(between))
 
 
 def _bare(key: str, rules: ProgramRules) -> str:
