@@ -175,8 +175,8 @@ MARKDOWN_HEADING = (
          "pendamping keluarga.", "Pendampingan oleh tim pendamping keluarga", "team_passive"),
         ("Judul\n\nIbu hamil KEK mendapat biskuit makanan tambahan selama 120 hari.",
          "Pemberian biskuit", "received"),
-        ("Judul\n\nLayanan itu termasuk pemberian makanan tambahan bagi ibu hamil KEK.",
-         "Pemberian makanan tambahan bagi ibu hamil", "activity"),
+        ("Judul\n\nPuskesmas menyiapkan layanan, termasuk pemberian makanan tambahan bagi ibu "
+         "hamil KEK.", "Pemberian makanan tambahan bagi ibu hamil", "activity"),
         # a service held at a place, its words up to one that says where
         ("Judul\n\nPuskesmas menggelar posyandu malam di balai dusun.", "posyandu malam",
          "service_place"),
@@ -324,6 +324,10 @@ def test_a_heading_opens_a_list_of_programs() -> None:
         # an activity already named, referred to again (a passive verb or a demonstrative next)
         "Judul\n\nPendampingan dilakukan oleh bidan desa dan kader bagi balita.",
         "Judul\n\nPendaftaran itu dilakukan untuk 640 keluarga berisiko stunting.",
+        # the workings of a program named before, in a sentence about it
+        "Judul\n\nLayanan itu termasuk pemberian makanan tambahan bagi ibu hamil KEK.",
+        "Judul\n\nProgram yang dirintis Dinas Kesehatan ini memberikan biskuit tinggi protein "
+        "kepada keluarga sasaran.",
         # a noun of an office's name after a comma; a time; a verb of saying; a clause of aim
         "Judul\n\nKepala Dinas Pengendalian Penduduk, Pemberdayaan Perempuan dan Perlindungan "
         "Anak mencatat 30 balita stunting.",

@@ -43,6 +43,9 @@ _PLAIN_NAME = rf"{_CAP}(?:\s+(?:(?:dan|untuk|bagi|&)\s+)?{_CAP})*"
 _ACRONYM_NAME = rf"(?P<name>{_NAME}\s+\([A-Z][\w ]{{1,20}}\))"
 # Either order: 'Sekolah Lapang Ibu Balita (Selabi)', 'Dashat (Dapur Sehat Atasi Stunting)'.
 _NAMED = rf"(?P<name>{_NAME}\s+\([A-Z][\w ]{{1,20}}\)|[A-Z][\w-]{{1,15}}\s+\({_NAME}\))"
+# 'Program yang dirintis Dinas Kesehatan Halmahera Barat ini ...': the words between a sentence's
+# opening program word and the demonstrative pointing back to the program.
+_SUBJECT_WORDS = 8
 # A count written in digits, not the tail of a larger one ('4.870'): people counted before a verb.
 _COUNT = r"(?<![\w.,])[0-9][0-9.]*"
 _QUOTE = "[\"“‘']?"  # a name may be quoted: 'program "Jumat Sehat"'
@@ -115,6 +118,9 @@ class ProgramRules:
     named_by: re.Pattern[str]  # 'gerakan yang diberi nama "Noken Gizi"'
     # 'program Sambang Bocah, yaitu kunjungan rumah ...': what follows describes the name before
     describes: re.Pattern[str]
+    # 'Program ini menyediakan kelas pengasuhan ...', 'Layanan yang diberi nama Sapo Gizi ...
+    # melayani pemeriksaan balita': a sentence about a program named before or in it
+    program_subject: re.Pattern[str]
     verb: re.Pattern[str]
     verb_nouns: dict[str, str]
     team_work: re.Pattern[str]  # '186 Tim Pendamping Keluarga kini mendampingi 4.870 keluarga'
@@ -165,6 +171,7 @@ class ProgramRules:
         copulas = phrases_alternation(lang.words("copulas"))
         joiners = _alternation(list(lang.words("list_words")))
         cues = _alternation(list(lang.words("activity_cues")))
+        pointers = phrases_alternation([*lang.words("demonstratives"), *lang.words("naming_words")])
         beneficiary = _alternation(list(lang.words("beneficiary_words")))
         speech = phrases_alternation(lang.words("speech_verbs"))
         purpose = phrases_alternation(lang.words("activity_purpose_words"))
@@ -230,6 +237,10 @@ class ProgramRules:
                 rf"(?P<long>{_NAME}))?"
             ),
             describes=re.compile(rf"[A-Z][\w-]*\)?[\"”’']?,?\s+(?i:{copulas or '(?!)'})\s+$"),
+            program_subject=re.compile(
+                rf"[\"“‘'\s]*(?i:{words})(?:\s+[^\s,.;:]+){{0,{_SUBJECT_WORDS}}}?\s+"
+                rf"(?i:{pointers})(?!\w)"
+            ),
             verb=re.compile(rf"{verbs}$"),
             verb_nouns=verb_nouns,
             # Only a counted team (a number before it) and at most two words before its verb:
@@ -467,7 +478,7 @@ def _names_in(
     listing = False  # a further activity after a comma or 'dan' only once one was found
     # A program named by a word of means before the activities ('Melalui Genting, orang tua asuh
     # menyalurkan paket pangan ...') is what they are done under, not a further program.
-    through = rules.through_name.search(s.text)
+    through = rules.through_name.search(s.text) or rules.program_subject.match(s.text)
 
     def under_named(at: int) -> bool:
         return through is not None and through.start() < at
@@ -551,7 +562,7 @@ def _names_in(
             yield _described(m["name"], rules), "copula", False
     # 'layanan ... seperti pemberian vitamin, imunisasi dasar, dan penyuluhan gizi'
     for opener in rules.listed_activity.finditer(s.text):
-        if rules.describes.search(s.text, 0, opener.start("rest")):
+        if rules.describes.search(s.text, 0, opener.start("rest")) or under_named(opener.start()):
             continue
         for m in [opener, *rules.next_activity.finditer(s.text, opener.end())]:
             activity = _activity(s.text, m, rules, numbers, for_people=False)
