@@ -296,12 +296,17 @@ class ProgramRules:
         )
 
     def keeps(self, name: str) -> bool:
-        """A name of the right length that is not an office or team nor names a national policy."""
+        """A name of the right length that is not an office or team nor names a national policy
+        nor is the proper name of a meeting ('Forum Rembuk Stunting': an event word among its
+        first two words, every word capitalised; 'Kunjungan rumah ibu hamil' is an activity)."""
         words = name.split()
         said = " ".join(name.lower().split())
+        meeting = all(w[:1].isupper() for w in words) and any(
+            w.lower() in self.events for w in words[:2])
         return (
             self.min_words <= len(words) <= self.max_words
             and words[0].lower() not in self.not_heads
+            and not meeting
             and not any(policy in said for policy in self.not_programs)
         )
 
