@@ -310,6 +310,11 @@ def test_a_heading_opens_a_list_of_programs() -> None:
         "Judul\n\nSebanyak 80 warga menerima makanan tambahan saat bazar.",
         "Judul\n\nCamat membuka Pekan Gizi Nasional tingkat kecamatan.",  # an event
         "Judul\n\nProgram itu dibahas dalam Forum Rembuk Stunting bersama camat.",  # a meeting
+        # set apart from the topic, in its sentence or the next one pointing back to it
+        "Judul\n\nDi luar urusan stunting, dinas menjalankan program Beasiswa Siswa Hebat bagi "
+        "pelajar.",
+        "Judul\n\nIa menyinggung Program Kampung Terang, yakni pemasangan lampu jalan. Program "
+        "itu penting, meski bukan bagian dari penanganan stunting.",
         "Judul\n\nKader yang dilatih tahun lalu kini aktif di posyandu.",  # nobody counted
         "Judul\n\nDinas menyalurkan beras selama sebulan kepada warga.",  # people not of the topic
         # a name for the topic's service that is a survey, a goal or the work of an aim

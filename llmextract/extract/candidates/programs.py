@@ -150,6 +150,7 @@ class ProgramRules:
     not_heads: frozenset[str]
     not_programs: frozenset[str]
     alias: re.Pattern[str]  # 'X, yang dalam bahasa Sasak disebut Y', 'X atau Y': one program
+    outside_topic: re.Pattern[str]  # 'di luar urusan stunting', 'tapi untuk stunting'
 
     @classmethod
     def load(
@@ -172,6 +173,7 @@ class ProgramRules:
         joiners = _alternation(list(lang.words("list_words")))
         cues = _alternation(list(lang.words("activity_cues")))
         pointers = phrases_alternation([*lang.words("demonstratives"), *lang.words("naming_words")])
+        topic = phrases_alternation(vocab.words("topic_words"))
         beneficiary = _alternation(list(lang.words("beneficiary_words")))
         speech = phrases_alternation(lang.words("speech_verbs"))
         purpose = phrases_alternation(lang.words("activity_purpose_words"))
@@ -290,6 +292,10 @@ class ProgramRules:
             max_words=int(config.get("max_name_words", 12)),
             not_heads=frozenset(w.lower() for w in lang.words("not_program_heads")),
             alias=any_case(lang.words("alias_words")),
+            outside_topic=re.compile(
+                rf"(?<!\w)(?i:{phrases_alternation(lang.words('apart_words'))})"
+                rf"(?:\s+[^\W\d_][\w-]*){{0,3}}?\s+(?i:{topic})(?!\w)"
+            ),
             not_programs=frozenset(
                 " ".join(w.lower().split()) for w in vocab.words("not_programs")
             ),
@@ -336,8 +342,9 @@ def propose_programs(
     money = [m for m in mentions if m.kind == MONEY]
     found: dict[str, Proposal] = {}
     list_open = False
-    for s in split_sentences(text):
-        if s.headline:
+    sentences = split_sentences(text)
+    for i, s in enumerate(sentences):
+        if s.headline or _outside_topic(s, sentences[i + 1 : i + 2], rules):
             continue
         item = rules.bullet.match(s.line)
         if item:
@@ -374,6 +381,17 @@ def propose_programs(
             for j, other in enumerate(bare)
         )
     ], rules)
+
+
+def _outside_topic(s: Sentence, after: tuple[Sentence, ...], rules: ProgramRules) -> bool:
+    """The sentence, or the next one pointing back to its program, sets what it names apart
+    from the topic ('Di luar urusan stunting, Dinas Pendidikan memaparkan program beasiswa ...',
+    '... Program Indonesia Pintar untuk anak sekolah, tapi untuk stunting fokus kita ...',
+    'Program itu ... bukan bagian dari penanganan stunting'): none of its names is a program of
+    the topic."""
+    return bool(rules.outside_topic.search(s.text)) or any(
+        rules.program_subject.match(n.text) and rules.outside_topic.search(n.text)
+        for n in after)
 
 
 _ALIAS_GAP_WORDS = 8  # 'X, yang dalam bahasa Sasak disebut Y': the words joining two names
