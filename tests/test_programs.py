@@ -180,6 +180,8 @@ MARKDOWN_HEADING = (
         # a service held at a place, its words up to one that says where
         ("Judul\n\nPuskesmas menggelar posyandu malam di balai dusun.", "posyandu malam",
          "service_place"),
+        ("Judul\n\nPuskesmas menggelar posyandu malam dan kelas gizi.", "posyandu malam",
+         "service_place"),  # or a word joining another
         # sanitation serves the topic whoever it is for
         ("Judul\n\nDinas PUPR mempercepat pembangunan jamban apung di desa lokus.",
          "Pembangunan jamban apung", "activity"),

@@ -484,9 +484,11 @@ def _names_in(
         if m["name"].split()[0].lower() not in rules.events | rules.not_activities:
             yield m["name"], "name_after_verb", False
     for m in rules.service_place.finditer(s.text):
-        # the service's words end before a word that says where, when or how ('di', 'yang')
-        words = list(itertools.takewhile(lambda w: w.lower() not in rules.stop_words,
-                                         m["name"].split()))
+        # the service's words end before a word that says where, when or how ('di', 'yang') or
+        # joins another ('posyandu rutin dan kunjungan rumah')
+        words = list(itertools.takewhile(
+            lambda w: w.lower() not in rules.stop_words and w.lower() not in rules.joiners,
+            m["name"].split()))
         if len(words) >= rules.min_words:
             named = True
             yield " ".join(words), "service_place", False
