@@ -4,10 +4,11 @@ These are facts about the article, not claims in it, and a model gets them wrong
 rules read them from the article's structure, and only what is certain; unknown is empty, never
 guessed:
 
-- the title is the headline: the line a site repeats, else the first long line that is no
-  caption, no quote and no sentence;
+- the title is the headline: the line a site repeats, else the longest header line that is no
+  caption nor other boilerplate (a byline, a view counter), no quote and no sentence;
 - the region is the administrative area (``Kota X``, ``Kabupaten X``, ``Pemkab X``, ``Bupati X``)
-  the body names most often, each name cut where the place name ends: a person's name or a
+  the lead (its first paragraph, a photo caption aside) names first, else the one the body names
+  most often, each name cut where the place name ends: a person's name or a
   headline's verb written right after it ("Wali Kota Metro Rafieq", "Pemkab Kejar Zero") is
   dropped when the article also writes the place alone;
 - the date is the publication date: the first full date of the header (the lines above the
@@ -119,7 +120,7 @@ def find_region(text: str, title: str | None = None) -> str | None:
                      if (prefix, words[:n]) in whole), words)
         return " ".join((prefix, *form))
 
-    lead = next((line for line in body.split("\n") if _prose(line)), "")
+    lead = next((line for line in body.split("\n") if _prose(line) and not _caption(line)), "")
     if in_lead := _region_names(lead):
         prefix, words, _ = in_lead[0]
         return named(prefix, words)
@@ -178,11 +179,14 @@ def _headline_rules() -> tuple[int, tuple[str, ...]]:
 
 
 def reads_as_headline(line: str) -> bool:
-    """A line of enough words that is no caption, no quote, no date line and no sentence (a
-    headline has no full stop at its end). The checks read the opening by the same rule."""
+    """A line of enough words that is no caption nor other boilerplate (a byline with a view
+    counter, 'Penulis: ... | Dibaca: 1.207 kali', is longer than many headlines), no quote, no
+    date line and no sentence (a headline has no full stop at its end). The checks read the
+    opening by the same rule."""
     min_words, quotes = _headline_rules()
     line = _unmarked(line.strip())
-    return (len(line.split()) >= min_words and not find_date(line) and not _caption(line)
+    return (len(line.split()) >= min_words and not find_date(line)
+            and boilerplate_category(line) is None
             and not line.startswith(quotes) and not line.endswith("."))
 
 

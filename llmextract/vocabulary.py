@@ -90,18 +90,24 @@ def _heads(phrases: Iterable[str]) -> tuple[str, ...]:
     return _starts(sorted({max(p.lower().split(), key=len) for p in phrases}))
 
 
+# What may stand right before a word's start: a space, a line's start, an opening quote or bracket.
+_WORD_STARTS = (" ", "\n", '"', "\u201c", "'", "\u2018", "(")
+
+
 def _starts(words: Iterable[str]) -> tuple[str, ...]:
-    """Words as they start in a text (' perintah' is not in 'pemerintah')."""
-    return tuple(f" {w.lower()}" for w in words)
+    """Words as they start in a text (' perintah' is not in 'pemerintah'), after a space and
+    after each other mark that can open a word: 'Rinciannya, Dinas Kesehatan Rp 6,5 miliar'
+    opens its line, and a test for ' rinciannya' alone missed it."""
+    return tuple(f"{mark}{w.lower()}" for w in words for mark in _WORD_STARTS)
 
 
 def holds_any(lowered: str, heads: tuple[str, ...]) -> bool:
-    """Whether ``lowered`` holds one of ``heads`` (a loop: cheaper than any() over a
-    generator, and this runs for every article)."""
+    """Whether ``lowered`` holds one of ``heads``, or starts with one of them without its mark
+    (a loop: cheaper than any() over a generator, and this runs for every article)."""
     for head in heads:
         if head in lowered:
             return True
-    return False
+    return lowered.startswith(tuple(head[1:] for head in heads if head[0] == " "))
 
 
 @lru_cache(maxsize=8)

@@ -139,6 +139,14 @@ CASES = {
         "Jumlah balita stunting di Kota Maju hingga April 2025 sebanyak 1.482 anak.\n\nIa merinci "
         "sebarannya per kecamatan:\n\nKecamatan Timur: 402 anak\nKecamatan Barat: 351 anak",
         None),
+    "money-parts-opening-their-line-under-the-total-off": Case(
+        "Total anggaran stunting tahun ini Rp 12,75 miliar.\n\nRinciannya, Dinas Kesehatan Rp 6,5 "
+        "miliar, DPPKB Rp 2,4 miliar, serta Dinas Ketahanan Pangan Rp 1,35 miliar.",
+        "totals.money_parts_do_not_sum",
+        "Rp 6,5 miliar + Rp 2,4 miliar + Rp 1,35 miliar = Rp 10,25 miliar, not Rp 12,75 miliar"),
+    "money-parts-opening-their-line-under-the-total-right": Case(
+        "Total anggaran stunting tahun ini Rp 10,25 miliar.\n\nRinciannya, Dinas Kesehatan Rp 6,5 "
+        "miliar, DPPKB Rp 2,4 miliar, serta Dinas Ketahanan Pangan Rp 1,35 miliar.", None),
     "table-rows-do-not-add-up-to-their-total-row": Case(
         "Lima kecamatan dengan kasus terbanyak:\n\nKecamatan | Balita stunting\nTimur | 212\n"
         "Barat | 187\nUtara | 164\nTotal tiga kecamatan | 600",

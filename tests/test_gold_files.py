@@ -38,6 +38,7 @@ GOLD_SETS = {
     "blind10": (ROOT / "tests" / "blind10" / "gold.json", ROOT / "tests" / "blind10" / "articles"),
     "blind11": (ROOT / "tests" / "blind11" / "gold.json", ROOT / "tests" / "blind11" / "articles"),
     "blind12": (ROOT / "tests" / "blind12" / "gold.json", ROOT / "tests" / "blind12" / "articles"),
+    "blind13": (ROOT / "tests" / "blind13" / "gold.json", ROOT / "tests" / "blind13" / "articles"),
 }
 
 WORDS = (
