@@ -204,3 +204,35 @@ def test_target_fields(
         unit,
         indicator,
     )
+
+
+# ------------------------------------------------------------------ where and when (issue 9, 4)
+
+KECAMATAN_TABLE = ("Judul\n\nSebarannya:\n\nKecamatan | Balita stunting\nLuwuk | 212\n"
+                   "Toili | 187\nJumlah | 399")
+PROVINCE_FOR_COMPARISON = ("Judul\n\nPada 2024, prevalensi stunting di Kabupaten Muna 29,4 persen, "
+                           "di atas rata-rata provinsi 26,1 persen dan angka nasional 19,8 persen.")
+A_NAME_WITH_A_SCOPE_WORD = ("Judul\n\nStrategi Nasional Percepatan Penurunan Stunting di Kota "
+                            "Kendari didukung anggaran Rp 850 juta dari APBD.")
+
+
+@pytest.mark.parametrize(
+    ("text", "value_text", "place", "scope", "year"),
+    [
+        pytest.param(KECAMATAN_TABLE, "212", "Kecamatan Luwuk", "local", None,
+                     id="a-row-under-a-column-of-places"),
+        pytest.param(KECAMATAN_TABLE, "399", None, "local", None, id="the-total-row-has-no-place"),
+        pytest.param(PROVINCE_FOR_COMPARISON, "29,4 persen", "Kabupaten Muna", "local", 2024,
+                     id="the-place-its-clause-names"),
+        pytest.param(PROVINCE_FOR_COMPARISON, "26,1 persen", None, "provincial", 2024,
+                     id="a-provincial-comparison"),
+        pytest.param(PROVINCE_FOR_COMPARISON, "19,8 persen", None, "national", 2024,
+                     id="a-national-comparison"),
+        pytest.param(A_NAME_WITH_A_SCOPE_WORD, "Rp 850 juta", "Kota Kendari", "local", None,
+                     id="a-scope-word-inside-a-name-is-no-scope"),
+    ],
+)
+def test_place_scope_and_year(text: str, value_text: str, place: str | None, scope: str,
+                              year: int | None) -> None:
+    item = to_indicator(text, candidate(text, value_text), parse_numbers(text), RULES)
+    assert (item.place, item.scope.value, item.year) == (place, scope, year)

@@ -14,7 +14,7 @@ from llmextract.extract.candidates.propose import count_doubt, is_count
 from llmextract.models import Flag, Indicator, Program, Scope, Severity, Span, Target
 from llmextract.text.alignment import MatchStatus, contains
 from llmextract.text.numbers import DATE, PERIOD, YEAR, ZERO_TARGET
-from llmextract.text.words import may_hold, search_words, years_in
+from llmextract.text.words import inside_a_name, may_hold, search_words, years_in
 
 _MIN_PIECE_WORDS = 3
 _BRACKETS = re.compile(r"\([^)]*\)")
@@ -100,7 +100,7 @@ def _scope_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
         return []  # the clause's words are read once, below, when they may hold one
     scopes = [m for m in ctx.vocab.scope_words.finditer(ctx.lowered, start, end)
               if not (m.group() in ctx.vocab.provincial_scope_words and ctx.provincial_article)
-              and not _inside_a_name(ctx.text, m.start())]
+              and not inside_a_name(ctx.text, m.start())]
     if not scopes or getattr(li.item, "scope", Scope.local) is not Scope.local:
         return []  # the item says whose figure it is: a comparison figure, not an error
     before = [m for m in scopes if m.start() < li.value_span.start]
@@ -112,17 +112,6 @@ def _scope_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
                      f"The article gives {li.value_text} as a {word} figure, not the region's "
                      f"own, but the item does not say so.",
                      [li.value_span, Span(start=start, end=end)])]
-
-
-_WORD_BEFORE = re.compile(r"(\w)[\w'-]*\s+$")
-
-
-def _inside_a_name(text: str, at: int) -> bool:
-    """A capitalised word after another ('Strategi Nasional Percepatan Penurunan Stunting di
-    Kendari'): part of a name, which places no figure (the city's APBD money for it is the
-    city's); 'rata-rata Provinsi Sumatera Utara' still compares."""
-    before = _WORD_BEFORE.search(text, max(0, at - 40), at)
-    return text[at].isupper() and before is not None and before.group(1).isupper()
 
 
 def _zero_flags(ctx: ArticleContext) -> list[Flag]:

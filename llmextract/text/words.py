@@ -160,3 +160,14 @@ def years_in(text: str | None) -> tuple[int, ...]:
     """The years written in a period or a date note ('Juli 2025' -> 2025); the same few
     periods are asked about for every item."""
     return tuple(int(y) for y in YEAR_IN.findall(text or ""))
+
+
+_WORD_BEFORE = re.compile(r"(\w)[\w'-]*\s+$")
+
+
+def inside_a_name(text: str, at: int) -> bool:
+    """A capitalised word after another ('Strategi Nasional Percepatan Penurunan Stunting di
+    Kendari'): part of a name, which places no figure (the city's APBD money for it is the
+    city's); 'rata-rata Provinsi Sumatera Utara' still compares."""
+    before = _WORD_BEFORE.search(text, max(0, at - 40), at)
+    return text[at].isupper() and before is not None and before.group(1).isupper()

@@ -28,7 +28,7 @@ from llmextract.extract.candidates.propose import (
     split_sentences,
     table_row,
 )
-from llmextract.models import Extraction, Indicator, Program, Target, TargetKind
+from llmextract.models import Extraction, Indicator, Program, Scope, Target, TargetKind
 from llmextract.prompts import Prompt
 from llmextract.resources import load_vocab, prompts_dir
 from llmextract.text.layout import is_list_row, table_header
@@ -44,7 +44,7 @@ from llmextract.text.numbers import (
     NumberMention,
     parse_numbers,
 )
-from llmextract.text.words import any_case
+from llmextract.text.words import any_case, inside_a_name, phrases_alternation, years_in
 
 _WORD = re.compile(r"[^\W\d_][\w-]*")
 _SPACES = re.compile(r"[ \t\u00a0]*")
@@ -70,6 +70,10 @@ class Rules:
     relative_years: dict[str, int]
     relative_year: re.Pattern[str]
     scope: re.Pattern[str]  # 'nasional': a figure above the article's region says so in its name
+    provincial_words: frozenset[str]  # 'provinsi': the scope words of a province, not the nation
+    places: re.Pattern[str]  # 'Kabupaten Muna', 'kecamatan Luwuk': a place a figure is about
+    place_heads: frozenset[str]  # 'kecamatan', 'kabupaten': a table column of places
+    total_words: frozenset[str]  # 'jumlah', 'total': a table's total row, no place of its own
     period_prepositions: set[str]
     period_qualifiers: set[str]
     period_nouns: frozenset[str]  # 'tahun 2024' is the period '2024'
@@ -95,6 +99,7 @@ class Rules:
             *lang.words("percent_point_words"),
         ]
         relative = {_key(k): int(v) for k, v in lang.table("relative_years").items()}
+        heads = [*load_vocab("metadata").words("region_prefixes"), *lang.words("subregion_heads")]
         return cls(
             indicator_names=sorted(domain.words("indicator_names"), key=len, reverse=True),
             populations=sorted(domain.words("populations"), key=len, reverse=True),
@@ -114,6 +119,10 @@ class Rules:
             relative_years=relative,
             relative_year=any_case(relative),
             scope=any_case(lang.words("scope_words")),
+            provincial_words=frozenset(w.lower() for w in lang.words("provincial_scope_words")),
+            places=_places(heads),
+            place_heads=frozenset(h.lower().rstrip(".") for h in heads),
+            total_words=frozenset(w.lower() for w in lang.words("total_words")),
             period_prepositions={w.lower() for w in lang.words("period_prepositions")},
             period_qualifiers={w.lower() for w in lang.words("period_qualifiers")},
             period_nouns=frozenset(w.lower() for w in lang.words("period_nouns")),
@@ -121,6 +130,13 @@ class Rules:
             part_of=lang.words("part_of"),
             anaphora=any_case(lang.words("anaphora")),
         )
+
+
+def _places(heads: list[str]) -> re.Pattern[str]:
+    """A head of a region or of a place in one, in any case, and up to three capitalised words:
+    'Kabupaten Maluku Tengah', 'kecamatan Medan Belawan'."""
+    return re.compile(rf"(?<!\w)(?i:{phrases_alternation(heads)})\s+[A-Z][\w'-]*"
+                      rf"(?:\s+[A-Z][\w'-]*){{0,2}}")
 
 
 def _key(phrase: str) -> str:
@@ -370,6 +386,47 @@ def _scoped(name: str, text: str, start: int, end: int, rules: Rules) -> str:
     return f"{name} {scope.group().lower()}"
 
 
+def _scope(text: str, start: int, end: int, rules: Rules) -> Scope:
+    """Whose figure: a province's or the nation's when its clause says so ('angka nasional 19,8
+    persen', ``_scoped``), else the region's own. In an article about a province the checks
+    read 'provinsi' as the article's own (``checks.context``); here it is the province's."""
+    found = next((m for m in rules.scope.finditer(text, start, end)
+                  if not inside_a_name(text, m.start())), None)
+    if found is None:
+        return Scope.local
+    return Scope.provincial if found.group().lower() in rules.provincial_words else Scope.national
+
+
+def _place(text: str, c: Candidate, clause: tuple[int, int], rules: Rules) -> str | None:
+    """The place a figure is about, as written: a row's label when it names one ('Kecamatan
+    Timur: 212 balita'), a row under a table column of places ('Kecamatan | Balita stunting'
+    over 'Luwuk | 212': 'Kecamatan Luwuk'; not its total row, 'Jumlah | 1.595'), else the place
+    its clause names nearest to it ('prevalensi stunting di Kabupaten Muna 29,4 persen'; not in a
+    headline, whose title case runs verbs into names: 'Kota Bima Turun Jadi')."""
+    label = TABLE_ROW.match(c.sentence.line)
+    row = label["label"].strip(" *") if label and c.sentence.line_start + label.end() \
+        <= c.mention.start else None
+    if row and row.split()[0].lower() in rules.total_words:
+        return None
+    if row and (named := rules.places.match(row)) and named.end() == len(row):
+        return row
+    if row and (head := _column_of_places(text, c, rules)):
+        return f"{head} {row}"
+    if c.sentence.headline:
+        return None
+    found = [(abs(m.start() - c.mention.start), m.group())
+             for m in rules.places.finditer(text, *clause)]
+    return min(found)[1] if found else None
+
+
+def _column_of_places(text: str, c: Candidate, rules: Rules) -> str | None:
+    """The first column's name of the pipe table a row is in, when it names a kind of place."""
+    header = table_header(text, c.sentence.line_start)
+    cell = TABLE_ROW.match(text[header[0]:header[1]]) if header else None
+    head = cell["label"].strip(" *") if cell else ""
+    return head if head.lower() in rules.place_heads else None
+
+
 def _placed_row(
     text: str, c: Candidate, row: str | None, rules: Rules
 ) -> tuple[str, str | None] | None:
@@ -421,14 +478,19 @@ def to_indicator(text: str, c: Candidate, mentions: list[NumberMention], rules: 
         )
     unit = _unit(text, m, rules) or _unit_of_whole(text, c, mentions, rules)
     population = row or _nearest(text, start, end, rules.populations, m.start)
+    period = find_period(text, c, mentions, rules)
+    years = years_in(period)
     return Indicator(
         name=_scoped(name, text, start, end, rules),
         value=m.value,
         value_text=m.text,
         unit=unit,
         population=population,
-        period=find_period(text, c, mentions, rules),
+        period=period,
+        year=years[-1] if years else None,
         approximate=m.approximate,
+        scope=_scope(text, start, end, rules),
+        place=_place(text, c, (start, end), rules),
         quote=c.sentence.text,
         span=c.sentence.span,
     )
@@ -539,6 +601,8 @@ def to_target(text: str, c: Candidate, mentions: list[NumberMention], rules: Rul
         unit=_unit(text, m, rules),
         kind=target_kind(text, c, mentions, rules),
         deadline_year=find_deadline(text, c, mentions, rules),
+        scope=_scope(text, start, end, rules),
+        place=_place(text, c, (start, end), rules),
         quote=c.sentence.text,
         span=c.sentence.span,
     )
