@@ -272,7 +272,8 @@ class ArticleContext:
         it: no date line, caption or sentence) and the lead (the first sentence of the first
         paragraph of prose). Boilerplate lines (a timestamp, a photo caption, a byline) are
         neither, wherever they stand; each line is classified as ``line_category`` classifies
-        it, once for every check that asks."""
+        it, once for every check that asks, and only when it could be one of them (a byline
+        under the headline is passed over whatever it is)."""
         text, headline = self.text, None
         pos = 0
         while 0 <= pos < len(text):
@@ -280,12 +281,16 @@ class ArticleContext:
             end = len(text) if end < 0 else end
             raw, line_start, pos = text[pos:end], pos, end + 1
             line = raw.strip()
-            if not line or self.line_category(line_start) is not None:
+            if not line:
+                continue
+            may_head = headline is None and len(line) <= _HEADLINE_CHARS
+            may_lead = len(line) >= _LEAD_LINE_CHARS or line.endswith((".", "!", "?"))
+            if not (may_head or may_lead) or self.line_category(line_start) is not None:
                 continue
             start = line_start + len(raw) - len(raw.lstrip())
-            if headline is None and len(line) <= _HEADLINE_CHARS and reads_as_headline(line):
+            if may_head and reads_as_headline(line):
                 headline = (start, start + len(line))
-            elif len(line) >= _LEAD_LINE_CHARS or line.endswith((".", "!", "?")):
+            elif may_lead:
                 return headline, (start, min(end, self.sentence_range(start)[1]))
         return headline, None
 

@@ -203,46 +203,49 @@ def _master_patterns(vocab: Mapping[str, Any], word: str, month: str, period_num
     """One alternation for every kind of mention, tried at each candidate position; calendar
     forms come first so that the 5 of '5 Desember 2024' is never read as a count. It runs on
     lower-cased text (case-sensitive matching is much faster than IGNORECASE). Two of it, in
-    the same order: the forms that can start with a digit, tried at a digit, and those that
-    can start with a word, tried at a word: each candidate skips the forms that cannot start
-    there (a failing form costs the engine its group, look-behinds and first branch)."""
+    the same order: the forms as they start at a digit, tried at a digit, and as they start at
+    a word, tried at a word. A form with words before its digits ('pukul 09.00', 'Kamis 5
+    Desember') has them at a word and not at a digit, so each position tries only what can
+    start there (a form that fails costs the engine its group, look-behinds and branches)."""
     day = _words(vocab["days"])
     zone = _words(vocab["time_zones"])
+    time_before = _words(vocab["time_before"])
     year4 = r"[0-9]{4}(?![0-9])"
     currency_glued = "".join(f"(?<={re.escape(c.lower())})|" for c in vocab["currency_before"])
-    digit, words, both = (True, False), (False, True), (True, True)
-    forms = [
-        # 14:05 WIB, pukul 09.00, 14:05
-        (both, rf"(?P<time>(?:{_words(vocab['time_before'])}\s+)?(?<![0-9.,:])[0-9]{{1,2}}[:.]"
-               rf"[0-9]{{2}}(?:[:.][0-9]{{2}})?\s*{zone}"
-               rf"|{_words(vocab['time_before'])}\s+[0-9]{{1,2}}(?:[:.][0-9]{{2}})?(?![0-9])"
-               r"|(?<![0-9.,:])[0-9]{1,2}:[0-9]{2}(?![0-9:]))"),
+    # 14:05 WIB, pukul 09.00, 14:05
+    clock = rf"(?<![0-9.,:])[0-9]{{1,2}}[:.][0-9]{{2}}(?:[:.][0-9]{{2}})?\s*{zone}"
+    hour = r"[0-9]{1,2}(?:[:.][0-9]{2})?(?![0-9])"
+    bare_clock = r"(?<![0-9.,:])[0-9]{1,2}:[0-9]{2}(?![0-9:])"
+    # Kamis 5 Desember 2024, 22 Juli 2025, Februari 2024
+    day_month = rf"(?<![0-9])[0-9]{{1,2}}\s+{month}\.?(?:\s+{year4})?"
+    at_digit = [
+        rf"(?P<time>{clock}|{bare_clock})",
         # 29/07/2025, 22.07.2025, 2025-07-29
-        (digit, r"(?P<date_num>(?<![0-9.,/])[0-9]{1,2}/[0-9]{1,2}/(?:[0-9]{4}|[0-9]{2})(?![0-9/])"
-                r"|(?<![0-9.,])[0-9]{1,2}(?P<dsep>[.-])[0-9]{1,2}(?P=dsep)[0-9]{4}(?![0-9])"
-                r"|(?<![0-9])[0-9]{4}-[0-9]{2}-[0-9]{2}(?![0-9]))"),
-        # Kamis 5 Desember 2024, 22 Juli 2025, Februari 2024
-        (both, rf"(?P<date_words>(?:{day},?\s+)?(?<![0-9])[0-9]{{1,2}}\s+{month}\.?"
-               rf"(?:\s+{year4})?|{month}\.?\s+{year4})"),
-        # Semester I Tahun 2025
-        (words, rf"(?P<period>{_words(vocab['period_words'])}\s+{period_number}"
-                rf"(?:\s+(?:{_words(vocab['year_words'])}\.?\s+)?{year4})?)"),
-        # zero stunting, nol kasus (but not "nol koma lima", "nol persen")
-        (words, rf"(?P<zero>(?<!\w)(?:{_phrases(vocab['zero_words'])})\s+(?!{word}|%|"
-                rf"{_words(vocab['percent_words'])})[^\W\d_]+)"),
-        # tidak ada lagi balita stunting: 0 of what follows (not before a number or percent)
-        (words, rf"(?P<none>(?<!\w)(?:{_phrases(vocab['none_words'])})(?=\s+(?!{word}|%|"
-                rf"{_words(vocab['percent_words'])})[^\W\d_]))"),
-        (words, rf"(?P<ordinal>{ordinal}"
-                rf"|(?<!\w){re.escape(vocab['ordinal_prefix'])}-[0-9]+(?![0-9]))"),
+        r"(?P<date_num>(?<![0-9.,/])[0-9]{1,2}/[0-9]{1,2}/(?:[0-9]{4}|[0-9]{2})(?![0-9/])"
+        r"|(?<![0-9.,])[0-9]{1,2}(?P<dsep>[.-])[0-9]{1,2}(?P=dsep)[0-9]{4}(?![0-9])"
+        r"|(?<![0-9])[0-9]{4}-[0-9]{2}-[0-9]{2}(?![0-9]))",
+        rf"(?P<date_words>{day_month})",
         # digits: not inside a code such as P3AKB or COVID-19 (Rp1.000 is allowed)
-        (digit, rf"(?P<number>(?:{currency_glued}(?<!\w))(?<![^\W\d_]-)(?<![0-9][.,])"
-                r"[0-9](?:[0-9.,]*[0-9])?)"),
-        (words, rf"(?P<words>(?<!\w){word}(?:\s+{word}){{0,{MAX_NUMBER_WORDS - 1}}})"),
-        (words, rf"(?P<fraction>{fraction})"),
+        rf"(?P<number>(?:{currency_glued}(?<!\w))(?<![^\W\d_]-)(?<![0-9][.,])"
+        r"[0-9](?:[0-9.,]*[0-9])?)",
     ]
-    return (re.compile("|".join(form for (at_digit, _), form in forms if at_digit)),
-            re.compile("|".join(form for (_, at_word), form in forms if at_word)))
+    at_word = [
+        rf"(?P<time>{time_before}\s+{clock}|{time_before}\s+{hour})",
+        rf"(?P<date_words>{day},?\s+{day_month}|{month}\.?\s+{year4})",
+        # Semester I Tahun 2025
+        rf"(?P<period>{_words(vocab['period_words'])}\s+{period_number}"
+        rf"(?:\s+(?:{_words(vocab['year_words'])}\.?\s+)?{year4})?)",
+        # zero stunting, nol kasus (but not "nol koma lima", "nol persen")
+        rf"(?P<zero>(?<!\w)(?:{_phrases(vocab['zero_words'])})\s+(?!{word}|%|"
+        rf"{_words(vocab['percent_words'])})[^\W\d_]+)",
+        # tidak ada lagi balita stunting: 0 of what follows (not before a number or percent)
+        rf"(?P<none>(?<!\w)(?:{_phrases(vocab['none_words'])})(?=\s+(?!{word}|%|"
+        rf"{_words(vocab['percent_words'])})[^\W\d_]))",
+        rf"(?P<ordinal>{ordinal}|(?<!\w){re.escape(vocab['ordinal_prefix'])}-[0-9]+(?![0-9]))",
+        rf"(?P<words>(?<!\w){word}(?:\s+{word}){{0,{MAX_NUMBER_WORDS - 1}}})",
+        rf"(?P<fraction>{fraction})",
+    ]
+    return re.compile("|".join(at_digit)), re.compile("|".join(at_word))
 
 
 @lru_cache(maxsize=4)
