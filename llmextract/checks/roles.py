@@ -32,7 +32,9 @@ def _period_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
     if written and not set(recorded) & set(written):
         clause = _own_part(ctx, clause, li.value_span.start)
         written = ctx.years_near(*clause, relative=True)
-    if written and not set(recorded) & (set(written) | _dated_after(ctx, li.value_span.end)):
+    # The years dated after the value are read only when the clause's own do not agree.
+    if written and not set(recorded) & set(written) \
+            and not set(recorded) & _dated_after(ctx, li.value_span.end):
         return [ctx.flag(li, "period", "roles.period_mismatch", Severity.warning,
                          f"The value {li.value_text} is recorded for {item.period}, but its own "
                          f"clause gives {', '.join(map(str, sorted(set(written))))}.",
