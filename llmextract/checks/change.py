@@ -299,18 +299,24 @@ def _body_changes(ctx: ArticleContext, after: int, kind: str, level: NumberMenti
     for mention in ctx.mentions_in(after, len(ctx.text)):
         if mention.kind != kind or mention.value is None:
             continue
-        pair = None
+        change = _change_word_before(ctx, vocab.change_from, mention)
+        starts_change = change is not None
+        if change is None:
+            change = _change_word_before(ctx, vocab.change_to, mention)
+            if change is None:
+                continue  # most numbers: no word of change, and their sentence is not read
         values = [m for m in _values(ctx, *_sentence(ctx, mention.start)) if m.kind == kind]
-        if (change := _change_word_before(ctx, vocab.change_from, mention)) is not None:
+        pair = None
+        if starts_change:
             tos = [m for m in _right_after(ctx, vocab.change_to, values) if m.start > mention.end]
             before = [m for m in values if m.end <= change[0]]
             reached = tos[0] if tos else (before[-1] if before else None)
             pair = None if reached is None else (mention, reached)
-        elif (change := _change_word_before(ctx, vocab.change_to, mention)) is not None:
+        else:
             starts = [m for m in values if m.start > mention.end
                       and _word_right_before(ctx, vocab.change_from, m) is not None]
             pair = (starts[0], mention) if starts else None
-        if pair is None or change is None:
+        if pair is None:
             continue
         if (level is None or level.kind != QUANTITY
                 or _noun_after(ctx, pair[1]) == _noun_after(ctx, level)):

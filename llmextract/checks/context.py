@@ -109,10 +109,11 @@ class ArticleContext:
 
     def mention_at(self, span: Span) -> NumberMention | None:
         """The mention overlapping ``span`` the most (None when no mention overlaps)."""
-        k = bisect.bisect_right(self._mention_starts, span.start)
+        start, end = span.start, span.end
+        k = bisect.bisect_right(self._mention_starts, start)
         best, best_overlap = None, 0
         for mention in self.mentions[max(0, k - 2) : k + 2]:
-            overlap = min(mention.end, span.end) - max(mention.start, span.start)
+            overlap = min(mention.end, end) - max(mention.start, start)
             if overlap > best_overlap:
                 best, best_overlap = mention, overlap
         return best
@@ -128,9 +129,10 @@ class ArticleContext:
         """The sentence holding ``offset``, without surrounding spaces (each sentence is asked
         about by several checks: trimmed once)."""
         k = bisect.bisect_right(self.sentence_ends, offset)
-        if k not in self._sentences:
-            self._sentences[k] = self._sentence(k)
-        return self._sentences[k]
+        found = self._sentences.get(k)
+        if found is None:
+            found = self._sentences[k] = self._sentence(k)
+        return found
 
     def _sentence(self, k: int) -> tuple[int, int]:
         start = self.sentence_ends[k - 1] if k > 0 else 0
@@ -162,19 +164,20 @@ class ArticleContext:
 
     def clause_of(self, offset: int) -> tuple[int, int]:
         """The clause around ``offset``: the sentence cut at commas, brackets and 'dan'."""
-        if offset not in self._clauses:
-            self._clauses[offset] = self.clause_around(offset, offset)
-        return self._clauses[offset]
+        found = self._clauses.get(offset)
+        if found is None:
+            found = self._clauses[offset] = self.clause_around(offset, offset)
+        return found
 
     def clause_around(self, lo: int, hi: int) -> tuple[int, int]:
         """The clause holding ``[lo, hi)``, a break inside it ignored (the extraction rules'
         ``clause_bounds`` of a mention, from the sentence's breaks found once)."""
         start, end = self.sentence_range(lo)
-        if start not in self._clause_breaks:
-            self._clause_breaks[start] = list(
-                map(_SPAN, self.vocab.clause_break.finditer(self.lowered, start, end))
-            )
-        return clause_within(self._clause_breaks[start], start, end, lo, hi)
+        breaks = self._clause_breaks.get(start)
+        if breaks is None:
+            breaks = self._clause_breaks[start] = list(
+                map(_SPAN, self.vocab.clause_break.finditer(self.lowered, start, end)))
+        return clause_within(breaks, start, end, lo, hi)
 
     @cached_property
     def words_before(self) -> list[tuple[int, str]]:
@@ -269,7 +272,8 @@ class ArticleContext:
         it: no date line, caption or sentence) and the lead (the first sentence of the first
         paragraph of prose). Boilerplate lines (a timestamp, a photo caption, a byline) are
         neither, wherever they stand; each line is classified as ``line_category`` classifies
-        it, once for every check that asks."""
+        it, once for every check that asks, and only when it could be one of them (a byline
+        under the headline is passed over whatever it is)."""
         text, headline = self.text, None
         pos = 0
         while 0 <= pos < len(text):
@@ -277,12 +281,16 @@ class ArticleContext:
             end = len(text) if end < 0 else end
             raw, line_start, pos = text[pos:end], pos, end + 1
             line = raw.strip()
-            if not line or self.line_category(line_start) is not None:
+            if not line:
+                continue
+            may_head = headline is None and len(line) <= _HEADLINE_CHARS
+            may_lead = len(line) >= _LEAD_LINE_CHARS or line.endswith((".", "!", "?"))
+            if not (may_head or may_lead) or self.line_category(line_start) is not None:
                 continue
             start = line_start + len(raw) - len(raw.lstrip())
-            if headline is None and len(line) <= _HEADLINE_CHARS and reads_as_headline(line):
+            if may_head and reads_as_headline(line):
                 headline = (start, start + len(line))
-            elif len(line) >= _LEAD_LINE_CHARS or line.endswith((".", "!", "?")):
+            elif may_lead:
                 return headline, (start, min(end, self.sentence_range(start)[1]))
         return headline, None
 
@@ -485,7 +493,9 @@ def word_before(lowered: str, offset: int) -> tuple[int, str]:
     if end < 1 or lowered[end] != " ":
         return offset, ""
     start = lowered.rfind(" ", 0, end) + 1
-    start = max(start, lowered.rfind("\n", 0, end) + 1)
+    line_break = lowered.rfind("\n", start, end)  # only after the space: no scan back a line
+    if line_break >= 0:
+        start = line_break + 1
     return start, lowered[start:end].rstrip(":")
 
 

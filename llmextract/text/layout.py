@@ -33,12 +33,12 @@ def is_list_row(line: str) -> bool:
     stripped = line.strip()
     if not stripped or len(stripped) > _ROW_MAX_CHARS or len(stripped.split()) > _ROW_MAX_WORDS:
         return False
-    if not any(ch.isdigit() for ch in stripped):
+    if not any(map(str.isdigit, stripped)):  # no Python frame per character
         return False
     if _LIST_MARKER.match(stripped):
         return True
     label = TABLE_ROW.match(stripped)
-    return bool(label and not any(ch.isdigit() for ch in label["label"]))
+    return bool(label and not any(map(str.isdigit, label["label"])))
 
 
 def is_table_head(line: str) -> bool:

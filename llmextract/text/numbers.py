@@ -141,8 +141,9 @@ class _Grammar:
                              self.hundreds, self.decimal_point, *scale_word_names])
         word = rf"(?:{word_alt})(?!\w)"
         month = _words(self.months)
-        self.master = _master_pattern(vocab, word, month, _words(self.period_numbers),
-                                      _words(self.ordinals), _words(self.fractions))
+        self.digit_forms, self.word_forms = _master_patterns(
+            vocab, word, month, _words(self.period_numbers), _words(self.ordinals),
+            _words(self.fractions))
         first_words = [p.split()[0] for p in [
             *self.fractions,
             *self.digit_words, *self.fixed_words, *scale_word_names, *self.ordinals, *self.months,
@@ -164,7 +165,9 @@ class _Grammar:
         self.currency_after = re.compile(rf"\s+{_words(vocab['currency_after'])}", i)
         self.approximate_hedge = re.compile(
             _words(h for h, kind in self.hedges.items() if kind != "reach"), i)
-        self.hedge_before = re.compile(rf"(?:(?<!\w)(?:{_phrases(self.hedges)})\s+)+$", i)
+        # Run on the lower-cased text: case-sensitive, its alternation is rejected on a
+        # phrase's first letter at each of the 40 positions tried (IGNORECASE tried each phrase).
+        self.hedge_before = re.compile(rf"(?:(?<!\w)(?:{_phrases(self.hedges)})\s+)+$")
         range_words = _phrases(vocab["range_words"])
         self.range_join = re.compile(rf"\s*(?:{range_words})\s*", i)
         self.range_join_open = re.compile(
@@ -195,46 +198,54 @@ def _share(fraction: str) -> float:
     return 100 * float(numerator) / float(denominator)
 
 
-def _master_pattern(vocab: Mapping[str, Any], word: str, month: str, period_number: str,
-                    ordinal: str, fraction: str) -> re.Pattern[str]:
+def _master_patterns(vocab: Mapping[str, Any], word: str, month: str, period_number: str,
+                     ordinal: str, fraction: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """One alternation for every kind of mention, tried at each candidate position; calendar
     forms come first so that the 5 of '5 Desember 2024' is never read as a count. It runs on
-    lower-cased text (case-sensitive matching is much faster than IGNORECASE)."""
+    lower-cased text (case-sensitive matching is much faster than IGNORECASE). Two of it, in
+    the same order: the forms as they start at a digit, tried at a digit, and as they start at
+    a word, tried at a word. A form with words before its digits ('pukul 09.00', 'Kamis 5
+    Desember') has them at a word and not at a digit, so each position tries only what can
+    start there (a form that fails costs the engine its group, look-behinds and branches)."""
     day = _words(vocab["days"])
     zone = _words(vocab["time_zones"])
+    time_before = _words(vocab["time_before"])
     year4 = r"[0-9]{4}(?![0-9])"
     currency_glued = "".join(f"(?<={re.escape(c.lower())})|" for c in vocab["currency_before"])
-    return re.compile(
-        "|".join([
-            # 14:05 WIB, pukul 09.00, 14:05
-            rf"(?P<time>(?:{_words(vocab['time_before'])}\s+)?(?<![0-9.,:])[0-9]{{1,2}}[:.]"
-            rf"[0-9]{{2}}(?:[:.][0-9]{{2}})?\s*{zone}"
-            rf"|{_words(vocab['time_before'])}\s+[0-9]{{1,2}}(?:[:.][0-9]{{2}})?(?![0-9])"
-            r"|(?<![0-9.,:])[0-9]{1,2}:[0-9]{2}(?![0-9:]))",
-            # 29/07/2025, 22.07.2025, 2025-07-29
-            r"(?P<date_num>(?<![0-9.,/])[0-9]{1,2}/[0-9]{1,2}/(?:[0-9]{4}|[0-9]{2})(?![0-9/])"
-            r"|(?<![0-9.,])[0-9]{1,2}(?P<dsep>[.-])[0-9]{1,2}(?P=dsep)[0-9]{4}(?![0-9])"
-            r"|(?<![0-9])[0-9]{4}-[0-9]{2}-[0-9]{2}(?![0-9]))",
-            # Kamis 5 Desember 2024, 22 Juli 2025, Februari 2024
-            rf"(?P<date_words>(?:{day},?\s+)?(?<![0-9])[0-9]{{1,2}}\s+{month}\.?(?:\s+{year4})?"
-            rf"|{month}\.?\s+{year4})",
-            # Semester I Tahun 2025
-            rf"(?P<period>{_words(vocab['period_words'])}\s+{period_number}"
-            rf"(?:\s+(?:{_words(vocab['year_words'])}\.?\s+)?{year4})?)",
-            # zero stunting, nol kasus (but not "nol koma lima", "nol persen")
-            rf"(?P<zero>(?<!\w)(?:{_phrases(vocab['zero_words'])})\s+(?!{word}|%|"
-            rf"{_words(vocab['percent_words'])})[^\W\d_]+)",
-            # tidak ada lagi balita stunting: 0 of what follows (not before a number or percent)
-            rf"(?P<none>(?<!\w)(?:{_phrases(vocab['none_words'])})(?=\s+(?!{word}|%|"
-            rf"{_words(vocab['percent_words'])})[^\W\d_]))",
-            rf"(?P<ordinal>{ordinal}"
-            rf"|(?<!\w){re.escape(vocab['ordinal_prefix'])}-[0-9]+(?![0-9]))",
-            # digits: not inside a code such as P3AKB or COVID-19 (Rp1.000 is allowed)
-            rf"(?P<number>(?:{currency_glued}(?<!\w))(?<![^\W\d_]-)(?<![0-9][.,])[0-9](?:[0-9.,]*[0-9])?)",
-            rf"(?P<words>(?<!\w){word}(?:\s+{word}){{0,{MAX_NUMBER_WORDS - 1}}})",
-            rf"(?P<fraction>{fraction})",
-        ]),
-    )
+    # 14:05 WIB, pukul 09.00, 14:05
+    clock = rf"(?<![0-9.,:])[0-9]{{1,2}}[:.][0-9]{{2}}(?:[:.][0-9]{{2}})?\s*{zone}"
+    hour = r"[0-9]{1,2}(?:[:.][0-9]{2})?(?![0-9])"
+    bare_clock = r"(?<![0-9.,:])[0-9]{1,2}:[0-9]{2}(?![0-9:])"
+    # Kamis 5 Desember 2024, 22 Juli 2025, Februari 2024
+    day_month = rf"(?<![0-9])[0-9]{{1,2}}\s+{month}\.?(?:\s+{year4})?"
+    at_digit = [
+        rf"(?P<time>{clock}|{bare_clock})",
+        # 29/07/2025, 22.07.2025, 2025-07-29
+        r"(?P<date_num>(?<![0-9.,/])[0-9]{1,2}/[0-9]{1,2}/(?:[0-9]{4}|[0-9]{2})(?![0-9/])"
+        r"|(?<![0-9.,])[0-9]{1,2}(?P<dsep>[.-])[0-9]{1,2}(?P=dsep)[0-9]{4}(?![0-9])"
+        r"|(?<![0-9])[0-9]{4}-[0-9]{2}-[0-9]{2}(?![0-9]))",
+        rf"(?P<date_words>{day_month})",
+        # digits: not inside a code such as P3AKB or COVID-19 (Rp1.000 is allowed)
+        rf"(?P<number>(?:{currency_glued}(?<!\w))(?<![^\W\d_]-)(?<![0-9][.,])"
+        r"[0-9](?:[0-9.,]*[0-9])?)",
+    ]
+    at_word = [
+        rf"(?P<time>{time_before}\s+{clock}|{time_before}\s+{hour})",
+        rf"(?P<date_words>{day},?\s+{day_month}|{month}\.?\s+{year4})",
+        # Semester I Tahun 2025
+        rf"(?P<period>{_words(vocab['period_words'])}\s+{period_number}"
+        rf"(?:\s+(?:{_words(vocab['year_words'])}\.?\s+)?{year4})?)",
+        # zero stunting, nol kasus (but not "nol koma lima", "nol persen")
+        rf"(?P<zero>(?<!\w)(?:{_phrases(vocab['zero_words'])})\s+(?!{word}|%|"
+        rf"{_words(vocab['percent_words'])})[^\W\d_]+)",
+        # tidak ada lagi balita stunting: 0 of what follows (not before a number or percent)
+        rf"(?P<none>(?<!\w)(?:{_phrases(vocab['none_words'])})(?=\s+(?!{word}|%|"
+        rf"{_words(vocab['percent_words'])})[^\W\d_]))",
+        rf"(?P<ordinal>{ordinal}|(?<!\w){re.escape(vocab['ordinal_prefix'])}-[0-9]+(?![0-9]))",
+        rf"(?P<words>(?<!\w){word}(?:\s+{word}){{0,{MAX_NUMBER_WORDS - 1}}})",
+        rf"(?P<fraction>{fraction})",
+    ]
+    return re.compile("|".join(at_digit)), re.compile("|".join(at_word))
 
 
 @lru_cache(maxsize=4)
@@ -494,16 +505,18 @@ def _mention(text: str, reading: _Reading, hedge: str | None, g: _Grammar) -> Nu
 def _token_after(text: str, end: int) -> str:
     """What follows ``end`` after at most a few spaces: a lower-cased word (letters, dots and
     slashes, for 's.d.') or one other character. The patterns for scale words, percent,
-    rupiah and ranges run only when this token can start one of them."""
-    i = end
-    while i < len(text) and i < end + 4 and text[i] in " \t\u00a0":
+    rupiah and ranges run only when this token can start one of them. The loops' bounds are
+    computed once: this runs after every number."""
+    size = len(text)
+    i, limit = end, min(size, end + 4)
+    while i < limit and text[i] in " \t\u00a0":
         i += 1
-    if i >= len(text):
+    if i >= size:
         return ""
     if not text[i].isalpha():
         return text[i]
-    j = i
-    while j < len(text) and j < i + 12 and (text[j].isalpha() or text[j] in "./"):
+    j, limit = i + 1, min(size, i + 12)
+    while j < limit and (text[j].isalpha() or text[j] in "./"):
         j += 1
     return text[i:j].lower().rstrip(".")
 
@@ -523,11 +536,12 @@ def _word_before(text: str, start: int) -> str:
     return text[begin:end].lower()
 
 
-def _hedge(text: str, start: int, g: _Grammar, before: str | None = None) -> str | None:
-    if (_word_before(text, start) if before is None else before) not in g.hedge_last_words:
+def _hedge(lowered: str, start: int, g: _Grammar, before: str | None = None) -> str | None:
+    """The hedges right before ``start`` ('lebih dari'), read in the lower-cased text."""
+    if (_word_before(lowered, start) if before is None else before) not in g.hedge_last_words:
         return None
-    found = g.hedge_before.search(text, max(0, start - 40), start)
-    return " ".join(found.group().lower().split()) if found else None
+    found = g.hedge_before.search(lowered, max(0, start - 40), start)
+    return " ".join(found.group().split()) if found else None
 
 
 def _range(first: _Reading, second: _Reading, g: _Grammar) -> _Reading | None:
@@ -568,8 +582,10 @@ def _atoms(lowered: str, g: _Grammar) -> list[re.Match[str]]:
             pos = start + 1
             continue
         # A word glued to digits is a currency word ('rp1.000'): the number starts after it.
-        glued = not lowered[start].isdigit() and lowered[end:end + 1].isdigit()
-        atom = g.master.match(lowered, end if glued else start)
+        at_digit = lowered[start].isdigit()
+        glued = not at_digit and lowered[end:end + 1].isdigit()
+        atom = (g.digit_forms.match(lowered, end) if glued else
+                (g.digit_forms if at_digit else g.word_forms).match(lowered, start))
         if atom is None:
             pos = end
             continue
@@ -588,7 +604,8 @@ def parse_numbers(text: str, *, lowered: str | None = None) -> list[NumberMentio
     ``lower_same_length(text)`` already passes it as ``lowered``: lowering an article costs
     as much as reading a few of its numbers."""
     g = _grammar()
-    atoms = _atoms(lower_same_length(text) if lowered is None else lowered, g)
+    lowered = lower_same_length(text) if lowered is None else lowered
+    atoms = _atoms(lowered, g)
     mentions: list[NumberMention] = []
     consumed = 0
     i = 0
@@ -616,11 +633,11 @@ def parse_numbers(text: str, *, lowered: str | None = None) -> list[NumberMentio
                 g.ordinals.get(written.lower()) or written.split("-")[-1])
             mentions.append(NumberMention(start, atom.end(), written, value, None,
                                           ZERO_TARGET if kind == "zero" else ORDINAL, None,
-                                          _hedge(text, start, g), False, None))
+                                          _hedge(lowered, start, g), False, None))
             consumed = atom.end()
             continue
         if kind == "fraction":
-            share = _fraction(text, atom, g, mentions[-1].end if mentions else 0)
+            share = _fraction(text, lowered, atom, g, mentions[-1].end if mentions else 0)
             if share is not None:
                 mentions.append(share)
                 consumed = atom.end()
@@ -628,7 +645,7 @@ def parse_numbers(text: str, *, lowered: str | None = None) -> list[NumberMentio
         reading = _read(text, atom, g, consumed)
         if reading is None:
             continue
-        hedge = _hedge(text, reading.start, g, reading.word_before)
+        hedge = _hedge(lowered, reading.start, g, reading.word_before)
         opened = reading.word_before == g.range_open_word
         after = reading.token_after
         join = None
@@ -646,7 +663,7 @@ def parse_numbers(text: str, *, lowered: str | None = None) -> list[NumberMentio
     return mentions
 
 
-def _fraction(text: str, atom: re.Match[str], g: _Grammar, previous_end: int,
+def _fraction(text: str, lowered: str, atom: re.Match[str], g: _Grammar, previous_end: int,
               ) -> NumberMention | None:
     """'separuhnya' (by half): a share of 50 percent; None right after a number ('dua
     setengah', 2.5) or before a word of duration ('setengah tahun', a time)."""
@@ -658,7 +675,7 @@ def _fraction(text: str, atom: re.Match[str], g: _Grammar, previous_end: int,
     written = text[start:end]
     value = g.fractions[" ".join(written.lower().split())]
     return NumberMention(start, end, written, value, None, PERCENT, PERCENT_UNIT,
-                         _hedge(text, start, g), False,
+                         _hedge(lowered, start, g), False,
                          f"a share written as a word: {value:.4g} percent")
 
 
