@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from llmextract.resources import DEFAULT_LANGUAGE, load_vocab
 from llmextract.text.words import words_pattern
+from llmextract.vocabulary import holds_word_start
 
 WORDS = ["target", "targetkan", "tahun ini", "tahun lalu", "tahun", "gizi buruk", "gizi",
          "ibu hamil", "ibu", "cita-cita", "kk", "k"]
@@ -57,3 +58,14 @@ def test_every_gated_phrase_holds_one_of_its_keys(words: str, keys: str) -> None
     """A phrase holding none of its keys would never be scanned for: the gate would hide it."""
     vocab = load_vocab(DEFAULT_LANGUAGE)
     assert [w for w in vocab[words] if not any(k.lower() in w.lower() for k in vocab[keys])] == []
+
+
+@pytest.mark.parametrize(("text", "held"), [
+    pytest.param("kata pemerintah daerah", False, id="inside-a-word"),
+    pytest.param("judul\nrinciannya, dinas kesehatan", True, id="opening-a-line"),
+    pytest.param("rinciannya dulu", True, id="opening-the-text"),
+    pytest.param('ia berkata "rinciannya begini"', True, id="after-a-quote"),
+    pytest.param("kata pemerintah, lalu perintah", True, id="after-an-occurrence-inside-a-word"),
+])
+def test_a_word_start_is_found_wherever_a_word_may_start(text: str, held: bool) -> None:
+    assert holds_word_start(text, ("rinciannya", "perintah")) is held

@@ -49,7 +49,7 @@ from llmextract.checks.tolerance import (
 from llmextract.models import Flag, Span
 from llmextract.text.layout import TABLE_ROW, is_list_row, is_table_head, table_header
 from llmextract.text.numbers import MONEY, PERCENT, QUANTITY, NumberMention
-from llmextract.vocabulary import holds_any
+from llmextract.vocabulary import holds_any, holds_word_start
 
 _WORD = re.compile(r"[^\W\d_]+")
 _LABEL_WORDS = 4  # a group's label: at most this many words after its number
@@ -118,7 +118,7 @@ def _breakdowns(ctx: ArticleContext) -> dict[str, list[_Breakdown]]:
     found: dict[str, list[_Breakdown]] = {kind: [] for kind in _KINDS}
     markers: list[tuple[re.Match[str], tuple[str, ...]]] = [
         (m, _KINDS) for m in vocab.breakdown.finditer(lowered)] \
-        if holds_any(lowered, vocab.breakdown_heads) else []
+        if holds_word_start(lowered, vocab.breakdown_heads) else []
     if any(m.kind == MONEY for m in ctx.mentions) \
             and holds_any(lowered, vocab.money_breakdown_keys):  # the mentions first: cheaper
         markers += [(m, (MONEY,)) for m in vocab.money_breakdown.finditer(lowered)]
