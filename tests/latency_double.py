@@ -43,6 +43,10 @@ class Double:
 def _handler(double: Double) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # The headers and the body go out as two writes; with Nagle's algorithm the body waited
+        # for the client's delayed ACK of the headers, about 40 ms on Linux, so every call took
+        # 340 ms, not 300 (bench/RESULTS.md, 3 December 2026 afternoon).
+        disable_nagle_algorithm = True
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
             pass

@@ -9,6 +9,8 @@ from collections.abc import Callable
 
 import diskcache
 import httpx2
+import instructor
+import openai
 import pytest
 
 from llmextract.credentials import redact
@@ -224,3 +226,70 @@ def test_an_unknown_answer_format_names_the_prompt_and_the_choices() -> None:
                                          r"schema, json, text"):
         client.structured([{"role": "user", "content": "x"}], Extraction, source=SOURCE,
                           params={"answer_format": "yaml"}, prompt_version="p@1")
+
+
+# An article that templating could upset: a literal "{{", Jinja block and comment marks,
+# indented lines and a whitespace-only line (instructor's rendering dedents), a trailing newline.
+AWKWARD = ("Judul {{ source }} {% if x %} {# bukan komentar #}\n    Jumlah kasus stunting tercatat "
+           "242 kasus pada 2025.\n    \n    Baris kedua }} {{\n")
+
+
+def tool_reply(request: httpx2.Request, arguments: str) -> httpx2.Response:
+    """``arguments`` as a call of the tool the request offers (OpenAI's tool-call mode)."""
+    name = json.loads(request.content)["tools"][0]["function"]["name"]
+    reply = chat_reply("").json()
+    reply["choices"][0]["message"] = {"role": "assistant", "content": None, "tool_calls": [
+        {"id": "c1", "type": "function", "function": {"name": name, "arguments": arguments}}]}
+    return httpx2.Response(200, json=reply)
+
+
+@pytest.mark.parametrize("mode", [instructor.Mode.MD_JSON, instructor.Mode.TOOLS])
+def test_the_requests_are_the_bytes_instructors_own_create_sends(mode: instructor.Mode) -> None:
+    """The client prepares instructor's request once and renders the templates itself; the bytes
+    sent, the re-asks' too, must be what instructor's patched ``create`` sends, or the
+    cassettes stop replaying."""
+    answers = [record_json("241"), "not JSON", record_json("242")]
+    messages = [{"role": "system", "content": "Baca artikel ini.\n  Sebutkan {{ numbers }}."},
+                {"role": "user", "content": "Artikel:\n{{ source }}\n"}]
+    params = {"temperature": 0, "max_tokens": 50}
+    variables = {"numbers": "n1: {{ 242 }}"}
+
+    def sent_by(ask: Callable[[httpx2.Client], object]) -> list[bytes]:
+        seen: list[httpx2.Request] = []
+
+        def handler(request: httpx2.Request) -> httpx2.Response:
+            seen.append(request)
+            answer = answers[len(seen) - 1]
+            return tool_reply(request, answer) if "tools" in json.loads(request.content) \
+                else chat_reply(answer)
+
+        ask(httpx2.Client(transport=httpx2.MockTransport(handler)))
+        return [request.content for request in seen]
+
+    def ours(http: httpx2.Client) -> object:
+        client = ModelClient(Endpoint(model="m", base_url="http://127.0.0.1:9/v1"), mode=mode,
+                             http_client=http)
+        return client.structured(messages, Extraction, source=AWKWARD, params=params,
+                                 prompt_version="p@1", context=variables)
+
+    def instructors(http: httpx2.Client) -> object:
+        sdk = openai.OpenAI(api_key="not-needed", base_url="http://127.0.0.1:9/v1",
+                            max_retries=0, http_client=http)
+        extra = ({"response_format": {"type": "json_object",
+                                      "schema": Extraction.model_json_schema()}}
+                 if mode == instructor.Mode.MD_JSON else {})
+        return instructor.from_openai(sdk, mode=mode).chat.completions.create_with_completion(
+            model="m", messages=messages, response_model=Extraction,  # type: ignore[arg-type]
+            max_retries=2, context={**variables, "source": AWKWARD}, **params, **extra)
+
+    sent = sent_by(ours)
+    assert len(sent) == 3  # the answer, a re-ask for the value, one for the JSON
+    assert sent == sent_by(instructors)
+
+
+def test_every_request_a_reask_too_waits_for_the_limiter() -> None:
+    waited: list[int] = []
+    client, seen = client_with([lambda: chat_reply(record_json("241"))])
+    client.limiter = lambda: waited.append(len(seen))
+    ask(client)
+    assert waited == [0, 1, 2]  # before the first request and before each of the two re-asks

@@ -22,6 +22,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError, create_model
@@ -297,9 +298,12 @@ def _grammar(allowed: list[str]) -> str:
     return "root ::= " + " | ".join(f'" {label}"' for label in allowed)
 
 
-def _response_model(allowed: list[str]) -> type[BaseModel]:
+@lru_cache(maxsize=64)
+def _response_model(allowed: tuple[str, ...]) -> type[BaseModel]:
     """``{"label": <one of allowed>}``: an enum in the JSON schema, so llama.cpp's grammar (chat
-    path) and Pydantic's validation (both paths) hold the answer to the allowed labels."""
+    path) and Pydantic's validation (both paths) hold the answer to the allowed labels. One
+    class per set of labels: the model client prepares a response model once per class, so a
+    new class for every number would be prepared anew for every call."""
     choice: Any = Literal[tuple(allowed)]
     return create_model("Label", label=(choice, ...))
 
@@ -312,7 +316,7 @@ def ask_label(
     templates and examples (``""`` for numbers, ``"program_"`` for program names). A reply
     outside the enum is returned as None with the validation message."""
     examples = prompt.data.get(f"{kind}examples", [])
-    model = _response_model(allowed)
+    model = _response_model(tuple(allowed))
     if (prompt.data.get("labelling") or {}).get("path") == "chat":
         # The text reaches the model as {{ source }} (instructor renders messages as templates).
         messages = [
