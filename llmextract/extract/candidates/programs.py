@@ -335,8 +335,9 @@ def propose_programs(
     language: str = DEFAULT_LANGUAGE,
 ) -> list[Proposal]:
     """Program proposals in order of appearance, one per name (the first sentence naming it).
-    A budget is not a stunting figure but part of what a program is: the clause of the money in
-    the program's sentence, or the rest of a list item after its bold name, is its description."""
+    A budget is part of what a program is (and a figure of its own, an indicator in rupiah): the
+    clause of the money in the program's sentence, or the rest of a list item after its bold
+    name, is its description."""
     rules = ProgramRules.load(config, domain, language)
     mentions = parse_numbers(text) if mentions is None else mentions
     money = [m for m in mentions if m.kind == MONEY]
