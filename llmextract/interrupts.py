@@ -63,3 +63,32 @@ def signals_interrupt() -> Iterator[None]:
         for s, handler in before.items():
             if handler is signal.SIG_DFL:
                 signal.signal(s, handler)
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Ctrl-C, SIGTERM and SIGHUP held back while the block runs and raised as it ends, so that
+    what the block writes is whole: a record written and not yet counted made ``run.json`` say
+    one article fewer than the records file held (a kill between the two lines, seen in
+    ``tests/test_kills.py`` under load). Outside the main thread nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pending: list[int] = []
+
+    def hold(signum: int, frame: FrameType | None) -> None:
+        pending.append(signum)
+
+    watched = (signal.SIGINT, *CAUGHT)
+    before = {s: signal.getsignal(s) for s in watched}
+    held = [s for s, handler in before.items()
+            if handler in (_raise, signal.default_int_handler)]
+    for s in held:
+        signal.signal(s, hold)
+    try:
+        yield
+    finally:
+        for s in held:
+            signal.signal(s, before[s])
+    if pending:
+        raise KeyboardInterrupt() if pending[0] == signal.SIGINT else Terminated(pending[0])

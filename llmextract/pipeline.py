@@ -39,7 +39,7 @@ from llmextract.engines import ENGINES, Parallelism, map_local
 from llmextract.errors import ArticleError, EndpointError, RequestError, UsageError
 from llmextract.extract import Strategy, attach_spans, strategy_named
 from llmextract.extract.remembered import Remembered
-from llmextract.interrupts import signal_of
+from llmextract.interrupts import deferred, signal_of
 from llmextract.llm import Endpoint, ModelClient, public_url
 from llmextract.metadata import OTHER_LANGUAGE, merge_metadata, read_metadata, reads_as
 from llmextract.models import SCHEMA_VERSION, ArticleRecord, Flag, Severity, assign_item_ids
@@ -314,9 +314,10 @@ class RunSink:
         self.tally = result.tally
 
     def fail(self, err: ArticleError) -> None:
-        self.tally.failed += 1
-        self.result.failed.append(str(err))
-        append_error(self.run_dir, err.path, err.reason)
+        with deferred():  # the error line and its count together
+            self.tally.failed += 1
+            self.result.failed.append(str(err))
+            append_error(self.run_dir, err.path, err.reason)
         self.notify(Event(EventKind.failed, str(err)))
 
     def take(self, outcome: Outcome) -> None:
@@ -328,12 +329,13 @@ class RunSink:
         record = outcome.record
         if record is None:
             return
-        if not outcome.resumed:
-            self.records.write(record.model_dump_json())
-        for flag in outcome.flags:
-            self.flags.write(flag.model_dump_json())
-        self.index.add(outcome.reports)
-        self.tally.add(record, outcome.flags, resumed=outcome.resumed)
+        with deferred():  # the record, its flags and its count together, or none of them
+            if not outcome.resumed:
+                self.records.write(record.model_dump_json())
+            for flag in outcome.flags:
+                self.flags.write(flag.model_dump_json())
+            self.index.add(outcome.reports)
+            self.tally.add(record, outcome.flags, resumed=outcome.resumed)
         self.notify(Event(EventKind.article, record=record, flags=outcome.flags))
 
     def finish(self) -> None:
