@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import os
 import signal
+from collections.abc import Iterator
 
 import pytest
 
 from llmextract.interrupts import Terminated, deferred, signals_interrupt
+
+
+@pytest.fixture(autouse=True)
+def default_sigterm() -> Iterator[None]:
+    """SIGTERM at its default while a test runs, so that ``signals_interrupt`` takes it over
+    (a handler another test left would let the signal end the test process instead)."""
+    before = signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    yield
+    signal.signal(signal.SIGTERM, before)
 
 
 def test_a_signal_inside_a_deferred_block_is_raised_when_it_ends() -> None:
