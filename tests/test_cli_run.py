@@ -127,11 +127,12 @@ def test_direct_strategy_through_instructor(tmp_path: Path) -> None:
     numbers = {m.text for m in parse_numbers(record.text)}
     assert all(i.value_text in numbers for i in [*record.indicators, *record.targets])
     # What the recorded answer holds: 87 with its sentence; the program's name written as a
-    # figure's number, which the parser did not find: left out and said.
+    # figure's number, and its sentence holds only a date the parser sets aside: left out, said.
     assert [(i.value, i.year) for i in record.indicators] == [(87, 2025)]
-    assert record.problems == ["the model's indicator 'program Gerakan Sayur Keluarga' is not a "
-                               "number the parser found in the article (or one it sets aside); "
-                               "left out"]
+    [problem] = record.problems
+    assert problem.startswith("the model's indicator 'Penurunan itu didukung program")
+    assert problem.endswith("wrote 'program Gerakan Sayur Keluarga' for the number, and its quote "
+                            "holds no number the parser keeps; left out")
     info = json.loads((out / "run.json").read_text())
     assert info["base_url"] == "http://127.0.0.1:8080/v1" and info["mode"] == "markdown_json_mode"
     assert info["answer_format"] == "text"

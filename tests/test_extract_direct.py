@@ -50,6 +50,47 @@ REPLY_QUOTING_THE_SECOND_30 = {
                     "value_text": "30", "what": "balita stunting", "period": "2024"}],
 }
 
+# What Qwen2.5-Coder-1.5B answers (docs/quality.md): the right sentences, the number null or a
+# word. The national figure's quote holds one number; the target's holds 12 persen and a year
+# (set aside); the first sentence holds 512 and 640, and only 512's clause has both words of
+# "balita stunting".
+REPLY_QUOTING_WITHOUT_NUMBERS = {
+    "indicators": [
+        {"quote": "Angka nasional 19,8 persen.", "value_text": None, "what": "Angka nasional",
+         "scope": "national"},
+        {"quote": SENTENCE_1, "value_text": None, "what": "balita stunting", "period": "2024"},
+    ],
+    "targets": [
+        {"quote": "Pemkot menargetkan prevalensi stunting 12 persen pada 2026.",
+         "value_text": "komitmen", "what": "prevalensi", "period": "2026"},
+    ],
+    "programs": [],
+}
+# Two figures without a number quoting the sentence of two numbers: one each, in text order.
+REPLY_QUOTING_ONE_SENTENCE_TWICE_WITHOUT_NUMBERS = {
+    "indicators": [{"quote": SENTENCE_1, "value_text": None},
+                   {"quote": SENTENCE_1, "value_text": None}],
+}
+# One figure without a number or words quoting the sentence of two numbers: which is meant?
+REPLY_QUOTING_TWO_NUMBERS_ONCE_WITHOUT_SAYING_WHICH = {
+    "indicators": [{"quote": SENTENCE_1, "value_text": None}],
+}
+# The figure that wrote 512 takes it first, though it comes second; the one without a number
+# quoting the same sentence then has 640, the quote's only number left.
+REPLY_QUOTING_A_SENTENCE_WITH_AND_WITHOUT_ITS_NUMBER = {
+    "indicators": [{"quote": SENTENCE_1, "value_text": None},
+                   {"quote": SENTENCE_1, "value_text": "512", "period": "2024"}],
+}
+# A number-less figure whose quote is not the article's (a paraphrase), and one quoting the
+# sentence of a single number twice: the second finds it taken.
+REPLY_WITHOUT_NUMBERS_QUOTING_BADLY = {
+    "indicators": [
+        {"quote": "Dinkes mencatat ada 512 anak stunting.", "value_text": None},
+        {"quote": "Angka nasional 19,8 persen.", "value_text": None},
+        {"quote": "Angka nasional 19,8 persen.", "value_text": "angka"},
+    ],
+}
+
 
 def extract(reply: dict[str, Any], text: str = ARTICLE) -> Any:
     return DirectStrategy().extract(text, ReplyingClient(reply), PROMPT)  # type: ignore[arg-type]
@@ -97,3 +138,44 @@ def test_the_answer_has_only_what_the_model_writes() -> None:
     assert list(figure)[:2] == ["quote", "value_text"]
     assert not {"id", "span", "value", "year"} & set(figure)
     assert PROMPT.params["answer_format"] == "text"
+
+
+def test_a_figure_without_a_number_takes_the_one_its_quote_holds() -> None:
+    result = extract(REPLY_QUOTING_WITHOUT_NUMBERS)
+    got = [(i.value, i.value_text, i.unit, i.scope) for i in result.extraction.indicators]
+    assert got == [(512, "512", "balita", Scope.local), (19.8, "19,8 persen", "persen",
+                                                         Scope.national)]
+    [target] = result.extraction.targets
+    assert (target.value, target.value_text, target.deadline_year) == (12, "12 persen", 2026)
+    for item in [*result.extraction.indicators, target]:
+        assert item.span is not None and ARTICLE[item.span.start:item.span.end] == item.quote
+    assert result.problems == []
+
+
+def test_as_many_figures_as_numbers_in_a_quote_take_one_each() -> None:
+    result = extract(REPLY_QUOTING_ONE_SENTENCE_TWICE_WITHOUT_NUMBERS)
+    assert [i.value for i in result.extraction.indicators] == [512, 640]
+    assert result.problems == []
+
+
+def test_a_quote_of_several_numbers_the_answer_does_not_choose_from_is_left_out() -> None:
+    result = extract(REPLY_QUOTING_TWO_NUMBERS_ONCE_WITHOUT_SAYING_WHICH)
+    assert result.extraction.indicators == []
+    [problem] = result.problems
+    assert "gave no number" in problem and "'512', '640'" in problem and "left out" in problem
+
+
+def test_a_written_number_is_matched_before_the_quotes_give_theirs() -> None:
+    result = extract(REPLY_QUOTING_A_SENTENCE_WITH_AND_WITHOUT_ITS_NUMBER)
+    assert [(i.value, i.year) for i in result.extraction.indicators] == [(512, 2024), (640, 2023)]
+    assert result.problems == []
+
+
+def test_a_quote_not_in_the_article_or_already_taken_gives_no_number() -> None:
+    result = extract(REPLY_WITHOUT_NUMBERS_QUOTING_BADLY)
+    assert [i.value for i in result.extraction.indicators] == [19.8]
+    assert [p.split(", and ")[1] for p in result.problems] == [
+        "its quote is not in the article; left out",
+        "its quote's numbers are another figure's already; left out",
+    ]
+    assert "wrote 'angka' for the number" in result.problems[1]
