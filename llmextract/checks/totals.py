@@ -47,7 +47,7 @@ from llmextract.checks.tolerance import (
     written_like,
 )
 from llmextract.models import Flag, Span
-from llmextract.text.layout import TABLE_ROW, is_list_row, is_table_head, table_header
+from llmextract.text.layout import TABLE_ROW, header_cell, is_list_row, is_table_head
 from llmextract.text.numbers import MONEY, PERCENT, QUANTITY, NumberMention
 from llmextract.vocabulary import holds_any, holds_word_start
 
@@ -79,20 +79,15 @@ def _rows_below(ctx: ArticleContext, end: int) -> tuple[int, int] | None:
     pos = end + 1
     while ctx.text.startswith("\n", pos):
         pos += 1
-    while pos < len(ctx.text) and is_table_head(ctx.text[pos:_line_end(ctx.text, pos)]):
-        pos = _line_end(ctx.text, pos) + 1
+    while pos < len(ctx.text) and is_table_head(ctx.text[pos:(stop := ctx.line_range(pos)[1])]):
+        pos = stop + 1
     start = pos
     while pos < len(ctx.text):
-        line_end = _line_end(ctx.text, pos)
+        line_end = ctx.line_range(pos)[1]
         if not is_list_row(ctx.text[pos:line_end]):
             break
         pos = line_end + 1
     return (start, pos) if pos > start else None
-
-
-def _line_end(text: str, pos: int) -> int:
-    end = text.find("\n", pos)
-    return len(text) if end < 0 else end
 
 
 def _paragraph_before(ctx: ArticleContext, offset: int) -> int:
@@ -337,11 +332,10 @@ def _row_counts(ctx: ArticleContext, start: int, end: int) -> _Rows | None:
 
 
 def _header_head(ctx: ArticleContext, row_start: int) -> str | None:
-    """The first cell of the header of the table whose row starts at ``row_start``, when it
+    """The first word of the header of the table whose row starts at ``row_start``, when it
     names a kind of place inside the region ('Kecamatan')."""
-    header = table_header(ctx.text, row_start)
-    cell = TABLE_ROW.match(ctx.text[header[0]:header[1]]) if header else None
-    word = cell["label"].split()[0].lower() if cell and cell["label"].split() else None
+    cell = header_cell(ctx.text, row_start)
+    word = cell.split()[0].lower() if cell else None
     return word if word in ctx.vocab.subregion_heads else None
 
 

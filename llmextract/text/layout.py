@@ -94,3 +94,13 @@ def table_header(text: str, line_start: int) -> tuple[int, int] | None:
         pos = start
     line_end = text.find("\n", line_start)
     return header if "|" in text[line_start:len(text) if line_end < 0 else line_end] else None
+
+
+def header_cell(text: str, line_start: int) -> str | None:
+    """The first cell of the header of the pipe table whose row starts at ``line_start``
+    ('Kecamatan' over 'Luwuk | 212'): what kind of thing its rows' labels name. None outside
+    a pipe table or for a header without one."""
+    header = table_header(text, line_start)
+    cell = TABLE_ROW.match(text[header[0]:header[1]]) if header else None
+    label = cell["label"].strip(" *") if cell else ""
+    return label or None

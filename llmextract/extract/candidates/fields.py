@@ -31,7 +31,7 @@ from llmextract.extract.candidates.propose import (
 from llmextract.models import Extraction, Indicator, Program, Scope, Target, TargetKind
 from llmextract.prompts import Prompt
 from llmextract.resources import load_vocab, prompts_dir
-from llmextract.text.layout import is_list_row, table_header
+from llmextract.text.layout import header_cell, is_list_row, table_header
 from llmextract.text.numbers import (
     DATE,
     MONEY,
@@ -403,9 +403,7 @@ def _place(text: str, c: Candidate, clause: tuple[int, int], rules: Rules) -> st
     over 'Luwuk | 212': 'Kecamatan Luwuk'; not its total row, 'Jumlah | 1.595'), else the place
     its clause names nearest to it ('prevalensi stunting di Kabupaten Muna 29,4 persen'; not in a
     headline, whose title case runs verbs into names: 'Kota Bima Turun Jadi')."""
-    label = TABLE_ROW.match(c.sentence.line)
-    row = label["label"].strip(" *") if label and c.sentence.line_start + label.end() \
-        <= c.mention.start else None
+    row = table_row(c)
     if row and row.split()[0].lower() in rules.total_words:
         return None
     if row and (named := rules.places.match(row)) and named.end() == len(row):
@@ -421,10 +419,8 @@ def _place(text: str, c: Candidate, clause: tuple[int, int], rules: Rules) -> st
 
 def _column_of_places(text: str, c: Candidate, rules: Rules) -> str | None:
     """The first column's name of the pipe table a row is in, when it names a kind of place."""
-    header = table_header(text, c.sentence.line_start)
-    cell = TABLE_ROW.match(text[header[0]:header[1]]) if header else None
-    head = cell["label"].strip(" *") if cell else ""
-    return head if head.lower() in rules.place_heads else None
+    head = header_cell(text, c.sentence.line_start)
+    return head if head and head.lower() in rules.place_heads else None
 
 
 def _placed_row(
