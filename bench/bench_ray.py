@@ -16,7 +16,7 @@ import ray
 from scale_common import machine, median, timed_run, write_corpus
 
 from llmextract.store import load_records
-from tests.latency_double import serve
+from tests.latency_double import serve_apart
 
 RUNS = (("local", 1), ("local", 2), ("ray", 2), ("local", 4), ("ray", 4))
 
@@ -30,7 +30,7 @@ def main() -> None:
     rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 3
     print(machine())
     ray.init(include_dashboard=False, log_to_driver=False)
-    with tempfile.TemporaryDirectory() as tmp, serve(delay=0.3) as double:
+    with tempfile.TemporaryDirectory() as tmp, serve_apart(delay=0.3) as double:
         work = Path(tmp)
         articles = write_corpus(work / "in.jsonl", n)
         seconds: dict[tuple[str, int], list[float]] = {}

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from scale_common import machine, median, timed_run, write_corpus
 
-from tests.latency_double import serve
+from tests.latency_double import serve_apart
 
 LEVELS = (1, 4, 16, 32, 64)
 
@@ -24,7 +24,7 @@ def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 500
     rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 3
     print(machine())
-    with tempfile.TemporaryDirectory() as tmp, serve(delay=0.3) as double:
+    with tempfile.TemporaryDirectory() as tmp, serve_apart(delay=0.3) as double:
         work = Path(tmp)
         articles = write_corpus(work / "in.jsonl", n)
         seconds: dict[int, list[float]] = {}

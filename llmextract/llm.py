@@ -252,10 +252,18 @@ def _template(text: str) -> jinja2.Template:
     return _JINJA.from_string(text)
 
 
+def _dedent(text: str) -> str:
+    """``textwrap.dedent``, which returns a text none of whose lines opens with a blank as it
+    is, without its two passes over the text (an article in every call)."""
+    if text[:1] not in (" ", "\t") and "\n " not in text and "\n\t" not in text:
+        return text
+    return dedent(text)
+
+
 def _rendered(messages: list[dict[str, Any]], variables: dict[str, Any]) -> list[dict[str, Any]]:
     """The messages as instructor's templating renders them (``dedent`` of the rendered text,
     OpenAI-style string contents only), so the request bodies stay the same bytes."""
-    return [{**m, "content": dedent(_template(m["content"]).render(**variables))}
+    return [{**m, "content": _dedent(_template(m["content"]).render(**variables))}
             if isinstance(m.get("content"), str) else dict(m) for m in messages]
 
 
@@ -318,12 +326,18 @@ class ModelClient:
     def _send(self, **request: Any) -> Any:
         """One chat request by the SDK, after the limiter. The SDK's ``create`` is looked up on
         the first request the cache does not answer: the lookup imports the SDK's resources,
-        most of a second of CPU that a cached re-run does not need."""
+        most of a second of CPU that a cached re-run does not need.
+
+        The messages go as the body's own ``messages`` (``extra_body`` replaces the key in
+        place, so the bytes are the same): the SDK otherwise walks every message against each
+        of its message types, an identity for messages of plain string contents that costs
+        about 1 ms a call, a fifth of the client's CPU at concurrency 32 (bench/RESULTS.md)."""
         with self._starting:
             if self._create is None:
                 self._create = self.openai.chat.completions.create
         self._before_request()
-        return self._create(**request)
+        body = {"messages": request.pop("messages"), **request.pop("extra_body", {})}
+        return self._create(messages=[], extra_body=body, **request)
 
     def _ask(self, messages: list[dict[str, str]], response_model: type[BaseModel],
              variables: dict[str, Any], kwargs: dict[str, Any]) -> tuple[BaseModel, Any]:

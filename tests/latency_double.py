@@ -7,14 +7,21 @@ from the request (a quarter of its characters as prompt tokens, ten completion t
 
 An article whose text holds ``SLOW_MARKER`` is answered after ``slow_seconds`` instead, to show
 that a slow article does not hold the others up.
+
+``serve`` runs the double in a thread of the caller's process (what the tests need: its
+``requests`` are read directly); ``serve_apart`` runs it in a process of its own, as a remote
+endpoint is, so that its work does not take the caller's interpreter lock: benchmark 1 measures
+the pipeline's throughput, not the double's.
 """
 
 from __future__ import annotations
 
 import json
+import multiprocessing
 import re
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,6 +31,7 @@ from typing import Any
 SLOW_MARKER = "LAMBAT-SEKALI"
 _ID = re.compile(r"^(n\d+): ", re.MULTILINE)
 MODEL = "latency-double"
+COUNT_PATH = "/double/count"  # how many calls the double has answered, for a caller apart
 
 
 @dataclass
@@ -60,6 +68,9 @@ def _handler(double: Double) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(data)
 
         def do_GET(self) -> None:  # noqa: N802
+            if self.path.endswith(COUNT_PATH):
+                self._send({"count": double.count})
+                return
             self._send({"object": "list", "data": [{"id": MODEL, "object": "model"}]})
 
         def do_POST(self) -> None:  # noqa: N802
@@ -90,12 +101,17 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 256  # 64 clients at once must not be refused
 
 
-@contextmanager
-def serve(delay: float = 0.3, slow_seconds: float = 3.0) -> Iterator[Double]:
-    """The double on a free loopback port for as long as the block lasts."""
+def _bind(delay: float, slow_seconds: float) -> tuple[_Server, Double]:
     server = _Server(("127.0.0.1", 0), BaseHTTPRequestHandler)
     double = Double(f"http://127.0.0.1:{server.server_address[1]}/v1", delay, slow_seconds)
     server.RequestHandlerClass = _handler(double)
+    return server, double
+
+
+@contextmanager
+def serve(delay: float = 0.3, slow_seconds: float = 3.0) -> Iterator[Double]:
+    """The double on a free loopback port for as long as the block lasts."""
+    server, double = _bind(delay, slow_seconds)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -103,3 +119,39 @@ def serve(delay: float = 0.3, slow_seconds: float = 3.0) -> Iterator[Double]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@dataclass(frozen=True)
+class ApartDouble:
+    """The caller's handle on a double in another process: its address and its call count."""
+
+    url: str
+
+    @property
+    def count(self) -> int:
+        with urllib.request.urlopen(self.url + COUNT_PATH, timeout=10) as reply:
+            return int(json.load(reply)["count"])
+
+
+def _serve_in_child(delay: float, slow_seconds: float, url_out: Any) -> None:
+    server, double = _bind(delay, slow_seconds)
+    url_out.send(double.url)
+    server.serve_forever()
+
+
+@contextmanager
+def serve_apart(delay: float = 0.3, slow_seconds: float = 3.0) -> Iterator[ApartDouble]:
+    """The double in a process of its own (spawned, so none of the caller's threads or state
+    go with it) for as long as the block lasts."""
+    context = multiprocessing.get_context("spawn")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_serve_in_child, args=(delay, slow_seconds, send),
+                            daemon=True)
+    child.start()
+    try:
+        if not receive.poll(60):
+            raise RuntimeError("the latency double's process did not start within 60 s")
+        yield ApartDouble(receive.recv())
+    finally:
+        child.terminate()
+        child.join(10)

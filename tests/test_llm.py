@@ -232,6 +232,8 @@ def test_an_unknown_answer_format_names_the_prompt_and_the_choices() -> None:
 # indented lines and a whitespace-only line (instructor's rendering dedents), a trailing newline.
 AWKWARD = ("Judul {{ source }} {% if x %} {# bukan komentar #}\n    Jumlah kasus stunting tercatat "
            "242 kasus pada 2025.\n    \n    Baris kedua }} {{\n")
+# One with no line opening with a blank, which the client's dedent passes through untouched.
+FLUSH = "Judul\nJumlah kasus stunting tercatat 242 kasus pada 2025.\n\nBaris kedua.\n"
 
 
 def tool_reply(request: httpx2.Request, arguments: str) -> httpx2.Response:
@@ -243,8 +245,10 @@ def tool_reply(request: httpx2.Request, arguments: str) -> httpx2.Response:
     return httpx2.Response(200, json=reply)
 
 
+@pytest.mark.parametrize("source", [AWKWARD, FLUSH])
 @pytest.mark.parametrize("mode", [instructor.Mode.MD_JSON, instructor.Mode.TOOLS])
-def test_the_requests_are_the_bytes_instructors_own_create_sends(mode: instructor.Mode) -> None:
+def test_the_requests_are_the_bytes_instructors_own_create_sends(mode: instructor.Mode,
+                                                                  source: str) -> None:
     """The client prepares instructor's request once and renders the templates itself; the bytes
     sent, the re-asks' too, must be what instructor's patched ``create`` sends, or the
     cassettes stop replaying."""
@@ -269,7 +273,7 @@ def test_the_requests_are_the_bytes_instructors_own_create_sends(mode: instructo
     def ours(http: httpx2.Client) -> object:
         client = ModelClient(Endpoint(model="m", base_url="http://127.0.0.1:9/v1"), mode=mode,
                              http_client=http)
-        return client.structured(messages, Extraction, source=AWKWARD, params=params,
+        return client.structured(messages, Extraction, source=source, params=params,
                                  prompt_version="p@1", context=variables)
 
     def instructors(http: httpx2.Client) -> object:
@@ -280,7 +284,7 @@ def test_the_requests_are_the_bytes_instructors_own_create_sends(mode: instructo
                  if mode == instructor.Mode.MD_JSON else {})
         return instructor.from_openai(sdk, mode=mode).chat.completions.create_with_completion(
             model="m", messages=messages, response_model=Extraction,  # type: ignore[arg-type]
-            max_retries=2, context={**variables, "source": AWKWARD}, **params, **extra)
+            max_retries=2, context={**variables, "source": source}, **params, **extra)
 
     sent = sent_by(ours)
     assert len(sent) == 3  # the answer, a re-ask for the value, one for the JSON
