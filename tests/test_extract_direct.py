@@ -91,6 +91,12 @@ REPLY_WITHOUT_NUMBERS_QUOTING_BADLY = {
     ],
 }
 
+# Numbers that are part of the article's ('51' of 512, '9,8' of 19,8), not any of its numbers.
+REPLY_WRITING_PART_OF_A_NUMBER = {
+    "indicators": [{"quote": SENTENCE_1, "value_text": "51"},
+                   {"quote": "Angka nasional 19,8 persen.", "value_text": "9,8 persen"}],
+}
+
 
 def extract(reply: dict[str, Any], text: str = ARTICLE) -> Any:
     return DirectStrategy().extract(text, ReplyingClient(reply), PROMPT)  # type: ignore[arg-type]
@@ -179,3 +185,10 @@ def test_a_quote_not_in_the_article_or_already_taken_gives_no_number() -> None:
         "its quote's numbers are another figure's already; left out",
     ]
     assert "wrote 'angka' for the number" in result.problems[1]
+
+
+def test_a_number_written_inside_another_is_not_that_number() -> None:
+    result = extract(REPLY_WRITING_PART_OF_A_NUMBER)
+    assert result.extraction.indicators == []
+    assert [p.split(" is ")[0] for p in result.problems] == [
+        "the model's indicator '51'", "the model's indicator '9,8 persen'"]

@@ -89,11 +89,34 @@ def _squeezed(words: str) -> str:
     return " ".join(words.lower().split())
 
 
+def _digit_at(text: str, i: int, step: int) -> bool:
+    """A digit at ``i``, or a decimal or thousands mark there with a digit beyond it: the
+    number written there goes on."""
+    if not 0 <= i < len(text):
+        return False
+    if text[i].isdigit():
+        return True
+    beyond = i + step
+    return text[i] in ".," and 0 <= beyond < len(text) and text[beyond].isdigit()
+
+
+def _holds(outer: str, inner: str) -> bool:
+    """``inner`` stands in ``outer`` as a whole number: not '2' inside '242' or '4,1' inside
+    '24,1', which a plain substring test would take."""
+    at = outer.find(inner)
+    while at >= 0:
+        end = at + len(inner)
+        if not _digit_at(outer, at - 1, -1) and not _digit_at(outer, end, 1):
+            return True
+        at = outer.find(inner, at + 1)
+    return False
+
+
 def _matches(candidate: Candidate, value_text: str) -> bool:
-    """The parser's number is the one written: either text holds the other ('242' in
-    '242 kasus', or '1 sampai 2 persen' for a written '1 sampai 2')."""
+    """The parser's number is the one written: either text holds the other as a whole number
+    ('242' in '242 kasus', or '1 sampai 2 persen' for a written '1 sampai 2')."""
     mine, theirs = _squeezed(candidate.mention.text), _squeezed(value_text)
-    return bool(mine and theirs) and (mine in theirs or theirs in mine)
+    return bool(mine and theirs) and (_holds(theirs, mine) or _holds(mine, theirs))
 
 
 def match_figure(
