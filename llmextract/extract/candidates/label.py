@@ -89,7 +89,14 @@ class LabelRules:
 
     @classmethod
     def load(cls, prompt: Prompt) -> LabelRules:
-        domain, lang = load_vocab(prompt.domain), load_vocab(prompt.language)
+        """The rules of a prompt's domain and language, built once for each pair (0.17 ms,
+        asked twice an article)."""
+        return cls._built(prompt.domain, prompt.language)
+
+    @classmethod
+    @lru_cache(maxsize=16)
+    def _built(cls, domain_name: str, language: str) -> LabelRules:
+        domain, lang = load_vocab(domain_name), load_vocab(language)
         intent = [*lang.words("target_words"), *domain.words("intent_words")]
         return cls(
             any_case(intent),
