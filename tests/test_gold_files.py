@@ -39,6 +39,7 @@ GOLD_SETS = {
     "blind11": (ROOT / "tests" / "blind11" / "gold.json", ROOT / "tests" / "blind11" / "articles"),
     "blind12": (ROOT / "tests" / "blind12" / "gold.json", ROOT / "tests" / "blind12" / "articles"),
     "blind13": (ROOT / "tests" / "blind13" / "gold.json", ROOT / "tests" / "blind13" / "articles"),
+    "blind14": (ROOT / "tests" / "blind14" / "gold.json", ROOT / "tests" / "blind14" / "articles"),
 }
 
 WORDS = (
