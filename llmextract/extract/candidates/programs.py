@@ -88,6 +88,7 @@ class ProgramRules:
     """The patterns and words the program rules read, built once for each settings (``load``)."""
 
     program_words: re.Pattern[str]
+    list_heads: re.Pattern[str]  # 'Adapun kegiatan ... antara lain:': a list of programs follows
     after_word: re.Pattern[str]
     listed: re.Pattern[str]
     cued: re.Pattern[str]
@@ -189,6 +190,7 @@ class ProgramRules:
         markers = phrases_alternation(lang.words("list_bullets"))
         return cls(
             program_words=re.compile(rf"(?<!\w){words}(?!\w)"),
+            list_heads=any_case(vocab.words("program_list_heads")),
             after_word=re.compile(
                 rf"(?<!\w)(?P<word>{words})\s+{_QUOTE}"
                 rf"(?P<name>{_NAME}(?:\s+\([A-Z][\w ]{{1,20}}\))?)"
@@ -351,7 +353,7 @@ def propose_programs(
     mentions = parse_numbers(text) if mentions is None else mentions
     money = [m for m in mentions if m.kind == MONEY]
     found: dict[str, Proposal] = {}
-    list_open = False
+    list_open = activities = False
     sentences = split_sentences(text)
     for i, s in enumerate(sentences):
         if s.headline or _outside_topic(s, sentences[i + 1 : i + 2], rules):
@@ -360,12 +362,16 @@ def propose_programs(
         if item:
             if list_open and s.start == s.line_start + len(s.line) - len(s.line.lstrip()):
                 name, rest = _item_name(item["item"])
-                _add(found, name, _line(s), "bullet", True, rules, rest)
+                if not activities or (name.split() or [""])[0].lower() not in rules.events:
+                    _add(found, name, _line(s), "bullet", True, rules, rest)
             continue
         stripped = s.line.strip()
-        list_open = (stripped.endswith(":") or stripped.startswith("#")) and bool(
-            rules.program_words.search(s.text)
-        )
+        # A list of programs, or of activities ('Adapun kegiatan ... antara lain:'), of which a
+        # meeting or a visit is none.
+        opens = stripped.endswith(":") or stripped.startswith("#")
+        activities = opens and not rules.program_words.search(s.text) and bool(
+            rules.list_heads.search(s.text))
+        list_open = activities or opens and bool(rules.program_words.search(s.text))
         budget = next(
             (
                 s.text[a - s.start : b - s.start].strip()
