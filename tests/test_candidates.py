@@ -155,6 +155,10 @@ POINTING_BACK = (
     "mendapat PMT."
 )
 PHONE = "Judul\n\nKonsultasi gizi balita stunting lewat WhatsApp 0812-3344-5566 atau (0274) 551234."
+# Two more ways of writing one (blind14): the area code's number with a dash, two groups only.
+PHONE_GROUPS = "Judul\n\nPosko balita stunting: (0262) 233-456 atau layanan 0567-21044."
+TABLE_ROW_NUMBERS = ("Judul\n\nSebaran balita stunting:\n\n| No | Puskesmas | Balita Stunting |\n"
+                     "|---|---|---|\n| 1 | Kapan | 212 |\n| 2 | Boking | 137 |")
 ADDRESS = "Judul\n\nBalita stunting dilayani di sini.\n\nJl. Merdeka No. 12, Kota Baru 40111"
 RADIO = "Judul\n\nDialog soal stunting disiarkan di 101,5 FM."
 DAY_OF_MONTH = "Judul\n\nPenimbangan balita stunting digelar setiap tanggal 15."
@@ -195,6 +199,10 @@ AUDIENCE = (
         (AGE_AFTER_NAME, "27", "the age of a person named before it"),
         (PHONE, "3344-5566", "part of a phone number"),
         (PHONE, "551234", "part of a phone number"),
+        (PHONE_GROUPS, "233-456", "part of a phone number"),
+        (PHONE_GROUPS, "21044", "part of a phone number"),
+        (TABLE_ROW_NUMBERS, "1", "the number of a table row"),
+        (TABLE_ROW_NUMBERS, "2", "the number of a table row"),
         (ADDRESS, "12", "on a boilerplate line (address)"),
         (ADDRESS, "40111", "on a boilerplate line (address)"),
         (RADIO, "101,5", "a duration, age, frequency or measure, not a count"),
@@ -222,6 +230,7 @@ def test_numbers_that_are_not_counts_are_set_aside(text: str, value_text: str, r
     [
         (THIS_YEAR_IS_NOT_A_DURATION, "242"),
         (NUMBERED_LIST, "300"),  # a number inside a list item is not its marker
+        (TABLE_ROW_NUMBERS, "212"),  # a numbered table row's count
         (EVERY_YEAR_IS_NOT_A_RULE_PER_UNIT, "300"),  # 'setiap tahun' is a frequency, not a unit
     ],
 )

@@ -52,6 +52,12 @@ CASES = {
     "penurunan-sebesar-off": Case(
         "Dinkes mencatat penurunan sebesar 25 persen, dari 400 balita stunting menjadi 320 "
         "balita stunting.", "change.relative_mismatch", "(400 - 320) / 400 = 20,0 %"),
+    "measure-between-change-and-amount-off": Case(
+        "Pemkot memangkas prevalensi stunting sebesar 4,2 poin persen, dari 25,6 persen pada "
+        "2023 menjadi 22,4 persen pada 2024.", "change.points_mismatch", "25,6 - 22,4 = 3,2"),
+    "measure-between-change-and-amount-right": Case(
+        "Pemkot memangkas prevalensi stunting sebesar 3,2 poin persen, dari 25,6 persen pada "
+        "2023 menjadi 22,4 persen pada 2024.", None),
     "penurunan-sebesar-right": Case(
         "Dinkes mencatat penurunan sebesar 20 persen, dari 400 balita stunting menjadi 320 "
         "balita stunting.", None),

@@ -162,6 +162,26 @@ CASES = {
         "Dinkes mencatat 563 balita stunting di tiga kecamatan prioritas.\n\nSebarannya:\n\n"
         "| Kecamatan | Balita stunting |\n|---|---|\n| Maju Timur | 212 |\n| Maju Barat | 187 |"
         "\n| Maju Utara | 164 |", None),
+    "numbered-table-rows-do-not-add-up-to-the-count-for-as-many-places": Case(
+        "Dinkes mencatat tiga puskesmas menyumbang 600 balita stunting.\n\nSebarannya:\n\n"
+        "| No | Puskesmas | Balita stunting |\n|---|---|---|\n| 1 | Kapan | 212 |\n"
+        "| 2 | Boking | 187 |\n| 3 | Nulle | 164 |", "totals.parts_do_not_sum",
+        "212 + 187 + 164 = 563, not 600"),
+    "numbered-table-rows-add-up-to-the-count-for-as-many-places": Case(
+        "Dinkes mencatat tiga puskesmas menyumbang 563 balita stunting.\n\nSebarannya:\n\n"
+        "| No | Puskesmas | Balita stunting |\n|---|---|---|\n| 1 | Kapan | 212 |\n"
+        "| 2 | Boking | 187 |\n| 3 | Nulle | 164 |", None),
+    # The amount broken down two paragraphs up, a paragraph of quoted speech between.
+    "money-parts-of-an-amount-above-a-quote-off": Case(
+        "Pemkab menyiapkan anggaran Rp4,5 miliar untuk penanganan stunting.\n\n\"Setiap "
+        "rupiah harus sampai ke balita,\" tegas Bupati.\n\nAnggaran itu dirinci: Rp1,8 miliar "
+        "untuk PMT, Rp1,25 miliar untuk sanitasi, dan Rp1,25 miliar untuk pendampingan.",
+        "totals.money_parts_do_not_sum",
+        "Rp1,8 miliar + Rp1,25 miliar + Rp1,25 miliar = Rp4,3 miliar, not Rp4,5 miliar"),
+    "money-parts-of-an-amount-above-a-quote-right": Case(
+        "Pemkab menyiapkan anggaran Rp4,3 miliar untuk penanganan stunting.\n\n\"Setiap "
+        "rupiah harus sampai ke balita,\" tegas Bupati.\n\nAnggaran itu dirinci: Rp1,8 miliar "
+        "untuk PMT, Rp1,25 miliar untuk sanitasi, dan Rp1,25 miliar untuk pendampingan.", None),
     "table-rows-under-a-count-for-more-places": Case(
         "Dinkes mencatat 600 balita stunting di lima kecamatan.\n\nSebarannya:\n\n"
         "| Kecamatan | Balita stunting |\n|---|---|\n| Maju Timur | 212 |\n| Maju Barat | 187 |"

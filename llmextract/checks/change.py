@@ -207,6 +207,9 @@ def _points(value: float) -> str:
     return percent_text(value)[:-2]
 
 
+_MEASURE_WORDS = 3  # between a word of change and 'sebesar' before its amount
+
+
 def _changes(ctx: ArticleContext) -> list[tuple[_Stated, tuple[int, int]]]:
     """Each sentence stating a change ('turun 40 persen'): the first change it states and its
     range. Read from the numbers back (a word of change right before one), which is cheaper
@@ -218,6 +221,11 @@ def _changes(ctx: ArticleContext) -> list[tuple[_Stated, tuple[int, int]]]:
             continue
         if word in vocab.change_amount_words:
             start, word = word_before(lowered, start)
+            # The measure may stand between ('memangkas prevalensi stunting sebesar 4,2 poin').
+            for _ in range(_MEASURE_WORDS):
+                if not word.isalpha() or word in vocab.change_words:
+                    break
+                start, word = word_before(lowered, start)
         if word not in vocab.change_words:
             continue
         stated = _stated(ctx, (start, start + len(word)), word in vocab.down_words, mention)

@@ -90,6 +90,12 @@ def _rows_below(ctx: ArticleContext, end: int) -> tuple[int, int] | None:
     return (start, pos) if pos > start else None
 
 
+# How far up the amount a breakdown with none of its own breaks down may be: the paragraph
+# before, or the one above a paragraph without any amount ('... anggaran sebesar Rp4,5 miliar
+# ...' / a quote of the Bupati / 'Dalam paparan Bappeda, anggaran itu dirinci ...': blind14 010).
+_PARAGRAPHS_BACK = 3
+
+
 def _paragraph_before(ctx: ArticleContext, offset: int) -> int:
     """Where the paragraph before the one holding ``offset`` starts: an amount whose breakdown
     a sentence opens with no amount of its own ('Kepala Bappeda merinci Dinas Kesehatan
@@ -125,8 +131,12 @@ def _breakdowns(ctx: ArticleContext) -> dict[str, list[_Breakdown]]:
             if not parts or vocab.partial.search(lowered, marker.start(), parts[-1].end):
                 continue
             before = _of(ctx, kind, start, marker.start())
-            if not before and kind == MONEY:
-                before = _of(ctx, kind, _paragraph_before(ctx, start), start)
+            above = start
+            for _ in range(_PARAGRAPHS_BACK if kind == MONEY else 0):
+                if before:
+                    break
+                above = _paragraph_before(ctx, above)
+                before = _of(ctx, kind, above, start)
             found[kind].append(_Breakdown(before[-1] if before else None, parts,
                                           (marker.start(), marker.end())))
     for total, (at, word) in zip(ctx.mentions, ctx.words_before, strict=True):

@@ -13,11 +13,14 @@ import re
 
 # '- ', '• ', '* ' (not markdown bold), '1. ', '2) ': a list marker.
 _MARKER = r"(?:[-•·]|\*(?!\*)|[0-9]{1,2}[.)])"
+# '| 1 | Kapan | 212 |': a table's first cell numbering its rows, under a header cell 'No'.
+_ROW_NUMBER = r"\|\s*[0-9]{1,3}\.?\s*\|\s*"
+TABLE_ROW_NUMBER = re.compile(rf"[ \t]*{_ROW_NUMBER}")
 # 'Ibu Hamil (Bumil): 1.022 didampingi', '- **Kecamatan Utara**: 312 balita', or a table's
 # 'Kabupaten Muna | 29,4% | 30,6%' (its first cell): a row's label, its list marker, a leading
-# pipe and bold type left out.
+# pipe, a row's number and bold type left out.
 TABLE_ROW = re.compile(
-    rf"^\s*(?:{_MARKER}\s+|\|\s*)?(?P<label>[^:|\n]{{2,60}}?)\s*[:|]\s*")
+    rf"^\s*(?:{_MARKER}\s+|{_ROW_NUMBER}|\|\s*)?(?P<label>[^:|\n]{{2,60}}?)\s*[:|]\s*")
 # '|---|:---:|', a Markdown table's line under its header: neither a row nor an opener.
 _TABLE_RULE = re.compile(r"^[\s|:-]*-[\s|:-]*$")
 _LIST_MARKER = re.compile(rf"^\s*{_MARKER}\s+")
@@ -101,6 +104,11 @@ def header_cell(text: str, line_start: int) -> str | None:
     ('Kecamatan' over 'Luwuk | 212'): what kind of thing its rows' labels name. None outside
     a pipe table or for a header without one."""
     header = table_header(text, line_start)
-    cell = TABLE_ROW.match(text[header[0]:header[1]]) if header else None
+    if header is None:
+        return None
+    line = text[header[0]:header[1]]
+    if TABLE_ROW_NUMBER.match(text, line_start):  # the rows' own first cell is their number's
+        line = line.lstrip().removeprefix("|").partition("|")[2]
+    cell = TABLE_ROW.match(line)
     label = cell["label"].strip(" *") if cell else ""
     return label or None

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from llmextract.resources import DEFAULT_DOMAIN, DEFAULT_LANGUAGE, load_vocab, prompts_dir
 from llmextract.text.casing import lower_same_length
-from llmextract.text.layout import LIST_NUMBER, TABLE_ROW, list_intro
+from llmextract.text.layout import LIST_NUMBER, TABLE_ROW, TABLE_ROW_NUMBER, list_intro
 from llmextract.text.numbers import (
     CALENDAR_KINDS,
     ORDINAL,
@@ -41,7 +41,8 @@ from llmextract.vocabulary import boilerplate_category, vocabulary
 _SHORT_DATE = re.compile(r"\(\s*[0-9]{1,2}/[0-9]{1,2}(?:/[0-9]{2,4})?\s*\)")
 # '0813-4700-9870', '(0291) 431226': a phone number the parser reads as numbers.
 _PHONE = re.compile(
-    r"(?<![\d.,])(?:\(0\d{2,4}\)\s*\d{4,8}|(?:\+62|0)\d{2,3}[-\s]\d{3,4}[-\s]\d{3,5})(?!\d)"
+    r"(?<![\d.,])(?:\(0\d{2,4}\)\s*\d{3,8}(?:[-\s]\d{3,5})?"
+    r"|(?:\+62|0)\d{2,3}[-\s]\d{3,5}(?:[-\s]\d{3,5})?)(?!\d)"
 )
 # 'Ibu Hasnah (32), warga ...': a one- or two-digit number alone in brackets after a name.
 _AGE_AFTER_NAME = re.compile(r"[A-Z][\w.'-]*\s*\(\s*$")
@@ -263,6 +264,9 @@ def _set_aside_reason(text: str, mention: NumberMention, sentence: Sentence | No
     marker = LIST_NUMBER.match(text, sentence.line_start)
     if marker and mention.start < marker.end():
         return "the number of a list item"
+    marker = TABLE_ROW_NUMBER.match(text, sentence.line_start)
+    if marker and mention.start < marker.end():
+        return "the number of a table row"
     if _inside(_SHORT_DATE, mention, sentence):
         return "a date (day/month), not a quantity"
     if _inside(_PHONE, mention, sentence):
