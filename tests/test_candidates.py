@@ -318,6 +318,16 @@ def test_allowed_labels(prefix: str, value_text: str, trust: bool, expected: lis
     assert allowed_labels(candidate(seed(prefix), value_text), LABEL_RULES, trust) == expected
 
 
+@pytest.mark.parametrize(("opening", "expected"), [
+    ("Di luar urusan stunting, Pemkot", [Label.other]),  # set apart from the topic
+    ("Untuk penanganan stunting, Pemkot", [Label.indicator]),
+])
+def test_a_sentence_set_apart_from_the_topic_holds_no_figure_of_it(
+        opening: str, expected: list[Label]) -> None:
+    text = f"Judul\n\n{opening} juga menganggarkan Rp9,8 miliar tahun ini."
+    assert allowed_labels(candidate(text, "Rp9,8 miliar"), LABEL_RULES) == expected
+
+
 @pytest.mark.parametrize("trust", [True, False])
 def test_a_count_the_rules_cannot_settle_goes_to_the_model_never_as_a_target(trust: bool) -> None:
     assert allowed_labels(candidate(UNSURE_COUNT, "85"), LABEL_RULES, trust) == [

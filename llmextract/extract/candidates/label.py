@@ -39,9 +39,9 @@ from llmextract.extract.candidates.propose import (
 )
 from llmextract.models import Usage
 from llmextract.prompts import Prompt
-from llmextract.resources import load_vocab
+from llmextract.resources import VocabFile, load_vocab
 from llmextract.text.numbers import MONEY, PERCENT, ZERO_TARGET
-from llmextract.text.words import any_case
+from llmextract.text.words import any_case, phrases_alternation
 
 
 class Label(str, Enum):
@@ -62,6 +62,14 @@ class Labelling:
     labels: list[Labelled] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     usage: Usage = field(default_factory=Usage)
+
+
+def apart_from_topic(lang: VocabFile, domain: VocabFile) -> re.Pattern[str]:
+    """Words setting what follows apart from the topic, a few words before it ('di luar urusan
+    stunting', 'bukan bagian dari penanganan stunting', 'tapi untuk stunting')."""
+    topic = phrases_alternation(domain.words("topic_words"))
+    return re.compile(rf"(?<!\w)(?i:{phrases_alternation(lang.words('apart_words'))})"
+                      rf"(?:\s+[^\W\d_][\w-]*){{0,3}}?\s+(?i:{topic})(?!\w)")
 
 
 @dataclass(frozen=True)
@@ -86,6 +94,7 @@ class LabelRules:
     per_year: re.Pattern[str]  # '2 poin persen setiap tahun': a pace
     budget: re.Pattern[str]  # 'anggaran', 'dialokasikan': a sentence about a budget
     function_words: frozenset[str]  # '242 di ...': a word after a number that counts nothing
+    apart: re.Pattern[str]  # 'Di luar urusan stunting, ...': a sentence of another topic
 
     @classmethod
     def load(cls, prompt: Prompt) -> LabelRules:
@@ -112,6 +121,7 @@ class LabelRules:
             any_case(lang.words("per_year_words")),
             any_case(lang.words("budget_words")),
             frozenset(w.lower() for w in lang.words("function_words")),
+            apart_from_topic(lang, domain),
         )
 
 
@@ -273,6 +283,8 @@ def allowed_labels(
     """The labels the rules leave open. A zero-stunting slogan is a goal; only a sentence with a
     word of intent can hold a target. With ``trust_rules``, the rules also settle what they are
     sure of (a goal after a word of intent, ``sure_indicator``); only the rest goes to the model."""
+    if trust_rules and rules.apart.match(candidate.sentence.text):
+        return [Label.other]  # the sentence opens by setting itself apart from the topic
     if candidate.mention.kind == ZERO_TARGET:
         return [Label.target] if trust_rules else [Label.target, Label.other]
     if candidate.mention.kind == MONEY:  # a budget, even a planned one, is no goal

@@ -27,7 +27,7 @@ from functools import lru_cache
 from typing import Any
 
 from llmextract.client import Client
-from llmextract.extract.candidates.label import ask_label
+from llmextract.extract.candidates.label import apart_from_topic, ask_label
 from llmextract.extract.candidates.propose import Sentence, clause_bounds, split_sentences
 from llmextract.models import Program, Usage
 from llmextract.prompts import Prompt
@@ -183,7 +183,6 @@ class ProgramRules:
         joiners = _alternation(list(lang.words("list_words")))
         cues = _alternation(list(lang.words("activity_cues")))
         pointers = phrases_alternation([*lang.words("demonstratives"), *lang.words("naming_words")])
-        topic = phrases_alternation(vocab.words("topic_words"))
         beneficiary = _alternation(list(lang.words("beneficiary_words")))
         speech = phrases_alternation(lang.words("speech_verbs"))
         purpose = phrases_alternation(lang.words("activity_purpose_words"))
@@ -303,10 +302,7 @@ class ProgramRules:
             max_words=max_words,
             not_heads=frozenset(w.lower() for w in lang.words("not_program_heads")),
             alias=any_case(lang.words("alias_words")),
-            outside_topic=re.compile(
-                rf"(?<!\w)(?i:{phrases_alternation(lang.words('apart_words'))})"
-                rf"(?:\s+[^\W\d_][\w-]*){{0,3}}?\s+(?i:{topic})(?!\w)"
-            ),
+            outside_topic=apart_from_topic(lang, vocab),
             not_programs=frozenset(
                 " ".join(w.lower().split()) for w in vocab.words("not_programs")
             ),
