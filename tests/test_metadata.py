@@ -134,7 +134,7 @@ GOLD_SETS = [pytest.param("seeds", "tests/gold/seeds.json", id="seeds"),
              *(pytest.param(f"tests/{s}/articles", f"tests/{s}/gold.json", id=s,
                             marks=[_QUOTED_HEADLINE] if s == "blind8" else [])
                for s in ("blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7",
-                         "blind8", "blind9", "blind10", "blind11", "blind12", "blind13",
+                         "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14",
                          "heldout"))]
 
 
