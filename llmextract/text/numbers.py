@@ -512,6 +512,7 @@ def _token_after(text: str, end: int) -> str:
     class wider than letters, which ``str.isalpha`` then confirms): a character loop cost
     twice as much. Only a run holding a digit or another non-letter is walked."""
     after = _AFTER.match(text, end)
+    assert after is not None  # the pattern matches the empty string
     i = after.start(1)
     if i >= len(text):
         return ""
