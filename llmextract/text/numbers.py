@@ -609,9 +609,10 @@ def _atoms(lowered: str, g: _Grammar) -> list[re.Match[str]]:
 
 
 def parse_numbers(text: str, *, lowered: str | None = None) -> list[NumberMention]:
-    """Every number mention in ``text``, in order, with spans into ``text``. A caller that has
-    ``lower_same_length(text)`` already passes it as ``lowered``: lowering an article costs
-    as much as reading a few of its numbers."""
+    """Every number mention in ``text``, in order and never overlapping (each starts at or
+    after the end of the one before: ``ArticleContext.mentions_in`` relies on it), with spans
+    into ``text``. A caller that has ``lower_same_length(text)`` already passes it as
+    ``lowered``: lowering an article costs as much as reading a few of its numbers."""
     g = _grammar()
     lowered = lower_same_length(text) if lowered is None else lowered
     atoms = _atoms(lowered, g)
