@@ -30,6 +30,7 @@ from llmextract.text.numbers import (
 )
 from llmextract.text.parsed import ParsedArticle
 from llmextract.text.sentences import clause_within
+from llmextract.text.spans import span
 from llmextract.text.words import may_hold, years_in
 from llmextract.vocabulary import Vocabulary, boilerplate_category, holds_word_start, vocabulary
 
@@ -371,10 +372,6 @@ class ArticleContext:
             related=sorted(set(related)),
             arithmetic=arithmetic,
         ).with_id()
-
-
-def span(start: int, end: int) -> Span:
-    return Span(start=start, end=end)
 
 
 def _article_year(date: str | None, mentions: list[NumberMention]) -> int | None:
