@@ -30,6 +30,7 @@ from llmextract.text.numbers import (
 )
 from llmextract.text.parsed import ParsedArticle
 from llmextract.text.sentences import clause_within
+from llmextract.text.spans import span
 from llmextract.text.words import may_hold, years_in
 from llmextract.vocabulary import Vocabulary, boilerplate_category, holds_word_start, vocabulary
 
@@ -158,9 +159,15 @@ class ArticleContext:
         return self._line_categories[start]
 
     def mentions_in(self, start: int, end: int) -> list[NumberMention]:
+        """The mentions inside ``[start, end)``. Mentions never overlap (each starts at or
+        after the end of the one before), so of those starting in the range only the last
+        may run past its end: one test, not one per mention."""
         lo = bisect.bisect_left(self._mention_starts, start)
         hi = bisect.bisect_left(self._mention_starts, end)
-        return [m for m in self.mentions[lo:hi] if m.end <= end]
+        found = self.mentions[lo:hi]
+        if found and found[-1].end > end:
+            found.pop()
+        return found
 
     def clause_of(self, offset: int) -> tuple[int, int]:
         """The clause around ``offset``: the sentence cut at commas, brackets and 'dan'."""
@@ -365,10 +372,6 @@ class ArticleContext:
             related=sorted(set(related)),
             arithmetic=arithmetic,
         ).with_id()
-
-
-def span(start: int, end: int) -> Span:
-    return Span(start=start, end=end)
 
 
 def _article_year(date: str | None, mentions: list[NumberMention]) -> int | None:

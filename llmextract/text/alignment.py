@@ -28,7 +28,7 @@ from typing import NamedTuple
 from rapidfuzz import fuzz
 
 from llmextract.text.casing import lower_same_length
-from llmextract.text.spans import Span
+from llmextract.text.spans import Span, span
 
 FUZZY_THRESHOLD = 90.0
 FUZZY_MIN_LENGTH = 12
@@ -169,7 +169,7 @@ def _trimmed(text: str, start: int, end: int, base: int) -> Span:
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
-    return Span(start=base + start, end=base + end)
+    return span(base + start, base + end)
 
 
 def locate(
@@ -193,7 +193,7 @@ def locate(
     starts = _occurrences(text, needle, whole_words, near)
     if starts:
         start = base + _closest(starts, None if near is None else near - base)
-        return Match(MatchStatus.exact, Span(start=start, end=start + len(needle)), 100.0)
+        return Match(MatchStatus.exact, span(start, start + len(needle)), 100.0)
 
     norm = _normalize_text(text)
     norm_needle = normalize(needle)
@@ -205,9 +205,9 @@ def locate(
             _trimmed(text, norm.original(s), norm.original(s + len(norm_needle) - 1) + 1, base)
             for s in starts
         ]
-        span = spans[0] if near is None else min(
+        closest = spans[0] if near is None else min(
             spans, key=lambda sp: (abs(sp.start - near), sp.start))
-        return Match(MatchStatus.normalized, span, 100.0)
+        return Match(MatchStatus.normalized, closest, 100.0)
 
     if not fuzzy or len(norm_needle) < FUZZY_MIN_LENGTH or not norm.text:
         return NOT_FOUND

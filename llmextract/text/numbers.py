@@ -84,6 +84,8 @@ _CLOCK = re.compile(r"[0-9]{1,2}(?:[:.][0-9]{2})*")
 _CHAIN = re.compile(r"(?:/[0-9][0-9.,]*){2}[0-9.,/]*|(?:-[0-9][0-9.,]*){3}[0-9.,-]*"
                     r"|(?::[0-9][0-9.,]*){3}[0-9.,:]*")
 _CHAIN_STARTS = frozenset("/-:")
+# After a number (``_token_after``): at most four spaces, then what may be its word.
+_AFTER = re.compile(r"[ \t\u00a0]{0,4}([\w./]{0,12})")
 
 
 class NumberMention(NamedTuple):
@@ -505,35 +507,42 @@ def _mention(text: str, reading: _Reading, hedge: str | None, g: _Grammar) -> Nu
 def _token_after(text: str, end: int) -> str:
     """What follows ``end`` after at most a few spaces: a lower-cased word (letters, dots and
     slashes, for 's.d.') or one other character. The patterns for scale words, percent,
-    rupiah and ranges run only when this token can start one of them. The loops' bounds are
-    computed once: this runs after every number."""
-    size = len(text)
-    i, limit = end, min(size, end + 4)
-    while i < limit and text[i] in " \t\u00a0":
-        i += 1
-    if i >= size:
+    rupiah and ranges run only when this token can start one of them. This runs after every
+    number, so one match finds the spaces and a run of word characters, dots and slashes (a
+    class wider than letters, which ``str.isalpha`` then confirms): a character loop cost
+    twice as much. Only a run holding a digit or another non-letter is walked."""
+    after = _AFTER.match(text, end)
+    assert after is not None  # the pattern matches the empty string
+    i = after.start(1)
+    if i >= len(text):
         return ""
-    if not text[i].isalpha():
-        return text[i]
-    j, limit = i + 1, min(size, i + 12)
-    while j < limit and (text[j].isalpha() or text[j] in "./"):
-        j += 1
-    return text[i:j].lower().rstrip(".")
+    first = text[i]
+    if not first.isalpha():
+        return first
+    word = after.group(1)
+    if not word.isalpha() and not word.replace(".", "").replace("/", "").isalpha():
+        j = 1
+        while word[j].isalpha() or word[j] in "./":
+            j += 1
+        word = word[:j]
+    return word.lower().rstrip(".")
 
 
 def _word_before(text: str, start: int) -> str:
     """The lower-cased word just before ``start`` (over spaces and one dot: 'Rp. 5'), looking
-    back at most 40 characters."""
-    floor = start - 40 if start > 40 else 0
-    end = start
-    while end > floor and text[end - 1].isspace():
-        end -= 1
-    if end > floor and text[end - 1] == ".":
-        end -= 1
-    begin = end
-    while begin > floor and (text[begin - 1].isalpha() or text[begin - 1] == "-"):
-        begin -= 1
-    return text[begin:end].lower()
+    back at most 40 characters. String methods find it (the text after the last space, most
+    often letters only); only a word holding another character is walked back, as a
+    character loop over every word cost more."""
+    head = text[start - 40 if start > 40 else 0:start].rstrip()
+    if head.endswith("."):
+        head = head[:-1]
+    word = head[head.rfind(" ") + 1:]
+    if not word.isalpha():
+        k = len(word)
+        while k and (word[k - 1].isalpha() or word[k - 1] == "-"):
+            k -= 1
+        word = word[k:]
+    return word.lower()
 
 
 def _hedge(lowered: str, start: int, g: _Grammar, before: str | None = None) -> str | None:
@@ -600,9 +609,10 @@ def _atoms(lowered: str, g: _Grammar) -> list[re.Match[str]]:
 
 
 def parse_numbers(text: str, *, lowered: str | None = None) -> list[NumberMention]:
-    """Every number mention in ``text``, in order, with spans into ``text``. A caller that has
-    ``lower_same_length(text)`` already passes it as ``lowered``: lowering an article costs
-    as much as reading a few of its numbers."""
+    """Every number mention in ``text``, in order and never overlapping (each starts at or
+    after the end of the one before: ``ArticleContext.mentions_in`` relies on it), with spans
+    into ``text``. A caller that has ``lower_same_length(text)`` already passes it as
+    ``lowered``: lowering an article costs as much as reading a few of its numbers."""
     g = _grammar()
     lowered = lower_same_length(text) if lowered is None else lowered
     atoms = _atoms(lowered, g)

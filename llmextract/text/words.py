@@ -49,13 +49,8 @@ _KEYS: dict[int, tuple[re.Pattern[str], tuple[str, ...]]] = {}
 
 # Both are keyed by the pattern's ``id``, not the pattern: a compiled pattern's hash is
 # computed from its whole program at every lookup, and these run several times an item. Each
-# entry holds its pattern, so that no other pattern takes its id while the entry lives.
-
-
-def _entry(table: dict[int, tuple[re.Pattern[str], Any]], pattern: re.Pattern[str]) -> Any:
-    """What ``table`` holds for ``pattern`` itself (None for another pattern)."""
-    entry = table.get(id(pattern))
-    return entry[1] if entry is not None and entry[0] is pattern else None
+# entry holds its pattern, so that no other pattern takes its id while the entry lives; the
+# two tests read their entry in place (a helper call cost as much as the lookup).
 
 
 def _hitting_words(phrases: list[str]) -> tuple[str, ...]:
@@ -101,10 +96,10 @@ def may_hold(pattern: re.Pattern[str], text: str, start: int, end: int) -> bool:
     tests cost a few instructions a character, the pattern's scan a hundred or more; these
     scans of a clause or a sentence run for every item). A loop, not ``any()`` over a
     generator, which costs more than the few substring tests it runs."""
-    keys = _entry(_KEYS, pattern)
-    if keys is None:
+    entry = _KEYS.get(id(pattern))
+    if entry is None or entry[0] is not pattern:
         return True
-    for key in keys:
+    for key in entry[1]:
         if text.find(key, start, end) >= 0:
             return True
     return False
@@ -122,10 +117,12 @@ def phrase_ending(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     with the last word of one of its phrases, so for a ``words_pattern`` the last letter and
     then the few positions where that word can start are tried first; most texts end with
     none, and are not scanned."""
-    last = _entry(_LAST_WORDS, pattern)
-    if last is not None and (not text or last[0].match(text, len(text) - 1) is None
-                             or last[1].search(text, max(0, len(text) - last[2])) is None):
-        return None
+    entry = _LAST_WORDS.get(id(pattern))
+    if entry is not None and entry[0] is pattern:
+        letters, words, reach = entry[1]
+        if not text or letters.match(text, len(text) - 1) is None \
+                or words.search(text, max(0, len(text) - reach)) is None:
+            return None
     return next((m for m in pattern.finditer(text) if m.end() == len(text)), None)
 
 
