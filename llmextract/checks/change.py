@@ -281,22 +281,52 @@ def _change_word_before(ctx: ArticleContext, pattern: re.Pattern[str], mention: 
     return (start, word) if word in ctx.vocab.change_words else None
 
 
-def _reached_in_body(ctx: ArticleContext, after: int, kind: str, down: bool,
-                     level: NumberMention | None = None,
-                     ) -> list[tuple[NumberMention, NumberMention]]:
-    """The body's changes of a kind of value in one direction, as (from, level reached)."""
-    return [pair for pair, way in _body_changes(ctx, after, kind, level) if way == down]
+_Pair = tuple[NumberMention, NumberMention]
 
 
-def _body_changes(ctx: ArticleContext, after: int, kind: str, level: NumberMention | None = None,
-                  ) -> list[tuple[tuple[NumberMention, NumberMention], bool]]:
-    """The body's changes of a kind of value, as (from, level reached) with their direction
-    (True: down): 'turun dari 16,9 persen menjadi 14,2 persen', '14,2 persen, turun dari 16,9
-    persen', or level first, 'turun menjadi 18,3 persen, dari sebelumnya 20,6 persen'; of the
-    same noun as the headline's ``level`` when it counts something. Both directions in one
-    reading of the body: the direction checks ask for both."""
+class _Body:
+    """The body as the headline and lead checks read it, each part read once an article: the
+    changes of each kind of value and the values after a place. Every number of the headline
+    and the lead is read against the same body, which was read again for each of them."""
+
+    def __init__(self, ctx: ArticleContext) -> None:
+        self.ctx = ctx
+        self._changes: dict[str, list[tuple[int, _Pair, bool]]] = {}
+        self._values_after: dict[int, list[NumberMention]] = {}
+
+    def values_after(self, after: int) -> list[NumberMention]:
+        """``_values`` from ``after`` to the end of the text."""
+        found = self._values_after.get(after)
+        if found is None:
+            found = self._values_after[after] = _values(self.ctx, after, len(self.ctx.text))
+        return found
+
+    def reached(self, after: int, kind: str, down: bool, level: NumberMention | None = None,
+                ) -> list[_Pair]:
+        """The body's changes of a kind of value in one direction, as (from, level reached)."""
+        return [pair for pair, way in self.changes(after, kind, level) if way == down]
+
+    def changes(self, after: int, kind: str, level: NumberMention | None = None,
+                ) -> list[tuple[_Pair, bool]]:
+        """The changes of ``_changes_of`` whose number stands after ``after``; of the same noun
+        as the headline's ``level`` when it counts something."""
+        every = self._changes.get(kind)
+        if every is None:
+            every = self._changes[kind] = _changes_of(self.ctx, kind)
+        ctx = self.ctx
+        return [(pair, down) for start, pair, down in every if start >= after and (
+            level is None or level.kind != QUANTITY
+            or _noun_after(ctx, pair[1]) == _noun_after(ctx, level))]
+
+
+def _changes_of(ctx: ArticleContext, kind: str) -> list[tuple[int, _Pair, bool]]:
+    """The article's changes of a kind of value, as where the number read stands, (from, level
+    reached) and their direction (True: down): 'turun dari 16,9 persen menjadi 14,2 persen',
+    '14,2 persen, turun dari 16,9 persen', or level first, 'turun menjadi 18,3 persen, dari
+    sebelumnya 20,6 persen'. Both directions in one reading: the direction checks ask for
+    both."""
     vocab, found = ctx.vocab, []
-    for mention in ctx.mentions_in(after, len(ctx.text)):
+    for mention in ctx.mentions:
         if mention.kind != kind or mention.value is None:
             continue
         change = _change_word_before(ctx, vocab.change_from, mention)
@@ -316,15 +346,12 @@ def _body_changes(ctx: ArticleContext, after: int, kind: str, level: NumberMenti
             starts = [m for m in values if m.start > mention.end
                       and _word_right_before(ctx, vocab.change_from, m) is not None]
             pair = (starts[0], mention) if starts else None
-        if pair is None:
-            continue
-        if (level is None or level.kind != QUANTITY
-                or _noun_after(ctx, pair[1]) == _noun_after(ctx, level)):
-            found.append((pair, change[1] in vocab.down_words))
+        if pair is not None:
+            found.append((mention.start, pair, change[1] in vocab.down_words))
     return found
 
 
-def _headline_level_flags(ctx: ArticleContext) -> list[Flag]:
+def _headline_level_flags(ctx: ArticleContext, body: _Body) -> list[Flag]:
     """A headline or lead whose change reaches a level ('Turun Jadi 12,4 Persen') the body's
     one change of that direction and kind does not reach ('14,2 persen, turun dari 16,9
     persen'). Said only when the body writes the headline's number nowhere and its changes of
@@ -337,10 +364,9 @@ def _headline_level_flags(ctx: ArticleContext) -> list[Flag]:
         for level in _values(ctx, *where):
             change = _change_word_before(ctx, ctx.vocab.change_to, level)
             if change is None or any(m.kind == level.kind and m.value == level.value
-                                     for m in _values(ctx, where[1], len(ctx.text))):
+                                     for m in body.values_after(where[1])):
                 continue
-            pairs = _reached_in_body(ctx, where[1], level.kind, change[1] in ctx.vocab.down_words,
-                                     level)
+            pairs = body.reached(where[1], level.kind, change[1] in ctx.vocab.down_words, level)
             if len({reached.value for _, reached in pairs}) != 1:
                 continue
             first, reached = pairs[0]
@@ -373,53 +399,58 @@ def _level_flag(ctx: ArticleContext, where: tuple[int, int], change: tuple[int, 
                      span(reached.start, reached.end)], arithmetic=arithmetic)
 
 
-def _headline_direction_flags(ctx: ArticleContext) -> list[Flag]:
+def _headline_direction_flags(ctx: ArticleContext, body: _Body) -> list[Flag]:
     """A headline or lead whose word of change runs against the body's change to the same
     level ('Prevalensi Stunting Naik, Kini 17,2 Persen' over '17,2 persen pada 2024, turun dari
     19,5 persen'), or, when the body writes the headline's number nowhere, against the body's
     one change of that kind ('Naik Jadi 26,8 Persen' over 'turun dari 28,9 persen ... menjadi
-    24,8 persen'). Said only when the body has no change of the headline's direction."""
+    24,8 persen'). Said only when the body has no change of the headline's direction. A lead
+    with no number is not read: only a headline's word of change may stand alone."""
     flags: list[Flag] = []
     vocab = ctx.vocab
     said_pattern = _change_words(vocab.change_words)
     for start, end in ctx.opening:
         where = (start, end)
+        levels = _values(ctx, start, end)
+        if not levels and where != ctx.headline:
+            continue
         words = [(start + m.start(), m.group())
                  for m in said_pattern.finditer(ctx.lowered[start:end])]
-        for level in _values(ctx, *where) if words else []:
+        if not words:
+            continue
+        for level in levels:
             said = [w for w in words if w[0] < level.start]
             if not said or level.value is None:
                 continue
             at, word = said[-1]
             down = word in vocab.down_words
-            against = _only_against(_body_changes(ctx, where[1], level.kind, level), down)
+            against = _only_against(body.changes(where[1], level.kind, level), down)
             if not against:
                 continue
             to_level = [pair for pair in against if pair[1].value == level.value]
             elsewhere = not any(m.kind == level.kind and m.value == level.value
-                                for m in _values(ctx, where[1], len(ctx.text)))
+                                for m in body.values_after(where[1]))
             if to_level or (elsewhere and len({reached.value for _, reached in against}) == 1):
                 flags.append(_direction_flag(ctx, where, (at, word), level,
                                              *(to_level or against)[0]))
-        if words and where == ctx.headline and not _values(ctx, *where):
-            flags += _bare_headline_flags(ctx, where, words[0])
+        if where == ctx.headline and not levels:
+            flags += _bare_headline_flags(ctx, body, where, words[0])
     return flags
 
 
-def _bare_headline_flags(ctx: ArticleContext, where: tuple[int, int], change: tuple[int, str],
-                         ) -> list[Flag]:
+def _bare_headline_flags(ctx: ArticleContext, body: _Body, where: tuple[int, int],
+                         change: tuple[int, str]) -> list[Flag]:
     """A headline's word of change with no number ('Angka Stunting Kota Padang Turun') over a
     body whose changes of a share all run the other way to one level ('naik dari 16,1 persen
     pada 2023 menjadi 17,4 persen pada 2024')."""
-    against = _only_against(_body_changes(ctx, where[1], PERCENT),
+    against = _only_against(body.changes(where[1], PERCENT),
                             change[1] in ctx.vocab.down_words)
     if len({reached.value for _, reached in against}) != 1:
         return []
     return [_direction_flag(ctx, where, change, None, *against[0])]
 
 
-def _only_against(changes: list[tuple[tuple[NumberMention, NumberMention], bool]], down: bool,
-                  ) -> list[tuple[NumberMention, NumberMention]]:
+def _only_against(changes: list[tuple[_Pair, bool]], down: bool) -> list[_Pair]:
     """The body's changes that run against a headline's direction, or none when any runs along
     it: a body that goes both ways does not contradict the headline."""
     if any(way == down for _, way in changes):
@@ -505,7 +536,8 @@ def _referred_to(ctx: ArticleContext, stated: _Stated, start: int,
 
 
 def check_change(ctx: ArticleContext) -> list[Flag]:
-    flags = _headline_level_flags(ctx) + _headline_direction_flags(ctx)
+    body = _Body(ctx)
+    flags = _headline_level_flags(ctx, body) + _headline_direction_flags(ctx, body)
     changes = _changes(ctx)
     if not changes:
         return flags
