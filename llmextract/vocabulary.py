@@ -49,7 +49,8 @@ class Vocabulary:
     change_words: frozenset[str]  # 'turun', 'penurunan': right before an amount, a change
     down_words: frozenset[str]
     change_amount_words: frozenset[str]  # 'sebesar': between the word of change and amount
-    breakdown_heads: tuple[str, ...]  # first words of breakdown_words: no scan without one
+    breakdown_heads: tuple[str, ...]  # longest words of breakdown_words: no scan without one
+    breakdown_head_depth: int  # how many words of a breakdown phrase stand before its head
     instruction_heads: tuple[str, ...]
     breakdown: re.Pattern[str]  # 'terdiri dari': the parts of the total before follow
     money_breakdown_keys: tuple[str, ...]  # in each money_breakdown_words: no scan without one
@@ -122,6 +123,12 @@ def _heads(phrases: Iterable[str]) -> tuple[str, ...]:
     return _starts(sorted({max(p.lower().split(), key=len) for p in phrases}))
 
 
+def _head_depth(phrases: Iterable[str]) -> int:
+    """How many words at most stand before the head (``_heads``) of one of ``phrases``."""
+    return max((words.index(max(words, key=len))
+                for words in (p.lower().split() for p in phrases) if words), default=0)
+
+
 def _starts(words: Iterable[str]) -> tuple[str, ...]:
     """Words to be found where a word starts (``holds_word_start``), lower case."""
     return tuple(w.lower() for w in words)
@@ -144,12 +151,38 @@ def holds_word_start(lowered: str, words: tuple[str, ...]) -> bool:
     Kesehatan Rp 6,5 miliar, ...' opening its line, and a test for each mark that may stand
     before a word cost a pass over the text each."""
     for word in words:
-        at = lowered.find(word)
-        while at >= 0:
-            if at == 0 or not lowered[at - 1].isalnum():
-                return True
-            at = lowered.find(word, at + 1)
+        if word_start(lowered, word) >= 0:
+            return True
     return False
+
+
+def word_start(lowered: str, word: str) -> int:
+    """Where ``word`` first starts a word of ``lowered`` (as ``holds_word_start`` reads it),
+    -1 when it starts none."""
+    at = lowered.find(word)
+    while at >= 0:
+        if at == 0 or not lowered[at - 1].isalnum():
+            return at
+        at = lowered.find(word, at + 1)
+    return -1
+
+
+def phrases_from(lowered: str, heads: tuple[str, ...], words_before: int) -> int:
+    """Where a scan of ``lowered`` for phrases whose heads (``_heads``) are ``heads`` may start:
+    ``words_before`` words (the most a phrase writes before its head) before the first head
+    starting a word, since every phrase starts there or after; -1 when no head starts one. A
+    scan of a whole article costs a hundred instructions or more a character, and the words
+    are written, if at all, near the end of most articles."""
+    found = [at for at in (word_start(lowered, head) for head in heads) if at >= 0]
+    if not found:
+        return -1
+    at = min(found)
+    for _ in range(words_before):
+        while at > 0 and lowered[at - 1].isspace():
+            at -= 1
+        while at > 0 and not lowered[at - 1].isspace():
+            at -= 1
+    return at
 
 
 @lru_cache(maxsize=8)
@@ -204,6 +237,7 @@ def vocabulary(domain_name: str = DEFAULT_DOMAIN, language: str = DEFAULT_LANGUA
         down_words=frozenset(w.lower() for w in lang["trend_words"]["down"]),
         change_amount_words=frozenset(w.lower() for w in lang.words("change_amount_words")),
         breakdown_heads=_heads(lang.words("breakdown_words")),
+        breakdown_head_depth=_head_depth(lang.words("breakdown_words")),
         instruction_heads=_starts(lang.words("instruction_words")),
         breakdown=words_pattern(lang.words("breakdown_words")),
         money_breakdown_keys=tuple(w.lower() for w in lang.words("money_breakdown_keys")),

@@ -11,7 +11,13 @@ from hypothesis import strategies as st
 
 from llmextract.resources import DEFAULT_LANGUAGE, load_vocab
 from llmextract.text.words import words_pattern
-from llmextract.vocabulary import _literal_start, holds_any, holds_word_start, vocabulary
+from llmextract.vocabulary import (
+    _literal_start,
+    holds_any,
+    holds_word_start,
+    phrases_from,
+    vocabulary,
+)
 
 WORDS = ["target", "targetkan", "tahun ini", "tahun lalu", "tahun", "gizi buruk", "gizi",
          "ibu hamil", "ibu", "cita-cita", "kk", "k"]
@@ -91,3 +97,18 @@ def test_the_anywhere_keys_gate_no_boilerplate_line(line: str) -> None:
     vocab = vocabulary()
     if vocab.any_boilerplate_anywhere.search(line):
         assert holds_any(line, vocab.boilerplate_anywhere_keys)
+
+
+@given(st.lists(st.sampled_from(["dengan", "rincian", "rinciannya", "di", "antaranya", "terdiri",
+                                 "atas", "dari", "xdi", "terbagi", "untuk", " ", "\n", ",", "(",
+                                 "_", "5", "-"]), max_size=14))
+@settings(max_examples=500, deadline=None)
+def test_a_breakdown_scan_from_its_first_head_finds_every_phrase(pieces: list[str]) -> None:
+    """Scanning from ``phrases_from`` finds what a scan of the whole text finds."""
+    text = " ".join(pieces) if len(pieces) % 2 else "".join(pieces)
+    vocab = vocabulary()
+    whole = [m.span() for m in vocab.breakdown.finditer(text)]
+    start = phrases_from(text, vocab.breakdown_heads, vocab.breakdown_head_depth)
+    assert (start >= 0) is holds_word_start(text, vocab.breakdown_heads)
+    assert [m.span() for m in vocab.breakdown.finditer(text, max(start, 0))] == whole
+    assert start >= 0 or whole == []
