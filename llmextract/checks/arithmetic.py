@@ -94,7 +94,8 @@ def _split_total(ctx: ArticleContext, members: list[LocatedItem],
     and the text says it is a total; otherwise every member is a part."""
     ranked = sorted(members, key=lambda li: li.value or 0.0, reverse=True)
     top, rest = ranked[0], ranked[1:]
-    covered = sum(1 for other in rest if _population(ctx, other) & _population(ctx, top))
+    whole = _population(ctx, top)
+    covered = len([other for other in rest if _population(ctx, other) & whole])
     if covered >= 2 and _says_total(ctx, top):
         return top, rest
     return None, ranked
@@ -167,9 +168,10 @@ def _place_parts(ctx: ArticleContext, members: list[LocatedItem],
                  ) -> tuple[LocatedItem, list[LocatedItem]] | None:
     """The same measure for each kecamatan (or desa...) and once for the whole region: the
     places are the parts, unless their text says it lists only some ('tertinggi')."""
-    parts = [li for li in members if _subregion(ctx, li)]
-    wholes = [li for li in members if not _subregion(ctx, li)]
-    places = [_subregion(ctx, li) for li in parts]
+    named = [(li, _subregion(ctx, li)) for li in members]
+    parts = [li for li, place in named if place]
+    wholes = [li for li, place in named if not place]
+    places = [place for _, place in named if place]
     if len(parts) < 2 or len(set(places)) != len(places) or len(wholes) != 1:
         return None
     total = wholes[0]
