@@ -233,16 +233,16 @@ def _percent_flags(ctx: ArticleContext) -> list[Flag]:
         mention = li.mention
         if mention is None or mention.kind != PERCENT or mention.value is None:
             continue
-        sentence = ctx.sentence_of(mention.start)
-        counts = [m for m in ctx.mentions_in(sentence.start, sentence.end)
+        start, end = ctx.sentence_range(mention.start)
+        counts = [m for m in ctx.mentions_in(start, end)
                   if m.kind == QUANTITY and m.value and m.end <= mention.start]
         if not counts or mention.start - counts[-1].end > _PERCENT_AFTER_PART:
             continue
         part = counts[-1]
-        if (over := _share_over_whole(ctx, li, part, sentence.start, sentence.end)) is not None:
+        if (over := _share_over_whole(ctx, li, part, start, end)) is not None:
             flags.append(over)
             continue
-        wholes = [m for m in ctx.mentions_in(sentence.start, sentence.end)
+        wholes = [m for m in ctx.mentions_in(start, end)
                   if m.kind == QUANTITY and m.value and m.value > (part.value or 0)]
         if not wholes:
             continue

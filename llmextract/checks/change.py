@@ -141,14 +141,8 @@ def _judge(ctx: ArticleContext, stated: _Stated, start: NumberMention, end: Numb
     if (stated.down and last > first) or (not stated.down and last < first) or first == last:
         return None  # a word of change against its values is the trend check's
     amount, scales = stated.amount, ctx.vocab.scales
-    said = _said(ctx, stated)
     diff = abs(last - first)
-    spans = [span(amount.start, amount.end), span(start.start, start.end),
-             span(end.start, end.end), span(*stated.word)]
-    item = _item_at(ctx, amount, end, start)
-    field = "value" if item else "text"
     both_shares = start.kind == end.kind == PERCENT
-    between = f"from {start.text} to {end.text}"
     if stated.points or (amount.kind != PERCENT and amount.kind == end.kind
                          and amount.kind in (MONEY, QUANTITY)):
         if stated.points and not both_shares:
@@ -163,35 +157,45 @@ def _judge(ctx: ArticleContext, stated: _Stated, start: NumberMention, end: Numb
         if stated.points:
             sum_text = f"{_minus(start, end)} = {_points(diff)} percentage points"
         kind = "change.points_mismatch" if stated.points else "change.difference_mismatch"
-        return ctx.flag(item, field, kind, SEVERITY[found],
-                        f"'{said}' does not match {between}: {sum_text}, not {_bare(amount)}"
-                        f"{rounding_note(found)}.", spans, arithmetic=f"{sum_text}, not "
-                        f"{_bare(amount)}")
+        said, between = _said(ctx, stated), f"from {start.text} to {end.text}"
+        return _judged(ctx, stated, start, end, kind, SEVERITY[found],
+                       f"'{said}' does not match {between}: {sum_text}, not {_bare(amount)}"
+                       f"{rounding_note(found)}.", f"{sum_text}, not {_bare(amount)}")
     if amount.kind != PERCENT or not first:
         return None
     relative = 100 * diff / first
     rel_found = agreement(relative, amount)
     if rel_found is Agreement.agrees:
         return None
+    said, between = _said(ctx, stated), f"from {start.text} to {end.text}"
     rel_text = f"({_minus(start, end)}) / {_bare(start)} = {percent_text(relative)}"
     if both_shares:
         pts_found = agreement(diff, amount)
         pts_text = f"{_minus(start, end)} = {_points(diff)} percentage points"
         if pts_found is Agreement.agrees:
-            return ctx.flag(item, field, "change.percent_or_points", Severity.info,
-                            f"'{said}' {between} reads as percentage points ({pts_text}); as a "
-                            f"relative change it would be {rel_text}.", spans,
-                            arithmetic=f"{pts_text}; relative: {rel_text}")
+            return _judged(ctx, stated, start, end, "change.percent_or_points", Severity.info,
+                           f"'{said}' {between} reads as percentage points ({pts_text}); as a "
+                           f"relative change it would be {rel_text}.",
+                           f"{pts_text}; relative: {rel_text}")
         found = min(rel_found, pts_found, key=lambda a: a is not Agreement.rounding)
-        return ctx.flag(item, field, "change.relative_mismatch", SEVERITY[found],
-                        f"'{said}' matches neither reading of {between}: as a relative change "
-                        f"{rel_text}, as a difference {pts_text}{rounding_note(found)}.",
-                        spans, arithmetic=f"relative: {rel_text}; points: {pts_text}; stated "
-                        f"{amount.text}")
-    return ctx.flag(item, field, "change.relative_mismatch", SEVERITY[rel_found],
-                    f"'{said}' does not match {between}: {rel_text}, not {amount.text}"
-                    f"{rounding_note(rel_found)}.", spans,
-                    arithmetic=f"{rel_text}, not {amount.text}")
+        return _judged(ctx, stated, start, end, "change.relative_mismatch", SEVERITY[found],
+                       f"'{said}' matches neither reading of {between}: as a relative change "
+                       f"{rel_text}, as a difference {pts_text}{rounding_note(found)}.",
+                       f"relative: {rel_text}; points: {pts_text}; stated {amount.text}")
+    return _judged(ctx, stated, start, end, "change.relative_mismatch", SEVERITY[rel_found],
+                   f"'{said}' does not match {between}: {rel_text}, not {amount.text}"
+                   f"{rounding_note(rel_found)}.", f"{rel_text}, not {amount.text}")
+
+
+def _judged(ctx: ArticleContext, stated: _Stated, start: NumberMention, end: NumberMention,
+            kind: str, severity: Severity, message: str, arithmetic: str) -> Flag:
+    """The flag of a change its values contradict, on the item of its amount or values: the
+    item and the spans are looked for only then, most changes agree with their values."""
+    amount = stated.amount
+    item = _item_at(ctx, amount, end, start)
+    return ctx.flag(item, "value" if item else "text", kind, severity, message,
+                    [span(amount.start, amount.end), span(start.start, start.end),
+                     span(end.start, end.end), span(*stated.word)], arithmetic=arithmetic)
 
 
 def _said(ctx: ArticleContext, stated: _Stated) -> str:
@@ -244,14 +248,12 @@ def _headline_flag(ctx: ArticleContext, stated: _Stated, where: tuple[int, int])
         return None
     start, end = _sentence(ctx, reached.start)
     pair = _pair(ctx, _values(ctx, start, end), None)
-    said = _said(ctx, stated)
-    spans = [span(stated.amount.start, stated.amount.end), span(*stated.word),
-             span(reached.start, reached.end)]
     body = f"the body gives {reached.text} as the level reached"
     arithmetic = f"{reached.text} is the level reached, not the change"
+    from_value = None  # the value the body's change starts from, when its sentence gives it
     if pair is not None and pair[1] == reached:
         first, last = pair
-        spans.append(span(first.start, first.end))
+        from_value = first
         diff = abs((last.value or 0.0) - (first.value or 0.0))
         change = f"{_minus(first, last)} = {written_like(diff, last, ctx.vocab.scales)}"
         if reached.kind == PERCENT and first.value:
@@ -264,9 +266,12 @@ def _headline_flag(ctx: ArticleContext, stated: _Stated, where: tuple[int, int])
         body += f" (from {first.text}: {change})"
         arithmetic = f"{change}; {reached.text} is the level reached"
     item = _item_at(ctx, stated.amount)
+    spans = [span(stated.amount.start, stated.amount.end), span(*stated.word),
+             span(reached.start, reached.end),
+             *([span(from_value.start, from_value.end)] if from_value else [])]
     return ctx.flag(item, "value" if item else "text", "change.headline_contradicts_body",
-                    Severity.error,
-                    f"The {_opening_part(ctx, where)} says '{said}', a change, but {body}.", spans,
+                    Severity.error, f"The {_opening_part(ctx, where)} says "
+                    f"'{_said(ctx, stated)}', a change, but {body}.", spans,
                     arithmetic=arithmetic)
 
 
