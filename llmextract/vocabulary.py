@@ -130,8 +130,11 @@ def _head_depth(phrases: Iterable[str]) -> int:
 
 
 def _starts(words: Iterable[str]) -> tuple[str, ...]:
-    """Words to be found where a word starts (``holds_word_start``), lower case."""
-    return tuple(w.lower() for w in words)
+    """Words to be found where a word starts (``holds_word_start``), lower case; one that
+    another of them begins is left out ('rinciannya' after 'rincian'): wherever it starts a
+    word, so does the other, and each word costs a pass over the text."""
+    lowered = [w.lower() for w in words]
+    return tuple(w for w in lowered if not any(w != o and w.startswith(o) for o in lowered))
 
 
 def holds_any(lowered: str, keys: tuple[str, ...]) -> bool:
@@ -156,24 +159,26 @@ def holds_word_start(lowered: str, words: tuple[str, ...]) -> bool:
     return False
 
 
-def word_start(lowered: str, word: str) -> int:
+def word_start(lowered: str, word: str, before: int | None = None) -> int:
     """Where ``word`` first starts a word of ``lowered`` (as ``holds_word_start`` reads it),
-    -1 when it starts none."""
-    at = lowered.find(word)
+    -1 when it starts none (none before ``before``, when given)."""
+    end = len(lowered) if before is None else before + len(word) - 1
+    at = lowered.find(word, 0, end)
     while at >= 0:
         if at == 0 or not lowered[at - 1].isalnum():
             return at
-        at = lowered.find(word, at + 1)
+        at = lowered.find(word, at + 1, end)
     return -1
 
 
-def phrases_from(lowered: str, heads: tuple[str, ...], words_before: int) -> int:
+def phrases_from(lowered: str, heads: tuple[str, ...], words_before: int, before: int) -> int:
     """Where a scan of ``lowered`` for phrases whose heads (``_heads``) are ``heads`` may start:
     ``words_before`` words (the most a phrase writes before its head) before the first head
-    starting a word, since every phrase starts there or after; -1 when no head starts one. A
-    scan of a whole article costs a hundred instructions or more a character, and the words
-    are written, if at all, near the end of most articles."""
-    found = [at for at in (word_start(lowered, head) for head in heads) if at >= 0]
+    starting a word before ``before``, since every phrase starts there or after; -1 when no
+    head starts one there (the caller needs no phrase after its last number). A scan of a
+    whole article costs a hundred instructions or more a character, and the words are
+    written, if at all, near the end of most articles."""
+    found = [at for at in (word_start(lowered, head, before) for head in heads) if at >= 0]
     if not found:
         return -1
     at = min(found)

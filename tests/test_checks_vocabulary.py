@@ -108,7 +108,20 @@ def test_a_breakdown_scan_from_its_first_head_finds_every_phrase(pieces: list[st
     text = " ".join(pieces) if len(pieces) % 2 else "".join(pieces)
     vocab = vocabulary()
     whole = [m.span() for m in vocab.breakdown.finditer(text)]
-    start = phrases_from(text, vocab.breakdown_heads, vocab.breakdown_head_depth)
+    start = phrases_from(text, vocab.breakdown_heads, vocab.breakdown_head_depth, len(text))
     assert (start >= 0) is holds_word_start(text, vocab.breakdown_heads)
     assert [m.span() for m in vocab.breakdown.finditer(text, max(start, 0))] == whole
     assert start >= 0 or whole == []
+
+
+@pytest.mark.parametrize(("before", "start"), [
+    pytest.param(40, 0, id="from-the-word-before-the-first-head"),
+    pytest.param(10, 0, id="a-head-starting-before-the-bound"),
+    pytest.param(9, -1, id="no-head-before-the-bound"),
+])
+def test_a_breakdown_is_looked_for_before_the_last_number_only(before: int, start: int) -> None:
+    """'dibagi' starts at 9 (after 'anggaran', the word a phrase may write before its head),
+    'rincian' at 23."""
+    text = "anggaran dibagi dengan rincian berikut"
+    vocab = vocabulary()
+    assert phrases_from(text, vocab.breakdown_heads, vocab.breakdown_head_depth, before) == start

@@ -111,7 +111,12 @@ def _breakdowns(ctx: ArticleContext) -> dict[str, list[_Breakdown]]:
     of total. The article is scanned for these words once for all kinds."""
     vocab, lowered = ctx.vocab, ctx.lowered
     found: dict[str, list[_Breakdown]] = {kind: [] for kind in _KINDS}
-    scan_from = phrases_from(lowered, vocab.breakdown_heads, vocab.breakdown_head_depth)
+    values = [m.start for m in ctx.mentions if m.kind in found and m.value]
+    if not values:
+        return found  # no part to list, no total to give
+    # A word of breakdown after the last number lists no part: it is not looked for there.
+    scan_from = phrases_from(lowered, vocab.breakdown_heads, vocab.breakdown_head_depth,
+                             values[-1])
     markers: list[tuple[re.Match[str], tuple[str, ...]]] = [
         (m, _KINDS) for m in vocab.breakdown.finditer(lowered, scan_from)] \
         if scan_from >= 0 else []
