@@ -306,6 +306,11 @@ class _Body:
             found = self._values_after[after] = _values(self.ctx, after, len(self.ctx.text))
         return found
 
+    def any_change(self) -> bool:
+        """Whether the article states a change of any kind of value: a headline or lead can
+        run against none without one, and is then not even looked for."""
+        return any(self.changes(0, kind) for kind in _VALUE_KINDS)
+
     def reached(self, after: int, kind: str, down: bool, level: NumberMention | None = None,
                 ) -> list[_Pair]:
         """The body's changes of a kind of value in one direction, as (from, level reached)."""
@@ -363,7 +368,7 @@ def _headline_level_flags(ctx: ArticleContext, body: _Body) -> list[Flag]:
     that kind agree on one level, and, when the headline names a year, for that year."""
     flags: list[Flag] = []
     ends = ctx.vocab.change_to_ends
-    if not any(word in ends for _, word in ctx.words_before):
+    if not any(word in ends for _, word in ctx.words_before) or not body.any_change():
         return flags  # no number after 'menjadi' or 'jadi': the opening is not even looked for
     for where in ctx.opening:
         for level in _values(ctx, *where):
@@ -412,6 +417,8 @@ def _headline_direction_flags(ctx: ArticleContext, body: _Body) -> list[Flag]:
     24,8 persen'). Said only when the body has no change of the headline's direction. A lead
     with no number is not read: only a headline's word of change may stand alone."""
     flags: list[Flag] = []
+    if not body.any_change():
+        return flags
     vocab = ctx.vocab
     said_pattern = _change_words(vocab.change_words)
     for start, end in ctx.opening:
