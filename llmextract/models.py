@@ -242,17 +242,25 @@ class Flag(BaseModel):
     )
 
     def with_id(self) -> Flag:
+        """The flag with its id set, in place: every caller builds a flag only to give it its
+        id, and a copy of the model cost as much as the hash (the checks raise a flag or two
+        an article)."""
         key = [self.article_id, self.item_id, self.field, self.kind,
                [(s.start, s.end) for s in self.spans], sorted(self.related)]
-        return self.model_copy(update={"id": "F" + short_hash(key, 10)})
+        self.id = "F" + short_hash(key, 10)
+        return self
 
 
 ItemType = Literal["indicator", "target", "program"]
 
 
+# One encoder for every hash: ``json.dumps`` with options builds a new one at each call.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def short_hash(obj: object, length: int = 16) -> str:
     """sha256 of the canonical JSON of ``obj`` (sorted keys, no spaces), first ``length`` hex."""
-    canonical = json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    canonical = _CANONICAL.encode(obj)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:length]
 
 

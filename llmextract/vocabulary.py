@@ -38,6 +38,7 @@ class Vocabulary:
     boilerplate: tuple[tuple[str, re.Pattern[str], bool], ...]  # category, pattern, anywhere
     any_boilerplate_start: re.Pattern[str]
     any_boilerplate_anywhere: re.Pattern[str]
+    boilerplate_anywhere_keys: tuple[str, ...]  # every match starts with one: a fast test
     boilerplate_max_line: int
     months: dict[str, int]
     month: re.Pattern[str]
@@ -48,7 +49,8 @@ class Vocabulary:
     change_words: frozenset[str]  # 'turun', 'penurunan': right before an amount, a change
     down_words: frozenset[str]
     change_amount_words: frozenset[str]  # 'sebesar': between the word of change and amount
-    breakdown_heads: tuple[str, ...]  # first words of breakdown_words: no scan without one
+    breakdown_heads: tuple[str, ...]  # longest words of breakdown_words: no scan without one
+    breakdown_head_depth: int  # how many words of a breakdown phrase stand before its head
     instruction_heads: tuple[str, ...]
     breakdown: re.Pattern[str]  # 'terdiri dari': the parts of the total before follow
     money_breakdown_keys: tuple[str, ...]  # in each money_breakdown_words: no scan without one
@@ -84,15 +86,55 @@ def _alternation(patterns: Iterable[str]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!)")
 
 
+_SPECIAL = frozenset(".^$*+?{}[]|()")
+_MAY_REPEAT_NONE = frozenset("*?{")  # after a character, it may not be written at all
+
+
+def _literal_start(pattern: str) -> str:
+    """The characters every match of the regular expression ``pattern`` starts with ('dibaca'
+    for 'dibaca\\s*:?\\s*\\d', 'view' for 'views?\\b'; '' for one opening with a class or a
+    group, or holding an alternation): a line without them needs no search for it, and a
+    substring test costs a few instructions a character where the search of an alternation
+    costs a hundred or more at every letter one of its branches starts with."""
+    if "|" in re.sub(r"\\.", "", pattern):
+        return ""
+    found, at = [], 0
+    while at < len(pattern):
+        char = pattern[at]
+        if char == "\\":
+            at += 1
+            char = pattern[at:at + 1]
+            if not char or char.isalnum():  # a class ('\\s') or an assertion ('\\b')
+                break
+        elif char in _SPECIAL:
+            break
+        at += 1
+        if pattern[at:at + 1] in _MAY_REPEAT_NONE:
+            break
+        found.append(char)
+        if pattern[at:at + 1] == "+":
+            break
+    return "".join(found)
+
+
 def _heads(phrases: Iterable[str]) -> tuple[str, ...]:
     """The longest word of each of ``phrases``, as it starts in a text: a text holding none of
     them (a fast substring test) needs no scan for the phrases."""
     return _starts(sorted({max(p.lower().split(), key=len) for p in phrases}))
 
 
+def _head_depth(phrases: Iterable[str]) -> int:
+    """How many words at most stand before the head (``_heads``) of one of ``phrases``."""
+    return max((words.index(max(words, key=len))
+                for words in (p.lower().split() for p in phrases) if words), default=0)
+
+
 def _starts(words: Iterable[str]) -> tuple[str, ...]:
-    """Words to be found where a word starts (``holds_word_start``), lower case."""
-    return tuple(w.lower() for w in words)
+    """Words to be found where a word starts (``holds_word_start``), lower case; one that
+    another of them begins is left out ('rinciannya' after 'rincian'): wherever it starts a
+    word, so does the other, and each word costs a pass over the text."""
+    lowered = [w.lower() for w in words]
+    return tuple(w for w in lowered if not any(w != o and w.startswith(o) for o in lowered))
 
 
 def holds_any(lowered: str, keys: tuple[str, ...]) -> bool:
@@ -112,12 +154,40 @@ def holds_word_start(lowered: str, words: tuple[str, ...]) -> bool:
     Kesehatan Rp 6,5 miliar, ...' opening its line, and a test for each mark that may stand
     before a word cost a pass over the text each."""
     for word in words:
-        at = lowered.find(word)
-        while at >= 0:
-            if at == 0 or not lowered[at - 1].isalnum():
-                return True
-            at = lowered.find(word, at + 1)
+        if word_start(lowered, word) >= 0:
+            return True
     return False
+
+
+def word_start(lowered: str, word: str, before: int | None = None) -> int:
+    """Where ``word`` first starts a word of ``lowered`` (as ``holds_word_start`` reads it),
+    -1 when it starts none (none before ``before``, when given)."""
+    end = len(lowered) if before is None else before + len(word) - 1
+    at = lowered.find(word, 0, end)
+    while at >= 0:
+        if at == 0 or not lowered[at - 1].isalnum():
+            return at
+        at = lowered.find(word, at + 1, end)
+    return -1
+
+
+def phrases_from(lowered: str, heads: tuple[str, ...], words_before: int, before: int) -> int:
+    """Where a scan of ``lowered`` for phrases whose heads (``_heads``) are ``heads`` may start:
+    ``words_before`` words (the most a phrase writes before its head) before the first head
+    starting a word before ``before``, since every phrase starts there or after; -1 when no
+    head starts one there (the caller needs no phrase after its last number). A scan of a
+    whole article costs a hundred instructions or more a character, and the words are
+    written, if at all, near the end of most articles."""
+    found = [at for at in (word_start(lowered, head, before) for head in heads) if at >= 0]
+    if not found:
+        return -1
+    at = min(found)
+    for _ in range(words_before):
+        while at > 0 and lowered[at - 1].isspace():
+            at -= 1
+        while at > 0 and not lowered[at - 1].isspace():
+            at -= 1
+    return at
 
 
 @lru_cache(maxsize=8)
@@ -158,6 +228,8 @@ def vocabulary(domain_name: str = DEFAULT_DOMAIN, language: str = DEFAULT_LANGUA
         boilerplate=boilerplate,
         any_boilerplate_start=_alternation(p for ps in start.values() for p in ps),
         any_boilerplate_anywhere=_alternation(p for ps in anywhere.values() for p in ps),
+        boilerplate_anywhere_keys=tuple(dict.fromkeys(
+            _literal_start(p) for ps in anywhere.values() for p in ps)),
         boilerplate_max_line=int(lang["boilerplate_max_line"]),
         months={k.lower(): int(v) for k, v in lang["months"].items()},
         month=words_pattern(lang["months"]),
@@ -170,6 +242,7 @@ def vocabulary(domain_name: str = DEFAULT_DOMAIN, language: str = DEFAULT_LANGUA
         down_words=frozenset(w.lower() for w in lang["trend_words"]["down"]),
         change_amount_words=frozenset(w.lower() for w in lang.words("change_amount_words")),
         breakdown_heads=_heads(lang.words("breakdown_words")),
+        breakdown_head_depth=_head_depth(lang.words("breakdown_words")),
         instruction_heads=_starts(lang.words("instruction_words")),
         breakdown=words_pattern(lang.words("breakdown_words")),
         money_breakdown_keys=tuple(w.lower() for w in lang.words("money_breakdown_keys")),
@@ -215,8 +288,9 @@ def boilerplate_category(line: str) -> str | None:
     if not stripped or len(stripped) > vocab.boilerplate_max_line:
         return None
     original, stripped = stripped, stripped.lower()
-    if (vocab.any_boilerplate_start.match(stripped)
-            or vocab.any_boilerplate_anywhere.search(stripped)):
+    if vocab.any_boilerplate_start.match(stripped) or (
+            holds_any(stripped, vocab.boilerplate_anywhere_keys)
+            and vocab.any_boilerplate_anywhere.search(stripped)):
         found = {c for c, pattern, anywhere in vocab.boilerplate
                  if (pattern.search if anywhere else pattern.match)(stripped)}
         return "+".join(sorted(found))

@@ -11,7 +11,13 @@ from hypothesis import strategies as st
 
 from llmextract.resources import DEFAULT_LANGUAGE, load_vocab
 from llmextract.text.words import words_pattern
-from llmextract.vocabulary import holds_word_start
+from llmextract.vocabulary import (
+    _literal_start,
+    holds_any,
+    holds_word_start,
+    phrases_from,
+    vocabulary,
+)
 
 WORDS = ["target", "targetkan", "tahun ini", "tahun lalu", "tahun", "gizi buruk", "gizi",
          "ibu hamil", "ibu", "cita-cita", "kk", "k"]
@@ -69,3 +75,53 @@ def test_every_gated_phrase_holds_one_of_its_keys(words: str, keys: str) -> None
 ])
 def test_a_word_start_is_found_wherever_a_word_may_start(text: str, held: bool) -> None:
     assert holds_word_start(text, ("rinciannya", "perintah")) is held
+
+
+@pytest.mark.parametrize(("pattern", "start"), [
+    pytest.param(r"dibaca\s*:?\s*\d", "dibaca", id="a-class-ends-it"),
+    pytest.param(r"views?\b", "view", id="an-optional-letter-is-left-out"),
+    pytest.param(r"\(foto\s*:", "(foto", id="an-escaped-mark-is-a-letter"),
+    pytest.param(r"x+y", "x", id="a-repeated-letter-ends-it"),
+    pytest.param(r"(?:senin|selasa),?\s+\d", "", id="a-group"),
+    pytest.param(r"copy|right", "", id="an-alternation"),
+])
+def test_the_literal_start_of_a_pattern(pattern: str, start: str) -> None:
+    assert _literal_start(pattern) == start
+
+
+@given(st.text(alphabet="abc-(:© 1dibacviewsfoto", max_size=30))
+@settings(max_examples=300, deadline=None)
+def test_the_anywhere_keys_gate_no_boilerplate_line(line: str) -> None:
+    """A line the keys say holds no boilerplate mark holds none: the search is skipped only
+    where it would find nothing."""
+    vocab = vocabulary()
+    if vocab.any_boilerplate_anywhere.search(line):
+        assert holds_any(line, vocab.boilerplate_anywhere_keys)
+
+
+@given(st.lists(st.sampled_from(["dengan", "rincian", "rinciannya", "di", "antaranya", "terdiri",
+                                 "atas", "dari", "xdi", "terbagi", "untuk", " ", "\n", ",", "(",
+                                 "_", "5", "-"]), max_size=14))
+@settings(max_examples=500, deadline=None)
+def test_a_breakdown_scan_from_its_first_head_finds_every_phrase(pieces: list[str]) -> None:
+    """Scanning from ``phrases_from`` finds what a scan of the whole text finds."""
+    text = " ".join(pieces) if len(pieces) % 2 else "".join(pieces)
+    vocab = vocabulary()
+    whole = [m.span() for m in vocab.breakdown.finditer(text)]
+    start = phrases_from(text, vocab.breakdown_heads, vocab.breakdown_head_depth, len(text))
+    assert (start >= 0) is holds_word_start(text, vocab.breakdown_heads)
+    assert [m.span() for m in vocab.breakdown.finditer(text, max(start, 0))] == whole
+    assert start >= 0 or whole == []
+
+
+@pytest.mark.parametrize(("before", "start"), [
+    pytest.param(40, 0, id="from-the-word-before-the-first-head"),
+    pytest.param(10, 0, id="a-head-starting-before-the-bound"),
+    pytest.param(9, -1, id="no-head-before-the-bound"),
+])
+def test_a_breakdown_is_looked_for_before_the_last_number_only(before: int, start: int) -> None:
+    """'dibagi' starts at 9 (after 'anggaran', the word a phrase may write before its head),
+    'rincian' at 23."""
+    text = "anggaran dibagi dengan rincian berikut"
+    vocab = vocabulary()
+    assert phrases_from(text, vocab.breakdown_heads, vocab.breakdown_head_depth, before) == start

@@ -94,7 +94,8 @@ def _split_total(ctx: ArticleContext, members: list[LocatedItem],
     and the text says it is a total; otherwise every member is a part."""
     ranked = sorted(members, key=lambda li: li.value or 0.0, reverse=True)
     top, rest = ranked[0], ranked[1:]
-    covered = sum(1 for other in rest if _population(ctx, other) & _population(ctx, top))
+    whole = _population(ctx, top)
+    covered = len([other for other in rest if _population(ctx, other) & whole])
     if covered >= 2 and _says_total(ctx, top):
         return top, rest
     return None, ranked
@@ -167,9 +168,10 @@ def _place_parts(ctx: ArticleContext, members: list[LocatedItem],
                  ) -> tuple[LocatedItem, list[LocatedItem]] | None:
     """The same measure for each kecamatan (or desa...) and once for the whole region: the
     places are the parts, unless their text says it lists only some ('tertinggi')."""
-    parts = [li for li in members if _subregion(ctx, li)]
-    wholes = [li for li in members if not _subregion(ctx, li)]
-    places = [_subregion(ctx, li) for li in parts]
+    named = [(li, _subregion(ctx, li)) for li in members]
+    parts = [li for li, place in named if place]
+    wholes = [li for li, place in named if not place]
+    places = [place for _, place in named if place]
     if len(parts) < 2 or len(set(places)) != len(places) or len(wholes) != 1:
         return None
     total = wholes[0]
@@ -231,16 +233,16 @@ def _percent_flags(ctx: ArticleContext) -> list[Flag]:
         mention = li.mention
         if mention is None or mention.kind != PERCENT or mention.value is None:
             continue
-        sentence = ctx.sentence_of(mention.start)
-        counts = [m for m in ctx.mentions_in(sentence.start, sentence.end)
+        start, end = ctx.sentence_range(mention.start)
+        counts = [m for m in ctx.mentions_in(start, end)
                   if m.kind == QUANTITY and m.value and m.end <= mention.start]
         if not counts or mention.start - counts[-1].end > _PERCENT_AFTER_PART:
             continue
         part = counts[-1]
-        if (over := _share_over_whole(ctx, li, part, sentence.start, sentence.end)) is not None:
+        if (over := _share_over_whole(ctx, li, part, start, end)) is not None:
             flags.append(over)
             continue
-        wholes = [m for m in ctx.mentions_in(sentence.start, sentence.end)
+        wholes = [m for m in ctx.mentions_in(start, end)
                   if m.kind == QUANTITY and m.value and m.value > (part.value or 0)]
         if not wholes:
             continue

@@ -141,14 +141,8 @@ def _judge(ctx: ArticleContext, stated: _Stated, start: NumberMention, end: Numb
     if (stated.down and last > first) or (not stated.down and last < first) or first == last:
         return None  # a word of change against its values is the trend check's
     amount, scales = stated.amount, ctx.vocab.scales
-    said = _said(ctx, stated)
     diff = abs(last - first)
-    spans = [span(amount.start, amount.end), span(start.start, start.end),
-             span(end.start, end.end), span(*stated.word)]
-    item = _item_at(ctx, amount, end, start)
-    field = "value" if item else "text"
     both_shares = start.kind == end.kind == PERCENT
-    between = f"from {start.text} to {end.text}"
     if stated.points or (amount.kind != PERCENT and amount.kind == end.kind
                          and amount.kind in (MONEY, QUANTITY)):
         if stated.points and not both_shares:
@@ -163,35 +157,45 @@ def _judge(ctx: ArticleContext, stated: _Stated, start: NumberMention, end: Numb
         if stated.points:
             sum_text = f"{_minus(start, end)} = {_points(diff)} percentage points"
         kind = "change.points_mismatch" if stated.points else "change.difference_mismatch"
-        return ctx.flag(item, field, kind, SEVERITY[found],
-                        f"'{said}' does not match {between}: {sum_text}, not {_bare(amount)}"
-                        f"{rounding_note(found)}.", spans, arithmetic=f"{sum_text}, not "
-                        f"{_bare(amount)}")
+        said, between = _said(ctx, stated), f"from {start.text} to {end.text}"
+        return _judged(ctx, stated, start, end, kind, SEVERITY[found],
+                       f"'{said}' does not match {between}: {sum_text}, not {_bare(amount)}"
+                       f"{rounding_note(found)}.", f"{sum_text}, not {_bare(amount)}")
     if amount.kind != PERCENT or not first:
         return None
     relative = 100 * diff / first
     rel_found = agreement(relative, amount)
     if rel_found is Agreement.agrees:
         return None
+    said, between = _said(ctx, stated), f"from {start.text} to {end.text}"
     rel_text = f"({_minus(start, end)}) / {_bare(start)} = {percent_text(relative)}"
     if both_shares:
         pts_found = agreement(diff, amount)
         pts_text = f"{_minus(start, end)} = {_points(diff)} percentage points"
         if pts_found is Agreement.agrees:
-            return ctx.flag(item, field, "change.percent_or_points", Severity.info,
-                            f"'{said}' {between} reads as percentage points ({pts_text}); as a "
-                            f"relative change it would be {rel_text}.", spans,
-                            arithmetic=f"{pts_text}; relative: {rel_text}")
+            return _judged(ctx, stated, start, end, "change.percent_or_points", Severity.info,
+                           f"'{said}' {between} reads as percentage points ({pts_text}); as a "
+                           f"relative change it would be {rel_text}.",
+                           f"{pts_text}; relative: {rel_text}")
         found = min(rel_found, pts_found, key=lambda a: a is not Agreement.rounding)
-        return ctx.flag(item, field, "change.relative_mismatch", SEVERITY[found],
-                        f"'{said}' matches neither reading of {between}: as a relative change "
-                        f"{rel_text}, as a difference {pts_text}{rounding_note(found)}.",
-                        spans, arithmetic=f"relative: {rel_text}; points: {pts_text}; stated "
-                        f"{amount.text}")
-    return ctx.flag(item, field, "change.relative_mismatch", SEVERITY[rel_found],
-                    f"'{said}' does not match {between}: {rel_text}, not {amount.text}"
-                    f"{rounding_note(rel_found)}.", spans,
-                    arithmetic=f"{rel_text}, not {amount.text}")
+        return _judged(ctx, stated, start, end, "change.relative_mismatch", SEVERITY[found],
+                       f"'{said}' matches neither reading of {between}: as a relative change "
+                       f"{rel_text}, as a difference {pts_text}{rounding_note(found)}.",
+                       f"relative: {rel_text}; points: {pts_text}; stated {amount.text}")
+    return _judged(ctx, stated, start, end, "change.relative_mismatch", SEVERITY[rel_found],
+                   f"'{said}' does not match {between}: {rel_text}, not {amount.text}"
+                   f"{rounding_note(rel_found)}.", f"{rel_text}, not {amount.text}")
+
+
+def _judged(ctx: ArticleContext, stated: _Stated, start: NumberMention, end: NumberMention,
+            kind: str, severity: Severity, message: str, arithmetic: str) -> Flag:
+    """The flag of a change its values contradict, on the item of its amount or values: the
+    item and the spans are looked for only then, most changes agree with their values."""
+    amount = stated.amount
+    item = _item_at(ctx, amount, end, start)
+    return ctx.flag(item, "value" if item else "text", kind, severity, message,
+                    [span(amount.start, amount.end), span(start.start, start.end),
+                     span(end.start, end.end), span(*stated.word)], arithmetic=arithmetic)
 
 
 def _said(ctx: ArticleContext, stated: _Stated) -> str:
@@ -252,14 +256,12 @@ def _headline_flag(ctx: ArticleContext, stated: _Stated, where: tuple[int, int])
         return None
     start, end = _sentence(ctx, reached.start)
     pair = _pair(ctx, _values(ctx, start, end), None)
-    said = _said(ctx, stated)
-    spans = [span(stated.amount.start, stated.amount.end), span(*stated.word),
-             span(reached.start, reached.end)]
     body = f"the body gives {reached.text} as the level reached"
     arithmetic = f"{reached.text} is the level reached, not the change"
+    from_value = None  # the value the body's change starts from, when its sentence gives it
     if pair is not None and pair[1] == reached:
         first, last = pair
-        spans.append(span(first.start, first.end))
+        from_value = first
         diff = abs((last.value or 0.0) - (first.value or 0.0))
         change = f"{_minus(first, last)} = {written_like(diff, last, ctx.vocab.scales)}"
         if reached.kind == PERCENT and first.value:
@@ -272,9 +274,12 @@ def _headline_flag(ctx: ArticleContext, stated: _Stated, where: tuple[int, int])
         body += f" (from {first.text}: {change})"
         arithmetic = f"{change}; {reached.text} is the level reached"
     item = _item_at(ctx, stated.amount)
+    spans = [span(stated.amount.start, stated.amount.end), span(*stated.word),
+             span(reached.start, reached.end),
+             *([span(from_value.start, from_value.end)] if from_value else [])]
     return ctx.flag(item, "value" if item else "text", "change.headline_contradicts_body",
-                    Severity.error,
-                    f"The {_opening_part(ctx, where)} says '{said}', a change, but {body}.", spans,
+                    Severity.error, f"The {_opening_part(ctx, where)} says "
+                    f"'{_said(ctx, stated)}', a change, but {body}.", spans,
                     arithmetic=arithmetic)
 
 
@@ -289,22 +294,57 @@ def _change_word_before(ctx: ArticleContext, pattern: re.Pattern[str], mention: 
     return (start, word) if word in ctx.vocab.change_words else None
 
 
-def _reached_in_body(ctx: ArticleContext, after: int, kind: str, down: bool,
-                     level: NumberMention | None = None,
-                     ) -> list[tuple[NumberMention, NumberMention]]:
-    """The body's changes of a kind of value in one direction, as (from, level reached)."""
-    return [pair for pair, way in _body_changes(ctx, after, kind, level) if way == down]
+_Pair = tuple[NumberMention, NumberMention]
 
 
-def _body_changes(ctx: ArticleContext, after: int, kind: str, level: NumberMention | None = None,
-                  ) -> list[tuple[tuple[NumberMention, NumberMention], bool]]:
-    """The body's changes of a kind of value, as (from, level reached) with their direction
-    (True: down): 'turun dari 16,9 persen menjadi 14,2 persen', '14,2 persen, turun dari 16,9
-    persen', or level first, 'turun menjadi 18,3 persen, dari sebelumnya 20,6 persen'; of the
-    same noun as the headline's ``level`` when it counts something. Both directions in one
-    reading of the body: the direction checks ask for both."""
+class _Body:
+    """The body as the headline and lead checks read it, each part read once an article: the
+    changes of each kind of value and the values after a place. Every number of the headline
+    and the lead is read against the same body, which was read again for each of them."""
+
+    def __init__(self, ctx: ArticleContext) -> None:
+        self.ctx = ctx
+        self._changes: dict[str, list[tuple[int, _Pair, bool]]] = {}
+        self._values_after: dict[int, list[NumberMention]] = {}
+
+    def values_after(self, after: int) -> list[NumberMention]:
+        """``_values`` from ``after`` to the end of the text."""
+        found = self._values_after.get(after)
+        if found is None:
+            found = self._values_after[after] = _values(self.ctx, after, len(self.ctx.text))
+        return found
+
+    def any_change(self) -> bool:
+        """Whether the article states a change of any kind of value: a headline or lead can
+        run against none without one, and is then not even looked for."""
+        return any(self.changes(0, kind) for kind in _VALUE_KINDS)
+
+    def reached(self, after: int, kind: str, down: bool, level: NumberMention | None = None,
+                ) -> list[_Pair]:
+        """The body's changes of a kind of value in one direction, as (from, level reached)."""
+        return [pair for pair, way in self.changes(after, kind, level) if way == down]
+
+    def changes(self, after: int, kind: str, level: NumberMention | None = None,
+                ) -> list[tuple[_Pair, bool]]:
+        """The changes of ``_changes_of`` whose number stands after ``after``; of the same noun
+        as the headline's ``level`` when it counts something."""
+        every = self._changes.get(kind)
+        if every is None:
+            every = self._changes[kind] = _changes_of(self.ctx, kind)
+        ctx = self.ctx
+        return [(pair, down) for start, pair, down in every if start >= after and (
+            level is None or level.kind != QUANTITY
+            or _noun_after(ctx, pair[1]) == _noun_after(ctx, level))]
+
+
+def _changes_of(ctx: ArticleContext, kind: str) -> list[tuple[int, _Pair, bool]]:
+    """The article's changes of a kind of value, as where the number read stands, (from, level
+    reached) and their direction (True: down): 'turun dari 16,9 persen menjadi 14,2 persen',
+    '14,2 persen, turun dari 16,9 persen', or level first, 'turun menjadi 18,3 persen, dari
+    sebelumnya 20,6 persen'. Both directions in one reading: the direction checks ask for
+    both."""
     vocab, found = ctx.vocab, []
-    for mention in ctx.mentions_in(after, len(ctx.text)):
+    for mention in ctx.mentions:
         if mention.kind != kind or mention.value is None:
             continue
         change = _change_word_before(ctx, vocab.change_from, mention)
@@ -324,31 +364,27 @@ def _body_changes(ctx: ArticleContext, after: int, kind: str, level: NumberMenti
             starts = [m for m in values if m.start > mention.end
                       and _word_right_before(ctx, vocab.change_from, m) is not None]
             pair = (starts[0], mention) if starts else None
-        if pair is None:
-            continue
-        if (level is None or level.kind != QUANTITY
-                or _noun_after(ctx, pair[1]) == _noun_after(ctx, level)):
-            found.append((pair, change[1] in vocab.down_words))
+        if pair is not None:
+            found.append((mention.start, pair, change[1] in vocab.down_words))
     return found
 
 
-def _headline_level_flags(ctx: ArticleContext) -> list[Flag]:
+def _headline_level_flags(ctx: ArticleContext, body: _Body) -> list[Flag]:
     """A headline or lead whose change reaches a level ('Turun Jadi 12,4 Persen') the body's
     one change of that direction and kind does not reach ('14,2 persen, turun dari 16,9
     persen'). Said only when the body writes the headline's number nowhere and its changes of
     that kind agree on one level, and, when the headline names a year, for that year."""
     flags: list[Flag] = []
     ends = ctx.vocab.change_to_ends
-    if not any(word in ends for _, word in ctx.words_before):
+    if not any(word in ends for _, word in ctx.words_before) or not body.any_change():
         return flags  # no number after 'menjadi' or 'jadi': the opening is not even looked for
     for where in ctx.opening:
         for level in _values(ctx, *where):
             change = _change_word_before(ctx, ctx.vocab.change_to, level)
             if change is None or any(m.kind == level.kind and m.value == level.value
-                                     for m in _values(ctx, where[1], len(ctx.text))):
+                                     for m in body.values_after(where[1])):
                 continue
-            pairs = _reached_in_body(ctx, where[1], level.kind, change[1] in ctx.vocab.down_words,
-                                     level)
+            pairs = body.reached(where[1], level.kind, change[1] in ctx.vocab.down_words, level)
             if len({reached.value for _, reached in pairs}) != 1:
                 continue
             first, reached = pairs[0]
@@ -381,53 +417,60 @@ def _level_flag(ctx: ArticleContext, where: tuple[int, int], change: tuple[int, 
                      span(reached.start, reached.end)], arithmetic=arithmetic)
 
 
-def _headline_direction_flags(ctx: ArticleContext) -> list[Flag]:
+def _headline_direction_flags(ctx: ArticleContext, body: _Body) -> list[Flag]:
     """A headline or lead whose word of change runs against the body's change to the same
     level ('Prevalensi Stunting Naik, Kini 17,2 Persen' over '17,2 persen pada 2024, turun dari
     19,5 persen'), or, when the body writes the headline's number nowhere, against the body's
     one change of that kind ('Naik Jadi 26,8 Persen' over 'turun dari 28,9 persen ... menjadi
-    24,8 persen'). Said only when the body has no change of the headline's direction."""
+    24,8 persen'). Said only when the body has no change of the headline's direction. A lead
+    with no number is not read: only a headline's word of change may stand alone."""
     flags: list[Flag] = []
+    if not body.any_change():
+        return flags
     vocab = ctx.vocab
     said_pattern = _change_words(vocab.change_words)
     for start, end in ctx.opening:
         where = (start, end)
+        levels = _values(ctx, start, end)
+        if not levels and where != ctx.headline:
+            continue
         words = [(start + m.start(), m.group())
                  for m in said_pattern.finditer(ctx.lowered[start:end])]
-        for level in _values(ctx, *where) if words else []:
+        if not words:
+            continue
+        for level in levels:
             said = [w for w in words if w[0] < level.start]
             if not said or level.value is None:
                 continue
             at, word = said[-1]
             down = word in vocab.down_words
-            against = _only_against(_body_changes(ctx, where[1], level.kind, level), down)
+            against = _only_against(body.changes(where[1], level.kind, level), down)
             if not against:
                 continue
             to_level = [pair for pair in against if pair[1].value == level.value]
             elsewhere = not any(m.kind == level.kind and m.value == level.value
-                                for m in _values(ctx, where[1], len(ctx.text)))
+                                for m in body.values_after(where[1]))
             if to_level or (elsewhere and len({reached.value for _, reached in against}) == 1):
                 flags.append(_direction_flag(ctx, where, (at, word), level,
                                              *(to_level or against)[0]))
-        if words and where == ctx.headline and not _values(ctx, *where):
-            flags += _bare_headline_flags(ctx, where, words[0])
+        if where == ctx.headline and not levels:
+            flags += _bare_headline_flags(ctx, body, where, words[0])
     return flags
 
 
-def _bare_headline_flags(ctx: ArticleContext, where: tuple[int, int], change: tuple[int, str],
-                         ) -> list[Flag]:
+def _bare_headline_flags(ctx: ArticleContext, body: _Body, where: tuple[int, int],
+                         change: tuple[int, str]) -> list[Flag]:
     """A headline's word of change with no number ('Angka Stunting Kota Padang Turun') over a
     body whose changes of a share all run the other way to one level ('naik dari 16,1 persen
     pada 2023 menjadi 17,4 persen pada 2024')."""
-    against = _only_against(_body_changes(ctx, where[1], PERCENT),
+    against = _only_against(body.changes(where[1], PERCENT),
                             change[1] in ctx.vocab.down_words)
     if len({reached.value for _, reached in against}) != 1:
         return []
     return [_direction_flag(ctx, where, change, None, *against[0])]
 
 
-def _only_against(changes: list[tuple[tuple[NumberMention, NumberMention], bool]], down: bool,
-                  ) -> list[tuple[NumberMention, NumberMention]]:
+def _only_against(changes: list[tuple[_Pair, bool]], down: bool) -> list[_Pair]:
     """The body's changes that run against a headline's direction, or none when any runs along
     it: a body that goes both ways does not contradict the headline."""
     if any(way == down for _, way in changes):
@@ -513,7 +556,8 @@ def _referred_to(ctx: ArticleContext, stated: _Stated, start: int,
 
 
 def check_change(ctx: ArticleContext) -> list[Flag]:
-    flags = _headline_level_flags(ctx) + _headline_direction_flags(ctx)
+    body = _Body(ctx)
+    flags = _headline_level_flags(ctx, body) + _headline_direction_flags(ctx, body)
     changes = _changes(ctx)
     if not changes:
         return flags

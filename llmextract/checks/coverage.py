@@ -11,17 +11,18 @@ same subjects the labelling rules give a bare number, so what they miss is shown
 from __future__ import annotations
 
 from llmextract.checks.context import ArticleContext
+from llmextract.checks.source import program_quotes
 from llmextract.models import Flag, Severity, Span
 from llmextract.text.layout import LIST_NUMBER, list_intro
 from llmextract.text.numbers import CALENDAR_KINDS, ORDINAL
 from llmextract.text.words import search_words
 
 
-def _overlaps(start: int, end: int, spans: list[Span]) -> bool:
+def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     """A loop: asked of every number, where ``any()`` over a generator costs more than the
     few spans it tests."""
-    for s in spans:
-        if s.start < end and start < s.end:
+    for s, e in spans:
+        if s < end and start < e:
             return True
     return False
 
@@ -44,8 +45,11 @@ def _about_topic(ctx: ArticleContext, start: int, end: int) -> bool:
 
 
 def check_coverage(ctx: ArticleContext) -> list[Flag]:
-    used_spans = [li.value_span for li in ctx.items if li.value_span is not None]
-    used_spans += [where for _, where in ctx.program_names]
+    used_spans = [(li.value_span.start, li.value_span.end) for li in ctx.items
+                  if li.value_span is not None]
+    quotes = [(where.start, where.end) for where in program_quotes(ctx)]
+    names: list[tuple[int, int]] | None = None  # the programs' names: read for a number in a quote
+    instructions = ctx.instruction_sentences
     used_values = {v for li in ctx.items for v in (li.value, li.value_max) if v is not None}
     about_topic: dict[int, bool] = {}
     flags = []
@@ -54,8 +58,12 @@ def check_coverage(ctx: ArticleContext) -> list[Flag]:
             continue
         if mention.value in used_values or _overlaps(mention.start, mention.end, used_spans):
             continue
-        if ctx.instruction_sentences and any(
-                s <= mention.start < e for s, e in ctx.instruction_sentences):
+        if _overlaps(mention.start, mention.end, quotes):
+            if names is None:
+                names = [(where.start, where.end) for _, where in ctx.program_names]
+            if _overlaps(mention.start, mention.end, names):
+                continue
+        if instructions and any(s <= mention.start < e for s, e in instructions):
             continue  # the source check says so
         if ctx.name_ending_at(mention) is not None:
             continue

@@ -97,11 +97,12 @@ def _unit_and_hedge_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
     flags = []
     unit = li.item.unit  # type: ignore[union-attr]
     in_percent = mention.unit == PERCENT_UNIT
-    if is_percent_unit(unit, ctx.domain) and not in_percent and mention.kind != ZERO_TARGET:
+    percent_unit = is_percent_unit(unit, ctx.domain)
+    if percent_unit and not in_percent and mention.kind != ZERO_TARGET:
         flags.append(ctx.flag(li, "unit", "grounding.unit_mismatch", Severity.warning,
                               f"The unit is '{unit}' but the article does not write "
                               f"'{mention.text}' as a percentage.", [li.value_span]))
-    elif in_percent and unit and not is_percent_unit(unit, ctx.domain):
+    elif in_percent and unit and not percent_unit:
         flags.append(ctx.flag(li, "unit", "grounding.unit_mismatch", Severity.warning,
                               f"The article gives '{mention.text}' as a percentage but the unit "
                               f"recorded is '{unit}'.", [li.value_span]))

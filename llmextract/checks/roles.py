@@ -97,14 +97,16 @@ def _scope_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
     not the city's own, unless the item says so."""
     if li.value_span is None or li.value_text is None:
         return []
+    if getattr(li.item, "scope", Scope.local) is not Scope.local:
+        return []  # the item says whose figure it is: a comparison figure, not an error
     start, end = ctx.clause_of(li.value_span.start)
     if not may_hold(ctx.vocab.scope_words, ctx.lowered, start, end):
         return []  # the clause's words are read once, below, when they may hold one
     scopes = [m for m in ctx.vocab.scope_words.finditer(ctx.lowered, start, end)
               if not (m.group() in ctx.vocab.provincial_scope_words and ctx.provincial_article)
               and not inside_a_name(ctx.text, m.start())]
-    if not scopes or getattr(li.item, "scope", Scope.local) is not Scope.local:
-        return []  # the item says whose figure it is: a comparison figure, not an error
+    if not scopes:
+        return []
     before = [m for m in scopes if m.start() < li.value_span.start]
     word = (before[-1] if before else scopes[0]).group().lower()  # the nearest before the value
     said = " ".join(filter(None, [li.name, getattr(li.item, "population", None)])).lower()
@@ -177,11 +179,12 @@ def _office_flags(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
     says no activity): the reader decides whether the article means a program."""
     if not isinstance(li.item, Program):
         return []
-    words = _BRACKETS.sub(" ", li.item.name).split()
+    name = li.item.name
+    words = (_BRACKETS.sub(" ", name) if "(" in name else name).split()
     head = words[0].lower() if words else ""
     place = head in ctx.vocab.place_heads and len(words) == 1
     if not (place or head in ctx.vocab.office_heads) or \
-            ctx.vocab.activity_words.search(li.item.name.lower()):
+            ctx.vocab.activity_words.search(name.lower()):
         return []
     return [ctx.flag(li, "name", "roles.office_as_program", Severity.warning,
                      f"'{li.item.name}' names an office, team or official, not what is done: "

@@ -7,7 +7,7 @@ figures of the article, flagged whether or not an item took them)."""
 from __future__ import annotations
 
 from llmextract.checks.context import ArticleContext, LocatedItem, span
-from llmextract.models import Flag, Severity
+from llmextract.models import Flag, Program, Severity, Span
 from llmextract.text.numbers import DATE, ORDINAL, PERIOD, TIME, VALUE_KINDS
 
 _LINE_NAMES = {
@@ -56,10 +56,17 @@ def _rank(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
                      f"'{mention.text}' is a rank (an ordinal), not a quantity.", [li.value_span])]
 
 
-def _program_name(ctx: ArticleContext, li: LocatedItem) -> list[Flag]:
+def program_quotes(ctx: ArticleContext) -> list[Span]:
+    """Where the programs' quotes are: a program's name is found inside its quote, so a number
+    outside all of them is in no name, and the names are then not looked for."""
+    return [li.quote.span for li in ctx.items
+            if isinstance(li.item, Program) and li.quote.span is not None]
+
+
+def _program_name(ctx: ArticleContext, li: LocatedItem, quotes: list[Span]) -> list[Flag]:
     """'Satu Telur Satu Minggu' is a program's name: its 'satu' counts nothing."""
     value = li.value_span
-    if value is None:
+    if value is None or not _inside_one(value.start, value.end, quotes):
         return []
     for name, where in ctx.program_names:
         if where.start <= value.start and value.end <= where.end:
@@ -109,11 +116,20 @@ def _instruction_flags(ctx: ArticleContext) -> list[Flag]:
     return flags
 
 
+def _inside_one(start: int, end: int, spans: list[Span]) -> bool:
+    """Whether ``[start, end)`` lies inside one of ``spans`` (a loop: asked of every item)."""
+    for where in spans:
+        if where.start <= start and end <= where.end:
+            return True
+    return False
+
+
 def check_source(ctx: ArticleContext) -> list[Flag]:
     flags: list[Flag] = []
+    quotes = program_quotes(ctx)
     for li in ctx.items:
         if li.value_text is None:
             continue
         flags += _boilerplate(ctx, li) + _calendar_piece(ctx, li) + _rank(ctx, li)
-        flags += _program_name(ctx, li) + _in_name(ctx, li)
+        flags += _program_name(ctx, li, quotes) + _in_name(ctx, li)
     return flags + _instruction_flags(ctx)

@@ -162,11 +162,17 @@ def right_before(pattern: re.Pattern[str], before: str, mention: NumberMention) 
     """Whether ``before`` (the text up to the mention) ends with a phrase of ``pattern``, the
     mention's hedge and markdown bold left out ('di hadapan sekitar 500 warga' ends with 'di
     hadapan', 'atau **4,8 persen**' with 'atau')."""
+    return phrase_ending(pattern, _lead(before, mention)) is not None
+
+
+def _lead(before: str, mention: NumberMention) -> str:
+    """``before`` as ``right_before`` reads it: without the mention's hedge and markdown bold
+    at its end (read once where several patterns are tried on one text)."""
     lead = before.rstrip(_SPACE_AND_BOLD)
     hedge = mention.hedge or ""
     if hedge and lead.lower().endswith(hedge):
         lead = lead[: len(lead) - len(hedge)].rstrip(_SPACE_AND_BOLD)
-    return phrase_ending(pattern, lead) is not None
+    return lead
 
 
 def table_row(c: Candidate) -> str | None:
@@ -367,12 +373,12 @@ def _not_people_reason(
     ('satu sampai dua anak' per foster parent)."""
     sentence_start, sentence_end = sentence
     after = text[mention.end : sentence_end].lstrip()
-    clause_before = text[start : mention.start]
-    if right_before(rules.day_of_month, clause_before, mention):
+    clause_lead = _lead(text[start : mention.start], mention)
+    if phrase_ending(rules.day_of_month, clause_lead) is not None:
         return "a day of the month ('setiap tanggal 10'), not a count"
     if right_before(rules.identifier, text[sentence_start : mention.start], mention):
         return "a number naming or ranking something ('RT 03', 'peringkat 5'), not a count"
-    if right_before(rules.audience_before, clause_before, mention) \
+    if phrase_ending(rules.audience_before, clause_lead) is not None \
             or rules.audience_noun.match(after):
         return "the audience of an event, not a stunting figure"
     if rules.duration.match(after) and not rules.relative_year.match(after):
