@@ -105,6 +105,19 @@ def _paragraph_before(ctx: ArticleContext, offset: int) -> int:
     return ctx.text.rfind("\n", 0, above) + 1
 
 
+def _amounts_above(ctx: ArticleContext, start: int) -> list[NumberMention]:
+    """The amounts before ``start`` in its paragraph and the nearest paragraph above that has
+    any, at most ``_PARAGRAPHS_BACK`` up: what a breakdown with no amount of its own breaks
+    down."""
+    above, found = start, []
+    for _ in range(_PARAGRAPHS_BACK):
+        above = _paragraph_before(ctx, above)
+        found = _of(ctx, MONEY, above, start)
+        if found:
+            break
+    return found
+
+
 def _of(ctx: ArticleContext, kind: str, start: int, end: int) -> list[NumberMention]:
     return [m for m in ctx.mentions_in(start, end) if m.kind == kind and m.value]
 
@@ -137,12 +150,8 @@ def _breakdowns(ctx: ArticleContext) -> dict[str, list[_Breakdown]]:
             if not parts or vocab.partial.search(lowered, marker.start(), parts[-1].end):
                 continue
             before = _of(ctx, kind, start, marker.start())
-            above = start
-            for _ in range(_PARAGRAPHS_BACK if kind == MONEY else 0):
-                if before:
-                    break
-                above = _paragraph_before(ctx, above)
-                before = _of(ctx, kind, above, start)
+            if not before and kind == MONEY:
+                before = _amounts_above(ctx, start)
             found[kind].append(_Breakdown(before[-1] if before else None, parts,
                                           (marker.start(), marker.end())))
     for total, (at, word) in zip(ctx.mentions, ctx.words_before, strict=True):

@@ -151,7 +151,7 @@ def _phrase(words: str) -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1024)
-def _lead(phrase: str) -> str:
+def _first_word(phrase: str) -> str:
     return phrase.split(maxsplit=1)[0].lower() if phrase.strip() else ""
 
 
@@ -163,7 +163,7 @@ def _nearest(text: str, start: int, end: int, phrases: list[str], at: int) -> st
     span = text[start:end]
     if span.isascii():
         lowered = span.lower()
-        phrases = [p for p in phrases if _lead(p) in lowered]
+        phrases = [p for p in phrases if _first_word(p) in lowered]
     found = [
         (abs(m.start() - at), m.group())
         for p in phrases

@@ -365,9 +365,9 @@ def propose_programs(
         # A list of programs, or of activities ('Adapun kegiatan ... antara lain:'), of which a
         # meeting or a visit is none.
         opens = stripped.endswith(":") or stripped.startswith("#")
-        activities = opens and not rules.program_words.search(s.text) and bool(
-            rules.list_heads.search(s.text))
-        list_open = activities or opens and bool(rules.program_words.search(s.text))
+        of_programs = opens and bool(rules.program_words.search(s.text))
+        activities = opens and not of_programs and bool(rules.list_heads.search(s.text))
+        list_open = of_programs or activities
         budget = next(
             (
                 s.text[a - s.start : b - s.start].strip()

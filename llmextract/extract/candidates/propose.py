@@ -267,12 +267,10 @@ def _set_aside_reason(text: str, mention: NumberMention, sentence: Sentence | No
         return f"on a boilerplate line ({category})"
     if _is_name_word(mention, sentence):
         return "number word inside a capitalised name"
-    marker = LIST_NUMBER.match(text, sentence.line_start)
-    if marker and mention.start < marker.end():
-        return "the number of a list item"
-    marker = TABLE_ROW_NUMBER.match(text, sentence.line_start)
-    if marker and mention.start < marker.end():
-        return "the number of a table row"
+    for numbering, what in ((LIST_NUMBER, "list item"), (TABLE_ROW_NUMBER, "table row")):
+        marker = numbering.match(text, sentence.line_start)
+        if marker and mention.start < marker.end():
+            return f"the number of a {what}"
     if _inside(_SHORT_DATE, mention, sentence):
         return "a date (day/month), not a quantity"
     if _inside(_PHONE, mention, sentence):
