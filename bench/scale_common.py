@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from llmextract.engines import Parallelism  # noqa: E402
+from llmextract.extract.read import ReadStrategy  # noqa: E402
 from llmextract.pipeline import RunResult, run  # noqa: E402
 from llmextract.settings import resolve_settings  # noqa: E402
 from tests.corpus import write_corpus  # noqa: E402,F401
@@ -28,10 +29,13 @@ def machine() -> str:
 
 
 def timed_run(articles: Path, out: Path, cache: Path, url: str, *, concurrency: int | None,
-              engine: str = "local") -> tuple[float, RunResult]:
+              engine: str = "local", work_again: bool = False) -> tuple[float, RunResult]:
+    """One run with the read strategy; ``work_again``: passed in as the caller's own, so no
+    outcome is kept or recalled (``kept``) and every article is worked, its model calls still
+    answered from the cache."""
     settings = resolve_settings(base_url=url, model=MODEL, strategy="read", cache_dir=cache)
     start = time.perf_counter()
-    result = run(articles, settings, out_dir=out,
+    result = run(articles, settings, out_dir=out, strategy=ReadStrategy() if work_again else None,
                  parallel=Parallelism(engine=engine, concurrency=concurrency))
     return time.perf_counter() - start, result
 

@@ -21,7 +21,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from enum import Enum
 from functools import partial
@@ -32,17 +32,24 @@ import diskcache
 import instructor
 from pyrate_limiter import Duration, Limiter, Rate
 
+from llmextract import kept
 from llmextract.articles import Article, InputOptions, read_inputs
 from llmextract.checks import ConflictIndex, Report, check_article
 from llmextract.client import Client
 from llmextract.engines import ENGINES, Parallelism, map_local
 from llmextract.errors import ArticleError, EndpointError, RequestError, UsageError
 from llmextract.extract import Strategy, attach_spans, strategy_named
-from llmextract.extract.remembered import Remembered
 from llmextract.interrupts import deferred, signal_of
 from llmextract.llm import Endpoint, ModelClient, public_url
 from llmextract.metadata import OTHER_LANGUAGE, merge_metadata, read_metadata, reads_as
-from llmextract.models import SCHEMA_VERSION, ArticleRecord, Flag, Severity, assign_item_ids
+from llmextract.models import (
+    SCHEMA_VERSION,
+    ArticleRecord,
+    Flag,
+    Severity,
+    Usage,
+    assign_item_ids,
+)
 from llmextract.prices import price_of
 from llmextract.prompts import Prompt, load_prompt
 from llmextract.settings import Settings
@@ -193,18 +200,36 @@ class Outcome:
 @dataclass
 class ArticleWorker:
     """The pure per-article function every engine maps: clean, parse, extract, check. It writes
-    nothing; the run folder is written by the caller, in one place."""
+    nothing; the run folder is written by the caller, in one place. ``remember``: keep each
+    outcome in the model client's cache and answer from there (``kept``); only for a built-in
+    strategy, whose code the cache key's fingerprint covers."""
 
     client: Client
     strategy: Strategy
     prompt: Prompt
+    remember: bool = False
 
     def __call__(self, job: Job) -> Outcome:
-        article, domain = job.article, self.prompt.domain
+        article = job.article
         if job.previous is not None:
-            checked = check_article(job.previous, domain)
+            checked = check_article(job.previous, self.prompt.domain)
             return Outcome(article.source_path, job.previous, checked.flags, checked.reports,
                            resumed=True)
+        client = self.client
+        if not self.remember or not isinstance(client, ModelClient) or client.cache is None:
+            return self._work(article)
+        started = time.monotonic()
+        key = kept.outcome_key(client, article, self.strategy.name, self.prompt)
+        hit = kept.recall(client.cache, key)
+        if isinstance(hit, Outcome) and hit.record is not None:
+            return _recalled(hit, hit.record, time.monotonic() - started)
+        outcome = self._work(article)
+        if outcome.record is not None:
+            kept.keep(client.cache, key, outcome)
+        return outcome
+
+    def _work(self, article: Article) -> Outcome:
+        domain = self.prompt.domain
         # Read once: the strategy and the checks share this parse.
         cleaned = clean_text(article.text)
         parsed = parse_article(cleaned.text)
@@ -226,6 +251,16 @@ class ArticleWorker:
         notes += _problem_notes(record)
         checked = check_article(record, domain, parsed=parsed)
         return Outcome(article.source_path, record, checked.flags, checked.reports, notes)
+
+
+def _recalled(outcome: Outcome, record: ArticleRecord, seconds: float) -> Outcome:
+    """A kept outcome as this run gives it: its seconds this run's, and every model call it
+    made counted as one the cache answered (no tokens, no requests), as a run answered from
+    the model calls' cache counts them."""
+    calls = record.usage.calls + record.usage.cached_calls
+    record = record.model_copy(update={"usage": Usage(cached_calls=calls),
+                                       "seconds": round(seconds, 3)})
+    return replace(outcome, record=record)
 
 
 @contextmanager
@@ -274,11 +309,10 @@ def make_client(endpoint: Endpoint, settings: Settings, *, rpm: float | None = N
 
 
 def choose_strategy(settings: Settings, prompt: Prompt) -> Strategy:
-    """The strategy the settings name; a prompt chosen without a strategy brings its own. Its
-    results are kept in the model calls' cache (``extract.remembered``)."""
-    return Remembered(strategy_named(
+    """The strategy the settings name; a prompt chosen without a strategy brings its own."""
+    return strategy_named(
         prompt.strategy if settings.prompt and not settings.strategy else settings.strategy_name
-    ))
+    )
 
 
 # Measured (bench/RESULTS.md): the embedded llama.cpp server answers one request at a time, so
@@ -451,6 +485,8 @@ def run(
         raise UsageError(f"--engine {parallel.engine!r}: choose {', '.join(ENGINES)}")
     stream = read_inputs(input_path, inputs or InputOptions())
     prompt = load_prompt(settings.prompt_name)
+    # Only a built-in strategy's outcomes are kept: the cache key's fingerprint covers its code.
+    remember = strategy is None
     strategy = strategy or choose_strategy(settings, prompt)
     run_dir = out_dir or new_run_dir()
     run_dir.mkdir(parents=True, exist_ok=True)
@@ -480,8 +516,8 @@ def run(
                 sink = RunSink(run_dir, notify, result)
                 notify(Event(EventKind.start))
                 jobs = _jobs(stream, sink, previous, model_client, prompt)
-                for outcome in _engine(parallel, result.concurrency, settings, model_client,
-                                       strategy, prompt, jobs):
+                worker = ArticleWorker(model_client, strategy, prompt, remember)
+                for outcome in _engine(parallel, result.concurrency, settings, worker, jobs):
                     if outcome.stop is not None:
                         result.tally.not_attempted += 1
                         if not result.stopped_by:
@@ -537,16 +573,19 @@ def _jobs(stream: Iterator[Article | ArticleError], sink: RunSink,
             return
 
 
-def _engine(parallel: Parallelism, concurrency: int, settings: Settings, client: Client,
-            strategy: Strategy, prompt: Prompt, jobs: Iterator[Job]) -> Iterator[Outcome]:
+def _engine(parallel: Parallelism, concurrency: int, settings: Settings, local: ArticleWorker,
+            jobs: Iterator[Job]) -> Iterator[Outcome]:
+    """The outcomes of ``jobs``: by ``local`` on this process's threads, or by its like on the
+    engine's workers, each with a client of its own."""
     if parallel.engine == "local":
-        return map_local(ArticleWorker(client, strategy, prompt), jobs, concurrency)
+        return map_local(local, jobs, concurrency)
+    client = local.client
     # A ModelClient's connections and cache handle stay in their process: a worker builds its
     # own from the endpoint (a server on demand is started first: the workers cannot start
     # it); any other client travels as it is.
     where = client.started() if isinstance(client, ModelClient) else client
-    worker = partial(_remote_worker, settings, where, strategy, prompt, parallel.rpm,
-                     concurrency)
+    worker = partial(_remote_worker, settings, where, local.strategy, local.prompt,
+                     local.remember, parallel.rpm, concurrency)
     if parallel.engine == "processes":
         from llmextract.engines.processes import map_processes
 
@@ -557,13 +596,13 @@ def _engine(parallel: Parallelism, concurrency: int, settings: Settings, client:
 
 
 def _remote_worker(settings: Settings, where: Endpoint | Client, strategy: Strategy,
-                   prompt: Prompt, rpm: float | None, workers: int) -> ArticleWorker:
+                   prompt: Prompt, remember: bool, rpm: float | None, workers: int
+                   ) -> ArticleWorker:
     """The per-article function, built on a Ray worker or in a worker process; ``--rpm`` is
     shared out between the workers."""
     client = (make_client(where, settings, rpm=rpm / workers if rpm else None)
               if isinstance(where, Endpoint) else where)
-    return ArticleWorker(client, strategy, prompt)
-
+    return ArticleWorker(client, strategy, prompt, remember)
 
 
 def _mode(client: Client | None) -> str | None:

@@ -12,6 +12,7 @@ import pytest
 
 from llmextract.engines import Parallelism
 from llmextract.engines.processes import map_processes
+from llmextract.extract.read import ReadStrategy
 from llmextract.pipeline import run
 from llmextract.store import CONFLICTS
 
@@ -37,10 +38,15 @@ def test_worker_processes_write_the_records_of_one_thread(tmp_path: Path, double
     asked = double.count
     one = run(articles, settings(double, cache), out_dir=tmp_path / "one",
               parallel=Parallelism(concurrency=1))
+    # A strategy of the caller's own is not kept (``kept``): the workers work every article,
+    # their model calls answered from the cache.
     many = run(articles, settings(double, cache), out_dir=tmp_path / "many",
+               parallel=Parallelism(engine="processes", concurrency=2), strategy=ReadStrategy())
+    kept = run(articles, settings(double, cache), out_dir=tmp_path / "kept",
                parallel=Parallelism(engine="processes", concurrency=2))
-    assert one.ok and many.ok and many.concurrency == 2
-    assert double.count == asked  # every answer and every result from the cache
+    assert one.ok and many.ok and kept.ok and many.concurrency == 2
+    assert double.count == asked  # every answer and every outcome from the cache
+    assert comparable(tmp_path / "kept") == comparable(tmp_path / "one")
     assert comparable(tmp_path / "many") == comparable(tmp_path / "one")
     assert flag_set(tmp_path / "many") == flag_set(tmp_path / "one")
     conflicts = [(tmp_path / d / CONFLICTS).read_text() for d in ("one", "many")]

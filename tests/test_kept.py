@@ -1,7 +1,8 @@
-"""A strategy's result kept in the model calls' cache (``extract/remembered.py``): a re-run that
-takes it from there writes the records and flags of one that asked the strategy again, and any
-change to what the result comes from (the text, the prompt, a vocabulary file, the code, the
-model) asks the strategy again. Against the loopback latency double (not a model)."""
+"""A finished article's outcome kept in the model calls' cache (``kept.py``): a re-run that
+takes it from there writes the records, flags and usage of one that asked the strategy and the
+checks again, and any change to what the outcome comes from (the article, the prompt, a
+vocabulary file, the code, the model) works the article again. Against the loopback latency
+double (not a model)."""
 
 from __future__ import annotations
 
@@ -13,14 +14,14 @@ from pathlib import Path
 import diskcache
 import pytest
 
+from llmextract.articles import Article
 from llmextract.extract.read import ReadStrategy
-from llmextract.extract.remembered import Remembered, _fingerprint
+from llmextract.kept import _fingerprint, keep, outcome_key
 from llmextract.llm import Endpoint, ModelClient
-from llmextract.pipeline import run
+from llmextract.pipeline import ArticleWorker, Job, run
 from llmextract.prompts import load_prompt
 from llmextract.resources import prompts_dir
 from llmextract.settings import resolve_settings
-from llmextract.text.clean import clean_text
 
 from .corpus import corpus_texts, write_corpus
 from .latency_double import MODEL, Double, serve
@@ -54,7 +55,7 @@ def usage_of(run_dir: Path) -> dict[str, object]:
     return dict(json.loads((run_dir / "run.json").read_text())["usage"])
 
 
-def test_a_rerun_from_the_kept_results_writes_what_asking_the_strategy_wrote(
+def test_a_rerun_from_the_kept_outcomes_writes_what_working_each_article_again_wrote(
     tmp_path: Path, double: Double, asked: list[str]
 ) -> None:
     articles = write_corpus(tmp_path / "in.jsonl", 12)
@@ -63,7 +64,7 @@ def test_a_rerun_from_the_kept_results_writes_what_asking_the_strategy_wrote(
     requests = double.count
     # The strategy asked again, every model call from the cache: what a re-run gave before.
     run(articles, settings(double, cache), out_dir=tmp_path / "asked", strategy=ReadStrategy())
-    run(articles, settings(double, cache), out_dir=tmp_path / "keeping")  # keeps the results
+    run(articles, settings(double, cache), out_dir=tmp_path / "keeping")  # keeps the outcomes
     before = len(asked)
     kept = run(articles, settings(double, cache), out_dir=tmp_path / "kept")
     assert kept.ok and len(asked) == before == 36  # the last run asked the strategy nothing
@@ -90,49 +91,85 @@ def test_no_cache_asks_the_strategy_every_time(
     assert comparable(tmp_path / "one") == comparable(tmp_path / "two")
 
 
-def remembered_client(double: Double, cache: Path, model: str = MODEL) -> ModelClient:
+def worker_client(double: Double, cache: Path, model: str = MODEL) -> ModelClient:
     endpoint = Endpoint(model=model, base_url=double.url, fingerprint=double.url)
     return ModelClient(endpoint, cache=diskcache.Cache(str(cache)))
 
 
-def test_a_change_to_what_the_result_comes_from_asks_the_strategy_again(
+def corpus_article(extra: str = "", *, article_id: str = "a1") -> Article:
+    return Article(id=article_id, source_path="in.jsonl:1", text=next(corpus_texts(1)) + extra)
+
+
+def test_a_change_to_what_the_outcome_comes_from_works_the_article_again(
     tmp_path: Path, double: Double, asked: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    text = clean_text(next(corpus_texts(1))).text
-    strategy = Remembered(ReadStrategy())
-    client = remembered_client(double, tmp_path / "cache")
+    client = worker_client(double, tmp_path / "cache")
     first = shutil.copytree(prompts_dir(), tmp_path / "prompts")
     monkeypatch.setenv("LLMEXTRACT_PROMPTS_DIR", str(first))
     prompt = load_prompt("read")
-    strategy.extract(text, client, prompt)
-    strategy.extract(text, client, prompt)
+    worker = ArticleWorker(client, ReadStrategy(), prompt, remember=True)
+    one = worker(Job(corpus_article()))
+    again = worker(Job(corpus_article()))
     assert len(asked) == 1  # the second came from the cache
+    assert again.flags == one.flags and again.record is not None and one.record is not None
+    assert again.record.indicators == one.record.indicators
+    assert again.record.usage.calls == 0 and again.record.usage.prompt_tokens == 0
+    assert again.record.usage.cached_calls == one.record.usage.calls + one.record.usage.cached_calls
 
-    strategy.extract(text, remembered_client(double, tmp_path / "cache", "another"), prompt)
+    other_model = worker_client(double, tmp_path / "cache", "another")
+    ArticleWorker(other_model, ReadStrategy(), prompt, remember=True)(Job(corpus_article()))
     assert len(asked) == 2
-    strategy.extract(text + "\nSatu kalimat lagi.", client, prompt)
+    worker(Job(corpus_article("\nSatu kalimat lagi.")))
     assert len(asked) == 3
+    worker(Job(corpus_article(article_id="a2")))  # another article id: another record
+    assert len(asked) == 4
 
     edited = tmp_path / "read.yaml"
     edited.write_text((first / "read.yaml").read_text() + "\n# edited\n")
-    strategy.extract(text, client, load_prompt(str(edited)))
-    assert len(asked) == 4
+    ArticleWorker(client, ReadStrategy(), load_prompt(str(edited)), True)(Job(corpus_article()))
+    assert len(asked) == 5
 
     second = shutil.copytree(first, tmp_path / "prompts2")
     vocab = second / "vocab" / "stunting.yaml"
     vocab.write_text(vocab.read_text() + "\n# edited\n")
     monkeypatch.setenv("LLMEXTRACT_PROMPTS_DIR", str(second))
-    strategy.extract(text, client, prompt)
-    assert len(asked) == 5
-    strategy.extract(text, client, prompt)
-    assert len(asked) == 5  # kept under the edited vocabulary's key in turn
+    worker(Job(corpus_article()))
+    assert len(asked) == 6
+    worker(Job(corpus_article()))
+    assert len(asked) == 6  # kept under the edited vocabulary's key in turn
+
+
+def test_an_entry_that_cannot_be_read_back_is_a_miss(
+    tmp_path: Path, double: Double, asked: list[str]
+) -> None:
+    client = worker_client(double, tmp_path / "cache")
+    prompt = load_prompt("read")
+    worker = ArticleWorker(client, ReadStrategy(), prompt, remember=True)
+    key = outcome_key(client, corpus_article(), "read", prompt)
+    assert client.cache is not None
+    client.cache.set(key, ("another layout", "of a value"))
+    assert worker(Job(corpus_article())).record is not None
+    keep(client.cache, key, "not an outcome")
+    assert worker(Job(corpus_article())).record is not None
+    assert len(asked) == 2
+
+
+def test_an_article_that_failed_is_not_kept(tmp_path: Path, asked: list[str]) -> None:
+    unreachable = Endpoint(model=MODEL, base_url="http://127.0.0.1:9/v1", fingerprint="none")
+    client = ModelClient(unreachable, cache=diskcache.Cache(str(tmp_path / "cache")),
+                         transport_attempts=1)
+    worker = ArticleWorker(client, ReadStrategy(), load_prompt("read"), remember=True)
+    for _ in range(2):
+        outcome = worker(Job(corpus_article()))
+        assert outcome.record is None and (outcome.stop or outcome.error)
+    assert len(asked) == 2
 
 
 def test_the_fingerprint_follows_every_source_file_and_prompts_file(tmp_path: Path) -> None:
     package = shutil.copytree(Path(__file__).parent.parent / "llmextract", tmp_path / "pkg")
     prompts = shutil.copytree(prompts_dir(), tmp_path / "prompts")
     before = _fingerprint(package, prompts)
-    rules = package / "extract" / "candidates" / "fields.py"
+    rules = package / "checks" / "totals.py"
     rules.write_text(rules.read_text() + "\n# edited\n")
     after_code = _fingerprint.__wrapped__(package, prompts)
     assert after_code != before
@@ -142,9 +179,8 @@ def test_the_fingerprint_follows_every_source_file_and_prompts_file(tmp_path: Pa
 
 
 def test_a_client_without_a_cache_is_asked_through(asked: list[str]) -> None:
-    text = clean_text(next(corpus_texts(1))).text
-    strategy, client, prompt = Remembered(ReadStrategy()), FixtureClient(), load_prompt("read")
-    first = strategy.extract(text, client, prompt)  # type: ignore[arg-type]
-    second = strategy.extract(text, client, prompt)  # type: ignore[arg-type]
-    assert len(asked) == 2 and first.extraction == second.extraction
-    assert first.usage.calls > 0  # its own usage, not a cache's
+    worker = ArticleWorker(FixtureClient(), ReadStrategy(), load_prompt("read"), remember=True)
+    first, second = worker(Job(corpus_article())), worker(Job(corpus_article()))
+    assert len(asked) == 2 and first.record is not None and second.record is not None
+    assert first.record.indicators == second.record.indicators
+    assert first.record.usage.calls > 0  # its own usage, not a cache's
