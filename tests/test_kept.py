@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import diskcache
@@ -18,6 +19,7 @@ from llmextract.articles import Article
 from llmextract.extract.read import ReadStrategy
 from llmextract.kept import _fingerprint, keep, outcome_key
 from llmextract.llm import Endpoint, ModelClient
+from llmextract.models import Usage
 from llmextract.pipeline import ArticleWorker, Job, run
 from llmextract.prompts import load_prompt
 from llmextract.resources import prompts_dir
@@ -188,3 +190,23 @@ def test_a_client_without_a_cache_is_asked_through(asked: list[str]) -> None:
     assert len(asked) == 2 and first.record is not None and second.record is not None
     assert first.record.indicators == second.record.indicators
     assert first.record.usage.calls > 0  # its own usage, not a cache's
+
+
+def test_a_kept_outcome_gives_this_runs_seconds_and_counts_its_calls_as_cached(
+    tmp_path: Path, double: Double, asked: list[str]
+) -> None:
+    client = worker_client(double, tmp_path / "cache")
+    prompt = load_prompt("read")
+    worker = ArticleWorker(client, ReadStrategy(), prompt, remember=True)
+    first = worker(Job(corpus_article()))
+    assert first.record is not None and client.cache is not None
+    slow = first.record.model_copy(update={
+        "seconds": 99.0, "usage": Usage(prompt_tokens=900, completion_tokens=40, calls=3,
+                                        cached_calls=1)})
+    keep(client.cache, outcome_key(client, corpus_article(), "read", prompt),
+         replace(first, record=slow))
+    hit = worker(Job(corpus_article()))
+    assert len(asked) == 1 and hit.record is not None
+    assert hit.record.seconds < 99.0
+    assert hit.record.usage == Usage(cached_calls=4)
+    assert hit.flags == first.flags and hit.notes == first.notes
