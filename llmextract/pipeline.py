@@ -222,7 +222,7 @@ class ArticleWorker:
         key = kept.outcome_key(client, article, self.strategy.name, self.prompt)
         hit = kept.recall(client.cache, key)
         if isinstance(hit, Outcome) and hit.record is not None:
-            return _recalled(hit, hit.record, time.monotonic() - started)
+            return replace(hit, record=_recalled(hit.record, time.monotonic() - started))
         outcome = self._work(article)
         if outcome.record is not None:
             kept.keep(client.cache, key, outcome)
@@ -253,14 +253,13 @@ class ArticleWorker:
         return Outcome(article.source_path, record, checked.flags, checked.reports, notes)
 
 
-def _recalled(outcome: Outcome, record: ArticleRecord, seconds: float) -> Outcome:
-    """A kept outcome as this run gives it: its seconds this run's, and every model call it
+def _recalled(record: ArticleRecord, seconds: float) -> ArticleRecord:
+    """A kept record as this run gives it: its seconds this run's, and every model call it
     made counted as one the cache answered (no tokens, no requests), as a run answered from
     the model calls' cache counts them."""
     calls = record.usage.calls + record.usage.cached_calls
-    record = record.model_copy(update={"usage": Usage(cached_calls=calls),
-                                       "seconds": round(seconds, 3)})
-    return replace(outcome, record=record)
+    return record.model_copy(update={"usage": Usage(cached_calls=calls),
+                                     "seconds": round(seconds, 3)})
 
 
 @contextmanager

@@ -102,6 +102,15 @@ def corpus_article(extra: str = "", *, article_id: str = "a1") -> Article:
     return Article(id=article_id, source_path="in.jsonl:1", text=next(corpus_texts(1)) + extra)
 
 
+def remembering(double: Double, cache: Path) -> tuple[ModelClient, str, ArticleWorker]:
+    """A client on ``cache``, the key ``corpus_article()`` is kept under, and a worker keeping
+    outcomes there."""
+    client, prompt = worker_client(double, cache), load_prompt("read")
+    assert client.cache is not None
+    return (client, outcome_key(client, corpus_article(), "read", prompt),
+            ArticleWorker(client, ReadStrategy(), prompt, remember=True))
+
+
 def test_a_change_to_what_the_outcome_comes_from_works_the_article_again(
     tmp_path: Path, double: Double, asked: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -144,10 +153,7 @@ def test_a_change_to_what_the_outcome_comes_from_works_the_article_again(
 def test_an_entry_that_cannot_be_read_back_is_a_miss(
     tmp_path: Path, double: Double, asked: list[str]
 ) -> None:
-    client = worker_client(double, tmp_path / "cache")
-    prompt = load_prompt("read")
-    worker = ArticleWorker(client, ReadStrategy(), prompt, remember=True)
-    key = outcome_key(client, corpus_article(), "read", prompt)
+    client, key, worker = remembering(double, tmp_path / "cache")
     assert client.cache is not None
     client.cache.set(key, ("another layout", "of a value"))
     assert worker(Job(corpus_article())).record is not None
@@ -195,16 +201,13 @@ def test_a_client_without_a_cache_is_asked_through(asked: list[str]) -> None:
 def test_a_kept_outcome_gives_this_runs_seconds_and_counts_its_calls_as_cached(
     tmp_path: Path, double: Double, asked: list[str]
 ) -> None:
-    client = worker_client(double, tmp_path / "cache")
-    prompt = load_prompt("read")
-    worker = ArticleWorker(client, ReadStrategy(), prompt, remember=True)
+    client, key, worker = remembering(double, tmp_path / "cache")
     first = worker(Job(corpus_article()))
     assert first.record is not None and client.cache is not None
     slow = first.record.model_copy(update={
         "seconds": 99.0, "usage": Usage(prompt_tokens=900, completion_tokens=40, calls=3,
                                         cached_calls=1)})
-    keep(client.cache, outcome_key(client, corpus_article(), "read", prompt),
-         replace(first, record=slow))
+    keep(client.cache, key, replace(first, record=slow))
     hit = worker(Job(corpus_article()))
     assert len(asked) == 1 and hit.record is not None
     assert hit.record.seconds < 99.0
