@@ -39,6 +39,7 @@ from llmextract.text.words import phrase_ending, word_trie
 _VALUE_KINDS = (QUANTITY, PERCENT, MONEY)
 _WORD = re.compile(r"[^\W\d_]+")
 _DIGITS = re.compile(r"[0-9]+(?:[.,][0-9]+)*")
+_REACH = 20  # how far before a number the words right before it ('menjadi') are read
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def _values(ctx: ArticleContext, start: int, end: int) -> list[NumberMention]:
 def _word_right_before(ctx: ArticleContext, pattern: re.Pattern[str], mention: NumberMention,
                        ) -> int | None:
     """Where a word of ``pattern`` written right before ``mention`` starts ('menjadi 175')."""
-    low = max(0, mention.start - 20)
+    low = max(0, mention.start - _REACH)
     match = phrase_ending(pattern, ctx.lowered[low:mention.start].rstrip())
     return None if match is None else low + match.start()
 
@@ -344,8 +345,16 @@ def _changes_of(ctx: ArticleContext, kind: str) -> list[tuple[int, _Pair, bool]]
     sebelumnya 20,6 persen'. Both directions in one reading: the direction checks ask for
     both."""
     vocab, found = ctx.vocab, []
+    words, lowered = vocab.change_words, ctx.lowered
+    back = _REACH + 1 + _longest(words)
     for mention in ctx.mentions:
         if mention.kind != kind or mention.value is None:
+            continue
+        # A word of change that _change_word_before finds is a whole token of the text ending
+        # in reach before the number (unless colons follow it, which it strips): with none,
+        # the two reads are not run.
+        near = lowered[max(0, mention.start - back):mention.start]
+        if ":" not in near and words.isdisjoint(near.split()):
             continue
         change = _change_word_before(ctx, vocab.change_from, mention)
         starts_change = change is not None
@@ -476,6 +485,11 @@ def _only_against(changes: list[tuple[_Pair, bool]], down: bool) -> list[_Pair]:
     if any(way == down for _, way in changes):
         return []
     return [pair for pair, _ in changes]
+
+
+@lru_cache(maxsize=8)
+def _longest(words: frozenset[str]) -> int:
+    return max(map(len, words), default=0)
 
 
 @lru_cache(maxsize=8)
