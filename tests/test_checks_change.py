@@ -249,3 +249,13 @@ def test_a_change_pointing_back_to_the_sentence_before_is_read_against_its_value
     assert len(flags) == (1 if flagged else 0)
     if flagged:
         assert "4,3" in (flags[0].arithmetic or "")
+
+
+def test_a_word_of_change_followed_by_a_colon_is_read_as_one() -> None:
+    """The words before a number are read as ``word_before`` reads them, a colon stripped:
+    'naik: dari 16,1 persen' is a rise, though no token of the text is 'naik'."""
+    text = ("Angka Stunting Kota Padang Turun, Pemko Perluas Program\n\nPADANG - Prevalensi "
+            "stunting di Kota Padang naik: dari 16,1 persen pada 2023 menjadi 17,4 persen pada "
+            "2024.")
+    flags = [f for f in check(text, Extraction()) if f.kind.startswith("change.")]
+    assert [f.kind for f in flags] == ["change.headline_contradicts_body"]
