@@ -295,6 +295,16 @@ def _change_word_before(ctx: ArticleContext, pattern: re.Pattern[str], mention: 
     return (start, word) if word in ctx.vocab.change_words else None
 
 
+def _change_word_in_reach(ctx: ArticleContext, mention: NumberMention) -> bool:
+    """Whether ``_change_word_before`` can find a word of change before ``mention``: the word it
+    finds is a whole token of the text ending within ``_REACH`` of the number, unless colons
+    follow it (``word_before`` strips them, so a colon nearby keeps the reads). False for most
+    numbers, which then skip the two reads of the words right before them."""
+    words = ctx.vocab.change_words
+    near = ctx.lowered[max(0, mention.start - _REACH - 1 - _longest(words)):mention.start]
+    return ":" in near or not words.isdisjoint(near.split())
+
+
 _Pair = tuple[NumberMention, NumberMention]
 
 
@@ -345,16 +355,8 @@ def _changes_of(ctx: ArticleContext, kind: str) -> list[tuple[int, _Pair, bool]]
     sebelumnya 20,6 persen'. Both directions in one reading: the direction checks ask for
     both."""
     vocab, found = ctx.vocab, []
-    words, lowered = vocab.change_words, ctx.lowered
-    back = _REACH + 1 + _longest(words)
     for mention in ctx.mentions:
-        if mention.kind != kind or mention.value is None:
-            continue
-        # A word of change that _change_word_before finds is a whole token of the text ending
-        # in reach before the number (unless colons follow it, which it strips): with none,
-        # the two reads are not run.
-        near = lowered[max(0, mention.start - back):mention.start]
-        if ":" not in near and words.isdisjoint(near.split()):
+        if mention.kind != kind or mention.value is None or not _change_word_in_reach(ctx, mention):
             continue
         change = _change_word_before(ctx, vocab.change_from, mention)
         starts_change = change is not None
