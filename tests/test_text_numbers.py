@@ -360,3 +360,25 @@ def test_a_phrase_that_counts_nothing_is_no_zero(text: str) -> None:
 def test_none_left_before_a_number_word_reads_the_number() -> None:
     [two] = parse_numbers("tidak ada lagi dua kasus")
     assert (two.text, two.value) == ("dua", 2)
+
+
+def test_a_word_with_a_mark_inside_still_opens_its_date() -> None:
+    """The candidate scan reads marks as spaces: the day "Jum'at" must still be found whole."""
+    (date, count) = parse_numbers("Jum'at, 5 Desember 2025 tercatat 12 kasus")
+    assert (date.text, date.kind, date.note) == ("Jum'at, 5 Desember 2025", "date", "2025-12-05")
+    assert count.value == 12
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        pytest.param("kodé2024 dan 12 kasus", ["12"], id="digits-glued-to-a-non-ascii-letter"),
+        pytest.param("“12 kasus” dan İki 3 persen", ["12", "3 persen"],
+                     id="numbers-after-marks-past-latin-1"),
+        pytest.param("12\u00a0kasus, 3–4 persen", ["12", "3–4 persen"],
+                     id="latin-1-and-wider-spaces-and-dashes"),
+    ],
+)
+def test_characters_outside_ascii_bound_numbers_as_the_text_reads_them(
+        text: str, found: list[str]) -> None:
+    assert [m.text for m in parse_numbers(text)] == found
