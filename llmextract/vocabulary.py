@@ -34,6 +34,7 @@ class Vocabulary:
     relative_years: dict[str, int]
     relative_year: re.Pattern[str]
     clause_break: re.Pattern[str]
+    clause_words: frozenset[str]  # 'dan', 'namun': words that end a clause
     scope_words: re.Pattern[str]
     boilerplate: tuple[tuple[str, re.Pattern[str], bool], ...]  # category, pattern, anywhere
     any_boilerplate_start: re.Pattern[str]
@@ -56,6 +57,7 @@ class Vocabulary:
     money_breakdown_keys: tuple[str, ...]  # in each money_breakdown_words: no scan without one
     money_breakdown: re.Pattern[str]  # 'merinci': the parts of an amount given before follow
     change_from: re.Pattern[str]  # 'dari': before the value a change starts from
+    comparison: re.Pattern[str]  # 'dibandingkan': before a value a level is compared with
     share_whole: re.Pattern[str]  # 'dari seluruh': the whole the shares after it divide
     change_to: re.Pattern[str]  # 'menjadi': before the value a change reaches
     change_to_ends: frozenset[str]  # 'menjadi', 'angka': last words of change_to (a fast test)
@@ -219,6 +221,7 @@ def vocabulary(domain_name: str = DEFAULT_DOMAIN, language: str = DEFAULT_LANGUA
         relative_year=words_pattern(lang["relative_years"]),
         # Literal-first branches on lower-cased text: the engine skips to candidates quickly.
         scope_words=words_pattern(lang["scope_words"]),
+        clause_words=frozenset(w.lower() for w in lang.words("clause_words")),
         # A mark between two digits ('10,6') is inside a number, not a clause break. Every
         # branch starts with its literal, so the engine skips to candidates (a leading
         # look-behind made this scan eight times slower).
@@ -248,6 +251,7 @@ def vocabulary(domain_name: str = DEFAULT_DOMAIN, language: str = DEFAULT_LANGUA
         money_breakdown_keys=tuple(w.lower() for w in lang.words("money_breakdown_keys")),
         money_breakdown=words_pattern(lang.words("money_breakdown_words")),
         change_from=words_pattern(lang.words("change_from_words")),
+        comparison=words_pattern(lang.words("comparison_words")),
         share_whole=words_pattern(lang.words("share_whole_words")),
         change_to=words_pattern(lang.words("change_to_words")),
         change_to_ends=frozenset(w.lower().split()[-1] for w in lang.words("change_to_words")),

@@ -52,6 +52,23 @@ CASES = {
     "penurunan-sebesar-off": Case(
         "Dinkes mencatat penurunan sebesar 25 persen, dari 400 balita stunting menjadi 320 "
         "balita stunting.", "change.relative_mismatch", "(400 - 320) / 400 = 20,0 %"),
+    "change-after-its-level-from-dari-off": Case(
+        "Prevalensi stunting Kota Maju pada 2024 tercatat 22,4 persen, turun 3,1 persen dari 24,5 "
+        "persen pada 2023.", "change.relative_mismatch",
+        "(24,5 - 22,4) / 24,5 = 8,6 %, as a difference 24,5 - 22,4 = 2,1 percentage points"),
+    "change-after-its-level-from-dari-right": Case(
+        "Prevalensi stunting Kota Maju pada 2024 tercatat 22,4 persen, turun 2,1 persen dari 24,5 "
+        "persen pada 2023.", "change.percent_or_points", "24,5 - 22,4 = 2,1 percentage points",
+        Severity.info),
+    "change-after-its-level-compared-off": Case(
+        "Jumlah balita stunting tahun ini 175 kasus, berkurang 40 kasus dibanding tahun lalu yang "
+        "mencapai 250 kasus.", "change.difference_mismatch", "250 - 175 = 75, not 40"),
+    "change-after-its-level-compared-right": Case(
+        "Jumlah balita stunting tahun ini 175 kasus, berkurang 75 kasus dibanding tahun lalu yang "
+        "mencapai 250 kasus.", None),
+    "change-after-another-clause-is-not-its-level": Case(
+        "Target prevalensi 14 persen pada 2026, sementara prevalensi turun 3,1 persen dari 24,5 "
+        "persen.", None),
     "measure-between-change-and-amount-off": Case(
         "Pemkot memangkas prevalensi stunting sebesar 4,2 poin persen, dari 25,6 persen pada "
         "2023 menjadi 22,4 persen pada 2024.", "change.points_mismatch", "25,6 - 22,4 = 3,2"),

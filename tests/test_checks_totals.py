@@ -108,6 +108,23 @@ CASES = {
     "shares-of-different-wholes": Case(
         "Prevalensi stunting Kecamatan Timur 31,2 persen, Kecamatan Barat 28,4 persen dan "
         "Kecamatan Utara 45,1 persen.", None),
+    "counts-a-sentence-breaks-down-do-not-add-up": Case(
+        "Jumlah balita stunting di lima kecamatan tercatat 1.087 anak, meliputi Kecamatan Timur "
+        "312 "
+        "anak, Kecamatan Barat 245 anak, Kecamatan Utara 198 anak, Kecamatan Selatan 170 anak dan "
+        "Kecamatan Tengah 122 anak.", "totals.parts_do_not_sum",
+        "312 + 245 + 198 + 170 + 122 = 1.047, not 1.087"),
+    "counts-a-sentence-breaks-down-add-up": Case(
+        "Jumlah balita stunting di lima kecamatan tercatat 1.047 anak, meliputi Kecamatan Timur "
+        "312 "
+        "anak, Kecamatan Barat 245 anak, Kecamatan Utara 198 anak, Kecamatan Selatan 170 anak dan "
+        "Kecamatan Tengah 122 anak.", None),
+    "counts-broken-down-by-another-noun-are-not-compared": Case(
+        "Sebanyak 1.087 balita stunting terdiri dari 600 anak laki-laki dan 480 anak "
+        "perempuan.", None),
+    "counts-listed-as-only-some-are-not-compared": Case(
+        "Jumlah balita stunting tercatat 1.087 anak, meliputi antara lain Kecamatan Timur 312 "
+        "anak dan Kecamatan Barat 245 anak.", None),
     "rows-do-not-add-up-to-their-total-after-the-list": Case(
         "Berikut jumlah balita stunting di kecamatan prioritas:\n\nKecamatan Timur: 212 balita"
         "\nKecamatan Barat: 187 balita\nKecamatan Utara: 164 balita\n\nMenurut Kepala Dinas, "

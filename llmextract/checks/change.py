@@ -10,6 +10,9 @@ difference. The stated change is the number right after a word of change ("turun
 sebesar"); the values are the one after "dari" (or the last one of the same kind before the
 second) and the one after "menjadi" or "ke", in its sentence or, when its sentence has none,
 the next one ("turun 12,3 persen ... Data mencatat 1.423 anak ..., dan menjadi 1.248 anak").
+A change stated right after the level it reached reads that level and the value after "dari"
+or a word of comparison ("22,4 persen, turun 3,1 persen dibandingkan tahun 2023 yang sebesar
+24,5 persen").
 
 A headline or lead "Prevalensi Turun 20 Persen" over a body where 20 persen is the level
 reached ("menjadi 20 persen") contradicts it; so does one whose change reaches a level ("Turun
@@ -102,7 +105,7 @@ def _pair(ctx: ArticleContext, values: list[NumberMention], stated: _Stated | No
     skip = stated.amount if stated else None
     tos = [m for m in _right_after(ctx, vocab.change_to, values) if m is not skip]
     if not tos:
-        return None
+        return None if stated is None else _level_first(ctx, values, stated)
     to = tos[0]
     froms = [m for m in _right_after(ctx, vocab.change_from, values)
              if m is not skip and m.start < to.start and m.kind == to.kind]
@@ -111,6 +114,37 @@ def _pair(ctx: ArticleContext, values: list[NumberMention], stated: _Stated | No
              if m is not skip and m.start > to.end and m.kind == to.kind]  # 'menjadi 21,4 ... dari'
     start = froms[-1] if froms else (earlier[-1] if earlier else (later[0] if later else None))
     return None if start is None else (start, to)
+
+
+_LEVEL_GAP_WORDS = 3  # between the level and the word of change after it ('pada 2024,')
+_LEVEL_GAP = re.compile(r"[^;:()\n]*")  # no mark but a comma between them, no line break
+
+
+def _level_first(ctx: ArticleContext, values: list[NumberMention], stated: _Stated,
+                 ) -> tuple[NumberMention, NumberMention] | None:
+    """(from, to) of a change stated right after the level it reached: '22,4 persen, turun 3,1
+    persen dari 24,5 persen pada 2023', '175 kasus, berkurang 40 kasus dibanding tahun lalu
+    yang mencapai 250 kasus'. The level is the last value before the word of change, a few
+    words before it with no clause between ('Target 14 persen, sementara prevalensi turun ...'
+    is no level of this change); the value it changed from is the first one of the level's
+    kind after the amount, right after 'dari' or after a word of comparison."""
+    vocab, lowered = ctx.vocab, ctx.lowered
+    before = [m for m in values if m.end <= stated.word[0]]
+    if not before:
+        return None
+    level = before[-1]
+    gap = lowered[level.end:stated.word[0]]
+    if len(gap.split()) > _LEVEL_GAP_WORDS or _LEVEL_GAP.fullmatch(gap) is None \
+            or not vocab.clause_words.isdisjoint(gap.split()):
+        return None
+    after = [m for m in values if m.start > stated.amount.end and m.kind == level.kind]
+    if not after:
+        return None
+    start = after[0]
+    compared = vocab.comparison.search(lowered, stated.amount.end, start.start) is not None
+    if not compared and _word_right_before(ctx, vocab.change_from, start) is None:
+        return None
+    return start, level
 
 
 def _item_at(ctx: ArticleContext, *mentions: NumberMention) -> LocatedItem | None:

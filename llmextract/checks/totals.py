@@ -17,6 +17,9 @@ an error an analyst must see.
   "tertinggi") is left alone.
 - Shares: the percentages after a word of breakdown, or after "dari <whole> ...," (not where a
   change starts), are shares of one whole.
+- Counts a sentence breaks down after a word of breakdown ("tercatat 1.087 anak, meliputi
+  Kecamatan Timur 312 anak, ..."): the total before the word, the parts after it, all counting
+  the same noun.
 - Counts listed as rows below a line ending in a colon ("Kecamatan Banjarsari: 212 balita")
   against the total the sentence right after them gives for the same group: it names the rows'
   head word with a word pointing back and a word of total ("kecamatan prioritas itu secara
@@ -190,6 +193,28 @@ def _money_flags(ctx: ArticleContext, breakdowns: list[_Breakdown]) -> list[Flag
         flags += _sum_flag(ctx, total, parts, "totals.money_parts_do_not_sum",
                            f"The amounts listed as parts of {total.text} add up to something "
                            "else")
+    return flags
+
+
+def _count_flags(ctx: ArticleContext, breakdowns: list[_Breakdown]) -> list[Flag]:
+    """Counts a sentence breaks down ('tercatat 1.087 anak, meliputi Kecamatan A 312 anak,
+    Kecamatan B 245 anak, ...'): the parts must add up to the total before the word of
+    breakdown. Only when the total and every part count the same noun, each part is smaller
+    than the total, and there are two parts or more: '1.087 balita, terdiri dari 600 anak
+    laki-laki ...' may count another way, and is left alone."""
+    flags, seen = [], set()
+    for found in breakdowns:
+        total, parts = found.total, found.parts
+        if total is None or len(parts) < 2 or (total.start, total.end) in seen:
+            continue
+        noun = _noun(ctx, total)
+        if noun is None or any(_noun(ctx, p) != noun or (p.value or 0.0) >= (total.value or 0.0)
+                               for p in parts):
+            continue
+        seen.add((total.start, total.end))
+        flags += _sum_flag(ctx, total, parts, "totals.parts_do_not_sum",
+                           f"The {len(parts)} counts listed as parts of {total.text} add up to "
+                           "something else")
     return flags
 
 
@@ -473,4 +498,5 @@ def _whole_of_rows(ctx: ArticleContext, rows: tuple[int, int], noun: str | None,
 def check_totals(ctx: ArticleContext) -> list[Flag]:
     found = _breakdowns(ctx)
     return (_money_flags(ctx, found[MONEY]) + _share_flags(ctx, found[PERCENT])
-            + _subset_flags(ctx, found[QUANTITY]) + _rows_flags(ctx))
+            + _count_flags(ctx, found[QUANTITY]) + _subset_flags(ctx, found[QUANTITY])
+            + _rows_flags(ctx))
