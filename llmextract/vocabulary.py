@@ -51,7 +51,7 @@ class Vocabulary:
     down_words: frozenset[str]
     change_amount_words: frozenset[str]  # 'sebesar': between the word of change and amount
     breakdown_heads: tuple[str, ...]  # longest words of breakdown_words: no scan without one
-    breakdown_head_depth: int  # how many words of a breakdown phrase stand before its head
+    breakdown_head_reach: tuple[int, int]  # words of a breakdown phrase before, after its head
     instruction_heads: tuple[str, ...]
     breakdown: re.Pattern[str]  # 'terdiri dari': the parts of the total before follow
     money_breakdown_keys: tuple[str, ...]  # in each money_breakdown_words: no scan without one
@@ -125,10 +125,13 @@ def _heads(phrases: Iterable[str]) -> tuple[str, ...]:
     return _starts(sorted({max(p.lower().split(), key=len) for p in phrases}))
 
 
-def _head_depth(phrases: Iterable[str]) -> int:
-    """How many words at most stand before the head (``_heads``) of one of ``phrases``."""
-    return max((words.index(max(words, key=len))
-                for words in (p.lower().split() for p in phrases) if words), default=0)
+def _head_reach(phrases: Iterable[str]) -> tuple[int, int]:
+    """How many words at most stand before and after the head (``_heads``) of one of
+    ``phrases``."""
+    split = [words for words in (p.lower().split() for p in phrases) if words]
+    at = [words.index(max(words, key=len)) for words in split]
+    return (max(at, default=0),
+            max((len(words) - 1 - k for words, k in zip(split, at, strict=True)), default=0))
 
 
 def _starts(words: Iterable[str]) -> tuple[str, ...]:
@@ -161,11 +164,11 @@ def holds_word_start(lowered: str, words: tuple[str, ...]) -> bool:
     return False
 
 
-def word_start(lowered: str, word: str, before: int | None = None) -> int:
-    """Where ``word`` first starts a word of ``lowered`` (as ``holds_word_start`` reads it),
-    -1 when it starts none (none before ``before``, when given)."""
+def word_start(lowered: str, word: str, before: int | None = None, start: int = 0) -> int:
+    """Where ``word`` first starts a word of ``lowered`` (as ``holds_word_start`` reads it) at
+    or after ``start``, -1 when it starts none (none before ``before``, when given)."""
     end = len(lowered) if before is None else before + len(word) - 1
-    at = lowered.find(word, 0, end)
+    at = lowered.find(word, start, end)
     while at >= 0:
         if at == 0 or not lowered[at - 1].isalnum():
             return at
@@ -173,22 +176,54 @@ def word_start(lowered: str, word: str, before: int | None = None) -> int:
     return -1
 
 
-def phrases_from(lowered: str, heads: tuple[str, ...], words_before: int, before: int) -> int:
-    """Where a scan of ``lowered`` for phrases whose heads (``_heads``) are ``heads`` may start:
-    ``words_before`` words (the most a phrase writes before its head) before the first head
-    starting a word before ``before``, since every phrase starts there or after; -1 when no
-    head starts one there (the caller needs no phrase after its last number). A scan of a
-    whole article costs a hundred instructions or more a character, and the words are
-    written, if at all, near the end of most articles."""
-    found = [at for at in (word_start(lowered, head, before) for head in heads) if at >= 0]
-    if not found:
-        return -1
-    at = min(found)
-    for _ in range(words_before):
-        while at > 0 and lowered[at - 1].isspace():
+def phrase_windows(lowered: str, heads: tuple[str, ...], words_around: tuple[int, int],
+                   before: int) -> list[tuple[int, int]]:
+    """Where a scan of ``lowered`` for phrases whose heads (``_heads``) are ``heads`` finds them
+    all: around each head starting a word before ``before``, from as many words before it and
+    to as many after it as a phrase writes (``words_around``, ``_head_reach``), overlapping
+    windows merged, in text order; none when no head starts a word there (the caller needs no
+    phrase after its last number). A scan costs a hundred instructions or more a character,
+    and these words are few and far between: a scan from the first of them to the end cost a
+    common one ('yakni') most of an article. A window ends at a space or the text's end, so
+    the phrase's last word is read whole."""
+    back, ahead = words_around
+    windows: list[tuple[int, int]] = []
+    for head in heads:
+        at = word_start(lowered, head, before)
+        while at >= 0:
+            windows.append((_words_back(lowered, at, back),
+                            _words_on(lowered, at + len(head), ahead)))
+            at = word_start(lowered, head, before, at + 1)
+    windows.sort()
+    merged: list[tuple[int, int]] = []
+    for start, end in windows:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _words_back(text: str, at: int, words: int) -> int:
+    """Where the word ``words`` words before the one starting at ``at`` starts."""
+    for _ in range(words):
+        while at > 0 and text[at - 1].isspace():
             at -= 1
-        while at > 0 and not lowered[at - 1].isspace():
+        while at > 0 and not text[at - 1].isspace():
             at -= 1
+    return at
+
+
+def _words_on(text: str, at: int, words: int) -> int:
+    """The end of the word holding ``at`` and of the ``words`` words after it."""
+    end = len(text)
+    while at < end and not text[at].isspace():
+        at += 1
+    for _ in range(words):
+        while at < end and text[at].isspace():
+            at += 1
+        while at < end and not text[at].isspace():
+            at += 1
     return at
 
 
@@ -245,7 +280,7 @@ def vocabulary(domain_name: str = DEFAULT_DOMAIN, language: str = DEFAULT_LANGUA
         down_words=frozenset(w.lower() for w in lang["trend_words"]["down"]),
         change_amount_words=frozenset(w.lower() for w in lang.words("change_amount_words")),
         breakdown_heads=_heads(lang.words("breakdown_words")),
-        breakdown_head_depth=_head_depth(lang.words("breakdown_words")),
+        breakdown_head_reach=_head_reach(lang.words("breakdown_words")),
         instruction_heads=_starts(lang.words("instruction_words")),
         breakdown=words_pattern(lang.words("breakdown_words")),
         money_breakdown_keys=tuple(w.lower() for w in lang.words("money_breakdown_keys")),

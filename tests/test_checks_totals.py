@@ -119,6 +119,10 @@ CASES = {
         "312 "
         "anak, Kecamatan Barat 245 anak, Kecamatan Utara 198 anak, Kecamatan Selatan 170 anak dan "
         "Kecamatan Tengah 122 anak.", None),
+    "counts-listed-after-yakni-do-not-add-up": Case(
+        "Sebanyak 642 keluarga berisiko stunting telah didampingi, yaitu 251 keluarga di Desa "
+        "Sukamaju, 198 keluarga di Desa Cikal dan 173 keluarga di Desa Mekar.",
+        "totals.parts_do_not_sum", "251 + 198 + 173 = 622, not 642"),
     "counts-broken-down-by-another-noun-are-not-compared": Case(
         "Sebanyak 1.087 balita stunting terdiri dari 600 anak laki-laki dan 480 anak "
         "perempuan.", None),

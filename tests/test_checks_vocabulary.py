@@ -15,7 +15,7 @@ from llmextract.vocabulary import (
     _literal_start,
     holds_any,
     holds_word_start,
-    phrases_from,
+    phrase_windows,
     vocabulary,
 )
 
@@ -103,25 +103,27 @@ def test_the_anywhere_keys_gate_no_boilerplate_line(line: str) -> None:
                                  "atas", "dari", "xdi", "terbagi", "untuk", " ", "\n", ",", "(",
                                  "_", "5", "-"]), max_size=14))
 @settings(max_examples=500, deadline=None)
-def test_a_breakdown_scan_from_its_first_head_finds_every_phrase(pieces: list[str]) -> None:
-    """Scanning from ``phrases_from`` finds what a scan of the whole text finds."""
+def test_a_breakdown_scan_around_its_heads_finds_every_phrase(pieces: list[str]) -> None:
+    """Scanning the windows of ``phrase_windows`` finds what a scan of the whole text finds."""
     text = " ".join(pieces) if len(pieces) % 2 else "".join(pieces)
     vocab = vocabulary()
     whole = [m.span() for m in vocab.breakdown.finditer(text)]
-    start = phrases_from(text, vocab.breakdown_heads, vocab.breakdown_head_depth, len(text))
-    assert (start >= 0) is holds_word_start(text, vocab.breakdown_heads)
-    assert [m.span() for m in vocab.breakdown.finditer(text, max(start, 0))] == whole
-    assert start >= 0 or whole == []
+    windows = phrase_windows(text, vocab.breakdown_heads, vocab.breakdown_head_reach, len(text))
+    assert bool(windows) is holds_word_start(text, vocab.breakdown_heads)
+    assert [m.span() for start, end in windows
+            for m in vocab.breakdown.finditer(text, start, end)] == whole
 
 
-@pytest.mark.parametrize(("before", "start"), [
-    pytest.param(40, 0, id="from-the-word-before-the-first-head"),
-    pytest.param(10, 0, id="a-head-starting-before-the-bound"),
-    pytest.param(9, -1, id="no-head-before-the-bound"),
+@pytest.mark.parametrize(("before", "windows"), [
+    pytest.param(40, [(0, 38)], id="around-each-head-merged"),
+    pytest.param(10, [(0, 22)], id="a-head-starting-before-the-bound"),
+    pytest.param(9, [], id="no-head-before-the-bound"),
 ])
-def test_a_breakdown_is_looked_for_before_the_last_number_only(before: int, start: int) -> None:
+def test_a_breakdown_is_looked_for_before_the_last_number_only(
+        before: int, windows: list[tuple[int, int]]) -> None:
     """'dibagi' starts at 9 (after 'anggaran', the word a phrase may write before its head),
     'rincian' at 23."""
     text = "anggaran dibagi dengan rincian berikut"
     vocab = vocabulary()
-    assert phrases_from(text, vocab.breakdown_heads, vocab.breakdown_head_depth, before) == start
+    assert phrase_windows(text, vocab.breakdown_heads, vocab.breakdown_head_reach,
+                          before) == windows

@@ -52,7 +52,7 @@ from llmextract.checks.tolerance import (
 from llmextract.models import Flag, Span
 from llmextract.text.layout import TABLE_ROW, header_cell, is_list_row, is_table_head
 from llmextract.text.numbers import MONEY, PERCENT, QUANTITY, NumberMention
-from llmextract.vocabulary import holds_any, phrases_from
+from llmextract.vocabulary import holds_any, phrase_windows
 
 _WORD = re.compile(r"[^\W\d_]+")
 _LABEL_WORDS = 4  # a group's label: at most this many words after its number
@@ -137,11 +137,11 @@ def _breakdowns(ctx: ArticleContext) -> dict[str, list[_Breakdown]]:
     if not values:
         return found  # no part to list, no total to give
     # A word of breakdown after the last number lists no part: it is not looked for there.
-    scan_from = phrases_from(lowered, vocab.breakdown_heads, vocab.breakdown_head_depth,
+    windows = phrase_windows(lowered, vocab.breakdown_heads, vocab.breakdown_head_reach,
                              values[-1])
     markers: list[tuple[re.Match[str], tuple[str, ...]]] = [
-        (m, _KINDS) for m in vocab.breakdown.finditer(lowered, scan_from)] \
-        if scan_from >= 0 else []
+        (m, _KINDS) for start, end in windows
+        for m in vocab.breakdown.finditer(lowered, start, end)]
     if any(m.kind == MONEY for m in ctx.mentions) \
             and holds_any(lowered, vocab.money_breakdown_keys):  # the mentions first: cheaper
         markers += [(m, (MONEY,)) for m in vocab.money_breakdown.finditer(lowered)]
