@@ -58,6 +58,8 @@ class Vocabulary:
     money_breakdown: re.Pattern[str]  # 'merinci': the parts of an amount given before follow
     change_from: re.Pattern[str]  # 'dari': before the value a change starts from
     comparison: re.Pattern[str]  # 'dibandingkan': before a value a level is compared with
+    higher_or_lower: re.Pattern[str]  # 'lebih tinggi', 'lebih rendah': which value is larger
+    higher_words: frozenset[str]
     share_whole: re.Pattern[str]  # 'dari seluruh': the whole the shares after it divide
     change_to: re.Pattern[str]  # 'menjadi': before the value a change reaches
     change_to_ends: frozenset[str]  # 'menjadi', 'angka': last words of change_to (a fast test)
@@ -287,6 +289,8 @@ def vocabulary(domain_name: str = DEFAULT_DOMAIN, language: str = DEFAULT_LANGUA
         money_breakdown=words_pattern(lang.words("money_breakdown_words")),
         change_from=words_pattern(lang.words("change_from_words")),
         comparison=words_pattern(lang.words("comparison_words")),
+        higher_or_lower=words_pattern([*lang.words("higher_words"), *lang.words("lower_words")]),
+        higher_words=frozenset(" ".join(w.lower().split()) for w in lang.words("higher_words")),
         share_whole=words_pattern(lang.words("share_whole_words")),
         change_to=words_pattern(lang.words("change_to_words")),
         change_to_ends=frozenset(w.lower().split()[-1] for w in lang.words("change_to_words")),

@@ -69,6 +69,17 @@ CASES = {
     "change-after-another-clause-is-not-its-level": Case(
         "Target prevalensi 14 persen pada 2026, sementara prevalensi turun 3,1 persen dari 24,5 "
         "persen.", None),
+    "comparison-against-its-values": Case(
+        "Prevalensi stunting Kota Maju 20,1 persen, lebih tinggi dari rata-rata provinsi yang "
+        "24,9 persen.", "change.comparison_mismatch", "20,1 < 24,9"),
+    "comparison-with-its-values": Case(
+        "Prevalensi stunting Kota Maju 26,1 persen, lebih tinggi dari rata-rata provinsi yang "
+        "24,9 persen.", None),
+    "lower-against-its-values": Case(
+        "Prevalensi stunting Kota Maju pada 2024 sebesar 23,2 persen atau lebih rendah "
+        "dibandingkan angka nasional 21,5 persen.", "change.comparison_mismatch", "23,2 > 21,5"),
+    "comparison-of-counts-of-different-things": Case(
+        "Jumlahnya 120 anak, lebih banyak dari 30 posyandu yang ada.", None),
     "measure-between-change-and-amount-off": Case(
         "Pemkot memangkas prevalensi stunting sebesar 4,2 poin persen, dari 25,6 persen pada "
         "2023 menjadi 22,4 persen pada 2024.", "change.points_mismatch", "25,6 - 22,4 = 3,2"),

@@ -116,10 +116,6 @@ def _pair(ctx: ArticleContext, values: list[NumberMention], stated: _Stated | No
     return None if start is None else (start, to)
 
 
-_LEVEL_GAP_WORDS = 3  # between the level and the word of change after it ('pada 2024,')
-_LEVEL_GAP = re.compile(r"[^;:()\n]*")  # no mark but a comma between them, no line break
-
-
 def _level_first(ctx: ArticleContext, values: list[NumberMention], stated: _Stated,
                  ) -> tuple[NumberMention, NumberMention] | None:
     """(from, to) of a change stated right after the level it reached: '22,4 persen, turun 3,1
@@ -127,24 +123,30 @@ def _level_first(ctx: ArticleContext, values: list[NumberMention], stated: _Stat
     yang mencapai 250 kasus'. The level is the last value before the word of change, a few
     words before it with no clause between ('Target 14 persen, sementara prevalensi turun ...'
     is no level of this change); the value it changed from is the first one of the level's
-    kind after the amount, right after 'dari' or after a word of comparison."""
-    vocab, lowered = ctx.vocab, ctx.lowered
+    kind after the amount, after 'dari' or a word of comparison (``_compared_with``)."""
     before = [m for m in values if m.end <= stated.word[0]]
     if not before:
         return None
     level = before[-1]
-    gap = lowered[level.end:stated.word[0]]
-    if len(gap.split()) > _LEVEL_GAP_WORDS or _LEVEL_GAP.fullmatch(gap) is None \
-            or not vocab.clause_words.isdisjoint(gap.split()):
+    if not ctx.follows_closely(level.end, stated.word[0]):
         return None
-    after = [m for m in values if m.start > stated.amount.end and m.kind == level.kind]
-    if not after:
+    start = _compared_with(ctx, values, level, stated.amount.end)
+    return None if start is None else (start, level)
+
+
+def _compared_with(ctx: ArticleContext, values: list[NumberMention], first: NumberMention,
+                  after: int) -> NumberMention | None:
+    """The value ``first`` is set against after ``after``: the first of its kind among
+    ``values`` that follow, with 'dari' or a word of comparison between ('dari 24,5 persen',
+    'dibandingkan tahun 2023 yang sebesar 24,5 persen'); None when neither is there."""
+    later = [m for m in values if m.start > after and m.kind == first.kind]
+    if not later:
         return None
-    start = after[0]
-    compared = vocab.comparison.search(lowered, stated.amount.end, start.start) is not None
-    if not compared and _word_right_before(ctx, vocab.change_from, start) is None:
+    other, vocab = later[0], ctx.vocab
+    if vocab.comparison.search(ctx.lowered, after, other.start) is None \
+            and vocab.change_from.search(ctx.lowered, after, other.start) is None:
         return None
-    return start, level
+    return other
 
 
 def _item_at(ctx: ArticleContext, *mentions: NumberMention) -> LocatedItem | None:
@@ -605,9 +607,47 @@ def _referred_to(ctx: ArticleContext, stated: _Stated, start: int,
     return _sentence(ctx, prev_end - 1)
 
 
+def _comparison_flags(ctx: ArticleContext) -> list[Flag]:
+    """A word saying which of two values is the larger that the values contradict: '20,1
+    persen, lebih tinggi dari rata-rata provinsi yang 24,9 persen'. The first value is the last
+    one closely before the word (``ArticleContext.follows_closely``), the second the one it is
+    set against after it (``_compared_with``); counts of different things are not compared."""
+    vocab, lowered = ctx.vocab, ctx.lowered
+    flags: list[Flag] = []
+    # One scan of the article: the phrases share a first word ("lebih"), which the engine skips to
+    # as a literal, so this costs less than windows around it.
+    for word in vocab.higher_or_lower.finditer(lowered):
+        start, end = _sentence(ctx, word.start())
+        values = _values(ctx, start, end)
+        before = [m for m in values if m.end <= word.start()]
+        if not before or not ctx.follows_closely(before[-1].end, word.start()):
+            continue
+        first = before[-1]
+        second = _compared_with(ctx, values, first, word.end())
+        if second is None or (first.kind == QUANTITY
+                              and _noun_after(ctx, first) != _noun_after(ctx, second)):
+            continue
+        said = " ".join(word.group().split())
+        higher = said in vocab.higher_words
+        a, b = first.value or 0.0, second.value or 0.0
+        if (a > b) if higher else (a < b):
+            continue
+        relation = "=" if a == b else ("<" if a < b else ">")
+        arithmetic = f"{_bare(first)} {relation} {_bare(second)}"
+        flags.append(ctx.flag(
+            _item_at(ctx, first, second), "value" if _item_at(ctx, first, second) else "text",
+            "change.comparison_mismatch", Severity.error,
+            f"'{ctx.text[word.start():word.end()]}' says {first.text} is the "
+            f"{'larger' if higher else 'smaller'} of the two, but {arithmetic} (against "
+            f"{second.text}).", [span(first.start, first.end), span(*word.span()),
+                                  span(second.start, second.end)], arithmetic=arithmetic))
+    return flags
+
+
 def check_change(ctx: ArticleContext) -> list[Flag]:
     body = _Body(ctx)
-    flags = _headline_level_flags(ctx, body) + _headline_direction_flags(ctx, body)
+    flags = (_headline_level_flags(ctx, body) + _headline_direction_flags(ctx, body)
+             + _comparison_flags(ctx))
     changes = _changes(ctx)
     if not changes:
         return flags

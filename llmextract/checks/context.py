@@ -41,6 +41,8 @@ _WORD_AFTER = re.compile(r"\s+([^\W\d_]+)")
 _NAME_CHARS = 80  # four capitalised words before a number fit in this
 _HEADLINE_CHARS = 200  # a first line longer than this is prose, not a headline
 _LEAD_LINE_CHARS = 100  # shorter lines without a full stop are datelines, bylines, captions
+_CLOSE_WORDS = 3  # between a value and a word that speaks of it ('pada 2024,')
+_CLOSE_GAP = re.compile(r"[^;:()\n]*")  # no mark but a comma between them, no line break
 
 
 def item_value(item: Item) -> tuple[str, float | None, float | None] | None:
@@ -185,6 +187,16 @@ class ArticleContext:
             breaks = self._clause_breaks[start] = list(
                 map(_SPAN, self.vocab.clause_break.finditer(self.lowered, start, end)))
         return clause_within(breaks, start, end, lo, hi)
+
+    def follows_closely(self, end: int, start: int) -> bool:
+        """Whether a word at ``start`` follows a value ending at ``end`` closely enough to speak
+        of it: a few words between ('22,4 persen pada 2024, turun ...'), no mark but a comma,
+        no line break and no word that opens another clause ('Target 14 persen, sementara
+        prevalensi turun ...' is no level of that change)."""
+        gap = self.lowered[end:start]
+        words = gap.split()
+        return len(words) <= _CLOSE_WORDS and _CLOSE_GAP.fullmatch(gap) is not None \
+            and self.vocab.clause_words.isdisjoint(words)
 
     @cached_property
     def words_before(self) -> list[tuple[int, str]]:
