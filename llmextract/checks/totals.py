@@ -181,40 +181,30 @@ def _spans(*mentions: NumberMention) -> list[Span]:
     return [span(m.start, m.end) for m in mentions]
 
 
-def _money_flags(ctx: ArticleContext, breakdowns: list[_Breakdown]) -> list[Flag]:
+def _listed_flags(ctx: ArticleContext, breakdowns: list[_Breakdown], *, counts: bool,
+                  ) -> list[Flag]:
+    """Parts a sentence lists that must add up to the total before them: amounts of money, in
+    any scale, or, with ``counts``, counts ('tercatat 1.087 anak, meliputi Kecamatan A 312
+    anak, Kecamatan B 245 anak, ...'). Only with two parts or more, each smaller than the
+    total, and counts only when the total and every part count the same noun: '1.087 balita,
+    terdiri dari 600 anak laki-laki ...' may count another way, and is left alone."""
     flags, seen = [], set()
     for found in breakdowns:
         total, parts = found.total, found.parts
         if total is None or len(parts) < 2 or (total.start, total.end) in seen:
             continue
-        if any((p.value or 0.0) >= (total.value or 0.0) for p in parts):
+        noun = _noun(ctx, total) if counts else None
+        if (counts and noun is None) or any(
+                (p.value or 0.0) >= (total.value or 0.0) or (counts and _noun(ctx, p) != noun)
+                for p in parts):
             continue
         seen.add((total.start, total.end))
-        flags += _sum_flag(ctx, total, parts, "totals.money_parts_do_not_sum",
-                           f"The amounts listed as parts of {total.text} add up to something "
-                           "else")
-    return flags
-
-
-def _count_flags(ctx: ArticleContext, breakdowns: list[_Breakdown]) -> list[Flag]:
-    """Counts a sentence breaks down ('tercatat 1.087 anak, meliputi Kecamatan A 312 anak,
-    Kecamatan B 245 anak, ...'): the parts must add up to the total before the word of
-    breakdown. Only when the total and every part count the same noun, each part is smaller
-    than the total, and there are two parts or more: '1.087 balita, terdiri dari 600 anak
-    laki-laki ...' may count another way, and is left alone."""
-    flags, seen = [], set()
-    for found in breakdowns:
-        total, parts = found.total, found.parts
-        if total is None or len(parts) < 2 or (total.start, total.end) in seen:
-            continue
-        noun = _noun(ctx, total)
-        if noun is None or any(_noun(ctx, p) != noun or (p.value or 0.0) >= (total.value or 0.0)
-                               for p in parts):
-            continue
-        seen.add((total.start, total.end))
-        flags += _sum_flag(ctx, total, parts, "totals.parts_do_not_sum",
-                           f"The {len(parts)} counts listed as parts of {total.text} add up to "
-                           "something else")
+        if counts:
+            kind, what = "totals.parts_do_not_sum", f"The {len(parts)} counts"
+        else:
+            kind, what = "totals.money_parts_do_not_sum", "The amounts"
+        flags += _sum_flag(ctx, total, parts, kind,
+                           f"{what} listed as parts of {total.text} add up to something else")
     return flags
 
 
@@ -497,6 +487,6 @@ def _whole_of_rows(ctx: ArticleContext, rows: tuple[int, int], noun: str | None,
 
 def check_totals(ctx: ArticleContext) -> list[Flag]:
     found = _breakdowns(ctx)
-    return (_money_flags(ctx, found[MONEY]) + _share_flags(ctx, found[PERCENT])
-            + _count_flags(ctx, found[QUANTITY]) + _subset_flags(ctx, found[QUANTITY])
-            + _rows_flags(ctx))
+    return (_listed_flags(ctx, found[MONEY], counts=False) + _share_flags(ctx, found[PERCENT])
+            + _listed_flags(ctx, found[QUANTITY], counts=True)
+            + _subset_flags(ctx, found[QUANTITY]) + _rows_flags(ctx))
